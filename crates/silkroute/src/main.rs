@@ -1,0 +1,63 @@
+//! `silkroute`: freight routing on the Eurasian corridors from the command line.
+
+mod cmd;
+mod table;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Freight routes, costs and emissions on the New Silk Road corridors.
+#[derive(Debug, Parser)]
+#[command(name = "silkroute", version, about, long_about = None)]
+struct Cli {
+    /// Load the network from this folder instead of the embedded default network
+    /// (same files as data/default; see docs/formats.md).
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Routes between two places, side by side, with legs, transfers, totals and corridor.
+    Route(cmd::route::RouteArgs),
+    /// The best route of each corridor between two places, or why it has none.
+    Corridors(cmd::corridors::CorridorsArgs),
+    /// Places of the network, optionally filtered by a name, alias or country.
+    Places(cmd::places::PlacesArgs),
+    /// A summary of the network: places, links, corridors, sources.
+    Network(cmd::network::NetworkArgs),
+    /// Checks a network folder and reports every problem with file, line and field.
+    Validate(cmd::validate::ValidateArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut stdout = std::io::stdout().lock();
+    let result = match cli.command {
+        Command::Route(args) => cmd::route::run(cli.data.as_deref(), &args, &mut stdout),
+        Command::Corridors(args) => cmd::corridors::run(cli.data.as_deref(), &args, &mut stdout),
+        Command::Places(args) => cmd::places::run(cli.data.as_deref(), &args, &mut stdout),
+        Command::Network(args) => cmd::network::run(cli.data.as_deref(), &args, &mut stdout),
+        Command::Validate(args) => cmd::validate::run(&args, &mut stdout),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // A closed pipe (`silkroute places | head`) is not an error worth reporting.
+            let broken_pipe = error.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! Terminal tables.
+
+use comfy_table::{CellAlignment, ContentArrangement, Table, TableComponent, presets};
+
+/// A table with the house style: a rule under the header only, right-aligned numeric columns,
+/// fitted to the terminal (or 120 columns when not on one).
+pub fn new_table(header: &[&str], numeric: &[usize]) -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(presets::UTF8_HORIZONTAL_ONLY)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(header.to_vec());
+    table.remove_style(TableComponent::HorizontalLines);
+    table.remove_style(TableComponent::MiddleIntersections);
+    table.remove_style(TableComponent::LeftBorderIntersections);
+    table.remove_style(TableComponent::RightBorderIntersections);
+    if table.width().is_none() {
+        table.set_width(120);
+    }
+    for &column in numeric {
+        if let Some(column) = table.column_mut(column) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    table
+}

@@ -1,0 +1,130 @@
+//! Errors and warnings from loading a network.
+
+/// Why a network could not be loaded. Every variant names the file; those about a row name the
+/// line (1-based, counting the header as line 1) and the field.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// A file could not be read.
+    #[error("{file}: cannot read: {source}")]
+    Read {
+        /// The file.
+        file: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A field is not valid UTF-8.
+    #[error("{file}:{line}: {field}: not valid UTF-8 (byte {byte:#04x} at position {position})")]
+    NotUtf8 {
+        /// The file.
+        file: String,
+        /// The line.
+        line: u64,
+        /// The column, or `header`.
+        field: String,
+        /// The first invalid byte.
+        byte: u8,
+        /// Its position within the field.
+        position: usize,
+    },
+    /// The CSV structure is broken (unbalanced quotes, wrong number of fields).
+    #[error("{file}:{line}: malformed CSV: {reason}")]
+    Csv {
+        /// The file.
+        file: String,
+        /// The line.
+        line: u64,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The file is empty (not even a header).
+    #[error("{file}: empty file (expected a header row with columns {expected})")]
+    Empty {
+        /// The file.
+        file: String,
+        /// Columns the header must have.
+        expected: String,
+    },
+    /// A required column is missing from the header.
+    #[error("{file}:1: missing column `{column}`")]
+    MissingColumn {
+        /// The file.
+        file: String,
+        /// The column.
+        column: String,
+    },
+    /// The header has a column this format does not know.
+    #[error("{file}:1: unknown column `{column}` (known columns: {known})")]
+    UnknownColumn {
+        /// The file.
+        file: String,
+        /// The column.
+        column: String,
+        /// The columns of this format.
+        known: String,
+    },
+    /// The header names a column twice.
+    #[error("{file}:1: column `{column}` appears twice")]
+    DuplicateColumn {
+        /// The file.
+        file: String,
+        /// The column.
+        column: String,
+    },
+    /// A field's value is wrong.
+    #[error("{file}:{line}: {field}: {reason}")]
+    Field {
+        /// The file.
+        file: String,
+        /// The line.
+        line: u64,
+        /// The column (or TOML key).
+        field: String,
+        /// What is wrong, with the value.
+        reason: String,
+    },
+    /// A TOML file does not parse or lacks a key.
+    #[error("{file}: {reason}")]
+    Toml {
+        /// The file.
+        file: String,
+        /// What is wrong, with line and column where known.
+        reason: String,
+    },
+}
+
+impl LoadError {
+    /// The file the error is about.
+    pub fn file(&self) -> &str {
+        match self {
+            LoadError::Read { file, .. }
+            | LoadError::NotUtf8 { file, .. }
+            | LoadError::Csv { file, .. }
+            | LoadError::Empty { file, .. }
+            | LoadError::MissingColumn { file, .. }
+            | LoadError::UnknownColumn { file, .. }
+            | LoadError::DuplicateColumn { file, .. }
+            | LoadError::Field { file, .. }
+            | LoadError::Toml { file, .. } => file,
+        }
+    }
+}
+
+/// Something odd in a network that still loads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadWarning {
+    /// The file it is about.
+    pub file: String,
+    /// The line, if it is about one row.
+    pub line: Option<u64>,
+    /// What is odd.
+    pub message: String,
+}
+
+impl std::fmt::Display for LoadWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! Reading networks from files: the CSV + TOML network folder described in `docs/formats.md`,
+//! and the default network embedded in the library at build time. Also the stable JSON report
+//! format of routes.
+//!
+//! Record-level checks happen here, where the file name and line are known: every number is
+//! finite and in range, every enum value is known, every number has a source id that exists.
+//! Relations between values (endpoints, gauges, emission factors, place names) are checked by
+//! [`crate::network::NetworkBuilder`] and mapped back to the line they came from.
+
+mod error;
+mod network_dir;
+pub mod report;
+mod table;
+
+pub use error::{LoadError, LoadWarning};
+pub use network_dir::{NetworkFiles, load_dir, load_files};
+
+use crate::network::Network;
+
+/// The files of the default network, embedded at build time.
+pub fn default_files() -> NetworkFiles {
+    macro_rules! embedded {
+        ($name:literal) => {
+            (
+                concat!("data/default/", $name).to_string(),
+                include_bytes!(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/../../testdata/mini/",
+                    $name
+                ))
+                .to_vec(),
+            )
+        };
+    }
+    NetworkFiles {
+        dataset: embedded!("dataset.toml"),
+        sources: embedded!("SOURCES.toml"),
+        nodes: embedded!("nodes.csv"),
+        links: embedded!("links.csv"),
+        handling: embedded!("handling.csv"),
+        emissions: embedded!("emissions.csv"),
+    }
+}
+
+/// Loads the default network embedded in the binary.
+///
+/// # Errors
+/// Only if the embedded files are invalid, which the test suite rules out.
+pub fn load_default() -> Result<(Network, Vec<LoadWarning>), LoadError> {
+    load_files(&default_files())
+}

@@ -1,0 +1,1046 @@
+//! The network folder: `dataset.toml`, `SOURCES.toml`, `nodes.csv`, `links.csv`,
+//! `handling.csv`, `emissions.csv`.
+
+use super::table::{Column, Fields, Table, optional, required, split_list};
+use super::{LoadError, LoadWarning};
+use crate::network::{
+    BuildError, Corridor, CorridorId, Country, DatasetInfo, Direction, EmissionFactor, Energy,
+    Handling, HandlingKind, Link, Mode, Network, NetworkBuilder, Node, NodeId, NodeKind, Running,
+    Source, SourceId, SourceKind, Status, Validity,
+};
+use serde::Deserialize;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+/// The six files of a network, as (name used in messages, contents).
+#[derive(Debug, Clone)]
+pub struct NetworkFiles {
+    /// `dataset.toml`.
+    pub dataset: (String, Vec<u8>),
+    /// `SOURCES.toml`.
+    pub sources: (String, Vec<u8>),
+    /// `nodes.csv`.
+    pub nodes: (String, Vec<u8>),
+    /// `links.csv`.
+    pub links: (String, Vec<u8>),
+    /// `handling.csv`.
+    pub handling: (String, Vec<u8>),
+    /// `emissions.csv`.
+    pub emissions: (String, Vec<u8>),
+}
+
+impl NetworkFiles {
+    /// Reads the six files from a folder.
+    ///
+    /// # Errors
+    /// [`LoadError::Read`] naming the first file that cannot be read.
+    pub fn read_dir(dir: &Path) -> Result<NetworkFiles, LoadError> {
+        let read = |name: &str| -> Result<(String, Vec<u8>), LoadError> {
+            let path = dir.join(name);
+            let display = path.display().to_string();
+            std::fs::read(&path)
+                .map(|bytes| (display.clone(), bytes))
+                .map_err(|source| LoadError::Read {
+                    file: display,
+                    source,
+                })
+        };
+        Ok(NetworkFiles {
+            dataset: read("dataset.toml")?,
+            sources: read("SOURCES.toml")?,
+            nodes: read("nodes.csv")?,
+            links: read("links.csv")?,
+            handling: read("handling.csv")?,
+            emissions: read("emissions.csv")?,
+        })
+    }
+}
+
+/// Loads a network folder.
+///
+/// # Errors
+/// The first problem found, naming file, line and field.
+pub fn load_dir(dir: &Path) -> Result<(Network, Vec<LoadWarning>), LoadError> {
+    load_files(&NetworkFiles::read_dir(dir)?)
+}
+
+const ID_RULE: &str = "lower-case letters, digits and `_`";
+
+fn is_id(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+fn is_source_key(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Loads a network from the contents of its six files.
+///
+/// # Errors
+/// The first problem found, naming file, line and field.
+pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), LoadError> {
+    let mut warnings = Vec::new();
+    let (sources, source_lines) = parse_sources(&files.sources)?;
+    let source_keys: HashMap<String, SourceId> = sources
+        .iter()
+        .enumerate()
+        .map(|(index, source)| (source.key.clone(), SourceId(index as u32)))
+        .collect();
+    let used_sources = std::cell::RefCell::new(BTreeSet::new());
+    let resolve = |key: &str| -> Option<SourceId> {
+        let id = source_keys.get(key).copied();
+        if let Some(id) = id {
+            used_sources.borrow_mut().insert(id);
+        }
+        id
+    };
+
+    let dataset = parse_dataset(&files.dataset, &resolve)?;
+    let mut builder = NetworkBuilder::new(dataset.info.clone());
+    for source in sources.iter().cloned() {
+        builder.add_source(source);
+    }
+    let mut corridor_keys: HashMap<String, CorridorId> = HashMap::new();
+    for corridor in &dataset.corridors {
+        let id = builder.add_corridor(corridor.clone());
+        corridor_keys.insert(corridor.key.clone(), id);
+    }
+
+    // Emission factors.
+    let table = Table::parse(&files.emissions.0, &files.emissions.1, EMISSION_COLUMNS)?;
+    let mut seen_factors: HashMap<(Mode, Energy), u64> = HashMap::new();
+    for row in &table.rows {
+        let fields = table.at(row);
+        let mode = fields.one_of("mode", Mode::parse, &mode_names())?;
+        let energy = fields.one_of("energy", Energy::parse, &energy_names())?;
+        if let Some(first) = seen_factors.insert((mode, energy), fields.line()) {
+            return Err(fields.error(
+                "energy",
+                format!(
+                    "a factor for {} / {} is already given on line {first}",
+                    mode.as_str(),
+                    energy.as_str()
+                ),
+            ));
+        }
+        let factor = fields
+            .non_negative("kg_co2e_per_tkm")?
+            .ok_or_else(|| fields.error("kg_co2e_per_tkm", "missing value"))?;
+        let sources = fields.sources("factor_source", "kg_co2e_per_tkm", true, &resolve)?;
+        builder.add_emission_factor(EmissionFactor {
+            mode,
+            energy,
+            kg_co2e_per_tkm: factor,
+            sources,
+            note: fields.text("note").to_string(),
+        });
+    }
+
+    // Nodes.
+    let table = Table::parse(&files.nodes.0, &files.nodes.1, NODE_COLUMNS)?;
+    let mut node_lines: Vec<u64> = Vec::new();
+    for row in &table.rows {
+        let fields = table.at(row);
+        let node = parse_node(&fields, &resolve)?;
+        if let Some(first) = builder.node_id(&node.key) {
+            return Err(fields.error(
+                "node_id",
+                format!(
+                    "duplicate id `{}` (first defined on line {})",
+                    node.key, node_lines[first.0 as usize]
+                ),
+            ));
+        }
+        builder
+            .add_node(node)
+            .map_err(|e| fields.error("node_id", e.to_string()))?;
+        node_lines.push(fields.line());
+    }
+
+    // Links.
+    let reference_year = dataset.info.reference_year;
+    let table = Table::parse(&files.links.0, &files.links.1, LINK_COLUMNS)?;
+    let mut link_lines: HashMap<String, u64> = HashMap::new();
+    let mut border_links: Vec<(u64, NodeId, NodeId)> = Vec::new();
+    for row in &table.rows {
+        let fields = table.at(row);
+        let link = parse_link(&fields, &builder, &corridor_keys, reference_year, &resolve)?;
+        if let Some(first) = link_lines.get(&link.key) {
+            return Err(fields.error(
+                "link_id",
+                format!(
+                    "duplicate id `{}` (first defined on line {first})",
+                    link.key
+                ),
+            ));
+        }
+        link_lines.insert(link.key.clone(), fields.line());
+        if !link.mode.is_water() && builder.node(link.from).country != builder.node(link.to).country
+        {
+            border_links.push((fields.line(), link.from, link.to));
+        }
+        builder.add_link(link).map_err(|error| {
+            let field = match error {
+                BuildError::GaugeMismatch { .. } | BuildError::GaugeRequired { .. } => "gauge_mm",
+                BuildError::SelfLoop { .. } => "to",
+                _ => "link_id",
+            };
+            fields.error(field, error.to_string())
+        })?;
+    }
+
+    // Handling.
+    let table = Table::parse(&files.handling.0, &files.handling.1, HANDLING_COLUMNS)?;
+    let mut handled: Vec<(NodeId, HandlingKind, Validity, u64)> = Vec::new();
+    for row in &table.rows {
+        let fields = table.at(row);
+        let handling = parse_handling(&fields, &builder, reference_year, &resolve)?;
+        for (node, kind, validity, line) in &handled {
+            if *node == handling.node
+                && *kind == handling.kind
+                && overlaps(validity, &handling.validity)
+            {
+                return Err(fields.error(
+                    "kind",
+                    format!(
+                        "node `{}` already has an active `{}` row in the same years (line {line})",
+                        builder.node(handling.node).key,
+                        kind.as_str()
+                    ),
+                ));
+            }
+        }
+        handled.push((
+            handling.node,
+            handling.kind,
+            handling.validity,
+            fields.line(),
+        ));
+        builder
+            .add_handling(handling)
+            .map_err(|e| fields.error("node_id", e.to_string()))?;
+    }
+
+    for (line, from, to) in border_links {
+        let has_border = |node: NodeId| {
+            handled
+                .iter()
+                .any(|(n, kind, _, _)| *n == node && *kind == HandlingKind::Border)
+        };
+        if !has_border(from) && !has_border(to) {
+            warnings.push(LoadWarning {
+                file: files.links.0.clone(),
+                line: Some(line),
+                message: format!(
+                    "link crosses the border {} → {} but neither `{}` nor `{}` has a `border` handling row, so no customs time or cost is charged",
+                    builder.node(from).country,
+                    builder.node(to).country,
+                    builder.node(from).key,
+                    builder.node(to).key
+                ),
+            });
+        }
+    }
+
+    let network = builder.build().map_err(|error| match &error {
+        BuildError::MissingEmissionFactor { key, .. } => LoadError::Field {
+            file: files.links.0.clone(),
+            line: link_lines.get(key).copied().unwrap_or(0),
+            field: "energy".to_string(),
+            reason: format!("{error} (add a row to emissions.csv)"),
+        },
+        BuildError::AmbiguousPlaceName { second, .. } => LoadError::Field {
+            file: files.nodes.0.clone(),
+            line: line_of_key(&files.nodes.1, &format!("{second},")),
+            field: "aliases".to_string(),
+            reason: error.to_string(),
+        },
+        // Nodes, links and handling rows were checked when they were added; only the two
+        // cases above are left for `build`.
+        other => LoadError::Toml {
+            file: files.nodes.0.clone(),
+            reason: other.to_string(),
+        },
+    })?;
+
+    for place in [&dataset.info.default_from, &dataset.info.default_to] {
+        if let Err(error) = network.find_place(place, 0.0) {
+            return Err(LoadError::Field {
+                file: files.dataset.0.clone(),
+                line: line_of_key(&files.dataset.1, "from").max(1),
+                field: "defaults".to_string(),
+                reason: error.to_string(),
+            });
+        }
+    }
+
+    let used = used_sources.into_inner();
+    for (index, source) in network.sources().iter().enumerate() {
+        if !used.contains(&SourceId(index as u32)) {
+            warnings.push(LoadWarning {
+                file: files.sources.0.clone(),
+                line: source_lines.get(index).copied(),
+                message: format!("source `{}` is not used by any value", source.key),
+            });
+        }
+    }
+    warnings.extend(connectivity_warnings(&network, &files.nodes.0));
+    Ok((network, warnings))
+}
+
+/// Line (1-based) of the first line starting with `key` (after whitespace), or 0.
+fn line_of_key(bytes: &[u8], key: &str) -> u64 {
+    let text = String::from_utf8_lossy(bytes);
+    text.lines()
+        .position(|line| line.trim_start().starts_with(key))
+        .map_or(0, |index| index as u64 + 1)
+}
+
+fn overlaps(a: &Validity, b: &Validity) -> bool {
+    let start = |v: &Validity| match v.opening_year {
+        Some(year) => year,
+        None if matches!(v.status, Status::Operational | Status::Closed) => i32::MIN,
+        None => i32::MAX,
+    };
+    let end = |v: &Validity| v.closing_year.unwrap_or(i32::MAX);
+    start(a).max(start(b)) < end(a).min(end(b))
+}
+
+fn connectivity_warnings(network: &Network, nodes_file: &str) -> Vec<LoadWarning> {
+    // Weakly connected components over all links, whatever their year.
+    let mut parent: Vec<usize> = (0..network.node_count()).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    for link in network.links() {
+        let (a, b) = (
+            root(&mut parent, link.from.0 as usize),
+            root(&mut parent, link.to.0 as usize),
+        );
+        if a != b {
+            parent[a.max(b)] = a.min(b);
+        }
+    }
+    let mut components: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for node in 0..network.node_count() {
+        let r = root(&mut parent, node);
+        components.entry(r).or_default().push(node);
+    }
+    if components.len() <= 1 {
+        return Vec::new();
+    }
+    let largest = components.values().map(Vec::len).max().unwrap_or(0);
+    let mut warnings = Vec::new();
+    let mut reported_largest = false;
+    for members in components.values() {
+        if members.len() == largest && !reported_largest {
+            reported_largest = true;
+            continue;
+        }
+        let names: Vec<&str> = members
+            .iter()
+            .take(5)
+            .map(|&n| network.nodes()[n].key.as_str())
+            .collect();
+        warnings.push(LoadWarning {
+            file: nodes_file.to_string(),
+            line: None,
+            message: format!(
+                "the network is disconnected: {} node(s) cannot be reached from the main part ({}{})",
+                members.len(),
+                names.join(", "),
+                if members.len() > 5 { ", ..." } else { "" }
+            ),
+        });
+    }
+    warnings
+}
+
+fn mode_names() -> Vec<&'static str> {
+    Mode::ALL.iter().map(|m| m.as_str()).collect()
+}
+
+fn energy_names() -> Vec<&'static str> {
+    Energy::ALL.iter().map(|e| e.as_str()).collect()
+}
+
+const EMISSION_COLUMNS: &[Column] = &[
+    required("mode"),
+    required("energy"),
+    required("kg_co2e_per_tkm"),
+    required("factor_source"),
+    optional("note"),
+];
+
+const NODE_COLUMNS: &[Column] = &[
+    required("node_id"),
+    required("name"),
+    optional("aliases"),
+    required("country"),
+    required("lat"),
+    required("lon"),
+    required("coord_source"),
+    required("kind"),
+    optional("gauges_mm"),
+    optional("note"),
+];
+
+const LINK_COLUMNS: &[Column] = &[
+    required("link_id"),
+    required("from"),
+    required("to"),
+    required("mode"),
+    optional("gauge_mm"),
+    required("length_km"),
+    required("length_source"),
+    optional("speed_kmh"),
+    optional("hours"),
+    required("time_source"),
+    optional("wait_h"),
+    optional("wait_source"),
+    optional("capacity_trains_per_day"),
+    optional("capacity_teu_per_year"),
+    optional("capacity_source"),
+    required("tariff_fixed_usd"),
+    required("tariff_per_km_usd"),
+    required("tariff_source"),
+    required("energy"),
+    required("status"),
+    optional("opening_year"),
+    optional("closing_year"),
+    optional("status_source"),
+    optional("direction"),
+    required("corridors"),
+    optional("name"),
+    optional("note"),
+];
+
+const HANDLING_COLUMNS: &[Column] = &[
+    required("node_id"),
+    required("kind"),
+    required("hours"),
+    required("hours_source"),
+    required("cost_usd"),
+    required("cost_source"),
+    optional("capacity_teu_per_day"),
+    optional("capacity_source"),
+    optional("status"),
+    optional("opening_year"),
+    optional("closing_year"),
+    optional("status_source"),
+    optional("note"),
+];
+
+fn parse_node(
+    fields: &Fields<'_>,
+    resolve: &dyn Fn(&str) -> Option<SourceId>,
+) -> Result<Node, LoadError> {
+    let key = fields.required_text("node_id")?;
+    if !is_id(key) {
+        return Err(fields.error("node_id", format!("`{key}` must use only {ID_RULE}")));
+    }
+    let name = fields.required_text("name")?.to_string();
+    let country_text = fields.required_text("country")?;
+    let country = Country::parse(country_text).ok_or_else(|| {
+        fields.error(
+            "country",
+            format!("`{country_text}` is not an ISO 3166-1 alpha-2 code (two upper-case letters)"),
+        )
+    })?;
+    let lat = fields
+        .number("lat")?
+        .ok_or_else(|| fields.error("lat", "missing value"))?;
+    if !(-90.0..=90.0).contains(&lat) {
+        return Err(fields.error("lat", format!("{lat} is outside [-90, 90]")));
+    }
+    let lon = fields
+        .number("lon")?
+        .ok_or_else(|| fields.error("lon", "missing value"))?;
+    if !(-180.0..=180.0).contains(&lon) {
+        return Err(fields.error("lon", format!("{lon} is outside [-180, 180]")));
+    }
+    let coord_sources = fields.sources("coord_source", "lat", true, resolve)?;
+    let kind_names: Vec<&str> = NodeKind::ALL.iter().map(|k| k.as_str()).collect();
+    let kind = fields.one_of("kind", NodeKind::parse, &kind_names)?;
+    let mut gauges_mm = Vec::new();
+    for item in fields.list("gauges_mm") {
+        let gauge: u16 = item
+            .parse()
+            .ok()
+            .filter(|g| (500..=2000).contains(g))
+            .ok_or_else(|| {
+                fields.error(
+                    "gauges_mm",
+                    format!("`{item}` is not a gauge in millimetres (500–2000)"),
+                )
+            })?;
+        if !gauges_mm.contains(&gauge) {
+            gauges_mm.push(gauge);
+        }
+    }
+    Ok(Node {
+        key: key.to_string(),
+        name,
+        aliases: fields.list("aliases"),
+        country,
+        lat,
+        lon,
+        coord_sources,
+        kind,
+        gauges_mm,
+        note: fields.text("note").to_string(),
+    })
+}
+
+fn parse_validity(
+    fields: &Fields<'_>,
+    reference_year: i32,
+    default_status: Option<Status>,
+    resolve: &dyn Fn(&str) -> Option<SourceId>,
+) -> Result<(Validity, Vec<SourceId>), LoadError> {
+    let status_names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+    let status = match default_status {
+        Some(default) if fields.text("status").is_empty() => default,
+        _ => fields.one_of("status", Status::parse, &status_names)?,
+    };
+    let opening_year = fields.year("opening_year")?;
+    let closing_year = fields.year("closing_year")?;
+    let sources = fields.sources(
+        "status_source",
+        if opening_year.is_some() {
+            "opening_year"
+        } else {
+            "closing_year"
+        },
+        opening_year.is_some() || closing_year.is_some(),
+        resolve,
+    )?;
+    if let (Some(open), Some(close)) = (opening_year, closing_year)
+        && close <= open
+    {
+        return Err(fields.error(
+            "closing_year",
+            format!("{close} is not after the opening year {open}"),
+        ));
+    }
+    match status {
+        Status::Operational => {
+            if let Some(open) = opening_year.filter(|&y| y > reference_year) {
+                return Err(fields.error(
+                    "opening_year",
+                    format!(
+                        "status is operational but the opening year {open} is after the reference year {reference_year} (use under_construction or planned)"
+                    ),
+                ));
+            }
+            if let Some(close) = closing_year.filter(|&y| y <= reference_year) {
+                return Err(fields.error(
+                    "status",
+                    format!(
+                        "status is operational but the closing year {close} is not after the reference year {reference_year} (use closed)"
+                    ),
+                ));
+            }
+        }
+        Status::UnderConstruction | Status::Planned => {
+            if let Some(open) = opening_year.filter(|&y| y <= reference_year) {
+                return Err(fields.error(
+                    "opening_year",
+                    format!(
+                        "status is {} but the opening year {open} is not after the reference year {reference_year}",
+                        status.as_str()
+                    ),
+                ));
+            }
+        }
+        Status::Closed => match closing_year {
+            Some(close) if close <= reference_year => {}
+            _ => {
+                return Err(fields.error(
+                    "closing_year",
+                    format!(
+                        "status is closed, so a closing year no later than the reference year {reference_year} is required"
+                    ),
+                ));
+            }
+        },
+    }
+    Ok((
+        Validity {
+            status,
+            opening_year,
+            closing_year,
+        },
+        sources,
+    ))
+}
+
+fn parse_link(
+    fields: &Fields<'_>,
+    builder: &NetworkBuilder,
+    corridor_keys: &HashMap<String, CorridorId>,
+    reference_year: i32,
+    resolve: &dyn Fn(&str) -> Option<SourceId>,
+) -> Result<Link, LoadError> {
+    let key = fields.required_text("link_id")?;
+    if !is_id(key) {
+        return Err(fields.error("link_id", format!("`{key}` must use only {ID_RULE}")));
+    }
+    let node = |field: &str| -> Result<NodeId, LoadError> {
+        let text = fields.required_text(field)?;
+        builder
+            .node_id(text)
+            .ok_or_else(|| fields.error(field, format!("unknown node `{text}` (not in nodes.csv)")))
+    };
+    let from = node("from")?;
+    let to = node("to")?;
+    let mode = fields.one_of("mode", Mode::parse, &mode_names())?;
+    let gauge_text = fields.text("gauge_mm");
+    let gauge_mm = if gauge_text.is_empty() {
+        None
+    } else {
+        Some(
+            gauge_text
+                .parse::<u16>()
+                .ok()
+                .filter(|g| (500..=2000).contains(g))
+                .ok_or_else(|| {
+                    fields.error(
+                        "gauge_mm",
+                        format!("`{gauge_text}` is not a gauge in millimetres (500–2000)"),
+                    )
+                })?,
+        )
+    };
+    let length_km = fields
+        .positive("length_km")?
+        .ok_or_else(|| fields.error("length_km", "missing value"))?;
+    let length_sources = fields.sources("length_source", "length_km", true, resolve)?;
+    let running = match (fields.positive("speed_kmh")?, fields.positive("hours")?) {
+        (Some(speed), None) => Running::SpeedKmh(speed),
+        (None, Some(hours)) => Running::Hours(hours),
+        (Some(_), Some(_)) => {
+            return Err(fields.error("hours", "give either speed_kmh or hours, not both"));
+        }
+        (None, None) => {
+            return Err(fields.error("speed_kmh", "missing value (give speed_kmh or hours)"));
+        }
+    };
+    let time_sources = fields.sources("time_source", "speed_kmh", true, resolve)?;
+    let wait = fields.non_negative("wait_h")?;
+    let wait_sources = fields.sources("wait_source", "wait_h", wait.is_some(), resolve)?;
+    let capacity_trains_per_day = fields.non_negative("capacity_trains_per_day")?;
+    let capacity_teu_per_year = fields.non_negative("capacity_teu_per_year")?;
+    let capacity_sources = fields.sources(
+        "capacity_source",
+        if capacity_trains_per_day.is_some() {
+            "capacity_trains_per_day"
+        } else {
+            "capacity_teu_per_year"
+        },
+        capacity_trains_per_day.is_some() || capacity_teu_per_year.is_some(),
+        resolve,
+    )?;
+    let tariff_fixed_usd = fields
+        .non_negative("tariff_fixed_usd")?
+        .ok_or_else(|| fields.error("tariff_fixed_usd", "missing value"))?;
+    let tariff_per_km_usd = fields
+        .non_negative("tariff_per_km_usd")?
+        .ok_or_else(|| fields.error("tariff_per_km_usd", "missing value"))?;
+    let tariff_sources = fields.sources("tariff_source", "tariff_fixed_usd", true, resolve)?;
+    let energy = fields.one_of("energy", Energy::parse, &energy_names())?;
+    let (validity, status_sources) = parse_validity(fields, reference_year, None, resolve)?;
+    let direction = match fields.text("direction") {
+        "" | "both" => Direction::Both,
+        "forward" => Direction::Forward,
+        other => {
+            return Err(fields.error(
+                "direction",
+                format!("unknown value `{other}` (expected one of: both, forward)"),
+            ));
+        }
+    };
+    let mut corridors = Vec::new();
+    let corridor_list = fields.list("corridors");
+    if corridor_list.is_empty() {
+        return Err(fields.error("corridors", "missing value (use `regional` for none)"));
+    }
+    for item in corridor_list {
+        if item == "regional" {
+            continue;
+        }
+        let id = corridor_keys.get(&item).copied().ok_or_else(|| {
+            let mut known: Vec<&str> = corridor_keys.keys().map(String::as_str).collect();
+            known.sort_unstable();
+            known.push("regional");
+            fields.error(
+                "corridors",
+                format!(
+                    "unknown corridor `{item}` (declared in dataset.toml: {})",
+                    known.join(", ")
+                ),
+            )
+        })?;
+        if !corridors.contains(&id) {
+            corridors.push(id);
+        }
+    }
+    corridors.sort_unstable();
+    Ok(Link {
+        key: key.to_string(),
+        from,
+        to,
+        mode,
+        gauge_mm,
+        length_km,
+        length_sources,
+        running,
+        time_sources,
+        wait_h: wait.unwrap_or(0.0),
+        wait_sources,
+        capacity_trains_per_day,
+        capacity_teu_per_year,
+        capacity_sources,
+        tariff_fixed_usd,
+        tariff_per_km_usd,
+        tariff_sources,
+        energy,
+        validity,
+        status_sources,
+        direction,
+        corridors,
+        name: fields.text("name").to_string(),
+        note: fields.text("note").to_string(),
+    })
+}
+
+fn parse_handling(
+    fields: &Fields<'_>,
+    builder: &NetworkBuilder,
+    reference_year: i32,
+    resolve: &dyn Fn(&str) -> Option<SourceId>,
+) -> Result<Handling, LoadError> {
+    let node_text = fields.required_text("node_id")?;
+    let node = builder.node_id(node_text).ok_or_else(|| {
+        fields.error(
+            "node_id",
+            format!("unknown node `{node_text}` (not in nodes.csv)"),
+        )
+    })?;
+    let kind_names: Vec<&str> = HandlingKind::ALL.iter().map(|k| k.as_str()).collect();
+    let kind = fields.one_of("kind", HandlingKind::parse, &kind_names)?;
+    let hours = fields
+        .non_negative("hours")?
+        .ok_or_else(|| fields.error("hours", "missing value"))?;
+    let hours_sources = fields.sources("hours_source", "hours", true, resolve)?;
+    let cost_usd = fields
+        .non_negative("cost_usd")?
+        .ok_or_else(|| fields.error("cost_usd", "missing value"))?;
+    let cost_sources = fields.sources("cost_source", "cost_usd", true, resolve)?;
+    let capacity_teu_per_day = fields.non_negative("capacity_teu_per_day")?;
+    let capacity_sources = fields.sources(
+        "capacity_source",
+        "capacity_teu_per_day",
+        capacity_teu_per_day.is_some(),
+        resolve,
+    )?;
+    let (validity, status_sources) =
+        parse_validity(fields, reference_year, Some(Status::Operational), resolve)?;
+    if kind == HandlingKind::GaugeChange && builder.node(node).gauges_mm.len() < 2 {
+        return Err(fields.error(
+            "kind",
+            format!(
+                "a gauge_change row needs at least two gauges at node `{node_text}` (gauges_mm in nodes.csv)"
+            ),
+        ));
+    }
+    Ok(Handling {
+        node,
+        kind,
+        hours,
+        hours_sources,
+        cost_usd,
+        cost_sources,
+        capacity_teu_per_day,
+        capacity_sources,
+        validity,
+        status_sources,
+        note: fields.text("note").to_string(),
+    })
+}
+
+// ---- TOML files ----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourcesFile {
+    #[serde(default)]
+    source: Vec<SourceRecord>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceRecord {
+    id: String,
+    title: String,
+    #[serde(default)]
+    url: String,
+    year: Option<i32>,
+    #[serde(default)]
+    confidence: String,
+    kind: String,
+    #[serde(default)]
+    method: String,
+}
+
+fn toml_error(file: &str, text: &str, error: &toml::de::Error) -> LoadError {
+    let position = error.span().map(|span| {
+        let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+        format!("line {line}: ")
+    });
+    LoadError::Toml {
+        file: file.to_string(),
+        reason: format!("{}{}", position.unwrap_or_default(), error.message().trim()),
+    }
+}
+
+fn toml_text<'a>(file: &(String, Vec<u8>)) -> Result<&str, LoadError> {
+    std::str::from_utf8(&file.1).map_err(|error| {
+        let position = error.valid_up_to();
+        LoadError::NotUtf8 {
+            file: file.0.clone(),
+            line: file.1[..position].iter().filter(|&&b| b == b'\n').count() as u64 + 1,
+            field: "file".to_string(),
+            byte: file.1[position],
+            position,
+        }
+    })
+}
+
+fn parse_sources(file: &(String, Vec<u8>)) -> Result<(Vec<Source>, Vec<u64>), LoadError> {
+    let text = toml_text(file)?;
+    let parsed: SourcesFile =
+        toml::from_str(text).map_err(|error| toml_error(&file.0, text, &error))?;
+    let mut sources = Vec::new();
+    let mut lines = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    for record in parsed.source {
+        let line = line_of_key_value(text, "id", &record.id);
+        let error = |field: &str, reason: String| LoadError::Field {
+            file: file.0.clone(),
+            line,
+            field: field.to_string(),
+            reason,
+        };
+        if !is_source_key(&record.id) {
+            return Err(error(
+                "id",
+                format!(
+                    "`{}` must use only upper-case letters, digits and `_`",
+                    record.id
+                ),
+            ));
+        }
+        if let Some(first) = seen.insert(record.id.clone(), line) {
+            return Err(error(
+                "id",
+                format!(
+                    "duplicate source id `{}` (first on line {first})",
+                    record.id
+                ),
+            ));
+        }
+        let kind = match record.kind.as_str() {
+            "published" => SourceKind::Published,
+            "derived" => SourceKind::Derived,
+            "estimate" => SourceKind::Estimate,
+            other => {
+                return Err(error(
+                    "kind",
+                    format!(
+                        "unknown value `{other}` (expected one of: published, derived, estimate)"
+                    ),
+                ));
+            }
+        };
+        if kind != SourceKind::Published && record.method.trim().is_empty() {
+            return Err(error(
+                "method",
+                format!(
+                    "source `{}` is {}, so `method` must say how the value was obtained",
+                    record.id,
+                    kind.as_str()
+                ),
+            ));
+        }
+        if !matches!(record.confidence.as_str(), "" | "H" | "M" | "L") {
+            return Err(error(
+                "confidence",
+                format!("`{}` is not one of H, M, L", record.confidence),
+            ));
+        }
+        if record.title.trim().is_empty() {
+            return Err(error("title", "missing value".to_string()));
+        }
+        lines.push(line);
+        sources.push(Source {
+            key: record.id,
+            title: record.title,
+            url: record.url,
+            year: record.year,
+            confidence: record.confidence,
+            kind,
+            method: record.method,
+        });
+    }
+    Ok((sources, lines))
+}
+
+/// Line of `key = "value"` in a TOML text, or 0.
+fn line_of_key_value(text: &str, key: &str, value: &str) -> u64 {
+    text.lines()
+        .position(|line| {
+            let line = line.trim();
+            line.starts_with(key)
+                && line[key.len()..].trim_start().starts_with('=')
+                && line.contains(&format!("\"{value}\""))
+        })
+        .map_or(0, |index| index as u64 + 1)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DatasetFile {
+    name: String,
+    reference_year: i32,
+    tariff_year: i32,
+    defaults: DefaultsRecord,
+    #[serde(default)]
+    corridor: Vec<CorridorRecord>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DefaultsRecord {
+    payload_t: f64,
+    payload_source: String,
+    value_of_time_usd_per_day: f64,
+    value_of_time_source: String,
+    from: String,
+    to: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CorridorRecord {
+    id: String,
+    name: String,
+}
+
+struct Dataset {
+    info: DatasetInfo,
+    corridors: Vec<Corridor>,
+}
+
+fn parse_dataset(
+    file: &(String, Vec<u8>),
+    resolve: &dyn Fn(&str) -> Option<SourceId>,
+) -> Result<Dataset, LoadError> {
+    let text = toml_text(file)?;
+    let parsed: DatasetFile =
+        toml::from_str(text).map_err(|error| toml_error(&file.0, text, &error))?;
+    let error = |field: &str, reason: String| LoadError::Field {
+        file: file.0.clone(),
+        line: line_of_key(&file.1, field),
+        field: field.to_string(),
+        reason,
+    };
+    if !(1800..=2200).contains(&parsed.reference_year) {
+        return Err(error(
+            "reference_year",
+            format!(
+                "{} is not a year between 1800 and 2200",
+                parsed.reference_year
+            ),
+        ));
+    }
+    let defaults = &parsed.defaults;
+    if !(defaults.payload_t.is_finite() && defaults.payload_t > 0.0) {
+        return Err(error(
+            "payload_t",
+            format!("must be > 0, found {}", defaults.payload_t),
+        ));
+    }
+    if !(defaults.value_of_time_usd_per_day.is_finite()
+        && defaults.value_of_time_usd_per_day >= 0.0)
+    {
+        return Err(error(
+            "value_of_time_usd_per_day",
+            format!("must be ≥ 0, found {}", defaults.value_of_time_usd_per_day),
+        ));
+    }
+    let sources = |field: &str, text: &str| -> Result<Vec<SourceId>, LoadError> {
+        let keys = split_list(text);
+        if keys.is_empty() {
+            return Err(error(field, "missing source id".to_string()));
+        }
+        keys.iter()
+            .map(|key| {
+                resolve(key).ok_or_else(|| {
+                    error(
+                        field,
+                        format!("unknown source id `{key}` (not in SOURCES.toml)"),
+                    )
+                })
+            })
+            .collect()
+    };
+    let payload_sources = sources("payload_source", &defaults.payload_source)?;
+    let value_of_time_sources = sources("value_of_time_source", &defaults.value_of_time_source)?;
+    let mut corridors: Vec<Corridor> = Vec::new();
+    for record in &parsed.corridor {
+        if !is_id(&record.id) || record.id == "regional" {
+            return Err(error(
+                "id",
+                format!(
+                    "corridor id `{}` must use only {ID_RULE} and must not be `regional` (implicit)",
+                    record.id
+                ),
+            ));
+        }
+        if corridors.iter().any(|c| c.key == record.id) {
+            return Err(error(
+                "id",
+                format!("duplicate corridor id `{}`", record.id),
+            ));
+        }
+        corridors.push(Corridor {
+            key: record.id.clone(),
+            name: record.name.clone(),
+        });
+    }
+    Ok(Dataset {
+        info: DatasetInfo {
+            name: parsed.name,
+            reference_year: parsed.reference_year,
+            tariff_year: parsed.tariff_year,
+            payload_t: defaults.payload_t,
+            payload_sources,
+            value_of_time_usd_per_day: defaults.value_of_time_usd_per_day,
+            value_of_time_sources,
+            default_from: defaults.from.clone(),
+            default_to: defaults.to.clone(),
+        },
+        corridors,
+    })
+}

@@ -1,0 +1,304 @@
+//! The stable JSON form of route reports (`silkroute route --format json`), documented in
+//! `docs/formats.md`. These record types are the serialization boundary: model types do not
+//! derive `Serialize`.
+
+use crate::network::{Network, SourceKind};
+use crate::route::{Itinerary, TransferReason};
+use serde::Serialize;
+
+/// Version of the JSON layout; bumped on any incompatible change.
+pub const REPORT_VERSION: u32 = 1;
+
+/// A place in a report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PlaceRecord {
+    /// Node id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// ISO country code.
+    pub country: String,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+    /// Distance from the coordinates asked for, when snapped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapped_km: Option<f64>,
+}
+
+impl PlaceRecord {
+    /// The record of a node.
+    pub fn new(network: &Network, node: crate::network::NodeId, snapped_km: Option<f64>) -> Self {
+        let node = network.node(node);
+        PlaceRecord {
+            id: node.key.clone(),
+            name: node.name.clone(),
+            country: node.country.to_string(),
+            lat: node.lat,
+            lon: node.lon,
+            snapped_km: snapped_km.map(round1),
+        }
+    }
+}
+
+/// One leg.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LegRecord {
+    /// Link id.
+    pub link: String,
+    /// Start node id.
+    pub from: String,
+    /// End node id.
+    pub to: String,
+    /// `rail`, `sea`, `ferry` or `road`.
+    pub mode: String,
+    /// Gauge for rail, mm.
+    pub gauge_mm: Option<u16>,
+    /// Length, km.
+    pub km: f64,
+    /// Hours including the wait for a departure.
+    pub hours: f64,
+    /// Of which waiting for a departure.
+    pub wait_hours: f64,
+    /// USD per FEU.
+    pub cost_usd: f64,
+    /// kg CO2e per FEU.
+    pub co2e_kg: f64,
+    /// Corridors of the link (empty: regional).
+    pub corridors: Vec<String>,
+    /// Source ids of the link's numbers.
+    pub sources: Vec<String>,
+}
+
+/// One handling step at a node.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TransferRecord {
+    /// Node id.
+    pub node: String,
+    /// Legs travelled before it.
+    pub after_leg: usize,
+    /// `gauge_change`, `border`, `port` or `terminal`.
+    pub kind: String,
+    /// Why it happens, e.g. `gauge change 1435 → 1520 mm`.
+    pub reason: String,
+    /// Hours.
+    pub hours: f64,
+    /// USD per FEU.
+    pub cost_usd: f64,
+    /// Source ids of its numbers.
+    pub sources: Vec<String>,
+}
+
+/// One route.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RouteRecord {
+    /// Corridor id, or `regional`.
+    pub corridor: String,
+    /// Total hours door to door.
+    pub total_hours: f64,
+    /// Total days.
+    pub total_days: f64,
+    /// Total km.
+    pub total_km: f64,
+    /// Total USD per FEU.
+    pub total_cost_usd: f64,
+    /// Total kg CO2e per FEU.
+    pub total_co2e_kg: f64,
+    /// Cost plus value of time × days, USD per FEU.
+    pub generalized_cost_usd: f64,
+    /// Hours spent in handling and border dwell.
+    pub handling_hours: f64,
+    /// Legs in travel order.
+    pub legs: Vec<LegRecord>,
+    /// Handling steps in travel order.
+    pub transfers: Vec<TransferRecord>,
+    /// Every source id behind the route's numbers.
+    pub sources: Vec<String>,
+}
+
+/// A source cited by a report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SourceRecord {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Address.
+    pub url: String,
+    /// `published`, `derived` or `estimate`.
+    pub kind: String,
+}
+
+/// The options a report was made with.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct QueryRecord {
+    /// Objective.
+    pub by: String,
+    /// Network year.
+    pub year: i32,
+    /// What was avoided, as given.
+    pub avoid: Vec<String>,
+    /// Cargo tonnes per FEU.
+    pub payload_t: f64,
+    /// USD per FEU-day.
+    pub value_of_time_usd_per_day: f64,
+    /// Whether the routes are the Pareto set.
+    pub pareto: bool,
+}
+
+/// `silkroute route --format json`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RouteReport {
+    /// Layout version.
+    pub version: u32,
+    /// Origin.
+    pub from: PlaceRecord,
+    /// Destination.
+    pub to: PlaceRecord,
+    /// Options.
+    pub query: QueryRecord,
+    /// Routes, best first.
+    pub routes: Vec<RouteRecord>,
+    /// Sources cited by any route.
+    pub sources: Vec<SourceRecord>,
+}
+
+/// Rounds to 0.1 so reports are stable and readable.
+pub fn round1(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
+}
+
+fn keys(network: &Network, ids: impl IntoIterator<Item = crate::network::SourceId>) -> Vec<String> {
+    let mut keys: Vec<String> = ids
+        .into_iter()
+        .map(|id| network.source(id).key.clone())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+impl RouteRecord {
+    /// The record of an itinerary.
+    pub fn new(network: &Network, itinerary: &Itinerary, value_of_time_usd_per_day: f64) -> Self {
+        let legs = itinerary
+            .legs
+            .iter()
+            .map(|leg| {
+                let link = network.link(leg.link);
+                let factor = network.emission_factor_of(leg.link);
+                LegRecord {
+                    link: link.key.clone(),
+                    from: network.node(leg.from).key.clone(),
+                    to: network.node(leg.to).key.clone(),
+                    mode: leg.mode.as_str().to_string(),
+                    gauge_mm: leg.gauge_mm,
+                    km: round1(leg.km),
+                    hours: round1(leg.criteria.hours),
+                    wait_hours: round1(leg.wait_h),
+                    cost_usd: round1(leg.criteria.cost_usd),
+                    co2e_kg: round1(leg.criteria.co2e_kg),
+                    corridors: corridor_keys(network, &link.corridors),
+                    sources: keys(
+                        network,
+                        link.length_sources
+                            .iter()
+                            .chain(&link.time_sources)
+                            .chain(&link.wait_sources)
+                            .chain(&link.tariff_sources)
+                            .chain(&link.status_sources)
+                            .chain(&factor.sources)
+                            .copied(),
+                    ),
+                }
+            })
+            .collect();
+        let mut handling_hours = 0.0;
+        let mut transfers = Vec::new();
+        for transfer in &itinerary.transfers {
+            for step in &transfer.steps {
+                handling_hours += step.hours;
+                let handling = network.handling(step.handling);
+                transfers.push(TransferRecord {
+                    node: network.node(transfer.node).key.clone(),
+                    after_leg: transfer.after_leg,
+                    kind: step.kind.as_str().to_string(),
+                    reason: describe(&step.reason),
+                    hours: round1(step.hours),
+                    cost_usd: round1(step.cost_usd),
+                    sources: keys(
+                        network,
+                        handling
+                            .hours_sources
+                            .iter()
+                            .chain(&handling.cost_sources)
+                            .chain(&handling.status_sources)
+                            .copied(),
+                    ),
+                });
+            }
+        }
+        let totals = itinerary.totals;
+        RouteRecord {
+            corridor: itinerary.corridor.map_or_else(
+                || "regional".to_string(),
+                |c| network.corridor(c).key.clone(),
+            ),
+            total_hours: round1(totals.hours),
+            total_days: round1(totals.hours / 24.0),
+            total_km: round1(itinerary.km),
+            total_cost_usd: round1(totals.cost_usd),
+            total_co2e_kg: round1(totals.co2e_kg),
+            generalized_cost_usd: round1(
+                totals.cost_usd + value_of_time_usd_per_day * totals.hours / 24.0,
+            ),
+            handling_hours: round1(handling_hours),
+            legs,
+            transfers,
+            sources: keys(network, itinerary.sources(network)),
+        }
+    }
+}
+
+fn describe(reason: &TransferReason) -> String {
+    reason.describe()
+}
+
+/// Corridor ids of a link, `regional` when it has none.
+pub fn corridor_keys(network: &Network, corridors: &[crate::network::CorridorId]) -> Vec<String> {
+    if corridors.is_empty() {
+        vec!["regional".to_string()]
+    } else {
+        corridors
+            .iter()
+            .map(|&c| network.corridor(c).key.clone())
+            .collect()
+    }
+}
+
+impl SourceRecord {
+    /// Records of the sources cited by some routes, sorted by id.
+    pub fn cited(network: &Network, routes: &[RouteRecord]) -> Vec<SourceRecord> {
+        let mut ids: Vec<&String> = routes.iter().flat_map(|r| r.sources.iter()).collect();
+        ids.sort();
+        ids.dedup();
+        ids.into_iter()
+            .filter_map(|key| network.source_by_key(key))
+            .map(|id| {
+                let source = network.source(id);
+                SourceRecord {
+                    id: source.key.clone(),
+                    title: source.title.clone(),
+                    url: source.url.clone(),
+                    kind: match source.kind {
+                        SourceKind::Published => "published",
+                        SourceKind::Derived => "derived",
+                        SourceKind::Estimate => "estimate",
+                    }
+                    .to_string(),
+                }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,308 @@
+//! Reading a CSV table row by row with its line numbers, and typed access to its fields that
+//! reports the file, line and column of any bad value.
+
+use super::LoadError;
+use crate::network::SourceId;
+use std::collections::HashMap;
+
+/// A column of a table format.
+pub(crate) struct Column {
+    pub name: &'static str,
+    pub required: bool,
+}
+
+/// Shorthand for a required column.
+pub(crate) const fn required(name: &'static str) -> Column {
+    Column {
+        name,
+        required: true,
+    }
+}
+
+/// Shorthand for an optional column.
+pub(crate) const fn optional(name: &'static str) -> Column {
+    Column {
+        name,
+        required: false,
+    }
+}
+
+/// A whole table, parsed into UTF-8 rows.
+pub(crate) struct Table {
+    pub file: String,
+    columns: HashMap<&'static str, usize>,
+    pub rows: Vec<Row>,
+}
+
+/// One data row.
+pub(crate) struct Row {
+    pub line: u64,
+    fields: Vec<String>,
+}
+
+impl Table {
+    /// Parses `bytes` as a CSV table with exactly the given columns (optional ones may be
+    /// absent; unknown ones are an error).
+    pub fn parse(file: &str, bytes: &[u8], schema: &[Column]) -> Result<Table, LoadError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .comment(Some(b'#'))
+            .flexible(false)
+            .from_reader(bytes);
+        let mut records = reader.byte_records();
+        let header = match records.next() {
+            None => {
+                return Err(LoadError::Empty {
+                    file: file.to_string(),
+                    expected: schema
+                        .iter()
+                        .filter(|c| c.required)
+                        .map(|c| c.name)
+                        .collect::<Vec<_>>()
+                        .join(","),
+                });
+            }
+            Some(record) => record.map_err(|error| csv_error(file, &error))?,
+        };
+        let header_fields = utf8_fields(file, 1, &header, None)?;
+        let mut columns = HashMap::new();
+        for (position, name) in header_fields.iter().enumerate() {
+            let name = name.trim().trim_start_matches('\u{feff}');
+            let Some(column) = schema.iter().find(|c| c.name == name) else {
+                return Err(LoadError::UnknownColumn {
+                    file: file.to_string(),
+                    column: name.to_string(),
+                    known: schema.iter().map(|c| c.name).collect::<Vec<_>>().join(", "),
+                });
+            };
+            if columns.insert(column.name, position).is_some() {
+                return Err(LoadError::DuplicateColumn {
+                    file: file.to_string(),
+                    column: name.to_string(),
+                });
+            }
+        }
+        for column in schema.iter().filter(|c| c.required) {
+            if !columns.contains_key(column.name) {
+                return Err(LoadError::MissingColumn {
+                    file: file.to_string(),
+                    column: column.name.to_string(),
+                });
+            }
+        }
+        let mut rows = Vec::new();
+        for record in records {
+            let record = record.map_err(|error| csv_error(file, &error))?;
+            let line = record.position().map_or(0, |p| p.line());
+            if record
+                .iter()
+                .all(|field| field.iter().all(u8::is_ascii_whitespace))
+            {
+                continue;
+            }
+            let fields = utf8_fields(file, line, &record, Some(&header_fields))?;
+            rows.push(Row { line, fields });
+        }
+        Ok(Table {
+            file: file.to_string(),
+            columns,
+            rows,
+        })
+    }
+
+    /// Typed access to one row.
+    pub fn at<'a>(&'a self, row: &'a Row) -> Fields<'a> {
+        Fields { table: self, row }
+    }
+}
+
+fn csv_error(file: &str, error: &csv::Error) -> LoadError {
+    let line = error.position().map_or(0, |p| p.line());
+    let reason = match error.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("expected {expected_len} fields as in the header, found {len}"),
+        _ => error.to_string(),
+    };
+    LoadError::Csv {
+        file: file.to_string(),
+        line,
+        reason,
+    }
+}
+
+fn utf8_fields(
+    file: &str,
+    line: u64,
+    record: &csv::ByteRecord,
+    header: Option<&[String]>,
+) -> Result<Vec<String>, LoadError> {
+    record
+        .iter()
+        .enumerate()
+        .map(|(index, bytes)| match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(text.to_string()),
+            Err(error) => {
+                let position = error.valid_up_to();
+                Err(LoadError::NotUtf8 {
+                    file: file.to_string(),
+                    line,
+                    field: header
+                        .and_then(|h| h.get(index).cloned())
+                        .unwrap_or_else(|| "header".to_string()),
+                    byte: bytes[position],
+                    position,
+                })
+            }
+        })
+        .collect()
+}
+
+/// Typed access to the fields of one row.
+pub(crate) struct Fields<'a> {
+    table: &'a Table,
+    row: &'a Row,
+}
+
+impl Fields<'_> {
+    pub fn line(&self) -> u64 {
+        self.row.line
+    }
+
+    /// An error about a field of this row.
+    pub fn error(&self, field: &str, reason: impl Into<String>) -> LoadError {
+        LoadError::Field {
+            file: self.table.file.clone(),
+            line: self.row.line,
+            field: field.to_string(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The trimmed text of a field, empty when absent.
+    pub fn text(&self, field: &str) -> &str {
+        self.table
+            .columns
+            .get(field)
+            .and_then(|&index| self.row.fields.get(index))
+            .map_or("", |text| text.trim())
+    }
+
+    /// A non-empty field.
+    pub fn required_text(&self, field: &str) -> Result<&str, LoadError> {
+        let text = self.text(field);
+        if text.is_empty() {
+            Err(self.error(field, "missing value"))
+        } else {
+            Ok(text)
+        }
+    }
+
+    /// An optional finite number.
+    pub fn number(&self, field: &str) -> Result<Option<f64>, LoadError> {
+        let text = self.text(field);
+        if text.is_empty() {
+            return Ok(None);
+        }
+        match text.parse::<f64>() {
+            Ok(value) if value.is_finite() => Ok(Some(value)),
+            Ok(_) => Err(self.error(field, format!("`{text}` is not a finite number"))),
+            Err(_) => Err(self.error(field, format!("`{text}` is not a number"))),
+        }
+    }
+
+    /// An optional number ≥ 0.
+    pub fn non_negative(&self, field: &str) -> Result<Option<f64>, LoadError> {
+        match self.number(field)? {
+            Some(value) if value < 0.0 => {
+                Err(self.error(field, format!("must be ≥ 0, found {value}")))
+            }
+            other => Ok(other),
+        }
+    }
+
+    /// An optional number > 0.
+    pub fn positive(&self, field: &str) -> Result<Option<f64>, LoadError> {
+        match self.number(field)? {
+            Some(value) if value <= 0.0 => {
+                Err(self.error(field, format!("must be > 0, found {value}")))
+            }
+            other => Ok(other),
+        }
+    }
+
+    /// An optional integer year.
+    pub fn year(&self, field: &str) -> Result<Option<i32>, LoadError> {
+        let text = self.text(field);
+        if text.is_empty() {
+            return Ok(None);
+        }
+        match text.parse::<i32>() {
+            Ok(year) if (1800..=2200).contains(&year) => Ok(Some(year)),
+            _ => Err(self.error(
+                field,
+                format!("`{text}` is not a year between 1800 and 2200"),
+            )),
+        }
+    }
+
+    /// A required value of an enum, parsed by `parse`.
+    pub fn one_of<T>(
+        &self,
+        field: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        allowed: &[&str],
+    ) -> Result<T, LoadError> {
+        let text = self.required_text(field)?;
+        parse(text).ok_or_else(|| {
+            self.error(
+                field,
+                format!(
+                    "unknown value `{text}` (expected one of: {})",
+                    allowed.join(", ")
+                ),
+            )
+        })
+    }
+
+    /// A `|`-separated list, empty items dropped.
+    pub fn list(&self, field: &str) -> Vec<String> {
+        split_list(self.text(field))
+    }
+
+    /// The source ids in `source_field`, required when `has_value` is true. Ids must exist.
+    pub fn sources(
+        &self,
+        source_field: &str,
+        value_field: &str,
+        has_value: bool,
+        resolve: &dyn Fn(&str) -> Option<SourceId>,
+    ) -> Result<Vec<SourceId>, LoadError> {
+        let keys = self.list(source_field);
+        if has_value && keys.is_empty() {
+            return Err(self.error(
+                source_field,
+                format!("`{value_field}` has a value but no source id"),
+            ));
+        }
+        keys.iter()
+            .map(|key| {
+                resolve(key).ok_or_else(|| {
+                    self.error(
+                        source_field,
+                        format!("unknown source id `{key}` (not in SOURCES.toml)"),
+                    )
+                })
+            })
+            .collect()
+    }
+}
+
+/// Splits a `|`-separated list, trimming items and dropping empty ones.
+pub(crate) fn split_list(text: &str) -> Vec<String> {
+    text.split('|')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_string)
+        .collect()
+}
