@@ -101,7 +101,7 @@ impl QueryArgs {
         let info = network.info().clone();
         let from_text = self.from.clone().unwrap_or(info.default_from.clone());
         let to_text = self.to.clone().unwrap_or(info.default_to.clone());
-        if !(self.max_snap_km >= 0.0) {
+        if self.max_snap_km.is_nan() || self.max_snap_km < 0.0 {
             bail!("--max-snap-km must be ≥ 0");
         }
         let from = resolve_place(&network, &from_text, self.max_snap_km).context("origin")?;

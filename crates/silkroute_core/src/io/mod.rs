@@ -25,7 +25,7 @@ pub fn default_files() -> NetworkFiles {
                 concat!("data/default/", $name).to_string(),
                 include_bytes!(concat!(
                     env!("CARGO_MANIFEST_DIR"),
-                    "/../../testdata/mini/",
+                    "/../../data/default/",
                     $name
                 ))
                 .to_vec(),

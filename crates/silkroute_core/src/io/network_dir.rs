@@ -145,9 +145,11 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
     // Nodes.
     let table = Table::parse(&files.nodes.0, &files.nodes.1, NODE_COLUMNS)?;
     let mut node_lines: Vec<u64> = Vec::new();
+    let mut node_info: Vec<(String, String)> = Vec::new();
     for row in &table.rows {
         let fields = table.at(row);
         let node = parse_node(&fields, &resolve)?;
+        let (key, name) = (node.key.clone(), node.name.clone());
         if let Some(first) = builder.node_id(&node.key) {
             return Err(fields.error(
                 "node_id",
@@ -161,6 +163,7 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
             .add_node(node)
             .map_err(|e| fields.error("node_id", e.to_string()))?;
         node_lines.push(fields.line());
+        node_info.push((key, name));
     }
 
     // Links.
@@ -255,12 +258,26 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
             field: "energy".to_string(),
             reason: format!("{error} (add a row to emissions.csv)"),
         },
-        BuildError::AmbiguousPlaceName { second, .. } => LoadError::Field {
-            file: files.nodes.0.clone(),
-            line: line_of_key(&files.nodes.1, &format!("{second},")),
-            field: "aliases".to_string(),
-            reason: error.to_string(),
-        },
+        BuildError::AmbiguousPlaceName { name, second, .. } => {
+            // The colliding text belongs to the node added second; name its field.
+            let index = node_info.iter().position(|(key, _)| key == second);
+            let field = match index.map(|i| &node_info[i]) {
+                Some((key, _)) if key == name => "node_id",
+                Some((_, node_name))
+                    if crate::network::normalize_place_name(node_name)
+                        == crate::network::normalize_place_name(name) =>
+                {
+                    "name"
+                }
+                _ => "aliases",
+            };
+            LoadError::Field {
+                file: files.nodes.0.clone(),
+                line: index.map_or(0, |i| node_lines[i]),
+                field: field.to_string(),
+                reason: error.to_string(),
+            }
+        }
         // Nodes, links and handling rows were checked when they were added; only the two
         // cases above are left for `build`.
         other => LoadError::Toml {
@@ -269,12 +286,15 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
         },
     })?;
 
-    for place in [&dataset.info.default_from, &dataset.info.default_to] {
+    for (key, place) in [
+        ("from", &dataset.info.default_from),
+        ("to", &dataset.info.default_to),
+    ] {
         if let Err(error) = network.find_place(place, 0.0) {
             return Err(LoadError::Field {
                 file: files.dataset.0.clone(),
-                line: line_of_key(&files.dataset.1, "from").max(1),
-                field: "defaults".to_string(),
+                line: entry_line(&files.dataset.1, "[defaults]", 0, key),
+                field: format!("defaults.{key}"),
                 reason: error.to_string(),
             });
         }
@@ -804,17 +824,21 @@ struct SourceRecord {
 }
 
 fn toml_error(file: &str, text: &str, error: &toml::de::Error) -> LoadError {
-    let position = error.span().map(|span| {
-        let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-        format!("line {line}: ")
-    });
-    LoadError::Toml {
-        file: file.to_string(),
-        reason: format!("{}{}", position.unwrap_or_default(), error.message().trim()),
+    match error.span() {
+        Some(span) => LoadError::Field {
+            file: file.to_string(),
+            line: text[..span.start.min(text.len())].matches('\n').count() as u64 + 1,
+            field: "toml".to_string(),
+            reason: error.message().trim().to_string(),
+        },
+        None => LoadError::Toml {
+            file: file.to_string(),
+            reason: error.message().trim().to_string(),
+        },
     }
 }
 
-fn toml_text<'a>(file: &(String, Vec<u8>)) -> Result<&str, LoadError> {
+fn toml_text(file: &(String, Vec<u8>)) -> Result<&str, LoadError> {
     std::str::from_utf8(&file.1).map_err(|error| {
         let position = error.valid_up_to();
         LoadError::NotUtf8 {
@@ -834,13 +858,18 @@ fn parse_sources(file: &(String, Vec<u8>)) -> Result<(Vec<Source>, Vec<u64>), Lo
     let mut sources = Vec::new();
     let mut lines = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
-    for record in parsed.source {
-        let line = line_of_key_value(text, "id", &record.id);
-        let error = |field: &str, reason: String| LoadError::Field {
-            file: file.0.clone(),
-            line,
-            field: field.to_string(),
-            reason,
+    for (index, record) in parsed.source.into_iter().enumerate() {
+        let line = entry_line(&file.1, "[[source]]", index, "id");
+        let error = |field: &str, reason: String| {
+            // The line of the offending key, or of the record's id when the key is absent.
+            let at = entry_line(&file.1, "[[source]]", index, field);
+            let header = entry_line(&file.1, "[[source]]", index, "");
+            LoadError::Field {
+                file: file.0.clone(),
+                line: if at == header { line } else { at },
+                field: field.to_string(),
+                reason,
+            }
         };
         if !is_source_key(&record.id) {
             return Err(error(
@@ -906,16 +935,35 @@ fn parse_sources(file: &(String, Vec<u8>)) -> Result<(Vec<Source>, Vec<u64>), Lo
     Ok((sources, lines))
 }
 
-/// Line of `key = "value"` in a TOML text, or 0.
-fn line_of_key_value(text: &str, key: &str, value: &str) -> u64 {
-    text.lines()
-        .position(|line| {
-            let line = line.trim();
-            line.starts_with(key)
-                && line[key.len()..].trim_start().starts_with('=')
-                && line.contains(&format!("\"{value}\""))
-        })
-        .map_or(0, |index| index as u64 + 1)
+/// Line (1-based) of `key = ...` inside the `index`-th table whose header line is `header`
+/// (`[[source]]`, `[defaults]`), or of the header itself when the key is absent; 0 when the
+/// table is not found. TOML keeps array-of-tables in file order, so the `index`-th record
+/// parsed is the `index`-th header.
+fn entry_line(bytes: &[u8], header: &str, index: usize, key: &str) -> u64 {
+    let text = String::from_utf8_lossy(bytes);
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(start) = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| line.trim() == header)
+        .map(|(number, _)| number)
+        .nth(index)
+    else {
+        return 0;
+    };
+    for (offset, line) in lines[start + 1..].iter().enumerate() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            break;
+        }
+        if let Some(rest) = line.strip_prefix(key)
+            && !key.is_empty()
+            && rest.trim_start().starts_with('=')
+        {
+            return (start + offset + 2) as u64;
+        }
+    }
+    start as u64 + 1
 }
 
 #[derive(Deserialize)]
@@ -1008,7 +1056,13 @@ fn parse_dataset(
     let payload_sources = sources("payload_source", &defaults.payload_source)?;
     let value_of_time_sources = sources("value_of_time_source", &defaults.value_of_time_source)?;
     let mut corridors: Vec<Corridor> = Vec::new();
-    for record in &parsed.corridor {
+    for (index, record) in parsed.corridor.iter().enumerate() {
+        let error = |field: &str, reason: String| LoadError::Field {
+            file: file.0.clone(),
+            line: entry_line(&file.1, "[[corridor]]", index, field),
+            field: field.to_string(),
+            reason,
+        };
         if !is_id(&record.id) || record.id == "regional" {
             return Err(error(
                 "id",

@@ -44,6 +44,15 @@ impl Table {
     /// Parses `bytes` as a CSV table with exactly the given columns (optional ones may be
     /// absent; unknown ones are an error).
     pub fn parse(file: &str, bytes: &[u8], schema: &[Column]) -> Result<Table, LoadError> {
+        // The CSV reader lets an unclosed quote swallow the rest of the file and then reports a
+        // field count; find the quote first so the message points at its line.
+        if let Some(line) = unclosed_quote_line(bytes) {
+            return Err(LoadError::Csv {
+                file: file.to_string(),
+                line,
+                reason: "unclosed quote: a quoted field opened on this line is never closed (a `\"` inside a quoted field must be doubled)".to_string(),
+            });
+        }
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .comment(Some(b'#'))
@@ -114,6 +123,44 @@ impl Table {
     pub fn at<'a>(&'a self, row: &'a Row) -> Fields<'a> {
         Fields { table: self, row }
     }
+}
+
+/// Line of a `"` that opens a quoted field never closed, skipping `#` comment lines.
+fn unclosed_quote_line(bytes: &[u8]) -> Option<u64> {
+    let mut line = 1u64;
+    let mut in_quote = false;
+    let mut opened_on = 0u64;
+    let mut at_line_start = true;
+    let mut in_comment = false;
+    for &byte in bytes {
+        if in_comment {
+            if byte == b'\n' {
+                in_comment = false;
+                line += 1;
+                at_line_start = true;
+            }
+            continue;
+        }
+        if at_line_start && !in_quote && byte == b'#' {
+            in_comment = true;
+            continue;
+        }
+        at_line_start = false;
+        match byte {
+            b'"' => {
+                in_quote = !in_quote;
+                if in_quote {
+                    opened_on = line;
+                }
+            }
+            b'\n' => {
+                line += 1;
+                at_line_start = true;
+            }
+            _ => {}
+        }
+    }
+    in_quote.then_some(opened_on)
 }
 
 fn csv_error(file: &str, error: &csv::Error) -> LoadError {

@@ -116,17 +116,17 @@ pub(crate) fn shortest_path_with(
         }
         let arc = ArcId(state);
         let node = network.arc(arc).head;
-        if node == destination {
-            if let Some((_, transfer)) = scope.transfer(node, Some(arc), None) {
-                let done = n_arcs + state_index;
-                let finish = cost + scope.scalar(transfer);
-                if finish < dist[done] {
-                    dist[done] = finish;
-                    heap.push(Entry {
-                        cost: finish,
-                        state: done as u32,
-                    });
-                }
+        if node == destination
+            && let Some((_, transfer)) = scope.transfer(node, Some(arc), None)
+        {
+            let done = n_arcs + state_index;
+            let finish = cost + scope.scalar(transfer);
+            if finish < dist[done] {
+                dist[done] = finish;
+                heap.push(Entry {
+                    cost: finish,
+                    state: done as u32,
+                });
             }
         }
         if !scope.is_node_allowed(node) {

@@ -420,3 +420,6 @@ pub(crate) fn check_ends(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;
