@@ -78,8 +78,11 @@ pub struct RouteArgs {
     #[command(flatten)]
     pub query: QueryArgs,
     /// Number of routes to show (distinct corridors first).
-    #[arg(long, default_value_t = 3, value_name = "N")]
+    #[arg(long, default_value_t = 5, value_name = "N")]
     pub alternatives: usize,
+    /// Print only the summary table, not each route's legs and transfers (table format).
+    #[arg(long)]
+    pub summary: bool,
     /// Show the exact Pareto set over time, cost and CO2e instead of alternatives.
     #[arg(long)]
     pub pareto: bool,
@@ -260,7 +263,7 @@ pub fn run(data: Option<&Path>, args: &RouteArgs, out: &mut dyn Write) -> Result
             writeln!(out)?;
         }
         Format::Csv => write_csv(&records, out)?,
-        Format::Table => write_table(&query, &itineraries, &records, args.pareto, out)?,
+        Format::Table => write_table(&query, &itineraries, &records, args, out)?,
     }
     Ok(())
 }
@@ -290,12 +293,12 @@ fn write_table(
     query: &Query,
     itineraries: &[Itinerary],
     records: &[RouteRecord],
-    pareto: bool,
+    args: &RouteArgs,
     out: &mut dyn Write,
 ) -> Result<()> {
     let network = &query.network;
     writeln!(out, "{}", query.title())?;
-    if pareto {
+    if args.pareto {
         writeln!(
             out,
             "Pareto set: {} route(s) no other route beats in time, cost and CO2e at once.",
@@ -321,6 +324,9 @@ fn write_table(
         ]);
     }
     writeln!(out, "{summary}")?;
+    if args.summary {
+        return Ok(());
+    }
     for (index, (itinerary, record)) in itineraries.iter().zip(records).enumerate() {
         writeln!(out)?;
         writeln!(

@@ -858,8 +858,9 @@ fn parse_sources(file: &(String, Vec<u8>)) -> Result<(Vec<Source>, Vec<u64>), Lo
     let mut sources = Vec::new();
     let mut lines = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
+    let id_lines = record_key_lines(text, "[[source]]", "id");
     for (index, record) in parsed.source.into_iter().enumerate() {
-        let line = entry_line(&file.1, "[[source]]", index, "id");
+        let line = id_lines.get(index).copied().unwrap_or(0);
         let error = |field: &str, reason: String| {
             // The line of the offending key, or of the record's id when the key is absent.
             let at = entry_line(&file.1, "[[source]]", index, field);
@@ -933,6 +934,29 @@ fn parse_sources(file: &(String, Vec<u8>)) -> Result<(Vec<Source>, Vec<u64>), Lo
         });
     }
     Ok((sources, lines))
+}
+
+/// For each table whose header line is `header`, in order, the line (1-based) of its `key`, or of
+/// the header when the key is absent. One pass over the text.
+fn record_key_lines(text: &str, header: &str, key: &str) -> Vec<u64> {
+    let mut lines = Vec::new();
+    let mut in_table = false;
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_table = line == header;
+            if in_table {
+                lines.push(number as u64 + 1);
+            }
+        } else if in_table
+            && let Some(rest) = line.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+            && let Some(last) = lines.last_mut()
+        {
+            *last = number as u64 + 1;
+        }
+    }
+    lines
 }
 
 /// Line (1-based) of `key = ...` inside the `index`-th table whose header line is `header`
@@ -1097,4 +1121,66 @@ fn parse_dataset(
         },
         corridors,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mini() -> NetworkFiles {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/mini");
+        NetworkFiles::read_dir(Path::new(dir)).expect("mini is readable")
+    }
+
+    #[test]
+    fn loads_the_mini_network() {
+        let (network, warnings) = load_files(&mini()).expect("valid");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(network.node_count(), 12);
+        assert_eq!(network.link_count(), 14);
+        assert_eq!(network.corridors().len(), 3);
+        let ferry = network.link(network.link_by_key("ferry").expect("exists"));
+        assert_eq!(ferry.running, Running::Hours(20.0));
+        assert_eq!(ferry.wait_h, 48.0);
+    }
+
+    #[test]
+    fn an_unused_source_is_a_warning() {
+        let mut files = mini();
+        files.sources.1.extend_from_slice(
+            b"\n[[source]]\nid = \"T_SPARE\"\ntitle = \"spare\"\nkind = \"published\"\n",
+        );
+        let (_, warnings) = load_files(&files).expect("still valid");
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0].to_string().contains("T_SPARE"),
+            "{}",
+            warnings[0]
+        );
+        assert_eq!(warnings[0].line, Some(16));
+    }
+
+    #[test]
+    fn record_key_lines_finds_each_records_key() {
+        let text =
+            "[[source]]\nid = \"A\"\n\n[[source]]\ntitle = \"x\"\nid = \"B\"\n[other]\nid = 1\n";
+        assert_eq!(record_key_lines(text, "[[source]]", "id"), vec![2, 6]);
+    }
+
+    #[test]
+    fn overlapping_years_are_detected() {
+        let always = Validity::ALWAYS;
+        let until_2025 = Validity {
+            status: Status::Closed,
+            opening_year: None,
+            closing_year: Some(2025),
+        };
+        let from_2025 = Validity {
+            status: Status::Operational,
+            opening_year: Some(2025),
+            closing_year: None,
+        };
+        assert!(overlaps(&always, &from_2025));
+        assert!(!overlaps(&until_2025, &from_2025));
+    }
 }

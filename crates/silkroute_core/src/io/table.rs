@@ -102,7 +102,9 @@ impl Table {
         let mut rows = Vec::new();
         for record in records {
             let record = record.map_err(|error| csv_error(file, &error))?;
-            let line = record.position().map_or(0, |p| p.line());
+            let line = record
+                .position()
+                .map_or(0, |p| first_data_line(bytes, p.byte() as usize, p.line()));
             if record
                 .iter()
                 .all(|field| field.iter().all(u8::is_ascii_whitespace))
@@ -123,6 +125,25 @@ impl Table {
     pub fn at<'a>(&'a self, row: &'a Row) -> Fields<'a> {
         Fields { table: self, row }
     }
+}
+
+/// The CSV reader reports where it started reading a record, which lies before any comment or
+/// blank lines it skipped; move past those to the line where the record really starts.
+fn first_data_line(bytes: &[u8], mut offset: usize, mut line: u64) -> u64 {
+    while offset < bytes.len() {
+        let rest = &bytes[offset..];
+        let end = rest.iter().position(|&b| b == b'\n');
+        let current = &rest[..end.unwrap_or(rest.len())];
+        let skipped = current.first() == Some(&b'#') || current.iter().all(|&b| b == b'\r');
+        match end {
+            Some(end) if skipped => {
+                offset += end + 1;
+                line += 1;
+            }
+            _ => break,
+        }
+    }
+    line
 }
 
 /// Line of a `"` that opens a quoted field never closed, skipping `#` comment lines.
@@ -352,4 +373,58 @@ pub(crate) fn split_list(text: &str) -> Vec<String> {
         .filter(|item| !item.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCHEMA: &[Column] = &[required("a"), optional("b")];
+
+    #[test]
+    fn rows_keep_their_line_numbers_past_comments_and_quoted_newlines() {
+        let text = b"a,b\n# a comment\n1,\"two\nlines\"\n3,4\n";
+        let table = Table::parse("t.csv", text, SCHEMA).expect("valid");
+        let lines: Vec<u64> = table.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![3, 5]);
+        assert_eq!(table.at(&table.rows[1]).text("b"), "4");
+    }
+
+    #[test]
+    fn unclosed_quote_is_found_on_its_line() {
+        assert_eq!(unclosed_quote_line(b"a,b\n1,2\n3,\"x\n4,5\n"), Some(3));
+        assert_eq!(unclosed_quote_line(b"a,b\n1,\"say \"\"hi\"\"\"\n"), None);
+        assert_eq!(unclosed_quote_line(b"a,b\n# it's \"quoted\n1,2\n"), None);
+    }
+
+    #[test]
+    fn numbers_are_checked_with_file_line_and_field() {
+        let table = Table::parse("t.csv", b"a,b\nNaN,-1\n", SCHEMA).expect("valid");
+        let fields = table.at(&table.rows[0]);
+        let error = fields.number("a").expect_err("NaN is rejected");
+        assert_eq!(
+            error.to_string(),
+            "t.csv:2: a: `NaN` is not a finite number"
+        );
+        let error = fields.non_negative("b").expect_err("negative");
+        assert_eq!(error.to_string(), "t.csv:2: b: must be ≥ 0, found -1");
+    }
+
+    #[test]
+    fn header_problems_are_reported() {
+        let missing = Table::parse("t.csv", b"b\n1\n", SCHEMA)
+            .err()
+            .expect("error");
+        assert_eq!(missing.to_string(), "t.csv:1: missing column `a`");
+        let unknown = Table::parse("t.csv", b"a,c\n1,2\n", SCHEMA)
+            .err()
+            .expect("error");
+        assert!(
+            unknown
+                .to_string()
+                .starts_with("t.csv:1: unknown column `c`")
+        );
+        let empty = Table::parse("t.csv", b"", SCHEMA).err().expect("error");
+        assert!(empty.to_string().starts_with("t.csv: empty file"));
+    }
 }

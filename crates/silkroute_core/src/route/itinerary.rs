@@ -114,7 +114,8 @@ pub struct Itinerary {
     pub path: Path,
     /// One per arc.
     pub legs: Vec<Leg>,
-    /// Node visits where handling happens (visits with no handling are left out).
+    /// Node visits where handling happens (visits with no handling, or only handling rows of
+    /// zero hours and zero cost, are left out).
     pub transfers: Vec<Transfer>,
     /// Sum of legs and transfers.
     pub totals: Criteria,
@@ -283,6 +284,11 @@ fn push_transfer(
             },
         };
         let row = network.handling(handling);
+        if row.hours == 0.0 && row.cost_usd == 0.0 {
+            // A row that costs nothing (an open border inside a customs union) changes
+            // nothing; listing it would only clutter the itinerary.
+            continue;
+        }
         steps.push(TransferStep {
             kind,
             handling,
@@ -291,11 +297,13 @@ fn push_transfer(
             cost_usd: row.cost_usd,
         });
     }
-    transfers.push(Transfer {
-        node,
-        after_leg,
-        steps,
-    });
+    if !steps.is_empty() {
+        transfers.push(Transfer {
+            node,
+            after_leg,
+            steps,
+        });
+    }
     criteria
 }
 

@@ -1,0 +1,202 @@
+//! The embedded default network: coverage the product promises, project statuses and years,
+//! sources, and sanity of the main corridor answers.
+
+use silkroute_core::io;
+use silkroute_core::network::{HandlingKind, Network, SourceKind, Status};
+use silkroute_core::route::{self, Objective, RouteOptions, Scope};
+
+fn network() -> Network {
+    let (network, warnings) = io::load_default().expect("the embedded network loads");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    network
+}
+
+#[test]
+fn covers_the_places_the_product_promises() {
+    let network = network();
+    assert!(network.node_count() >= 60, "{} nodes", network.node_count());
+    assert!(
+        network.link_count() >= 100,
+        "{} links",
+        network.link_count()
+    );
+    for place in [
+        "Lianyungang",
+        "Shanghai",
+        "Xi'an",
+        "Chongqing",
+        "Chengdu",
+        "Zhengzhou",
+        "Yiwu",
+        "Urumqi",
+        "Alashankou",
+        "Dostyk",
+        "Khorgos",
+        "Altynkol",
+        "Bakhty",
+        "Tacheng",
+        "Aktogay",
+        "Moyynty",
+        "Karaganda",
+        "Astana",
+        "Petropavl",
+        "Almaty",
+        "Zhetygen",
+        "Shu",
+        "Shymkent",
+        "Saryagash",
+        "Kyzylorda",
+        "Beyneu",
+        "Aktau",
+        "Kuryk",
+        "Tashkent",
+        "Turkmenbashi",
+        "Moscow",
+        "Minsk",
+        "Brest",
+        "Małaszewicze",
+        "Warsaw",
+        "Łódź",
+        "Duisburg",
+        "Hamburg",
+        "Baku",
+        "Alat",
+        "Tbilisi",
+        "Poti",
+        "Batumi",
+        "Kars",
+        "Istanbul",
+        "Constanța",
+        "Singapore",
+        "Suez",
+        "Rotterdam",
+        "Cape of Good Hope",
+    ] {
+        assert!(network.find_place(place, 0.0).is_ok(), "{place} is missing");
+    }
+}
+
+#[test]
+fn dostyk_moyynty_second_track_opens_in_2025() {
+    let network = network();
+    let dostyk = network.find_place("Dostyk", 0.0).expect("known").node();
+    let moyynty = network.find_place("Moyynty", 0.0).expect("known").node();
+    let capacity_on = |year: i32| -> Vec<f64> {
+        let options = RouteOptions {
+            objective: Objective::Time,
+            year,
+            ..RouteOptions::defaults(&network)
+        };
+        let scope = Scope::new(&network, &options);
+        let path = route::shortest_path(&scope, dostyk, moyynty)
+            .expect("valid")
+            .expect("connected");
+        path.arcs
+            .iter()
+            .map(|&arc| {
+                network
+                    .link(network.arc(arc).link)
+                    .capacity_trains_per_day
+                    .expect("capacity given")
+            })
+            .collect()
+    };
+    assert!(
+        capacity_on(2024).iter().all(|&c| c <= 12.0),
+        "{:?}",
+        capacity_on(2024)
+    );
+    assert!(
+        capacity_on(2026).iter().all(|&c| c >= 60.0),
+        "{:?}",
+        capacity_on(2026)
+    );
+}
+
+#[test]
+fn third_crossing_is_under_construction_until_2027() {
+    let network = network();
+    let bakhty = network.find_place("Bakhty", 0.0).expect("known").node();
+    let rail: Vec<_> = network
+        .links()
+        .iter()
+        .filter(|l| (l.from == bakhty || l.to == bakhty) && l.gauge_mm.is_some())
+        .collect();
+    assert!(!rail.is_empty());
+    for link in rail {
+        assert_eq!(
+            link.validity.status,
+            Status::UnderConstruction,
+            "{}",
+            link.key
+        );
+        assert_eq!(link.validity.opening_year, Some(2027), "{}", link.key);
+    }
+    let gauge_change = network
+        .handlings_at(bakhty)
+        .iter()
+        .map(|&id| network.handling(id))
+        .find(|h| h.kind == HandlingKind::GaugeChange)
+        .expect("Bakhty will change gauge");
+    assert!(!gauge_change.validity.is_active_in(2026));
+    assert!(gauge_change.validity.is_active_in(2027));
+}
+
+#[test]
+fn every_number_cites_existing_sources_and_estimates_state_a_method() {
+    let network = network();
+    for link in network.links() {
+        for sources in [
+            &link.length_sources,
+            &link.time_sources,
+            &link.tariff_sources,
+        ] {
+            assert!(!sources.is_empty(), "{}", link.key);
+        }
+    }
+    for source in network.sources() {
+        if source.kind != SourceKind::Published {
+            assert!(!source.method.trim().is_empty(), "{}", source.key);
+        } else {
+            assert!(!source.title.trim().is_empty(), "{}", source.key);
+        }
+    }
+}
+
+#[test]
+fn corridors_between_lianyungang_and_duisburg_are_plausible() {
+    let network = network();
+    let from = network
+        .find_place("Lianyungang", 0.0)
+        .expect("known")
+        .node();
+    let to = network.find_place("Duisburg", 0.0).expect("known").node();
+    let options = RouteOptions::defaults(&network);
+    let outcomes = route::best_by_corridor(&network, &options, from, to).expect("valid");
+    let days = |key: &str| {
+        let outcome = outcomes
+            .iter()
+            .find(|o| network.corridor(o.corridor).key == key)
+            .expect("declared corridor");
+        let itinerary = outcome.result.as_ref().expect("a route");
+        (itinerary.totals.hours / 24.0, itinerary.km)
+    };
+    let (northern_days, northern_km) = days("northern");
+    let (suez_days, suez_km) = days("sea_suez");
+    let (cape_days, _) = days("sea_cape");
+    let (middle_days, _) = days("middle");
+    // Published reference points, not model inputs: the New Eurasian Land Bridge is
+    // 10,800–10,900 km; rail is quoted at roughly a third to a half of the sea time.
+    assert!((10_000.0..12_500.0).contains(&northern_km), "{northern_km}");
+    assert!((12.0..25.0).contains(&northern_days), "{northern_days}");
+    assert!(suez_km > 1.6 * northern_km);
+    assert!(
+        suez_days > 1.8 * northern_days,
+        "{suez_days} vs {northern_days}"
+    );
+    assert!(cape_days > suez_days + 5.0, "{cape_days} vs {suez_days}");
+    assert!(
+        middle_days > northern_days,
+        "{middle_days} vs {northern_days}"
+    );
+}
