@@ -22,8 +22,8 @@ fn bench_routes(c: &mut Criterion) {
             route::Itinerary::new(&scope, &path)
         })
     });
-    c.bench_function("alternatives3_lianyungang_duisburg", |b| {
-        b.iter(|| route::alternatives(&network, &options, black_box(from), black_box(to), 3))
+    c.bench_function("alternatives5_lianyungang_duisburg", |b| {
+        b.iter(|| route::alternatives(&network, &options, black_box(from), black_box(to), 5))
     });
     c.bench_function("corridors_lianyungang_duisburg", |b| {
         b.iter(|| route::best_by_corridor(&network, &options, black_box(from), black_box(to)))

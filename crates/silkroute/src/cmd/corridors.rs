@@ -64,7 +64,19 @@ pub fn run(data: Option<&Path>, args: &CorridorsArgs, out: &mut dyn Write) -> Re
         })
         .collect();
     match args.query.format {
-        Format::Json | Format::Geojson => {
+        Format::Geojson => {
+            let (itineraries, records): (Vec<_>, Vec<_>) = outcomes
+                .iter()
+                .zip(&rows)
+                .filter_map(|(outcome, row)| {
+                    Some((outcome.result.as_ref().ok()?.clone(), row.route.clone()?))
+                })
+                .unzip();
+            let collection = super::route::geojson(network, &itineraries, &records);
+            serde_json::to_writer_pretty(&mut *out, &collection)?;
+            writeln!(out)?;
+        }
+        Format::Json => {
             let (from, to, query_record) = query.records(false);
             let report = CorridorsReport {
                 version: silkroute_core::io::report::REPORT_VERSION,

@@ -419,7 +419,8 @@ fn write_table(
     Ok(())
 }
 
-fn geojson(
+/// A GeoJSON FeatureCollection of routes: one LineString per leg, one Point per handling step.
+pub fn geojson(
     network: &Network,
     itineraries: &[Itinerary],
     records: &[RouteRecord],
