@@ -66,6 +66,11 @@ fn json(args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&stdout_of(args)).expect("valid JSON")
 }
 
+/// The five routes of the default question, as JSON.
+fn default_question_json() -> serde_json::Value {
+    json(&["route", "Lianyungang", "Duisburg", "--format", "json"])
+}
+
 // ---- golden reports on the hand-made fixture (independent of the default data) ----
 
 #[test]
@@ -153,15 +158,7 @@ fn route_json_has_the_documented_fields() {
 
 #[test]
 fn lianyungang_duisburg_offers_distinct_corridors() {
-    let report = json(&[
-        "route",
-        "Lianyungang",
-        "Duisburg",
-        "--alternatives",
-        "5",
-        "--format",
-        "json",
-    ]);
+    let report = default_question_json();
     let corridors: Vec<&str> = report["routes"]
         .as_array()
         .expect("routes")
@@ -186,15 +183,7 @@ fn lianyungang_duisburg_offers_distinct_corridors() {
 
 #[test]
 fn northern_route_changes_gauge_twice() {
-    let report = json(&[
-        "route",
-        "Lianyungang",
-        "Duisburg",
-        "--alternatives",
-        "5",
-        "--format",
-        "json",
-    ]);
+    let report = default_question_json();
     let northern = report["routes"]
         .as_array()
         .expect("routes")

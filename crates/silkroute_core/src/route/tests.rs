@@ -432,10 +432,16 @@ proptest! {
     }
 }
 
-#[test]
-fn alternatives_are_distinct_and_sorted() {
+/// The hand-made network of testdata/mini.
+fn mini() -> Network {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/mini");
     let (network, _) = crate::io::load_dir(std::path::Path::new(dir)).expect("mini loads");
+    network
+}
+
+#[test]
+fn alternatives_are_distinct_and_sorted() {
+    let network = mini();
     let from = network.find_place("East City", 0.0).expect("known").node();
     let to = network.find_place("West City", 0.0).expect("known").node();
     let options = RouteOptions::defaults(&network);
@@ -511,8 +517,7 @@ fn gauge_change_requires_a_facility() {
 
 #[test]
 fn year_selects_the_links_open_then() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/mini");
-    let (network, _) = crate::io::load_dir(std::path::Path::new(dir)).expect("mini loads");
+    let network = mini();
     let from = network.find_place("Border KZ", 0.0).expect("known").node();
     let to = network
         .find_place("Hub Junction", 0.0)
@@ -535,8 +540,7 @@ fn year_selects_the_links_open_then() {
 
 #[test]
 fn avoiding_a_country_removes_its_routes() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/mini");
-    let (network, _) = crate::io::load_dir(std::path::Path::new(dir)).expect("mini loads");
+    let network = mini();
     let from = network.find_place("East City", 0.0).expect("known").node();
     let to = network.find_place("West City", 0.0).expect("known").node();
     let mut options = RouteOptions::defaults(&network);
