@@ -200,3 +200,70 @@ fn corridors_between_lianyungang_and_duisburg_are_plausible() {
         "{middle_days} vs {northern_days}"
     );
 }
+
+/// The best route for each objective, reported as corridor *c*, must be the best route
+/// `corridors` reports for *c* too: otherwise a link it uses lacks the tag *c* in links.csv
+/// (or the best route is a hybrid of corridors, which the tags should make explicit).
+#[test]
+fn corridor_tags_cover_the_routes_classified_under_them() {
+    let network = network();
+    let origins = [
+        "Lianyungang",
+        "Xi'an",
+        "Chongqing",
+        "Chengdu",
+        "Zhengzhou",
+        "Yiwu",
+        "Urumqi",
+    ];
+    let destinations = [
+        "Duisburg", "Hamburg", "Łódź", "Istanbul", "Poti", "Tashkent", "Moscow",
+    ];
+    let mut problems = Vec::new();
+    for objective in Objective::ALL {
+        let options = RouteOptions {
+            objective,
+            ..RouteOptions::defaults(&network)
+        };
+        let scope = Scope::new(&network, &options);
+        for origin in origins {
+            for destination in destinations {
+                let from = network.find_place(origin, 0.0).expect("known").node();
+                let to = network.find_place(destination, 0.0).expect("known").node();
+                let best = route::best_by_corridor(&network, &options, from, to).expect("valid");
+                let routes = route::alternatives(&network, &options, from, to, 1).expect("valid");
+                for itinerary in routes {
+                    let Some(corridor) = itinerary.corridor else {
+                        continue;
+                    };
+                    let value = scope.scalar(itinerary.totals);
+                    let corridor_best = best
+                        .iter()
+                        .find(|o| o.corridor == corridor)
+                        .and_then(|o| o.result.as_ref().ok())
+                        .map(|it| scope.scalar(it.totals));
+                    // A genuine hybrid: the fastest way to Poti goes the southern way to Kars and
+                    // back east over the Baku–Tbilisi–Kars line, which is Middle Corridor track.
+                    let known_hybrid = destination == "Poti"
+                        && objective == Objective::Time
+                        && network.corridor(corridor).key == "southern";
+                    if !known_hybrid && corridor_best.is_none_or(|b| b > value + 1e-6) {
+                        problems.push(format!(
+                            "{origin} → {destination} by {}: a {} route ({value:.0}) beats the corridor's best ({corridor_best:?}); untagged links: {:?}",
+                            objective.as_str(),
+                            network.corridor(corridor).key,
+                            itinerary
+                                .legs
+                                .iter()
+                                .map(|leg| network.link(leg.link))
+                                .filter(|link| !link.corridors.is_empty() && !link.corridors.contains(&corridor))
+                                .map(|link| link.key.as_str())
+                                .collect::<Vec<_>>()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -6,6 +6,9 @@ use super::{Itinerary, RouteError, RouteOptions, Scope, shortest_path};
 use crate::network::{ArcId, CorridorId, LinkId, Network, NodeId};
 use std::collections::BTreeMap;
 
+/// How much worse than the best route a penalty-found alternative may be (objective ratio).
+pub const MAX_DETOUR: f64 = 1.5;
+
 /// Why a corridor has no route between two places.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NoRouteReason {
@@ -125,7 +128,9 @@ fn explain_no_route(
 /// The best route comes first. Then the best route of every other corridor (so that with
 /// `count` = 3 a user sees, say, the Northern route, the Middle Corridor and the sea), then
 /// routes found by making the links already used dearer (factor 2 per use) and keeping a new
-/// route only when at most 80% of its km run on links of a route already chosen.
+/// route only when at most 80% of its km run on links of a route already chosen and its
+/// objective value is at most [`MAX_DETOUR`] times the best route's (as OSRM bounds its
+/// alternatives, so that a "different" route is not an absurd one).
 ///
 /// # Errors
 /// [`RouteError`] when the origin equals the destination or either is avoided.
@@ -141,6 +146,7 @@ pub fn alternatives(
         return Ok(Vec::new());
     };
     let mut chosen = vec![Itinerary::new(&scope, &best)];
+    let best_value = scope.scalar(chosen[0].totals);
     if count <= 1 {
         chosen.truncate(count);
         return Ok(chosen);
@@ -196,7 +202,8 @@ pub fn alternatives(
         let distinct = chosen
             .iter()
             .all(|c| !c.same_links(&candidate) && candidate.overlap_share(c) <= 0.8);
-        if distinct {
+        let reasonable = scope.scalar(candidate.totals) <= MAX_DETOUR * best_value;
+        if distinct && reasonable {
             chosen.push(candidate);
         }
     }

@@ -121,7 +121,9 @@ pub struct Avoid {
     pub links: Vec<LinkId>,
     /// Not these modes.
     pub modes: Vec<Mode>,
-    /// No link of these corridors (a link shared with another corridor is avoided too).
+    /// No link that belongs only to these corridors: closing `sea_suez` removes the Red Sea and
+    /// Mediterranean legs but keeps the Asian legs it shares with `sea_cape`. Regional links
+    /// are never avoided this way.
     pub corridors: Vec<CorridorId>,
 }
 
@@ -237,6 +239,9 @@ impl<'a> Scope<'a> {
                     && !avoid.nodes.contains(&NodeId(index as u32))
             })
             .collect();
+        let only_avoided_corridors = |corridors: &[CorridorId]| {
+            !corridors.is_empty() && corridors.iter().all(|c| avoid.corridors.contains(c))
+        };
         let link_allowed: Vec<bool> = network
             .links()
             .iter()
@@ -247,7 +252,7 @@ impl<'a> Scope<'a> {
                     && node_allowed[link.to.0 as usize]
                     && !avoid.links.contains(&LinkId(index as u32))
                     && !avoid.modes.contains(&link.mode)
-                    && !link.corridors.iter().any(|c| avoid.corridors.contains(c))
+                    && !only_avoided_corridors(&link.corridors)
                     && options
                         .corridor
                         .is_none_or(|c| link.corridors.is_empty() || link.corridors.contains(&c))
