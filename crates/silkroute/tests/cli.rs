@@ -432,3 +432,32 @@ fn output_is_deterministic() {
         assert_eq!(stdout_of(&args), stdout_of(&args), "{args:?}");
     }
 }
+
+#[test]
+fn closing_suez_keeps_the_cape_route() {
+    let report = json(&[
+        "route",
+        "Lianyungang",
+        "Duisburg",
+        "--avoid",
+        "sea_suez",
+        "--format",
+        "json",
+    ]);
+    let corridors: Vec<&str> = report["routes"]
+        .as_array()
+        .expect("routes")
+        .iter()
+        .map(|r| r["corridor"].as_str().expect("corridor"))
+        .collect();
+    assert!(!corridors.contains(&"sea_suez"), "{corridors:?}");
+    assert!(
+        corridors.contains(&"sea_cape"),
+        "the shared Asian legs stay open: {corridors:?}"
+    );
+    for route in report["routes"].as_array().expect("routes") {
+        for leg in route["legs"].as_array().expect("legs") {
+            assert_ne!(leg["to"], "suez", "{leg}");
+        }
+    }
+}
