@@ -3,7 +3,7 @@
 use comfy_table::{CellAlignment, ContentArrangement, Table, TableComponent, presets};
 
 /// A table with the house style: a rule under the header only, right-aligned numeric columns,
-/// fitted to the terminal (or 120 columns when not on one).
+/// fitted to the terminal, or to `$COLUMNS` (default 120) when the output is not a terminal.
 pub fn new_table(header: &[&str], numeric: &[usize]) -> Table {
     let mut table = Table::new();
     table
@@ -15,7 +15,12 @@ pub fn new_table(header: &[&str], numeric: &[usize]) -> Table {
     table.remove_style(TableComponent::LeftBorderIntersections);
     table.remove_style(TableComponent::RightBorderIntersections);
     if table.width().is_none() {
-        table.set_width(120);
+        let columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse::<u16>().ok())
+            .filter(|&c| c >= 40)
+            .unwrap_or(120);
+        table.set_width(columns);
     }
     for &column in numeric {
         if let Some(column) = table.column_mut(column) {

@@ -7,7 +7,7 @@ use serde_json::json;
 use silkroute_core::io::report::{
     PlaceRecord, QueryRecord, REPORT_VERSION, RouteRecord, RouteReport, SourceRecord,
 };
-use silkroute_core::network::{Network, PlaceMatch};
+use silkroute_core::network::{HandlingKind, Network, PlaceMatch};
 use silkroute_core::route::{self, Itinerary, Objective, RouteOptions, Scope};
 use std::io::Write;
 use std::path::Path;
@@ -268,20 +268,26 @@ pub fn run(data: Option<&Path>, args: &RouteArgs, out: &mut dyn Write) -> Result
     Ok(())
 }
 
-/// Places where something notable happens (gauge change, port, border), in order, for the
-/// "via" column.
+/// The structural points of a route for the "via" column: where the gauge or the mode changes
+/// (borders are listed in the route's details), or its border crossings when it has neither.
 fn via(network: &Network, itinerary: &Itinerary) -> String {
-    let mut names: Vec<&str> = Vec::new();
     let last = itinerary.legs.len();
-    for transfer in &itinerary.transfers {
-        if transfer.after_leg == 0 || transfer.after_leg == last {
-            continue;
-        }
-        let name = network.node(transfer.node).name.as_str();
-        if names.last() != Some(&name) {
-            names.push(name);
-        }
+    let intermediate = || {
+        itinerary
+            .transfers
+            .iter()
+            .filter(|t| t.after_leg != 0 && t.after_leg != last)
+    };
+    let mut names: Vec<&str> = intermediate()
+        .filter(|t| t.steps.iter().any(|s| s.kind != HandlingKind::Border))
+        .map(|t| network.node(t.node).name.as_str())
+        .collect();
+    if names.is_empty() {
+        names = intermediate()
+            .map(|t| network.node(t.node).name.as_str())
+            .collect();
     }
+    names.dedup();
     if names.is_empty() {
         "direct".to_string()
     } else {
