@@ -9,7 +9,7 @@ pub mod validate;
 
 use anyhow::{Context, Result, bail};
 use silkroute_core::Network;
-use silkroute_core::network::{Country, Mode, PlaceMatch};
+use silkroute_core::network::{Country, Mode};
 use silkroute_core::route::Avoid;
 use std::path::Path;
 
@@ -39,11 +39,6 @@ pub fn load_network(data: Option<&Path>) -> Result<Network> {
         }
     }
     Ok(network)
-}
-
-/// Resolves a place by name, alias, id or `lat,lon`.
-pub fn resolve_place(network: &Network, query: &str, max_snap_km: f64) -> Result<PlaceMatch> {
-    Ok(network.find_place(query, max_snap_km)?)
 }
 
 /// Parses `--avoid` items: `RU`, `ferry`, `sea_suez`, a link id, a place, or the explicit

@@ -1,6 +1,6 @@
 //! `silkroute route FROM TO`: routes side by side.
 
-use super::{Format, load_network, parse_avoid, resolve_place, thousands};
+use super::{Format, load_network, parse_avoid, thousands};
 use crate::table::new_table;
 use anyhow::{Context, Result, bail};
 use serde_json::json;
@@ -107,8 +107,12 @@ impl QueryArgs {
         if self.max_snap_km.is_nan() || self.max_snap_km < 0.0 {
             bail!("--max-snap-km must be ≥ 0");
         }
-        let from = resolve_place(&network, &from_text, self.max_snap_km).context("origin")?;
-        let to = resolve_place(&network, &to_text, self.max_snap_km).context("destination")?;
+        let from = network
+            .find_place(&from_text, self.max_snap_km)
+            .context("origin")?;
+        let to = network
+            .find_place(&to_text, self.max_snap_km)
+            .context("destination")?;
         let mut options = RouteOptions::defaults(&network);
         options.objective = self.by.into();
         if let Some(year) = self.year {

@@ -2,8 +2,8 @@
 //! `docs/formats.md`. These record types are the serialization boundary: model types do not
 //! derive `Serialize`.
 
-use crate::network::{Network, SourceKind};
-use crate::route::{Itinerary, TransferReason};
+use crate::network::Network;
+use crate::route::Itinerary;
 use serde::Serialize;
 
 /// Version of the JSON layout; bumped on any incompatible change.
@@ -224,7 +224,7 @@ impl RouteRecord {
                     node: network.node(transfer.node).key.clone(),
                     after_leg: transfer.after_leg,
                     kind: step.kind.as_str().to_string(),
-                    reason: describe(&step.reason),
+                    reason: step.reason.describe(),
                     hours: round1(step.hours),
                     cost_usd: round1(step.cost_usd),
                     sources: keys(
@@ -261,10 +261,6 @@ impl RouteRecord {
     }
 }
 
-fn describe(reason: &TransferReason) -> String {
-    reason.describe()
-}
-
 /// Corridor ids of a link, `regional` when it has none.
 pub fn corridor_keys(network: &Network, corridors: &[crate::network::CorridorId]) -> Vec<String> {
     if corridors.is_empty() {
@@ -291,12 +287,7 @@ impl SourceRecord {
                     id: source.key.clone(),
                     title: source.title.clone(),
                     url: source.url.clone(),
-                    kind: match source.kind {
-                        SourceKind::Published => "published",
-                        SourceKind::Derived => "derived",
-                        SourceKind::Estimate => "estimate",
-                    }
-                    .to_string(),
+                    kind: source.kind.as_str().to_string(),
                 }
             })
             .collect()
