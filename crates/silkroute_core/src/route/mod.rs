@@ -13,7 +13,9 @@ mod dijkstra;
 mod itinerary;
 mod pareto;
 
-pub use alternatives::{CorridorOutcome, NoRouteReason, alternatives, best_by_corridor};
+pub use alternatives::{
+    CorridorOutcome, MAX_DETOUR, NoRouteReason, alternatives, best_by_corridor,
+};
 pub use dijkstra::shortest_path;
 pub use itinerary::{Itinerary, Leg, Transfer, TransferReason, TransferStep, classify_corridor};
 pub use pareto::{ParetoError, pareto_set};
