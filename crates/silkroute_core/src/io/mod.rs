@@ -8,11 +8,13 @@
 //! [`crate::network::NetworkBuilder`] and mapped back to the line they came from.
 
 mod error;
+mod geo_csv;
 mod network_dir;
 pub mod report;
 mod table;
 
 pub use error::{LoadError, LoadWarning};
+pub use geo_csv::{GeoNetwork, load_geo_dir, parse_geo};
 pub use network_dir::{NetworkFiles, load_dir, load_files};
 
 use crate::network::Network;

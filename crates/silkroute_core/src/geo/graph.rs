@@ -1,0 +1,212 @@
+//! The compact graph: forward-star (CSR) adjacency over `u32` node ids.
+
+use super::Metres;
+
+/// Why a set of nodes and edges does not form a graph.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GeoGraphError {
+    /// An edge names a node id that does not exist.
+    #[error("edge {index}: node {node} does not exist (the graph has {node_count} nodes)")]
+    NodeOutOfRange {
+        /// Position of the edge in the input.
+        index: usize,
+        /// The bad id.
+        node: u32,
+        /// Number of nodes.
+        node_count: usize,
+    },
+    /// A coordinate is not finite or out of range.
+    #[error("node {node}: coordinate ({lat}, {lon}) is not a valid latitude/longitude")]
+    BadCoordinate {
+        /// The node.
+        node: u32,
+        /// Latitude given.
+        lat: f64,
+        /// Longitude given.
+        lon: f64,
+    },
+    /// More nodes or edges than `u32` ids can address.
+    #[error("too many nodes or edges for 32-bit ids")]
+    TooLarge,
+}
+
+/// An undirected graph with node coordinates and edge lengths in metres, stored as forward-star
+/// adjacency: the neighbours of node `v` are `head[first[v]..first[v + 1]]`.
+///
+/// **Invariant:** both directions of every edge are stored, with the same length; parallel
+/// edges are merged keeping the shortest; self-loops are dropped (they are never on a shortest
+/// path); adjacency lists are sorted by neighbour id, so iteration order is deterministic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GeoGraph {
+    lat: Vec<f64>,
+    lon: Vec<f64>,
+    first: Vec<u32>,
+    head: Vec<u32>,
+    length_m: Vec<Metres>,
+}
+
+impl GeoGraph {
+    /// Builds a graph from node coordinates `(lat, lon)` and undirected edges
+    /// `(a, b, length_m)`.
+    ///
+    /// # Errors
+    /// [`GeoGraphError`] for an edge to a missing node or an invalid coordinate.
+    pub fn new(
+        coords: Vec<(f64, f64)>,
+        edges: &[(u32, u32, Metres)],
+    ) -> Result<GeoGraph, GeoGraphError> {
+        let node_count = coords.len();
+        if node_count >= u32::MAX as usize || edges.len() >= (u32::MAX / 2) as usize {
+            return Err(GeoGraphError::TooLarge);
+        }
+        for (node, &(lat, lon)) in coords.iter().enumerate() {
+            // Range checks are false for NaN, so they also reject non-finite values.
+            let valid = (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon);
+            if !valid {
+                return Err(GeoGraphError::BadCoordinate {
+                    node: node as u32,
+                    lat,
+                    lon,
+                });
+            }
+        }
+        let mut arcs: Vec<(u32, u32, Metres)> = Vec::with_capacity(edges.len() * 2);
+        for (index, &(a, b, length)) in edges.iter().enumerate() {
+            for node in [a, b] {
+                if node as usize >= node_count {
+                    return Err(GeoGraphError::NodeOutOfRange {
+                        index,
+                        node,
+                        node_count,
+                    });
+                }
+            }
+            if a != b {
+                arcs.push((a, b, length));
+                arcs.push((b, a, length));
+            }
+        }
+        arcs.sort_unstable();
+        // Sorted by (tail, head, length): the first of a run of parallel arcs is the shortest.
+        arcs.dedup_by(|later, earlier| later.0 == earlier.0 && later.1 == earlier.1);
+        let mut first = vec![0u32; node_count + 1];
+        for &(tail, _, _) in &arcs {
+            first[tail as usize + 1] += 1;
+        }
+        for index in 1..first.len() {
+            first[index] += first[index - 1];
+        }
+        let (lat, lon) = coords.into_iter().unzip();
+        Ok(GeoGraph {
+            lat,
+            lon,
+            first,
+            head: arcs.iter().map(|arc| arc.1).collect(),
+            length_m: arcs.iter().map(|arc| arc.2).collect(),
+        })
+    }
+
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.lat.len()
+    }
+
+    /// Number of undirected edges (each stored twice).
+    pub fn edge_count(&self) -> usize {
+        self.head.len() / 2
+    }
+
+    /// Latitude and longitude of a node, degrees.
+    pub fn coord(&self, node: u32) -> (f64, f64) {
+        (self.lat[node as usize], self.lon[node as usize])
+    }
+
+    /// Neighbours of a node with the length of the edge to each, sorted by neighbour id.
+    pub fn neighbors(&self, node: u32) -> impl Iterator<Item = (u32, Metres)> + '_ {
+        let range = self.first[node as usize] as usize..self.first[node as usize + 1] as usize;
+        self.head[range.clone()]
+            .iter()
+            .copied()
+            .zip(self.length_m[range].iter().copied())
+    }
+
+    /// Number of neighbours of a node.
+    pub fn degree(&self, node: u32) -> usize {
+        (self.first[node as usize + 1] - self.first[node as usize]) as usize
+    }
+
+    /// The length of the edge between two adjacent nodes.
+    pub fn edge_length(&self, a: u32, b: u32) -> Option<Metres> {
+        self.neighbors(a)
+            .find(|&(head, _)| head == b)
+            .map(|(_, length)| length)
+    }
+
+    /// Connected component of every node: ids are dense, numbered in order of each
+    /// component's smallest node.
+    pub fn components(&self) -> Vec<u32> {
+        let mut component = vec![u32::MAX; self.node_count()];
+        let mut stack = Vec::new();
+        let mut next = 0;
+        for start in 0..self.node_count() as u32 {
+            if component[start as usize] != u32::MAX {
+                continue;
+            }
+            component[start as usize] = next;
+            stack.push(start);
+            while let Some(node) = stack.pop() {
+                for (head, _) in self.neighbors(node) {
+                    if component[head as usize] == u32::MAX {
+                        component[head as usize] = next;
+                        stack.push(head);
+                    }
+                }
+            }
+            next += 1;
+        }
+        component
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stores_both_directions_merges_parallel_edges_and_drops_loops() {
+        let coords = vec![(0.0, 0.0), (0.0, 1.0), (1.0, 1.0)];
+        let graph = GeoGraph::new(coords, &[(0, 1, 500), (1, 0, 300), (1, 2, 100), (2, 2, 7)])
+            .expect("valid");
+        assert_eq!(graph.edge_count(), 2);
+        assert_eq!(graph.edge_length(0, 1), Some(300));
+        assert_eq!(graph.edge_length(1, 0), Some(300));
+        assert_eq!(
+            graph.neighbors(1).collect::<Vec<_>>(),
+            vec![(0, 300), (2, 100)]
+        );
+        assert_eq!(graph.degree(2), 1);
+    }
+
+    #[test]
+    fn rejects_bad_ids_and_coordinates() {
+        assert_eq!(
+            GeoGraph::new(vec![(0.0, 0.0)], &[(0, 3, 1)]),
+            Err(GeoGraphError::NodeOutOfRange {
+                index: 0,
+                node: 3,
+                node_count: 1
+            })
+        );
+        assert!(matches!(
+            GeoGraph::new(vec![(f64::NAN, 0.0)], &[]),
+            Err(GeoGraphError::BadCoordinate { node: 0, .. })
+        ));
+    }
+
+    #[test]
+    fn components_are_numbered_by_smallest_node() {
+        let coords = vec![(0.0, 0.0); 5];
+        let graph = GeoGraph::new(coords, &[(0, 3, 1), (1, 4, 1)]).expect("valid");
+        assert_eq!(graph.components(), vec![0, 1, 2, 0, 1]);
+    }
+}
