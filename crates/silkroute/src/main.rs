@@ -32,6 +32,8 @@ enum Command {
     Network(cmd::network::NetworkArgs),
     /// Checks a network folder and reports every problem with file, line and field.
     Validate(cmd::validate::ValidateArgs),
+    /// Routing on geographic networks (OpenStreetMap railways, maritime networks).
+    Geo(cmd::geo::GeoArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Command::Places(args) => cmd::places::run(cli.data.as_deref(), &args, &mut stdout),
         Command::Network(args) => cmd::network::run(cli.data.as_deref(), &args, &mut stdout),
         Command::Validate(args) => cmd::validate::run(&args, &mut stdout),
+        Command::Geo(args) => cmd::geo::run(&args, &mut stdout),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -461,3 +461,126 @@ fn closing_suez_keeps_the_cape_route() {
         }
     }
 }
+
+// ---- geographic networks ----
+
+#[test]
+fn geo_route_follows_the_network_and_snaps() {
+    let tiny = repo("testdata/geo_tiny");
+    let report = json(&[
+        "geo",
+        "route",
+        "43.65,51.17",
+        "47.1,51.9",
+        "--network",
+        &tiny,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        report["km"], 800.75,
+        "380.5 + 420.25 beats the 900 km shortcut"
+    );
+    assert_eq!(report["nodes"], 3);
+    assert_eq!(report["origin"]["node"], "0");
+    // The isolated node 6 is nearer to this point, but has no edge: default snapping skips it.
+    let report = json(&[
+        "geo",
+        "route",
+        "43.661,51.181",
+        "47.1,51.9",
+        "--network",
+        &tiny,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(report["origin"]["node"], "0");
+}
+
+#[test]
+fn geo_route_explains_a_cut_off_destination() {
+    let tiny = repo("testdata/geo_tiny");
+    let output = silkroute(&[
+        "geo",
+        "route",
+        "43.65,51.17",
+        "41.72,44.79",
+        "--network",
+        &tiny,
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("is connected to the origin's part of the network"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn geo_queries_print_one_row_each_and_time_them() {
+    let tiny = repo("testdata/geo_tiny");
+    let dir = std::env::temp_dir().join(format!("silkroute-geo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let queries = dir.join("queries.csv");
+    std::fs::write(
+        &queries,
+        "olat,olon,dlat,dlon\n43.65,51.17,47.1,51.9\n43.65,51.17,41.72,44.79\n43.66,51.18,43.65,51.17\n44,52,44.01,52\n",
+    )
+    .expect("writable");
+    let queries = queries.to_string_lossy().into_owned();
+    let output = silkroute(&[
+        "geo",
+        "route",
+        "--network",
+        &tiny,
+        "--queries",
+        &queries,
+        "--snap",
+        "scgraph",
+    ]);
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let rows: Vec<&str> = stdout.lines().collect();
+    assert_eq!(rows[0], "km,olat,olon,dlat,dlon");
+    assert!(rows[1].starts_with("800.750,"), "{}", rows[1]);
+    assert!(
+        rows[2].starts_with(','),
+        "different components: no path: {}",
+        rows[2]
+    );
+    // scgraph semantics: the origin snaps to the isolated node 6 right under it, so there is
+    // no path (scgraph fails the same way).
+    assert!(rows[3].starts_with(','), "{}", rows[3]);
+    // Two points 1 km apart, ~70 km from the network: the straight line is the answer.
+    let km: f64 = rows[4]
+        .split(',')
+        .next()
+        .expect("km")
+        .parse()
+        .expect("number");
+    assert!(km > 1.0 && km < 1.2, "{km}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.starts_with("queries=4 total_ms="), "{stderr}");
+    assert!(
+        stderr.contains("median_us=") && stderr.contains("p90_us="),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn geo_bad_network_file_is_reported_with_its_line() {
+    let dir = std::env::temp_dir().join(format!("silkroute-geo-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("nodes.csv"), "id,lat,lon\n0,1,2\n1,1,3\n").expect("writable");
+    std::fs::write(dir.join("edges.csv"), "from,to,km\n0,1,5\n0,9,5\n").expect("writable");
+    let network = dir.to_string_lossy().into_owned();
+    let output = silkroute(&["geo", "route", "1,2", "1,3", "--network", &network]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("edges.csv:3: to: unknown node `9`"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -2,6 +2,7 @@
 //! output formats.
 
 pub mod corridors;
+pub mod geo;
 pub mod network;
 pub mod places;
 pub mod route;

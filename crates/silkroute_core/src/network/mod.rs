@@ -10,7 +10,7 @@ mod builder;
 mod place;
 
 pub use builder::{BuildError, NetworkBuilder};
-pub use place::{PlaceError, PlaceMatch, normalize_place_name};
+pub use place::{PlaceError, PlaceMatch, normalize_place_name, parse_lat_lon};
 
 use std::fmt;
 
