@@ -34,6 +34,8 @@ enum Command {
     Validate(cmd::validate::ValidateArgs),
     /// Routing on geographic networks (OpenStreetMap railways, maritime networks).
     Geo(cmd::geo::GeoArgs),
+    /// Imports outside data as a network folder: railways from an OpenStreetMap PBF extract.
+    Import(cmd::import::ImportArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         Command::Network(args) => cmd::network::run(cli.data.as_deref(), &args, &mut stdout),
         Command::Validate(args) => cmd::validate::run(&args, &mut stdout),
         Command::Geo(args) => cmd::geo::run(&args, &mut stdout),
+        Command::Import(args) => cmd::import::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

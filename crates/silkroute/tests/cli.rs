@@ -8,6 +8,11 @@ fn silkroute(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_silkroute"))
         .args(args)
         .env("COLUMNS", "120")
+        // Geographic caches go to a temporary folder, never the user's ~/.cache.
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join(format!("silkroute-test-cache-{}", std::process::id())),
+        )
         .output()
         .expect("the binary runs")
 }
@@ -582,5 +587,149 @@ fn geo_bad_network_file_is_reported_with_its_line() {
         stderr.contains("edges.csv:3: to: unknown node `9`"),
         "{stderr}"
     );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("silkroute-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn geo_matrix_agrees_with_single_routes() {
+    let tiny = repo("testdata/geo_tiny");
+    let dir = temp_dir("matrix");
+    let points = dir.join("points.csv");
+    std::fs::write(
+        &points,
+        "lat,lon\n43.65,51.17\n47.1,51.9\n45.3,55.2\n41.72,44.79\n",
+    )
+    .expect("writable");
+    let points = points.to_string_lossy().into_owned();
+    let output = silkroute(&["geo", "matrix", &points, "--network", &tiny, "--no-cache"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let rows: Vec<Vec<&str>> = stdout.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows[0], vec!["0", "1", "2", "3"]);
+    assert_eq!(rows[1][1], "800.750");
+    assert_eq!(rows[2][1], "0.000");
+    assert_eq!(rows[1][2], "380.500");
+    assert_eq!(rows[1][3], "", "different components");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("points=4 pairs=16 total_ms="),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn geo_cache_is_written_reused_and_rebuilt_when_corrupt() {
+    let tiny = repo("testdata/geo_tiny");
+    let dir = temp_dir("cache");
+    let cache = dir.join("tiny.bin");
+    let cache_arg = cache.to_string_lossy().into_owned();
+    let route = || {
+        silkroute(&[
+            "geo",
+            "route",
+            "43.65,51.17",
+            "47.1,51.9",
+            "--network",
+            &tiny,
+            "--cache",
+            &cache_arg,
+            "--format",
+            "json",
+        ])
+    };
+    let first = route();
+    assert!(first.status.success());
+    assert!(cache.exists(), "the first run writes the cache");
+    let second = route();
+    assert_eq!(first.stdout, second.stdout);
+    assert!(
+        second.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    let mut bytes = std::fs::read(&cache).expect("readable");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(&cache, &bytes).expect("writable");
+    let third = route();
+    assert!(third.status.success());
+    assert_eq!(first.stdout, third.stdout);
+    let stderr = String::from_utf8_lossy(&third.stderr);
+    assert!(
+        stderr.contains("corrupt cache") && stderr.contains("rebuilding"),
+        "{stderr}"
+    );
+    assert!(route().stderr.is_empty(), "the rebuilt cache is valid");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn network_heal_joins_a_near_miss_and_reports_it() {
+    let dir = temp_dir("heal");
+    let source = dir.join("source");
+    std::fs::create_dir_all(&source).expect("dir");
+    std::fs::write(
+        source.join("nodes.csv"),
+        "id,lat,lon\na,45.0,80.0\nb,45.0,80.1\nc,45.0,80.2\nd,44.9,80.2045\ne,45.0045,80.2045\nf,45.1,80.2045\n",
+    )
+    .expect("writable");
+    std::fs::write(
+        source.join("edges.csv"),
+        "from,to,km\na,b,7.9\nb,c,7.9\nd,e,11.6\ne,f,10.6\n",
+    )
+    .expect("writable");
+    let out = dir.join("healed");
+    let (source_arg, out_arg) = (
+        source.to_string_lossy().into_owned(),
+        out.to_string_lossy().into_owned(),
+    );
+    let stdout = stdout_of(&[
+        "network",
+        "heal",
+        &source_arg,
+        "--out",
+        &out_arg,
+        "--report",
+        "-",
+    ]);
+    assert!(
+        stdout.contains("1 connectors (1 join components, 0 close gaps)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("components 2 → 1"), "{stdout}");
+    assert!(stdout.contains("c,e,0.613,joins_components"), "{stdout}");
+    let edges = std::fs::read_to_string(out.join("edges.csv")).expect("written");
+    assert!(edges.starts_with("from,to,km,healed\n"), "{edges}");
+    assert!(
+        edges
+            .lines()
+            .any(|l| l.starts_with("c,e,") && l.ends_with(",1")),
+        "{edges}"
+    );
+    let routed = json(&[
+        "geo",
+        "route",
+        "45.0,80.0",
+        "45.1,80.2045",
+        "--network",
+        &out_arg,
+        "--no-cache",
+        "--format",
+        "json",
+    ]);
+    assert!(routed["km"].as_f64().expect("km") < 30.0, "{routed}");
+    let bad = silkroute(&["network", "heal", &source_arg, "--threshold-km", "0"]);
+    assert_eq!(bad.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).ok();
 }

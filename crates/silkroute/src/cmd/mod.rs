@@ -3,6 +3,8 @@
 
 pub mod corridors;
 pub mod geo;
+pub mod heal;
+pub mod import;
 pub mod network;
 pub mod places;
 pub mod route;

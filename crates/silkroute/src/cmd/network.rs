@@ -12,9 +12,19 @@ use std::path::Path;
 /// Arguments of `silkroute network`.
 #[derive(Debug, clap::Args)]
 pub struct NetworkArgs {
-    /// Output format (table or json).
+    /// What to do; without a subcommand, summarize the corridor network.
+    #[command(subcommand)]
+    pub command: Option<NetworkCommand>,
+    /// Output format of the summary (table or json).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// Subcommands of `silkroute network`.
+#[derive(Debug, clap::Subcommand)]
+pub enum NetworkCommand {
+    /// Close topology gaps in a geographic network (nodes.csv + edges.csv).
+    Heal(super::heal::HealArgs),
 }
 
 #[derive(Serialize)]
@@ -45,6 +55,9 @@ struct Summary {
 
 /// Runs `silkroute network`.
 pub fn run(data: Option<&Path>, args: &NetworkArgs, out: &mut dyn Write) -> Result<()> {
+    if let Some(NetworkCommand::Heal(heal)) = &args.command {
+        return super::heal::run(heal, out);
+    }
     let network = load_network(data)?;
     let info = network.info();
     let mut places_by_kind = BTreeMap::new();

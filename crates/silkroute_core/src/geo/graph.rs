@@ -28,6 +28,24 @@ pub enum GeoGraphError {
     /// More nodes or edges than `u32` ids can address.
     #[error("too many nodes or edges for 32-bit ids")]
     TooLarge,
+    /// Raw arrays (from a cache) that do not form a graph.
+    #[error("the graph arrays are inconsistent")]
+    Inconsistent,
+}
+
+/// The arrays behind a [`GeoGraph`] (see [`GeoGraph::raw_parts`]).
+#[derive(Debug, Clone, Copy)]
+pub struct RawParts<'a> {
+    /// Latitude of every node.
+    pub lat: &'a [f64],
+    /// Longitude of every node.
+    pub lon: &'a [f64],
+    /// Adjacency offsets, `node_count + 1` of them.
+    pub first: &'a [u32],
+    /// Neighbour of every stored direction of an edge.
+    pub head: &'a [u32],
+    /// Length of every stored direction of an edge, metres.
+    pub length_m: &'a [Metres],
 }
 
 /// An undirected graph with node coordinates and edge lengths in metres, stored as forward-star
@@ -103,6 +121,49 @@ impl GeoGraph {
             first,
             head: arcs.iter().map(|arc| arc.1).collect(),
             length_m: arcs.iter().map(|arc| arc.2).collect(),
+        })
+    }
+
+    /// The arrays behind the graph, for serialization.
+    pub fn raw_parts(&self) -> RawParts<'_> {
+        RawParts {
+            lat: &self.lat,
+            lon: &self.lon,
+            first: &self.first,
+            head: &self.head,
+            length_m: &self.length_m,
+        }
+    }
+
+    /// Rebuilds a graph from [`GeoGraph::raw_parts`], checking the invariants that make every
+    /// later access in bounds.
+    ///
+    /// # Errors
+    /// [`GeoGraphError::Inconsistent`] when the arrays do not form a graph.
+    pub fn from_raw_parts(
+        lat: Vec<f64>,
+        lon: Vec<f64>,
+        first: Vec<u32>,
+        head: Vec<u32>,
+        length_m: Vec<Metres>,
+    ) -> Result<GeoGraph, GeoGraphError> {
+        let n = lat.len();
+        let consistent = lon.len() == n
+            && first.len() == n + 1
+            && first.first() == Some(&0)
+            && first.windows(2).all(|w| w[0] <= w[1])
+            && first.last().map(|&last| last as usize) == Some(head.len())
+            && length_m.len() == head.len()
+            && head.iter().all(|&h| (h as usize) < n);
+        if !consistent {
+            return Err(GeoGraphError::Inconsistent);
+        }
+        Ok(GeoGraph {
+            lat,
+            lon,
+            first,
+            head,
+            length_m,
         })
     }
 

@@ -7,12 +7,20 @@
 //! integer metres so that every algorithm (Dijkstra, contraction hierarchies) gives exactly the
 //! same answer, on every run and thread count.
 
+mod ch;
 mod dijkstra;
 mod graph;
+mod heal;
+mod matrix;
 mod snap;
 
+pub use ch::{ChQuery, ContractionHierarchy};
 pub use dijkstra::{BidirectionalDijkstra, GeoPath};
-pub use graph::{GeoGraph, GeoGraphError};
+pub use graph::{GeoGraph, GeoGraphError, RawParts};
+pub use heal::{
+    Connector, ConnectorKind, HealOptions, WaterLanes, apply as apply_connectors, heal,
+};
+pub use matrix::distance_matrix;
 pub use snap::{EARTH_RADIUS_KM, Snap, Snapper, great_circle_km};
 
 /// Metres, the unit of every length in a [`GeoGraph`].

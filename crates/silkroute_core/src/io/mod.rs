@@ -8,14 +8,23 @@
 //! [`crate::network::NetworkBuilder`] and mapped back to the line they came from.
 
 mod error;
+mod geo_cache;
 mod geo_csv;
 mod network_dir;
+mod osm;
 pub mod report;
 mod table;
 
 pub use error::{LoadError, LoadWarning};
+pub use geo_cache::{
+    CACHE_VERSION, CacheError, Extras, checksum, fingerprint, load_geo_cache, save_geo_cache,
+};
 pub use geo_csv::{GeoNetwork, load_geo_dir, parse_geo};
 pub use network_dir::{NetworkFiles, load_dir, load_files};
+pub use osm::{
+    OSM_ATTRIBUTION, OsmImportError, OsmImportSummary, OsmPass, OsmProgress, OsmRailEdge,
+    OsmRailNetwork, OsmRailNode, OsmRailOptions, read_osm_rail, write_osm_rail_dir,
+};
 
 use crate::network::Network;
 

@@ -1,0 +1,121 @@
+//! Conformance on the OpenStreetMap world railway network (ODbL), which is not in the repo:
+//! set SILKROUTE_GEO_DIR to a folder holding `world_railways/` and `marnet/` (nodes.csv +
+//! edges.csv each). Without it, the test prints why it is skipped and passes.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn geo_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(std::env::var_os("SILKROUTE_GEO_DIR")?);
+    dir.join("world_railways/nodes.csv").exists().then_some(dir)
+}
+
+fn silkroute(args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_silkroute"))
+        .args(args)
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join(format!("silkroute-conf-cache-{}", std::process::id())),
+        )
+        .output()
+        .expect("the binary runs");
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+/// Published lengths the healed network must reproduce (km), with the reason for each bound.
+const PAIRS: &[(&str, &str, &str, f64, f64, &str)] = &[
+    (
+        "Urumqi–Almaty",
+        "43.825,87.617",
+        "43.238,76.946",
+        950.0,
+        1150.0,
+        "Urumqi–Jinghe–Khorgos–Almaty: 381.5 + 286 km to Khorgos (China Daily/eymaps) + ~340 km Altynkol–Almaty (KTZ); unhealed: 2,028 km via Dostyk",
+    ),
+    (
+        "Khorgos–Aktau",
+        "44.213,80.42",
+        "43.65,51.17",
+        3000.0,
+        3300.0,
+        "KTZ: Altynkol–Aktau port 3,128 km (2024); unhealed: no path",
+    ),
+    (
+        "Małaszewicze–Duisburg",
+        "52.036,23.529",
+        "51.435,6.762",
+        1100.0,
+        1350.0,
+        "Polish section >1,000 km + Frankfurt (Oder)–Duisburg ~600 km, minus overlap; great circle 1,150 km; unhealed: 1,834 km",
+    ),
+    (
+        "Baku–Tbilisi",
+        "40.409,49.867",
+        "41.716,44.783",
+        500.0,
+        620.0,
+        "BTK: 504 km Azerbaijani section (MENAFN/AzerNews)",
+    ),
+    (
+        "Tbilisi–Poti",
+        "41.716,44.783",
+        "42.146,41.672",
+        270.0,
+        330.0,
+        "Georgian main line ~300 km",
+    ),
+];
+
+#[test]
+fn healing_restores_realistic_corridor_lengths() {
+    let Some(dir) = geo_dir() else {
+        eprintln!(
+            "skipped: set SILKROUTE_GEO_DIR to a folder with world_railways/ and marnet/ (e.g. ../shared/data/geo)"
+        );
+        return;
+    };
+    let healed = std::env::temp_dir().join(format!("silkroute-healed-{}", std::process::id()));
+    let rail = dir.join("world_railways").to_string_lossy().into_owned();
+    let water = dir.join("marnet").to_string_lossy().into_owned();
+    let healed_arg = healed.to_string_lossy().into_owned();
+    let summary = silkroute(&[
+        "network",
+        "heal",
+        &rail,
+        "--water",
+        &water,
+        "--out",
+        &healed_arg,
+    ]);
+    assert!(
+        summary.contains("no connector crosses a shipping lane"),
+        "{summary}"
+    );
+    let mut problems = Vec::new();
+    for (name, from, to, low, high, why) in PAIRS {
+        let report: serde_json::Value = serde_json::from_str(&silkroute(&[
+            "geo",
+            "route",
+            from,
+            to,
+            "--network",
+            &healed_arg,
+            "--max-snap-km",
+            "20",
+            "--format",
+            "json",
+        ]))
+        .expect("JSON");
+        let km = report["km"].as_f64().expect("km");
+        if !(*low..=*high).contains(&km) {
+            problems.push(format!("{name}: {km:.0} km, expected {low}–{high} ({why})"));
+        }
+    }
+    std::fs::remove_dir_all(&healed).ok();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

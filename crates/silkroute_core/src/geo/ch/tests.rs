@@ -1,0 +1,245 @@
+//! Contraction hierarchies against bidirectional Dijkstra, the reference.
+
+use super::*;
+use crate::geo::{BidirectionalDijkstra, GeoPath};
+use proptest::prelude::*;
+
+/// Checks that `path` is a path of `graph` from `source` to `target` of length `expected`.
+fn check_path(
+    graph: &GeoGraph,
+    path: &GeoPath,
+    source: u32,
+    target: u32,
+    expected: u64,
+) -> Result<(), String> {
+    if path.length_m != expected {
+        return Err(format!("length {} != {expected}", path.length_m));
+    }
+    if path.nodes.first() != Some(&source) || path.nodes.last() != Some(&target) {
+        return Err(format!(
+            "ends of {:?} are not {source}, {target}",
+            path.nodes
+        ));
+    }
+    let mut sum = 0;
+    for pair in path.nodes.windows(2) {
+        let length = graph
+            .edge_length(pair[0], pair[1])
+            .ok_or_else(|| format!("{} and {} are not adjacent", pair[0], pair[1]))?;
+        sum += u64::from(length);
+    }
+    if sum != expected {
+        return Err(format!("edges add up to {sum}, not {expected}"));
+    }
+    Ok(())
+}
+
+/// Compares every pair of `pairs` between the hierarchy and bidirectional Dijkstra.
+fn check_pairs(graph: &GeoGraph, pairs: impl Iterator<Item = (u32, u32)>) -> Result<(), String> {
+    let ch = ContractionHierarchy::new(graph);
+    assert_eq!(ch.node_count(), graph.node_count());
+    let mut query = ChQuery::new(&ch);
+    let mut reference = BidirectionalDijkstra::new(graph);
+    for (source, target) in pairs {
+        let expected = reference.distance(graph, source, target);
+        let distance = query.distance(&ch, source, target);
+        if distance != expected {
+            return Err(format!(
+                "{source} -> {target}: distance {distance:?}, Dijkstra {expected:?}"
+            ));
+        }
+        match (query.path(&ch, source, target), expected) {
+            (None, None) => {}
+            (Some(path), Some(expected)) => check_path(graph, &path, source, target, expected)
+                .map_err(|fault| format!("{source} -> {target}: {fault}"))?,
+            (path, _) => {
+                return Err(format!(
+                    "{source} -> {target}: path {path:?}, Dijkstra {expected:?}"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A tiny xorshift generator, so seeded tests need no dependency.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, bound: u64) -> u64 {
+        self.next() % bound
+    }
+
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// A random geometric graph: `node_count` points in a 10 x 10 degree square, each joined to
+/// nearby points with probability one half, lengths proportional to distance (some rounded
+/// to zero), plus long-distance edges so the graph has both chains and shortcuts worth taking.
+fn random_geometric_graph(seed: u64, node_count: usize) -> GeoGraph {
+    let mut random = XorShift(seed);
+    let coords: Vec<(f64, f64)> = (0..node_count)
+        .map(|_| (10.0 * random.unit(), 10.0 * random.unit()))
+        .collect();
+    let radius = 0.35;
+    let mut edges = Vec::new();
+    for a in 0..node_count {
+        for b in a + 1..node_count {
+            let (dlat, dlon) = (coords[a].0 - coords[b].0, coords[a].1 - coords[b].1);
+            let degrees = (dlat * dlat + dlon * dlon).sqrt();
+            if degrees < radius && random.below(2) == 0 {
+                // About 111 km per degree; a few very short links round down to zero.
+                let length = (degrees * 111_000.0) as u32 / 100 * 100;
+                edges.push((a as u32, b as u32, length));
+            }
+        }
+    }
+    for _ in 0..node_count / 50 {
+        let a = random.below(node_count as u64) as u32;
+        let b = random.below(node_count as u64) as u32;
+        edges.push((a, b, random.below(3_000_000) as u32));
+    }
+    GeoGraph::new(coords, &edges).expect("valid random graph")
+}
+
+#[test]
+fn ch_matches_dijkstra_on_a_seeded_random_geometric_graph() {
+    let seed = 0x5eed_c0de_2024_0001;
+    let graph = random_geometric_graph(seed, 2_000);
+    let mut random = XorShift(seed ^ 0x9e37_79b9_7f4a_7c15);
+    let pairs: Vec<(u32, u32)> = (0..300)
+        .map(|_| (random.below(2_000) as u32, random.below(2_000) as u32))
+        .collect();
+    if let Err(fault) = check_pairs(&graph, pairs.into_iter()) {
+        panic!("seed {seed:#x}: {fault}");
+    }
+}
+
+#[test]
+fn building_twice_gives_identical_hierarchies_and_answers() {
+    let graph = random_geometric_graph(7, 600);
+    let (first, second) = (
+        ContractionHierarchy::new(&graph),
+        ContractionHierarchy::new(&graph),
+    );
+    assert_eq!(first, second);
+    let (mut query_first, mut query_second) = (ChQuery::new(&first), ChQuery::new(&second));
+    for (source, target) in [(0, 599), (17, 300), (450, 3)] {
+        assert_eq!(
+            query_first.path(&first, source, target),
+            query_second.path(&second, source, target)
+        );
+    }
+}
+
+#[test]
+fn a_chain_unpacks_to_every_node() {
+    let node_count = 50u32;
+    let edges: Vec<_> = (0..node_count - 1).map(|a| (a, a + 1, 10 + a)).collect();
+    let graph = GeoGraph::new(vec![(0.0, 0.0); node_count as usize], &edges).expect("valid");
+    let ch = ContractionHierarchy::new(&graph);
+    assert!(ch.shortcut_count() > 0, "a chain needs shortcuts");
+    let mut query = ChQuery::new(&ch);
+    let path = query.path(&ch, 0, node_count - 1).expect("connected");
+    assert_eq!(path.nodes, (0..node_count).collect::<Vec<_>>());
+    assert_eq!(
+        path.length_m,
+        edges.iter().map(|e| u64::from(e.2)).sum::<u64>()
+    );
+    let back = query.path(&ch, node_count - 1, 0).expect("connected");
+    assert_eq!(back.nodes, (0..node_count).rev().collect::<Vec<_>>());
+}
+
+#[test]
+fn same_node_and_disconnected_nodes() {
+    let graph = GeoGraph::new(vec![(0.0, 0.0); 4], &[(0, 1, 5), (2, 3, 0)]).expect("valid");
+    let ch = ContractionHierarchy::new(&graph);
+    let mut query = ChQuery::new(&ch);
+    assert_eq!(query.distance(&ch, 1, 1), Some(0));
+    assert_eq!(
+        query.path(&ch, 1, 1),
+        Some(GeoPath {
+            length_m: 0,
+            nodes: vec![1]
+        })
+    );
+    assert_eq!(query.distance(&ch, 0, 3), None);
+    assert_eq!(query.path(&ch, 3, 0), None);
+    assert_eq!(query.distance(&ch, 3, 2), Some(0));
+    let empty = ContractionHierarchy::new(&GeoGraph::new(Vec::new(), &[]).expect("valid"));
+    assert_eq!(empty.node_count(), 0);
+}
+
+#[test]
+fn from_parts_round_trips_and_rejects_corrupt_parts() {
+    let graph = random_geometric_graph(11, 300);
+    let ch = ContractionHierarchy::new(&graph);
+    let parts = || {
+        (
+            ch.rank().to_vec(),
+            ch.first_up().to_vec(),
+            ch.up_head().to_vec(),
+            ch.up_length_m().to_vec(),
+            ch.up_middle().to_vec(),
+        )
+    };
+    let (rank, first_up, up_head, up_length_m, up_middle) = parts();
+    assert_eq!(
+        ContractionHierarchy::from_parts(rank, first_up, up_head, up_length_m, up_middle),
+        Some(ch.clone())
+    );
+    let (mut rank, first_up, up_head, up_length_m, up_middle) = parts();
+    rank[0] = rank[1];
+    assert_eq!(
+        ContractionHierarchy::from_parts(rank, first_up, up_head, up_length_m, up_middle),
+        None
+    );
+    let shortcut = ch
+        .up_middle()
+        .iter()
+        .position(|&middle| middle != NO_MIDDLE)
+        .expect("a random graph has shortcuts");
+    let (rank, first_up, up_head, mut up_length_m, up_middle) = parts();
+    up_length_m[shortcut] += 1;
+    assert_eq!(
+        ContractionHierarchy::from_parts(rank, first_up, up_head, up_length_m, up_middle),
+        None
+    );
+    let (rank, first_up, mut up_head, up_length_m, up_middle) = parts();
+    up_head[0] = 0;
+    assert_eq!(
+        ContractionHierarchy::from_parts(rank, first_up, up_head, up_length_m, up_middle),
+        None
+    );
+}
+
+proptest! {
+    #[test]
+    fn ch_matches_dijkstra_on_random_graphs(
+        node_count in 1usize..40,
+        edges in proptest::collection::vec((0u32..40, 0u32..40, 0u32..1_000), 0..90),
+    ) {
+        // Short lengths from a small range make ties and zero-length edges common; ids past
+        // `node_count` are dropped, which leaves isolated nodes and several components.
+        let edges: Vec<_> = edges
+            .into_iter()
+            .filter(|edge| (edge.0 as usize) < node_count && (edge.1 as usize) < node_count)
+            .map(|(a, b, length)| (a, b, if length < 100 { 0 } else { length / 10 }))
+            .collect();
+        let graph = GeoGraph::new(vec![(0.0, 0.0); node_count], &edges).expect("valid");
+        let n = node_count as u32;
+        let pairs = (0..n).flat_map(|source| (0..n).map(move |target| (source, target)));
+        if let Err(fault) = check_pairs(&graph, pairs) {
+            prop_assert!(false, "{}", fault);
+        }
+    }
+}

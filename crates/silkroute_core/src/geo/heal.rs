@@ -1,0 +1,346 @@
+//! Healing topology breaks in a geographic network: a line that ends a few hundred metres
+//! short of another line it should join (common in OpenStreetMap-derived rail data) gets a
+//! connector edge, marked as healed, so that routes no longer detour or fail.
+//!
+//! A dead end (a node with one edge) is joined to the nearest node within the threshold that
+//! is either in another connected component, or so far away *through the network* that the
+//! gap is real (network distance more than `detour_factor` × the straight gap, and more than 5
+//! km longer). Connectors never cross a shipping lane of a maritime network when one is given:
+//! that is the test for "not across open water".
+
+use super::{GeoGraph, Metres, great_circle_km};
+use rstar::{AABB, RTree, RTreeObject};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Parameters of [`heal`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HealOptions {
+    /// Longest connector, km.
+    pub threshold_km: f64,
+    /// A gap inside one component is real when the network distance exceeds this many times
+    /// the straight distance.
+    pub detour_factor: f64,
+}
+
+impl Default for HealOptions {
+    fn default() -> HealOptions {
+        HealOptions {
+            threshold_km: 2.0,
+            detour_factor: 3.0,
+        }
+    }
+}
+
+/// Why a connector was added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ConnectorKind {
+    /// It joins two connected components.
+    JoinsComponents,
+    /// It closes a gap between two lines of one component.
+    ClosesGap,
+}
+
+impl ConnectorKind {
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConnectorKind::JoinsComponents => "joins_components",
+            ConnectorKind::ClosesGap => "closes_gap",
+        }
+    }
+}
+
+/// A healed edge.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Connector {
+    /// The dead end.
+    pub from: u32,
+    /// The node it is joined to.
+    pub to: u32,
+    /// Its length, metres (great-circle).
+    pub length_m: Metres,
+    /// Why.
+    pub kind: ConnectorKind,
+}
+
+/// Line segments of a maritime network, to keep connectors off open water.
+#[derive(Debug, Clone)]
+pub struct WaterLanes {
+    tree: RTree<Segment>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Segment {
+    a: [f64; 2],
+    b: [f64; 2],
+}
+
+impl RTreeObject for Segment {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        AABB::from_corners(self.a, self.b)
+    }
+}
+
+impl WaterLanes {
+    /// The lanes of a maritime graph (lon, lat plane; lanes crossing the antimeridian are
+    /// skipped: no rail connector is near them).
+    pub fn new(sea: &GeoGraph) -> WaterLanes {
+        let mut segments = Vec::new();
+        for node in 0..sea.node_count() as u32 {
+            for (head, _) in sea.neighbors(node) {
+                if head > node {
+                    let (alat, alon) = sea.coord(node);
+                    let (blat, blon) = sea.coord(head);
+                    if (alon - blon).abs() < 180.0 {
+                        segments.push(Segment {
+                            a: [alon, alat],
+                            b: [blon, blat],
+                        });
+                    }
+                }
+            }
+        }
+        WaterLanes {
+            tree: RTree::bulk_load(segments),
+        }
+    }
+
+    /// Whether the straight segment between two coordinates crosses a lane.
+    pub fn crosses(&self, a: (f64, f64), b: (f64, f64)) -> bool {
+        let (p, q) = ([a.1, a.0], [b.1, b.0]);
+        let envelope = AABB::from_corners(p, q);
+        self.tree
+            .locate_in_envelope_intersecting(&envelope)
+            .any(|segment| segments_intersect(p, q, segment.a, segment.b))
+    }
+}
+
+fn orientation(a: [f64; 2], b: [f64; 2], c: [f64; 2]) -> f64 {
+    (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+}
+
+fn segments_intersect(p: [f64; 2], q: [f64; 2], r: [f64; 2], s: [f64; 2]) -> bool {
+    let (d1, d2) = (orientation(r, s, p), orientation(r, s, q));
+    let (d3, d4) = (orientation(p, q, r), orientation(p, q, s));
+    (d1 * d2 < 0.0) && (d3 * d4 < 0.0)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Located {
+    xy: [f64; 2],
+    node: u32,
+}
+
+impl RTreeObject for Located {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        AABB::from_point(self.xy)
+    }
+}
+
+/// Finds the connectors that heal `graph`, in order of their dead end's id.
+///
+/// # Complexity
+/// O(D · (K + B)) for D dead ends, K candidate nodes within the threshold of each and B the
+/// nodes a bounded Dijkstra from it settles; near-linear in practice.
+pub fn heal(graph: &GeoGraph, options: HealOptions, water: Option<&WaterLanes>) -> Vec<Connector> {
+    let components = graph.components();
+    let points: Vec<Located> = (0..graph.node_count() as u32)
+        .filter(|&n| graph.degree(n) > 0)
+        .map(|node| {
+            let (lat, lon) = graph.coord(node);
+            Located {
+                xy: [lon, lat],
+                node,
+            }
+        })
+        .collect();
+    let tree = RTree::bulk_load(points);
+    let mut bounded = BoundedDijkstra::new(graph.node_count());
+    let mut connectors = Vec::new();
+    for dead_end in 0..graph.node_count() as u32 {
+        if graph.degree(dead_end) != 1 {
+            continue;
+        }
+        let here = graph.coord(dead_end);
+        // A box of the threshold's size in degrees (longitude degrees shrink with latitude).
+        let dlat = options.threshold_km / 111.0;
+        let dlon = dlat / here.0.to_radians().cos().max(0.01);
+        let envelope = AABB::from_corners(
+            [here.1 - dlon, here.0 - dlat],
+            [here.1 + dlon, here.0 + dlat],
+        );
+        let mut candidates: Vec<(f64, u32)> = tree
+            .locate_in_envelope(&envelope)
+            .filter(|p| p.node != dead_end)
+            .map(|p| (great_circle_km(here, graph.coord(p.node)), p.node))
+            .filter(|&(km, _)| km <= options.threshold_km)
+            .collect();
+        candidates.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for (km, node) in candidates {
+            let length_m = (km * 1000.0).round() as Metres;
+            let limit_m =
+                (f64::from(length_m) * options.detour_factor).max(f64::from(length_m) + 5000.0);
+            let kind = if components[node as usize] != components[dead_end as usize] {
+                ConnectorKind::JoinsComponents
+            } else if bounded.within(graph, dead_end, node, limit_m as u64) {
+                // Already close through the network: the line simply ends here.
+                continue;
+            } else {
+                ConnectorKind::ClosesGap
+            };
+            if water.is_some_and(|lanes| lanes.crosses(here, graph.coord(node))) {
+                continue;
+            }
+            connectors.push(Connector {
+                from: dead_end,
+                to: node,
+                length_m,
+                kind,
+            });
+            break;
+        }
+    }
+    connectors
+}
+
+/// The graph with the connectors added.
+pub fn apply(graph: &GeoGraph, connectors: &[Connector]) -> GeoGraph {
+    let parts = graph.raw_parts();
+    let coords: Vec<(f64, f64)> = parts
+        .lat
+        .iter()
+        .copied()
+        .zip(parts.lon.iter().copied())
+        .collect();
+    let mut edges: Vec<(u32, u32, Metres)> =
+        Vec::with_capacity(graph.edge_count() + connectors.len());
+    for node in 0..graph.node_count() as u32 {
+        for (head, length) in graph.neighbors(node) {
+            if head > node {
+                edges.push((node, head, length));
+            }
+        }
+    }
+    edges.extend(connectors.iter().map(|c| (c.from, c.to, c.length_m)));
+    GeoGraph::new(coords, &edges)
+        .expect("a healed graph has the nodes and coordinates of a valid one")
+}
+
+/// Dijkstra that gives up beyond a distance limit.
+struct BoundedDijkstra {
+    dist: Vec<u64>,
+    touched: Vec<u32>,
+    heap: BinaryHeap<Reverse<(u64, u32)>>,
+}
+
+impl BoundedDijkstra {
+    fn new(n: usize) -> BoundedDijkstra {
+        BoundedDijkstra {
+            dist: vec![u64::MAX; n],
+            touched: Vec::new(),
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    /// Whether the network distance is at most `limit`.
+    fn within(&mut self, graph: &GeoGraph, source: u32, target: u32, limit: u64) -> bool {
+        for &node in &self.touched {
+            self.dist[node as usize] = u64::MAX;
+        }
+        self.touched.clear();
+        self.heap.clear();
+        self.dist[source as usize] = 0;
+        self.touched.push(source);
+        self.heap.push(Reverse((0, source)));
+        while let Some(Reverse((d, node))) = self.heap.pop() {
+            if d > self.dist[node as usize] {
+                continue;
+            }
+            if node == target {
+                return true;
+            }
+            for (head, length) in graph.neighbors(node) {
+                let candidate = d + u64::from(length);
+                if candidate <= limit && candidate < self.dist[head as usize] {
+                    if self.dist[head as usize] == u64::MAX {
+                        self.touched.push(head);
+                    }
+                    self.dist[head as usize] = candidate;
+                    self.heap.push(Reverse((candidate, head)));
+                }
+            }
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two lines: A (0-1-2) and B (3-4-5); A's end 2 stops 500 m short of B's node 4.
+    fn near_miss() -> GeoGraph {
+        GeoGraph::new(
+            vec![
+                (45.0, 80.0),
+                (45.0, 80.1),
+                (45.0, 80.2),
+                (44.9, 80.2045),
+                (45.0045, 80.2045),
+                (45.1, 80.2045),
+            ],
+            &[(0, 1, 7_900), (1, 2, 7_900), (3, 4, 11_600), (4, 5, 10_600)],
+        )
+        .expect("valid")
+    }
+
+    #[test]
+    fn joins_a_dead_end_to_the_nearby_line() {
+        let graph = near_miss();
+        let connectors = heal(&graph, HealOptions::default(), None);
+        assert_eq!(connectors.len(), 1, "{connectors:?}");
+        let c = connectors[0];
+        assert_eq!(
+            (c.from, c.to, c.kind),
+            (2, 4, ConnectorKind::JoinsComponents)
+        );
+        assert!(f64::from(c.length_m) < 2_000.0);
+        let healed = apply(&graph, &connectors);
+        assert_eq!(healed.components()[0], healed.components()[5]);
+    }
+
+    #[test]
+    fn never_longer_than_the_threshold() {
+        let graph = near_miss();
+        let options = HealOptions {
+            threshold_km: 0.2,
+            ..HealOptions::default()
+        };
+        assert!(heal(&graph, options, None).is_empty());
+    }
+
+    #[test]
+    fn a_dead_end_already_near_through_the_network_is_left_alone() {
+        // 0-1-2 with 2 a dead end 300 m from 0 through a 600 m line: no gap.
+        let graph = GeoGraph::new(
+            vec![(45.0, 80.0), (45.002, 80.002), (45.0, 80.004)],
+            &[(0, 1, 300), (1, 2, 300)],
+        )
+        .expect("valid");
+        assert!(heal(&graph, HealOptions::default(), None).is_empty());
+    }
+
+    #[test]
+    fn connectors_do_not_cross_shipping_lanes() {
+        let graph = near_miss();
+        // A lane running north–south between the dead end and the other line.
+        let sea =
+            GeoGraph::new(vec![(44.0, 80.202), (46.0, 80.202)], &[(0, 1, 222_000)]).expect("valid");
+        let lanes = WaterLanes::new(&sea);
+        assert!(lanes.crosses((45.0, 80.2), (45.0045, 80.2045)));
+        assert!(heal(&graph, HealOptions::default(), Some(&lanes)).is_empty());
+    }
+}

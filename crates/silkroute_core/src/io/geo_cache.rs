@@ -1,0 +1,386 @@
+//! A binary cache of a geographic network (and of structures derived from it, such as a
+//! contraction hierarchy), so that a 275,000-node network loads in milliseconds instead of
+//! being parsed and prepared again.
+//!
+//! Layout (little-endian): magic `SILKGEO\0`, format version (u32), source fingerprint (u64),
+//! then sections — a 4-byte tag, an element kind (1 = bytes, 4 = u32, 8 = f64), an element
+//! count (u64) and the elements — and finally a checksum (u64) of everything before it.
+//! A cache is written to a temporary file in the same folder and renamed into place, so a
+//! reader never sees half a file; a damaged file fails the checksum, and a cache of other
+//! source files fails the fingerprint: both are reported, and the caller rebuilds it.
+
+use super::GeoNetwork;
+use crate::geo::GeoGraph;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+const MAGIC: &[u8; 8] = b"SILKGEO\0";
+/// Version of the layout; a cache of another version is rebuilt.
+pub const CACHE_VERSION: u32 = 1;
+
+/// Why a cache could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    /// The file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The cache file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file is damaged: wrong magic, truncated, or checksum mismatch.
+    #[error("{path}: corrupt cache ({reason})")]
+    Corrupt {
+        /// The cache file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The cache was made by another version of the layout.
+    #[error("{path}: cache format version {found}, expected {CACHE_VERSION}")]
+    Version {
+        /// The cache file.
+        path: PathBuf,
+        /// The version found.
+        found: u32,
+    },
+    /// The cache was made from other source files.
+    #[error("{path}: stale cache (made from other source files)")]
+    Stale {
+        /// The cache file.
+        path: PathBuf,
+    },
+}
+
+/// A 64-bit checksum and fingerprint function: fast (8 bytes per step), not cryptographic;
+/// it detects truncation and random damage, which is all a cache needs.
+pub fn checksum(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut hash = 0x243F_6A88_85A3_08D3u64 ^ bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("chunks of 8"));
+        hash = (hash ^ word).wrapping_mul(K).rotate_left(29);
+    }
+    let mut tail = [0u8; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    hash = (hash ^ u64::from_le_bytes(tail)).wrapping_mul(K);
+    hash ^ (hash >> 32)
+}
+
+/// The fingerprint of source files: their checksums and sizes combined.
+pub fn fingerprint(sources: &[&[u8]]) -> u64 {
+    let mut combined = Vec::with_capacity(sources.len() * 16);
+    for source in sources {
+        combined.extend_from_slice(&checksum(source).to_le_bytes());
+        combined.extend_from_slice(&(source.len() as u64).to_le_bytes());
+    }
+    checksum(&combined)
+}
+
+/// Extra integer arrays stored with the network, by 4-byte tag (e.g. the arrays of a
+/// contraction hierarchy).
+pub type Extras = BTreeMap<[u8; 4], Vec<u32>>;
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn section(&mut self, tag: &[u8; 4], kind: u8, count: usize, data: impl FnOnce(&mut Vec<u8>)) {
+        self.0.extend_from_slice(tag);
+        self.0.push(kind);
+        self.0.extend_from_slice(&(count as u64).to_le_bytes());
+        data(&mut self.0);
+    }
+
+    fn u32s(&mut self, tag: &[u8; 4], values: &[u32]) {
+        self.section(tag, 4, values.len(), |out| {
+            for value in values {
+                out.extend_from_slice(&value.to_le_bytes());
+            }
+        });
+    }
+
+    fn f64s(&mut self, tag: &[u8; 4], values: &[f64]) {
+        self.section(tag, 8, values.len(), |out| {
+            for value in values {
+                out.extend_from_slice(&value.to_le_bytes());
+            }
+        });
+    }
+
+    fn bytes(&mut self, tag: &[u8; 4], values: &[u8]) {
+        self.section(tag, 1, values.len(), |out| out.extend_from_slice(values));
+    }
+}
+
+/// Writes a cache atomically (temporary file + rename).
+///
+/// # Errors
+/// [`CacheError::Io`] when the folder is not writable.
+pub fn save_geo_cache(
+    path: &Path,
+    source_fingerprint: u64,
+    network: &GeoNetwork,
+    extras: &Extras,
+) -> Result<(), CacheError> {
+    let parts = network.graph.raw_parts();
+    let mut writer = Writer(Vec::with_capacity(
+        parts.lat.len() * 40 + parts.head.len() * 8,
+    ));
+    writer.0.extend_from_slice(MAGIC);
+    writer.0.extend_from_slice(&CACHE_VERSION.to_le_bytes());
+    writer
+        .0
+        .extend_from_slice(&source_fingerprint.to_le_bytes());
+    writer.f64s(b"LAT_", parts.lat);
+    writer.f64s(b"LON_", parts.lon);
+    writer.u32s(b"FRST", parts.first);
+    writer.u32s(b"HEAD", parts.head);
+    writer.u32s(b"LENM", parts.length_m);
+    let mut id_offsets = Vec::with_capacity(network.ids.len() + 1);
+    let mut id_bytes = Vec::new();
+    id_offsets.push(0u32);
+    for id in &network.ids {
+        id_bytes.extend_from_slice(id.as_bytes());
+        id_offsets.push(id_bytes.len() as u32);
+    }
+    writer.u32s(b"IDOF", &id_offsets);
+    writer.bytes(b"IDS_", &id_bytes);
+    for (tag, values) in extras {
+        writer.u32s(tag, values);
+    }
+    let sum = checksum(&writer.0);
+    writer.0.extend_from_slice(&sum.to_le_bytes());
+
+    let io_error = |source| CacheError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let temporary = path.with_extension(format!("tmp{}", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(&writer.0)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result.map_err(io_error)
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    position: usize,
+}
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        let end = self.position.checked_add(n)?;
+        let slice = self.bytes.get(self.position..end)?;
+        self.position = end;
+        Some(slice)
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+}
+
+/// Reads a cache made from sources with this fingerprint.
+///
+/// # Errors
+/// [`CacheError::Io`] when it cannot be read (e.g. it does not exist yet),
+/// [`CacheError::Corrupt`], [`CacheError::Version`] or [`CacheError::Stale`] when it must be
+/// rebuilt.
+pub fn load_geo_cache(
+    path: &Path,
+    source_fingerprint: u64,
+) -> Result<(GeoNetwork, Extras), CacheError> {
+    let bytes = std::fs::read(path).map_err(|source| CacheError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let corrupt = |reason: &str| CacheError::Corrupt {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    if bytes.len() < MAGIC.len() + 4 + 8 + 8 || &bytes[..8] != MAGIC {
+        return Err(corrupt("not a silkroute geo cache"));
+    }
+    let (body, trailer) = bytes.split_at(bytes.len() - 8);
+    let stored = u64::from_le_bytes(trailer.try_into().expect("8 bytes"));
+    if checksum(body) != stored {
+        return Err(corrupt("checksum mismatch: truncated or damaged"));
+    }
+    let version = u32::from_le_bytes(body[8..12].try_into().expect("4 bytes"));
+    if version != CACHE_VERSION {
+        return Err(CacheError::Version {
+            path: path.to_path_buf(),
+            found: version,
+        });
+    }
+    let mut reader = Reader {
+        bytes: body,
+        position: 12,
+    };
+    if reader.u64() != Some(source_fingerprint) {
+        return Err(CacheError::Stale {
+            path: path.to_path_buf(),
+        });
+    }
+    let mut u32_sections: BTreeMap<[u8; 4], Vec<u32>> = BTreeMap::new();
+    let mut f64_sections: BTreeMap<[u8; 4], Vec<f64>> = BTreeMap::new();
+    let mut byte_sections: BTreeMap<[u8; 4], Vec<u8>> = BTreeMap::new();
+    while reader.position < body.len() {
+        let tag: [u8; 4] = reader
+            .take(4)
+            .and_then(|t| t.try_into().ok())
+            .ok_or_else(|| corrupt("truncated section tag"))?;
+        let kind = reader.take(1).ok_or_else(|| corrupt("truncated section"))?[0];
+        let count = reader.u64().ok_or_else(|| corrupt("truncated section"))? as usize;
+        let width = match kind {
+            1 | 4 | 8 => kind as usize,
+            _ => return Err(corrupt("unknown section kind")),
+        };
+        let data = count
+            .checked_mul(width)
+            .and_then(|n| reader.take(n))
+            .ok_or_else(|| corrupt("section longer than the file"))?;
+        match kind {
+            4 => {
+                u32_sections.insert(
+                    tag,
+                    data.chunks_exact(4)
+                        .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
+                        .collect(),
+                );
+            }
+            8 => {
+                f64_sections.insert(
+                    tag,
+                    data.chunks_exact(8)
+                        .map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes")))
+                        .collect(),
+                );
+            }
+            _ => {
+                byte_sections.insert(tag, data.to_vec());
+            }
+        }
+    }
+    let mut section = |tag: &[u8; 4]| {
+        u32_sections
+            .remove(tag)
+            .ok_or_else(|| corrupt("missing graph section"))
+    };
+    let (first, head, length_m, id_offsets) = (
+        section(b"FRST")?,
+        section(b"HEAD")?,
+        section(b"LENM")?,
+        section(b"IDOF")?,
+    );
+    let lat = f64_sections
+        .remove(b"LAT_")
+        .ok_or_else(|| corrupt("missing latitudes"))?;
+    let lon = f64_sections
+        .remove(b"LON_")
+        .ok_or_else(|| corrupt("missing longitudes"))?;
+    let id_bytes = byte_sections
+        .remove(b"IDS_")
+        .ok_or_else(|| corrupt("missing ids"))?;
+    let graph = GeoGraph::from_raw_parts(lat, lon, first, head, length_m)
+        .map_err(|error| corrupt(&error.to_string()))?;
+    if id_offsets.len() != graph.node_count() + 1 {
+        return Err(corrupt("id table does not match the nodes"));
+    }
+    let mut ids = Vec::with_capacity(graph.node_count());
+    for window in id_offsets.windows(2) {
+        let slice = id_bytes
+            .get(window[0] as usize..window[1] as usize)
+            .ok_or_else(|| corrupt("id table out of range"))?;
+        ids.push(String::from_utf8(slice.to_vec()).map_err(|_| corrupt("id is not UTF-8"))?);
+    }
+    Ok((GeoNetwork { graph, ids }, u32_sections))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn network() -> GeoNetwork {
+        let graph = GeoGraph::new(
+            vec![(43.65, 51.17), (40.02, 49.4), (41.72, 44.79)],
+            &[(0, 1, 508_000), (1, 2, 500_000)],
+        )
+        .expect("valid");
+        GeoNetwork {
+            graph,
+            ids: vec!["aktau".into(), "alat".into(), "tbilisi".into()],
+        }
+    }
+
+    fn temp(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("silkroute-cache-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        dir.join("geo.bin")
+    }
+
+    #[test]
+    fn round_trip_keeps_graph_ids_and_extras() {
+        let path = temp("round");
+        let mut extras = Extras::new();
+        extras.insert(*b"CHRK", vec![2, 0, 1]);
+        save_geo_cache(&path, 42, &network(), &extras).expect("writable");
+        let (loaded, loaded_extras) = load_geo_cache(&path, 42).expect("valid cache");
+        assert_eq!(loaded, network());
+        assert_eq!(loaded_extras, extras);
+        std::fs::remove_dir_all(path.parent().expect("dir")).ok();
+    }
+
+    #[test]
+    fn stale_corrupt_and_truncated_caches_are_detected() {
+        let path = temp("bad");
+        save_geo_cache(&path, 42, &network(), &Extras::new()).expect("writable");
+        assert!(matches!(
+            load_geo_cache(&path, 43),
+            Err(CacheError::Stale { .. })
+        ));
+        let mut bytes = std::fs::read(&path).expect("readable");
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0x40;
+        std::fs::write(&path, &bytes).expect("writable");
+        assert!(matches!(
+            load_geo_cache(&path, 42),
+            Err(CacheError::Corrupt { .. })
+        ));
+        bytes[middle] ^= 0x40;
+        std::fs::write(&path, &bytes[..bytes.len() - 20]).expect("writable");
+        assert!(matches!(
+            load_geo_cache(&path, 42),
+            Err(CacheError::Corrupt { .. })
+        ));
+        std::fs::write(&path, b"hello").expect("writable");
+        assert!(matches!(
+            load_geo_cache(&path, 42),
+            Err(CacheError::Corrupt { .. })
+        ));
+        std::fs::remove_dir_all(path.parent().expect("dir")).ok();
+    }
+
+    #[test]
+    fn checksum_sees_every_byte() {
+        let base = vec![7u8; 33];
+        let mut seen = std::collections::BTreeSet::new();
+        seen.insert(checksum(&base));
+        for i in 0..base.len() {
+            let mut changed = base.clone();
+            changed[i] ^= 1;
+            assert!(seen.insert(checksum(&changed)), "byte {i}");
+        }
+        assert_ne!(checksum(&base[..32]), checksum(&base));
+    }
+}
