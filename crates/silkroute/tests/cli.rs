@@ -733,3 +733,57 @@ fn network_heal_joins_a_near_miss_and_reports_it() {
     assert_eq!(bad.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn embedded_rail_network_routes_the_corridors_on_a_fresh_clone() {
+    // Khorgos → Aktau: KTZ gives 3,128 km Altynkol–Aktau; the unhealed OSM data has no path.
+    let report = json(&[
+        "geo",
+        "route",
+        "44.213,80.42",
+        "43.65,51.17",
+        "--format",
+        "json",
+    ]);
+    let km = report["km"].as_f64().expect("km");
+    assert!((3000.0..3300.0).contains(&km), "{km}");
+    assert!(
+        report["attribution"]
+            .as_str()
+            .expect("text")
+            .contains("OpenStreetMap")
+    );
+    let geojson = json(&[
+        "geo",
+        "route",
+        "43.825,87.617",
+        "43.238,76.946",
+        "--format",
+        "geojson",
+    ]);
+    let line = &geojson["features"][0];
+    assert_eq!(line["geometry"]["type"], "LineString");
+    assert!(
+        line["geometry"]["coordinates"]
+            .as_array()
+            .expect("points")
+            .len()
+            > 20
+    );
+    // Suez → Gibraltar through the Mediterranean: about 1,950 nm (3,611 km) in distance tables.
+    // (Shanghai → Rotterdam is not a good check: the raw lanes allow the Northern Sea Route.)
+    let sea = json(&[
+        "geo",
+        "route",
+        "29.95,32.55",
+        "36.14,-5.35",
+        "--network",
+        "sea",
+        "--max-snap-km",
+        "300",
+        "--format",
+        "json",
+    ]);
+    let km = sea["km"].as_f64().expect("km");
+    assert!((3_400.0..4_000.0).contains(&km), "{km}");
+}

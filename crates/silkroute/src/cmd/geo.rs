@@ -9,7 +9,7 @@ use silkroute_core::geo::{
     great_circle_km,
 };
 use silkroute_core::io::{
-    CacheError, Extras, GeoNetwork, load_geo_cache, parse_geo, save_geo_cache,
+    CacheError, EmbeddedGeo, Extras, GeoNetwork, load_geo_cache, parse_geo, save_geo_cache,
 };
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -29,6 +29,30 @@ pub enum GeoCommand {
     Route(GeoRouteArgs),
     /// Distance matrix between all points of a CSV file (columns lat,lon), on all cores.
     Matrix(GeoMatrixArgs),
+    /// Pack a network folder into the compact binary form shipped in data/geo.
+    Pack(GeoPackArgs),
+}
+
+/// Arguments of `silkroute geo pack`.
+#[derive(Debug, clap::Args)]
+pub struct GeoPackArgs {
+    /// Folder with nodes.csv and edges.csv.
+    pub dir: PathBuf,
+    /// The packed file to write.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Keep nodes inside `min_lat,min_lon,max_lat,max_lon`.
+    #[arg(long, default_value = "-90,-180,90,180", value_name = "BOX")]
+    pub bbox: String,
+    /// Largest distance, km, between a dropped chain node and the simplified line.
+    #[arg(long, default_value_t = 0.5, value_name = "KM")]
+    pub tolerance_km: f64,
+    /// Drop fragments with fewer nodes.
+    #[arg(long, default_value_t = 1)]
+    pub min_component_nodes: usize,
+    /// Attribution text stored in the file (default: the folder's ATTRIBUTION file).
+    #[arg(long)]
+    pub attribution: Option<String>,
 }
 
 /// Arguments of `silkroute geo matrix`.
@@ -50,8 +74,9 @@ pub struct GeoMatrixArgs {
 /// Where the network is and how it is cached.
 #[derive(Debug, clap::Args)]
 pub struct NetworkArgs {
-    /// Folder with nodes.csv (id,lat,lon) and edges.csv (from,to,km).
-    #[arg(long = "network", value_name = "DIR")]
+    /// `rail` or `sea` (the networks shipped in the binary), or a folder with nodes.csv
+    /// (id,lat,lon) and edges.csv (from,to,km).
+    #[arg(long = "network", value_name = "rail|sea|DIR", default_value = "rail")]
     pub dir: PathBuf,
     /// Cache file for the prepared network (default: under $XDG_CACHE_HOME or ~/.cache).
     #[arg(long, value_name = "FILE", conflicts_with = "no_cache")]
@@ -163,18 +188,58 @@ fn ch_from_extras(mut extras: Extras) -> Option<ContractionHierarchy> {
     )
 }
 
-/// The default cache file of a network folder.
-fn default_cache_path(dir: &Path) -> Option<PathBuf> {
+/// The folder of default cache files.
+fn default_cache_dir() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))?;
+    Some(base.join("silkroute"))
+}
+
+/// The default cache file of a network folder.
+fn default_cache_path(dir: &Path) -> Option<PathBuf> {
     let canonical = dir.canonicalize().ok()?;
     let key = silkroute_core::io::checksum(canonical.to_string_lossy().as_bytes());
-    Some(base.join("silkroute").join(format!("geo-{key:016x}.bin")))
+    Some(default_cache_dir()?.join(format!("geo-{key:016x}.bin")))
 }
 
 /// Loads a network folder, through the cache when possible, and prepares the engine.
+fn embedded(args: &NetworkArgs) -> Option<EmbeddedGeo> {
+    match args.dir.to_str() {
+        Some("rail") => Some(EmbeddedGeo::Rail),
+        Some("sea") => Some(EmbeddedGeo::Sea),
+        _ => None,
+    }
+}
+
+/// The attribution to print with answers on this network.
+fn attribution(args: &NetworkArgs) -> String {
+    match embedded(args) {
+        Some(network) => network.load().map(|(_, text)| text).unwrap_or_default(),
+        None => std::fs::read_to_string(args.dir.join("ATTRIBUTION"))
+            .map(|text| text.trim().to_string())
+            .unwrap_or_default(),
+    }
+}
+
 fn load(args: &NetworkArgs, engine: EngineKind) -> Result<(GeoNetwork, Router)> {
+    if let Some(network) = embedded(args) {
+        let bytes = network.bytes();
+        let source = silkroute_core::io::fingerprint(&[bytes]);
+        let cache_path = if args.no_cache {
+            None
+        } else {
+            args.cache.clone().or_else(|| {
+                default_cache_dir().map(|dir| dir.join(format!("embedded-{source:016x}.bin")))
+            })
+        };
+        return load_prepared(cache_path, source, engine, || {
+            network
+                .load()
+                .map(|(network, _)| network)
+                .map_err(anyhow::Error::from)
+        });
+    }
     let read = |name: &str| -> Result<(String, Vec<u8>)> {
         let path = args.dir.join(name);
         let bytes = std::fs::read(&path).with_context(|| {
@@ -193,6 +258,20 @@ fn load(args: &NetworkArgs, engine: EngineKind) -> Result<(GeoNetwork, Router)> 
     } else {
         args.cache.clone().or_else(|| default_cache_path(&args.dir))
     };
+    load_prepared(cache_path, source, engine, || {
+        parse_geo(&nodes, &edges)
+            .with_context(|| format!("cannot load the network in {}", args.dir.display()))
+    })
+}
+
+/// Loads a prepared network from the cache, or parses it with `parse` and prepares and caches
+/// it.
+fn load_prepared(
+    cache_path: Option<PathBuf>,
+    source: u64,
+    engine: EngineKind,
+    parse: impl FnOnce() -> Result<GeoNetwork>,
+) -> Result<(GeoNetwork, Router)> {
     if let Some(path) = &cache_path {
         match load_geo_cache(path, source) {
             Ok((network, extras)) => match engine {
@@ -216,8 +295,7 @@ fn load(args: &NetworkArgs, engine: EngineKind) -> Result<(GeoNetwork, Router)> 
             Err(error) => eprintln!("note: {error}; rebuilding it"),
         }
     }
-    let network = parse_geo(&nodes, &edges)
-        .with_context(|| format!("cannot load the network in {}", args.dir.display()))?;
+    let network = parse()?;
     let (router, extras) = match engine {
         EngineKind::Dijkstra => (
             Router::Dijkstra(BidirectionalDijkstra::new(&network.graph)),
@@ -251,6 +329,7 @@ pub fn run(args: &GeoArgs, out: &mut dyn Write) -> Result<()> {
     match &args.command {
         GeoCommand::Route(route) => run_route(route, out),
         GeoCommand::Matrix(matrix) => run_matrix(matrix, out),
+        GeoCommand::Pack(pack) => run_pack(pack, out),
     }
 }
 
@@ -397,7 +476,13 @@ fn run_route(args: &GeoRouteArgs, out: &mut dyn Write) -> Result<()> {
             let Some(answer) = answer else {
                 bail!("no path between the two points in this network");
             };
-            write_answer(&engine, &args.network.dir, &answer, args.format, out)
+            write_answer(
+                &engine,
+                &attribution(&args.network),
+                &answer,
+                args.format,
+                out,
+            )
         }
         (None, Some(file)) => run_queries(&mut engine, file, args.paths, out),
         (None, None) => unreachable!("checked above"),
@@ -406,7 +491,7 @@ fn run_route(args: &GeoRouteArgs, out: &mut dyn Write) -> Result<()> {
 
 fn write_answer(
     engine: &Engine,
-    dir: &Path,
+    attribution: &str,
     answer: &Answer,
     format: Format,
     out: &mut dyn Write,
@@ -421,9 +506,6 @@ fn write_answer(
             [lon, lat]
         })
         .collect();
-    let attribution = std::fs::read_to_string(dir.join("ATTRIBUTION"))
-        .map(|text| text.trim().to_string())
-        .unwrap_or_default();
     match format {
         Format::Json => {
             serde_json::to_writer_pretty(
@@ -681,5 +763,52 @@ fn run_matrix(args: &GeoMatrixArgs, out: &mut dyn Write) -> Result<()> {
         n * n,
         total_ms - snap_ms
     );
+    Ok(())
+}
+
+fn run_pack(args: &GeoPackArgs, out: &mut dyn Write) -> Result<()> {
+    let bbox: Vec<f64> = args
+        .bbox
+        .split(',')
+        .map(|v| v.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .ok()
+        .filter(|b: &Vec<f64>| b.len() == 4 && b[0] <= b[2] && b[1] <= b[3])
+        .with_context(|| {
+            format!(
+                "--bbox {}: expected min_lat,min_lon,max_lat,max_lon",
+                args.bbox
+            )
+        })?;
+    if args.tolerance_km.is_nan() || args.tolerance_km < 0.0 {
+        bail!("--tolerance-km must be ≥ 0");
+    }
+    let network = silkroute_core::io::load_geo_dir(&args.dir)
+        .with_context(|| format!("cannot load the network in {}", args.dir.display()))?;
+    let options = silkroute_core::geo::SimplifyOptions {
+        bbox: [bbox[0], bbox[1], bbox[2], bbox[3]],
+        tolerance_km: args.tolerance_km,
+        min_component_nodes: args.min_component_nodes,
+    };
+    let (small, _) = silkroute_core::geo::simplify(&network.graph, options);
+    let text = match &args.attribution {
+        Some(text) => text.clone(),
+        None => std::fs::read_to_string(args.dir.join("ATTRIBUTION"))
+            .map(|t| t.trim().to_string())
+            .unwrap_or_default(),
+    };
+    let bytes = silkroute_core::io::pack_geo(&small, &text);
+    std::fs::write(&args.out, &bytes)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    writeln!(
+        out,
+        "packed {}: {} → {} nodes, {} → {} edges, {:.1} MB",
+        args.dir.display(),
+        network.graph.node_count(),
+        small.node_count(),
+        network.graph.edge_count(),
+        small.edge_count(),
+        bytes.len() as f64 / 1e6
+    )?;
     Ok(())
 }

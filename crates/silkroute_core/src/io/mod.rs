@@ -10,6 +10,7 @@
 mod error;
 mod geo_cache;
 mod geo_csv;
+mod geo_pack;
 mod network_dir;
 mod osm;
 pub mod report;
@@ -20,6 +21,7 @@ pub use geo_cache::{
     CACHE_VERSION, CacheError, Extras, checksum, fingerprint, load_geo_cache, save_geo_cache,
 };
 pub use geo_csv::{GeoNetwork, load_geo_dir, parse_geo};
+pub use geo_pack::{EmbeddedGeo, pack_geo, unpack_geo};
 pub use network_dir::{NetworkFiles, load_dir, load_files};
 pub use osm::{
     OSM_ATTRIBUTION, OsmImportError, OsmImportSummary, OsmPass, OsmProgress, OsmRailEdge,

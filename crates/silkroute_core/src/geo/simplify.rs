@@ -1,0 +1,273 @@
+//! Shrinking a geographic network for shipping in the binary: drop nodes outside a box and
+//! small fragments, and thin out chains of degree-2 nodes with Douglas–Peucker. Distances stay
+//! exact — a kept edge's length is the sum of the lengths it replaces — only the drawn shape is
+//! approximated, within the tolerance.
+
+use super::{GeoGraph, Metres};
+
+/// What [`simplify`] keeps.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SimplifyOptions {
+    /// Keep nodes with `min_lat ≤ lat ≤ max_lat` and `min_lon ≤ lon ≤ max_lon`.
+    pub bbox: [f64; 4],
+    /// Largest distance, km, between a dropped node and the simplified line.
+    pub tolerance_km: f64,
+    /// Drop connected components with fewer nodes than this.
+    pub min_component_nodes: usize,
+}
+
+/// Returns the simplified graph and, for each of its nodes, the node of `graph` it was.
+pub fn simplify(graph: &GeoGraph, options: SimplifyOptions) -> (GeoGraph, Vec<u32>) {
+    let [min_lat, min_lon, max_lat, max_lon] = options.bbox;
+    let n = graph.node_count();
+    let inside: Vec<bool> = (0..n as u32)
+        .map(|v| {
+            let (lat, lon) = graph.coord(v);
+            (min_lat..=max_lat).contains(&lat) && (min_lon..=max_lon).contains(&lon)
+        })
+        .collect();
+    // The graph restricted to the box.
+    let boxed_edges: Vec<(u32, u32, Metres)> = (0..n as u32)
+        .flat_map(|v| graph.neighbors(v).map(move |(w, len)| (v, w, len)))
+        .filter(|&(v, w, _)| v < w && inside[v as usize] && inside[w as usize])
+        .collect();
+    let boxed = GeoGraph::new(
+        (0..n as u32).map(|v| graph.coord(v)).collect(),
+        &boxed_edges,
+    )
+    .expect("a subgraph of a valid graph is valid");
+    let components = boxed.components();
+    let mut sizes = vec![0usize; n];
+    for &c in &components {
+        sizes[c as usize] += 1;
+    }
+    let alive = |v: u32| {
+        boxed.degree(v) > 0 && sizes[components[v as usize] as usize] >= options.min_component_nodes
+    };
+    // A node is kept when it is not a plain chain node (degree 2).
+    let mut keep: Vec<bool> = (0..n as u32)
+        .map(|v| alive(v) && boxed.degree(v) != 2)
+        .collect();
+    let mut edges: Vec<(u32, u32, Metres)> = Vec::new();
+    let mut visited_edge = std::collections::HashSet::new();
+    // Walk every chain from a kept node; pure cycles of degree-2 nodes are handled after.
+    let walk = |start: u32,
+                keep: &mut Vec<bool>,
+                edges: &mut Vec<(u32, u32, Metres)>,
+                visited_edge: &mut std::collections::HashSet<(u32, u32)>| {
+        for (first, first_len) in boxed.neighbors(start).collect::<Vec<_>>() {
+            if !visited_edge.insert((start.min(first), start.max(first))) {
+                continue;
+            }
+            let mut chain = vec![start];
+            let mut lengths = vec![first_len];
+            let (mut previous, mut current) = (start, first);
+            while !keep[current as usize] && current != start {
+                chain.push(current);
+                let (next, len) = boxed
+                    .neighbors(current)
+                    .find(|&(w, _)| w != previous)
+                    .unwrap_or((previous, 0));
+                visited_edge.insert((current.min(next), current.max(next)));
+                lengths.push(len);
+                previous = current;
+                current = next;
+            }
+            chain.push(current);
+            // Douglas–Peucker over the chain's points; ends are always kept.
+            let mut selected = vec![false; chain.len()];
+            selected[0] = true;
+            *selected.last_mut().expect("a chain has two ends") = true;
+            douglas_peucker(
+                &boxed,
+                &chain,
+                0,
+                chain.len() - 1,
+                options.tolerance_km,
+                &mut selected,
+            );
+            let mut from = 0;
+            let mut length: u64 = 0;
+            for index in 1..chain.len() {
+                length += u64::from(lengths[index - 1]);
+                if selected[index] {
+                    keep[chain[index] as usize] = true;
+                    let clamped = length.min(u64::from(Metres::MAX)) as Metres;
+                    if chain[from] != chain[index] {
+                        edges.push((chain[from], chain[index], clamped));
+                    }
+                    from = index;
+                    length = 0;
+                }
+            }
+        }
+    };
+    for v in 0..n as u32 {
+        if keep[v as usize] {
+            walk(v, &mut keep, &mut edges, &mut visited_edge);
+        }
+    }
+    for v in 0..n as u32 {
+        // A cycle made only of degree-2 nodes: keep one node and walk from it.
+        if alive(v) && !keep[v as usize] && boxed.neighbors(v).all(|(w, _)| !keep[w as usize]) {
+            let untouched = boxed
+                .neighbors(v)
+                .all(|(w, _)| !visited_edge.contains(&(v.min(w), v.max(w))));
+            if untouched {
+                keep[v as usize] = true;
+                walk(v, &mut keep, &mut edges, &mut visited_edge);
+            }
+        }
+    }
+    let mut new_id = vec![u32::MAX; n];
+    let mut old_of_new = Vec::new();
+    let mut coords = Vec::new();
+    for v in 0..n as u32 {
+        if keep[v as usize] {
+            new_id[v as usize] = old_of_new.len() as u32;
+            old_of_new.push(v);
+            coords.push(boxed.coord(v));
+        }
+    }
+    let edges: Vec<(u32, u32, Metres)> = edges
+        .into_iter()
+        .map(|(a, b, len)| (new_id[a as usize], new_id[b as usize], len))
+        .collect();
+    let simplified =
+        GeoGraph::new(coords, &edges).expect("kept nodes and their chains form a graph");
+    (simplified, old_of_new)
+}
+
+/// Marks the points of `chain[first..=last]` that Douglas–Peucker keeps.
+fn douglas_peucker(
+    graph: &GeoGraph,
+    chain: &[u32],
+    first: usize,
+    last: usize,
+    tolerance_km: f64,
+    selected: &mut [bool],
+) {
+    let mut stack = vec![(first, last)];
+    while let Some((a, b)) = stack.pop() {
+        if b <= a + 1 {
+            continue;
+        }
+        let (pa, pb) = (graph.coord(chain[a]), graph.coord(chain[b]));
+        let mut worst = (0.0, a);
+        for (index, &node) in chain.iter().enumerate().take(b).skip(a + 1) {
+            let d = distance_to_segment_km(graph.coord(node), pa, pb);
+            if d > worst.0 {
+                worst = (d, index);
+            }
+        }
+        if worst.0 > tolerance_km {
+            selected[worst.1] = true;
+            stack.push((a, worst.1));
+            stack.push((worst.1, b));
+        }
+    }
+}
+
+/// Distance from a point to a segment, km, in a local equirectangular projection (fine for the
+/// short segments of a rail chain).
+fn distance_to_segment_km(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
+    let k = 111.195;
+    let cos = a.0.to_radians().cos();
+    let xy = |q: (f64, f64)| ((q.1 - a.1) * k * cos, (q.0 - a.0) * k);
+    let (px, py) = xy(p);
+    let (bx, by) = xy(b);
+    let length_2 = bx * bx + by * by;
+    let t = if length_2 > 0.0 {
+        ((px * bx + py * by) / length_2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    ((px - t * bx).powi(2) + (py - t * by).powi(2)).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geo::BidirectionalDijkstra;
+
+    fn everything(tolerance_km: f64, min_component_nodes: usize) -> SimplifyOptions {
+        SimplifyOptions {
+            bbox: [-90.0, -180.0, 90.0, 180.0],
+            tolerance_km,
+            min_component_nodes,
+        }
+    }
+
+    #[test]
+    fn straight_chains_collapse_and_distances_stay_exact() {
+        // A straight line of 11 nodes 1 km apart, a junction at node 5 with a branch.
+        let mut coords: Vec<(f64, f64)> = (0..11)
+            .map(|i| (45.0, 80.0 + 0.0127 * f64::from(i)))
+            .collect();
+        coords.push((45.05, 80.0635));
+        let mut edges: Vec<(u32, u32, Metres)> = (0..10).map(|i| (i, i + 1, 1000)).collect();
+        edges.push((5, 11, 5600));
+        let graph = GeoGraph::new(coords, &edges).expect("valid");
+        let (small, old) = simplify(&graph, everything(0.5, 1));
+        assert_eq!(old, vec![0, 5, 10, 11], "ends and the junction remain");
+        let mut search = BidirectionalDijkstra::new(&small);
+        assert_eq!(search.distance(&small, 0, 2), Some(10_000));
+        assert_eq!(search.distance(&small, 0, 3), Some(10_600));
+    }
+
+    #[test]
+    fn bends_beyond_the_tolerance_are_kept() {
+        // An L: 0 → 1 → 2 east, then 3 → 4 north; the corner (2) must stay.
+        let coords = vec![
+            (45.0, 80.0),
+            (45.0, 80.05),
+            (45.0, 80.1),
+            (45.05, 80.1),
+            (45.1, 80.1),
+        ];
+        let edges = vec![(0, 1, 4000), (1, 2, 4000), (2, 3, 5600), (3, 4, 5600)];
+        let graph = GeoGraph::new(coords, &edges).expect("valid");
+        let (_, old) = simplify(&graph, everything(0.5, 1));
+        assert_eq!(old, vec![0, 2, 4]);
+    }
+
+    #[test]
+    fn small_fragments_cycles_and_the_box_are_handled() {
+        let coords = vec![
+            (45.0, 80.0),
+            (45.0, 80.1),
+            (45.0, 80.2), // component of 3
+            (10.0, 10.0),
+            (10.0, 10.1), // fragment of 2
+            (46.0, 81.0),
+            (46.0, 81.1),
+            (46.1, 81.05), // a triangle: a cycle of degree-2 nodes
+            (60.0, 80.0),  // outside the box, joined to node 2
+        ];
+        let edges = vec![
+            (0, 1, 8),
+            (1, 2, 8),
+            (3, 4, 8),
+            (5, 6, 8),
+            (6, 7, 8),
+            (7, 5, 8),
+            (2, 8, 8),
+        ];
+        let graph = GeoGraph::new(coords, &edges).expect("valid");
+        let options = SimplifyOptions {
+            bbox: [40.0, 70.0, 50.0, 90.0],
+            tolerance_km: 100.0,
+            min_component_nodes: 3,
+        };
+        let (small, old) = simplify(&graph, options);
+        assert!(
+            !old.contains(&3) && !old.contains(&4) && !old.contains(&8),
+            "{old:?}"
+        );
+        assert!(old.contains(&0) && old.contains(&2));
+        // The triangle keeps a node and its loop length.
+        let kept_triangle: Vec<u32> = old.iter().copied().filter(|v| (5..8).contains(v)).collect();
+        assert!(!kept_triangle.is_empty(), "{old:?}");
+        assert!(small.edge_count() >= 1);
+    }
+}
