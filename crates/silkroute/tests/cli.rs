@@ -787,3 +787,54 @@ fn embedded_rail_network_routes_the_corridors_on_a_fresh_clone() {
     let km = sea["km"].as_f64().expect("km");
     assert!((3_400.0..4_000.0).contains(&km), "{km}");
 }
+
+#[test]
+fn route_geojson_draws_real_track_and_sea_lanes() {
+    let geojson = json(&["route", "Lianyungang", "Duisburg", "--format", "geojson"]);
+    let lines: Vec<&serde_json::Value> = geojson["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .filter(|f| f["geometry"]["type"] == "LineString")
+        .collect();
+    let shaped = lines
+        .iter()
+        .filter(|f| {
+            f["geometry"]["coordinates"]
+                .as_array()
+                .expect("points")
+                .len()
+                > 2
+        })
+        .count();
+    assert!(
+        shaped * 10 >= lines.len() * 8,
+        "{shaped} of {} legs follow a network",
+        lines.len()
+    );
+    assert!(
+        geojson["properties"]["attribution"]
+            .as_str()
+            .expect("text")
+            .contains("OpenStreetMap")
+    );
+    // Each line runs in travel order: it starts at its leg's origin.
+    let places = json(&["places", "--format", "json"]);
+    for line in lines {
+        let from = places
+            .as_array()
+            .expect("places")
+            .iter()
+            .find(|p| p["id"] == line["properties"]["from"])
+            .expect("known place");
+        let first = &line["geometry"]["coordinates"][0];
+        assert!(
+            (first[0].as_f64().expect("lon") - from["lon"].as_f64().expect("lon")).abs() < 1e-4,
+            "{line}"
+        );
+        assert!(
+            (first[1].as_f64().expect("lat") - from["lat"].as_f64().expect("lat")).abs() < 1e-4,
+            "{line}"
+        );
+    }
+}

@@ -267,3 +267,39 @@ fn corridor_tags_cover_the_routes_classified_under_them() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn most_links_have_a_line_within_half_their_length() {
+    let network = network();
+    let shaped: Vec<_> = (0..network.link_count() as u32)
+        .filter_map(|i| {
+            network
+                .link_shape(silkroute_core::LinkId(i))
+                .map(|s| (i, s))
+        })
+        .collect();
+    assert!(
+        shaped.len() * 10 >= network.link_count() * 8,
+        "{} of {}",
+        shaped.len(),
+        network.link_count()
+    );
+    for (index, shape) in shaped {
+        let link = network.link(silkroute_core::LinkId(index));
+        let share = (shape.network_km - link.length_km).abs() / link.length_km;
+        assert!(
+            share <= 0.5,
+            "{}: {} vs {}",
+            link.key,
+            shape.network_km,
+            link.length_km
+        );
+        let first = shape.points[0];
+        let from = network.node(link.from);
+        assert!(
+            (first.0 - from.lat).abs() < 1e-4 && (first.1 - from.lon).abs() < 1e-4,
+            "{}",
+            link.key
+        );
+    }
+}

@@ -8,6 +8,7 @@ pub mod import;
 pub mod network;
 pub mod places;
 pub mod route;
+pub mod shapes;
 pub mod validate;
 
 use anyhow::{Context, Result, bail};

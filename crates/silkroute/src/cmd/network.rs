@@ -25,6 +25,8 @@ pub struct NetworkArgs {
 pub enum NetworkCommand {
     /// Close topology gaps in a geographic network (nodes.csv + edges.csv).
     Heal(super::heal::HealArgs),
+    /// Draw every link along the rail or sea network (shapes.csv) and report length mismatches.
+    Shapes(super::shapes::ShapesArgs),
 }
 
 #[derive(Serialize)]
@@ -55,8 +57,10 @@ struct Summary {
 
 /// Runs `silkroute network`.
 pub fn run(data: Option<&Path>, args: &NetworkArgs, out: &mut dyn Write) -> Result<()> {
-    if let Some(NetworkCommand::Heal(heal)) = &args.command {
-        return super::heal::run(heal, out);
+    match &args.command {
+        Some(NetworkCommand::Heal(heal)) => return super::heal::run(heal, out),
+        Some(NetworkCommand::Shapes(shapes)) => return super::shapes::run(data, shapes, out),
+        None => {}
     }
     let network = load_network(data)?;
     let info = network.info();

@@ -439,12 +439,23 @@ pub fn geojson(
     for (index, (itinerary, record)) in itineraries.iter().zip(records).enumerate() {
         for (leg, leg_record) in itinerary.legs.iter().zip(&record.legs) {
             let (from, to) = (network.node(leg.from), network.node(leg.to));
+            // The link's line from the geographic network when the data has one, in travel
+            // order; otherwise a straight line between the places.
+            let coordinates: Vec<[f64; 2]> = match network.link_shape(leg.link) {
+                Some(shape) => {
+                    let forward = network.link(leg.link).from == leg.from;
+                    let mut points: Vec<[f64; 2]> =
+                        shape.points.iter().map(|&(lat, lon)| [lon, lat]).collect();
+                    if !forward {
+                        points.reverse();
+                    }
+                    points
+                }
+                None => vec![[from.lon, from.lat], [to.lon, to.lat]],
+            };
             features.push(json!({
                 "type": "Feature",
-                "geometry": {
-                    "type": "LineString",
-                    "coordinates": [[from.lon, from.lat], [to.lon, to.lat]],
-                },
+                "geometry": {"type": "LineString", "coordinates": coordinates},
                 "properties": {
                     "route": index + 1,
                     "corridor": record.corridor,
@@ -483,7 +494,10 @@ pub fn geojson(
     json!({
         "type": "FeatureCollection",
         "features": features,
-        "properties": {"note": "Straight lines between places; real track and sea-lane shapes are not yet in the dataset."},
+        "properties": {
+            "attribution": "Rail lines © OpenStreetMap contributors, ODbL 1.0; sea lanes: Eurostat SeaRoute / ORNL via searoute",
+            "note": "Lines follow the rail and sea networks (data/default/shapes.csv) where a link has one, else straight lines between places.",
+        },
     })
 }
 

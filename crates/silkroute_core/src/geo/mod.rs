@@ -22,7 +22,7 @@ pub use heal::{
     Connector, ConnectorKind, HealOptions, WaterLanes, apply as apply_connectors, heal,
 };
 pub use matrix::distance_matrix;
-pub use simplify::{SimplifyOptions, simplify};
+pub use simplify::{SimplifyOptions, simplify, simplify_line};
 pub use snap::{EARTH_RADIUS_KM, Snap, Snapper, great_circle_km};
 
 /// Metres, the unit of every length in a [`GeoGraph`].

@@ -271,3 +271,59 @@ mod tests {
         assert!(small.edge_count() >= 1);
     }
 }
+
+/// Thins a line of `(lat, lon)` points with Douglas–Peucker, keeping both ends and every point
+/// further than `tolerance_km` from the simplified line.
+pub fn simplify_line(points: &[(f64, f64)], tolerance_km: f64) -> Vec<(f64, f64)> {
+    if points.len() <= 2 {
+        return points.to_vec();
+    }
+    let mut selected = vec![false; points.len()];
+    selected[0] = true;
+    selected[points.len() - 1] = true;
+    let mut stack = vec![(0, points.len() - 1)];
+    while let Some((a, b)) = stack.pop() {
+        if b <= a + 1 {
+            continue;
+        }
+        let mut worst = (0.0, a);
+        for (index, &point) in points.iter().enumerate().take(b).skip(a + 1) {
+            let d = distance_to_segment_km(point, points[a], points[b]);
+            if d > worst.0 {
+                worst = (d, index);
+            }
+        }
+        if worst.0 > tolerance_km {
+            selected[worst.1] = true;
+            stack.push((a, worst.1));
+            stack.push((worst.1, b));
+        }
+    }
+    points
+        .iter()
+        .zip(&selected)
+        .filter(|(_, keep)| **keep)
+        .map(|(point, _)| *point)
+        .collect()
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::simplify_line;
+
+    #[test]
+    fn keeps_ends_and_corners() {
+        let line = [
+            (45.0, 80.0),
+            (45.0, 80.05),
+            (45.0, 80.1),
+            (45.05, 80.1),
+            (45.1, 80.1),
+        ];
+        assert_eq!(
+            simplify_line(&line, 0.5),
+            vec![(45.0, 80.0), (45.0, 80.1), (45.1, 80.1)]
+        );
+        assert_eq!(simplify_line(&line[..2], 0.5), line[..2].to_vec());
+    }
+}

@@ -13,6 +13,7 @@ mod geo_csv;
 mod geo_pack;
 mod network_dir;
 mod osm;
+mod polyline;
 pub mod report;
 mod table;
 
@@ -27,6 +28,7 @@ pub use osm::{
     OSM_ATTRIBUTION, OsmImportError, OsmImportSummary, OsmPass, OsmProgress, OsmRailEdge,
     OsmRailNetwork, OsmRailNode, OsmRailOptions, read_osm_rail, write_osm_rail_dir,
 };
+pub use polyline::{decode_polyline, encode_polyline};
 
 use crate::network::Network;
 
@@ -52,6 +54,7 @@ pub fn default_files() -> NetworkFiles {
         links: embedded!("links.csv"),
         handling: embedded!("handling.csv"),
         emissions: embedded!("emissions.csv"),
+        shapes: Some(embedded!("shapes.csv")),
     }
 }
 

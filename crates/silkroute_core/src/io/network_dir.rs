@@ -27,6 +27,8 @@ pub struct NetworkFiles {
     pub handling: (String, Vec<u8>),
     /// `emissions.csv`.
     pub emissions: (String, Vec<u8>),
+    /// `shapes.csv`, optional.
+    pub shapes: Option<(String, Vec<u8>)>,
 }
 
 impl NetworkFiles {
@@ -52,6 +54,11 @@ impl NetworkFiles {
             links: read("links.csv")?,
             handling: read("handling.csv")?,
             emissions: read("emissions.csv")?,
+            shapes: dir
+                .join("shapes.csv")
+                .exists()
+                .then(|| read("shapes.csv"))
+                .transpose()?,
         })
     }
 }
@@ -251,6 +258,39 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
         }
     }
 
+    if let Some(shapes) = &files.shapes {
+        let table = Table::parse(&shapes.0, &shapes.1, SHAPE_COLUMNS)?;
+        for row in &table.rows {
+            let fields = table.at(row);
+            let key = fields.required_text("link_id")?;
+            let link = builder.link_id(key).ok_or_else(|| {
+                fields.error(
+                    "link_id",
+                    format!("unknown link `{key}` (not in links.csv)"),
+                )
+            })?;
+            let network_km = fields
+                .non_negative("network_km")?
+                .ok_or_else(|| fields.error("network_km", "missing value"))?;
+            fields.non_negative("snap_km")?;
+            let sources = fields.sources("shape_source", "network_km", true, &resolve)?;
+            let text = fields.required_text("polyline")?;
+            let points = super::decode_polyline(text)
+                .filter(|points| points.len() >= 2)
+                .ok_or_else(|| {
+                    fields.error("polyline", "not an encoded polyline of two or more points")
+                })?;
+            builder.set_link_shape(
+                link,
+                crate::network::LinkShape {
+                    points,
+                    network_km,
+                    sources,
+                },
+            );
+        }
+    }
+
     let network = builder.build().map_err(|error| match &error {
         BuildError::MissingEmissionFactor { key, .. } => LoadError::Field {
             file: files.links.0.clone(),
@@ -400,6 +440,15 @@ const EMISSION_COLUMNS: &[Column] = &[
     required("kg_co2e_per_tkm"),
     required("factor_source"),
     optional("note"),
+];
+
+const SHAPE_COLUMNS: &[Column] = &[
+    required("link_id"),
+    optional("network"),
+    required("network_km"),
+    optional("snap_km"),
+    required("shape_source"),
+    required("polyline"),
 ];
 
 const NODE_COLUMNS: &[Column] = &[

@@ -5,7 +5,7 @@
 
 use super::{
     Arc, ArcId, Corridor, CorridorId, DatasetInfo, Direction, EmissionFactor, Handling, HandlingId,
-    Link, LinkId, Mode, Network, Node, NodeId, Source, place::PlaceIndex,
+    Link, LinkId, LinkShape, Mode, Network, Node, NodeId, Source, place::PlaceIndex,
 };
 use std::collections::HashMap;
 
@@ -98,6 +98,7 @@ pub struct NetworkBuilder {
     sources: Vec<Source>,
     node_keys: HashMap<String, NodeId>,
     link_keys: HashMap<String, LinkId>,
+    link_shapes: HashMap<LinkId, LinkShape>,
 }
 
 impl NetworkBuilder {
@@ -113,7 +114,18 @@ impl NetworkBuilder {
             sources: Vec::new(),
             node_keys: HashMap::new(),
             link_keys: HashMap::new(),
+            link_shapes: HashMap::new(),
         }
+    }
+
+    /// Looks up a link added earlier.
+    pub fn link_id(&self, key: &str) -> Option<LinkId> {
+        self.link_keys.get(key).copied()
+    }
+
+    /// Gives a link added earlier its drawn line (replacing any earlier one).
+    pub fn set_link_shape(&mut self, link: LinkId, shape: LinkShape) {
+        self.link_shapes.insert(link, shape);
     }
 
     /// Settings, for the loader to fill in source ids after the sources are known.
@@ -278,6 +290,10 @@ impl NetworkBuilder {
             out_arcs[*slot as usize] = ArcId(index as u32);
             *slot += 1;
         }
+        let mut link_shapes = vec![None; self.links.len()];
+        for (link, shape) in self.link_shapes {
+            link_shapes[link.0 as usize] = Some(shape);
+        }
         let mut node_handlings = vec![Vec::new(); self.nodes.len()];
         for (index, handling) in self.handlings.iter().enumerate() {
             node_handlings[handling.node.0 as usize].push(HandlingId(index as u32));
@@ -295,6 +311,7 @@ impl NetworkBuilder {
             out_arcs,
             link_factor,
             node_handlings,
+            link_shapes,
             place_index,
         })
     }

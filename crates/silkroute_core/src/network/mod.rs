@@ -456,6 +456,17 @@ pub struct Handling {
     pub note: String,
 }
 
+/// The drawn line of a link, taken from a geographic network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkShape {
+    /// `(lat, lon)` points from the link's `from` node to its `to` node.
+    pub points: Vec<(f64, f64)>,
+    /// Length of the line on the geographic network, km.
+    pub network_km: f64,
+    /// Sources of the line and its length.
+    pub sources: Vec<SourceId>,
+}
+
 /// A CO2e intensity factor.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmissionFactor {
@@ -576,6 +587,8 @@ pub struct Network {
     pub(crate) link_factor: Vec<usize>,
     /// Handling rows of each node, by node index.
     pub(crate) node_handlings: Vec<Vec<HandlingId>>,
+    /// Drawn line of each link, by link index.
+    pub(crate) link_shapes: Vec<Option<LinkShape>>,
     pub(crate) place_index: place::PlaceIndex,
 }
 
@@ -670,6 +683,11 @@ impl Network {
     /// Handling rows at a node (of every kind and year).
     pub fn handlings_at(&self, node: NodeId) -> &[HandlingId] {
         &self.node_handlings[node.0 as usize]
+    }
+
+    /// The drawn line of a link, when the data has one.
+    pub fn link_shape(&self, link: LinkId) -> Option<&LinkShape> {
+        self.link_shapes[link.0 as usize].as_ref()
     }
 
     /// The emission factor of a link.
