@@ -838,3 +838,43 @@ fn route_geojson_draws_real_track_and_sea_lanes() {
         );
     }
 }
+
+#[test]
+fn geo_query_answers_do_not_depend_on_threads() {
+    let dir = temp_dir("threads");
+    let queries = dir.join("q.csv");
+    let mut text = String::from("olat,olon,dlat,dlon\n");
+    for i in 0..40 {
+        let shift = f64::from(i) * 0.01;
+        text.push_str(&format!("{},{},47.1,51.9\n", 43.65 + shift, 51.17));
+        text.push_str(&format!("45.3,55.2,{},{}\n", 40.4, 49.87 + shift));
+    }
+    std::fs::write(&queries, text).expect("writable");
+    let queries = queries.to_string_lossy().into_owned();
+    let tiny = repo("testdata/geo_tiny");
+    let run = |threads: &str, engine: &str| {
+        stdout_of(&[
+            "geo",
+            "route",
+            "--network",
+            &tiny,
+            "--queries",
+            &queries,
+            "--threads",
+            threads,
+            "--engine",
+            engine,
+            "--no-cache",
+        ])
+    };
+    let reference = run("1", "dijkstra");
+    assert_eq!(reference.lines().count(), 81);
+    for (threads, engine) in [("1", "ch"), ("2", "ch"), ("0", "ch"), ("3", "dijkstra")] {
+        assert_eq!(
+            run(threads, engine),
+            reference,
+            "--threads {threads} --engine {engine}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

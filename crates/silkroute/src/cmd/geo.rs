@@ -135,6 +135,10 @@ pub struct GeoRouteArgs {
     /// With --queries: compute each path, not only its length (for timing path queries).
     #[arg(long)]
     pub paths: bool,
+    /// With --queries: threads answering queries (0 = all cores). Answers do not depend on
+    /// it; per-query timings are like-for-like with single-threaded peers only at 1.
+    #[arg(long, default_value_t = 1)]
+    pub threads: usize,
 }
 
 /// A shortest-path engine with its query workspace.
@@ -144,6 +148,25 @@ enum Router {
 }
 
 impl Router {
+    /// The network distance between two nodes, with the path's nodes when `with_path`.
+    fn connect(
+        &mut self,
+        graph: &GeoGraph,
+        source: u32,
+        target: u32,
+        with_path: bool,
+    ) -> Option<GeoPath> {
+        if with_path {
+            self.path(graph, source, target)
+        } else {
+            self.distance(graph, source, target)
+                .map(|length_m| GeoPath {
+                    length_m,
+                    nodes: Vec::new(),
+                })
+        }
+    }
+
     fn path(&mut self, graph: &GeoGraph, source: u32, target: u32) -> Option<GeoPath> {
         match self {
             Router::Dijkstra(search) => search.path(graph, source, target),
@@ -333,14 +356,18 @@ pub fn run(args: &GeoArgs, out: &mut dyn Write) -> Result<()> {
     }
 }
 
+/// Snapping and answer semantics, shared read-only by every thread; the search workspace
+/// (a [`Router`] or a per-thread query) is passed in.
 struct Engine {
     network: GeoNetwork,
     snapper: Snapper,
     components: Vec<u32>,
-    router: Router,
     mode: SnapMode,
     max_snap_km: f64,
 }
+
+/// The network distance between two nodes, with the path's nodes when asked.
+type Connect<'a> = dyn FnMut(u32, u32, bool) -> Option<GeoPath> + 'a;
 
 /// One answered query.
 struct Answer {
@@ -352,14 +379,13 @@ struct Answer {
 }
 
 impl Engine {
-    fn new(network: GeoNetwork, router: Router, mode: SnapMode, max_snap_km: f64) -> Engine {
+    fn new(network: GeoNetwork, mode: SnapMode, max_snap_km: f64) -> Engine {
         let snapper = match mode {
             SnapMode::Nearest => Snapper::new(&network.graph),
             SnapMode::Scgraph => Snapper::with_all_nodes(&network.graph),
         };
         Engine {
             components: network.graph.components(),
-            router,
             snapper,
             network,
             mode,
@@ -371,27 +397,13 @@ impl Engine {
         &self.network.graph
     }
 
-    /// The network distance between two nodes, with the path's nodes when `with_path`.
-    fn connect(&mut self, source: u32, target: u32, with_path: bool) -> Option<GeoPath> {
-        let graph = &self.network.graph;
-        if with_path {
-            self.router.path(graph, source, target)
-        } else {
-            self.router
-                .distance(graph, source, target)
-                .map(|length_m| GeoPath {
-                    length_m,
-                    nodes: Vec::new(),
-                })
-        }
-    }
-
-    /// Answers one query; `Ok(None)` when there is no path.
+    /// Answers one query with `connect` as the search; `Ok(None)` when there is no path.
     fn route(
-        &mut self,
+        &self,
         from: (f64, f64),
         to: (f64, f64),
         with_path: bool,
+        connect: &mut Connect<'_>,
     ) -> Result<Option<Answer>> {
         let no_nodes = || anyhow::anyhow!("the network has no nodes with edges");
         match self.mode {
@@ -407,16 +419,16 @@ impl Engine {
                         nodes: Vec::new(),
                     }));
                 }
-                Ok(self
-                    .connect(origin.node, destination.node, with_path)
-                    .map(|path| Answer {
+                Ok(
+                    connect(origin.node, destination.node, with_path).map(|path| Answer {
                         km: path.length_m as f64 / 1000.0
                             + origin.distance_km
                             + destination.distance_km,
                         origin,
                         destination,
                         nodes: path.nodes,
-                    }))
+                    }),
+                )
             }
             SnapMode::Nearest => {
                 let limit = self.max_snap_km;
@@ -437,14 +449,14 @@ impl Engine {
                             to.0, to.1, self.network.ids[origin.node as usize], origin.distance_km
                         )
                     })?;
-                Ok(self
-                    .connect(origin.node, destination.node, with_path)
-                    .map(|path| Answer {
+                Ok(
+                    connect(origin.node, destination.node, with_path).map(|path| Answer {
                         km: path.length_m as f64 / 1000.0,
                         origin,
                         destination,
                         nodes: path.nodes,
-                    }))
+                    }),
+                )
             }
         }
     }
@@ -468,11 +480,14 @@ fn run_route(args: &GeoRouteArgs, out: &mut dyn Write) -> Result<()> {
         )),
         _ => bail!("give an origin and a destination as lat,lon, or --queries FILE"),
     };
-    let (network, router) = load(&args.network, args.engine)?;
-    let mut engine = Engine::new(network, router, args.snap, args.max_snap_km);
+    let (network, mut router) = load(&args.network, args.engine)?;
+    let engine = Engine::new(network, args.snap, args.max_snap_km);
     match (single, &args.queries) {
         (Some((from, to)), _) => {
-            let answer = engine.route(from, to, true)?;
+            let graph = engine.graph();
+            let answer = engine.route(from, to, true, &mut |s, t, p| {
+                router.connect(graph, s, t, p)
+            })?;
             let Some(answer) = answer else {
                 bail!("no path between the two points in this network");
             };
@@ -484,7 +499,7 @@ fn run_route(args: &GeoRouteArgs, out: &mut dyn Write) -> Result<()> {
                 out,
             )
         }
-        (None, Some(file)) => run_queries(&mut engine, file, args.paths, out),
+        (None, Some(file)) => run_queries(&engine, &mut router, file, args, out),
         (None, None) => unreachable!("checked above"),
     }
 }
@@ -565,58 +580,92 @@ fn round3(value: f64) -> f64 {
 }
 
 fn run_queries(
-    engine: &mut Engine,
+    engine: &Engine,
+    router: &mut Router,
     file: &Path,
-    with_path: bool,
+    args: &GeoRouteArgs,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let text = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let mut reader = csv::Reader::from_reader(text.as_slice());
-    let headers = reader
-        .headers()
-        .with_context(|| format!("{}: cannot read the header", file.display()))?
-        .clone();
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim() == name)
-            .with_context(|| format!("{}:1: missing column `{name}`", file.display()))
-    };
-    let positions = [
-        column("olat")?,
-        column("olon")?,
-        column("dlat")?,
-        column("dlon")?,
-    ];
-    let mut queries = Vec::new();
-    for record in reader.records() {
-        let record = record.with_context(|| format!("{}: malformed CSV", file.display()))?;
-        let line = record.position().map_or(0, |p| p.line());
-        let mut values = [0.0; 4];
-        for (value, (&position, name)) in values
-            .iter_mut()
-            .zip(positions.iter().zip(["olat", "olon", "dlat", "dlon"]))
-        {
-            let raw = record.get(position).unwrap_or("").trim();
-            *value = raw
-                .parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite())
-                .with_context(|| {
-                    format!("{}:{line}: {name}: `{raw}` is not a number", file.display())
-                })?;
-        }
-        queries.push(((values[0], values[1]), (values[2], values[3])));
-    }
-    let mut answers = Vec::with_capacity(queries.len());
-    let mut micros = Vec::with_capacity(queries.len());
-    let started = Instant::now();
-    for &(from, to) in &queries {
+    let queries: Vec<((f64, f64), (f64, f64))> =
+        read_points(file, &["olat", "olon", "dlat", "dlon"])?
+            .into_iter()
+            .map(|v| ((v[0], v[1]), (v[2], v[3])))
+            .collect();
+    let with_path = args.paths;
+    let graph = engine.graph();
+    let timed = |answer: &mut dyn FnMut() -> Option<f64>| {
         let start = Instant::now();
-        let answer = engine.route(from, to, with_path).ok().flatten();
-        micros.push(start.elapsed().as_secs_f64() * 1e6);
-        answers.push(answer.map(|a| a.km));
-    }
+        let km = answer();
+        (km, start.elapsed().as_secs_f64() * 1e6)
+    };
+    let started = Instant::now();
+    let results: Vec<(Option<f64>, f64)> = if args.threads == 1 {
+        queries
+            .iter()
+            .map(|&(from, to)| {
+                timed(&mut || {
+                    engine
+                        .route(from, to, with_path, &mut |s, t, p| {
+                            router.connect(graph, s, t, p)
+                        })
+                        .ok()
+                        .flatten()
+                        .map(|a| a.km)
+                })
+            })
+            .collect()
+    } else {
+        use rayon::prelude::*;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(args.threads)
+            .build()
+            .context("cannot start the worker threads")?;
+        pool.install(|| match &*router {
+            Router::Ch(ch, _) => queries
+                .par_iter()
+                .map_init(
+                    || ChQuery::new(ch),
+                    |query, &(from, to)| {
+                        timed(&mut || {
+                            let mut connect = |s: u32, t: u32, p: bool| {
+                                if p {
+                                    query.path(ch, s, t)
+                                } else {
+                                    query.distance(ch, s, t).map(|length_m| GeoPath {
+                                        length_m,
+                                        nodes: Vec::new(),
+                                    })
+                                }
+                            };
+                            engine
+                                .route(from, to, with_path, &mut connect)
+                                .ok()
+                                .flatten()
+                                .map(|a| a.km)
+                        })
+                    },
+                )
+                .collect(),
+            Router::Dijkstra(_) => queries
+                .par_iter()
+                .map_init(
+                    || Router::Dijkstra(BidirectionalDijkstra::new(graph)),
+                    |search, &(from, to)| {
+                        timed(&mut || {
+                            engine
+                                .route(from, to, with_path, &mut |s, t, p| {
+                                    search.connect(graph, s, t, p)
+                                })
+                                .ok()
+                                .flatten()
+                                .map(|a| a.km)
+                        })
+                    },
+                )
+                .collect(),
+        })
+    };
+    let (answers, mut micros): (Vec<Option<f64>>, Vec<f64>) = results.into_iter().unzip();
     let total_ms = started.elapsed().as_secs_f64() * 1e3;
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(["km", "olat", "olon", "dlat", "dlon"])?;
