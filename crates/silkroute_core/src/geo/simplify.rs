@@ -147,15 +147,27 @@ fn douglas_peucker(
     tolerance_km: f64,
     selected: &mut [bool],
 ) {
-    let mut stack = vec![(first, last)];
+    let points: Vec<(f64, f64)> = chain[first..=last]
+        .iter()
+        .map(|&n| graph.coord(n))
+        .collect();
+    mark_douglas_peucker(&points, tolerance_km, &mut selected[first..=last]);
+}
+
+/// Sets `selected[i]` for every point Douglas–Peucker keeps between the two ends (the ends'
+/// own flags are left as they are).
+fn mark_douglas_peucker(points: &[(f64, f64)], tolerance_km: f64, selected: &mut [bool]) {
+    if points.len() < 3 {
+        return;
+    }
+    let mut stack = vec![(0, points.len() - 1)];
     while let Some((a, b)) = stack.pop() {
         if b <= a + 1 {
             continue;
         }
-        let (pa, pb) = (graph.coord(chain[a]), graph.coord(chain[b]));
         let mut worst = (0.0, a);
-        for (index, &node) in chain.iter().enumerate().take(b).skip(a + 1) {
-            let d = distance_to_segment_km(graph.coord(node), pa, pb);
+        for (index, &point) in points.iter().enumerate().take(b).skip(a + 1) {
+            let d = distance_to_segment_km(point, points[a], points[b]);
             if d > worst.0 {
                 worst = (d, index);
             }
@@ -281,24 +293,7 @@ pub fn simplify_line(points: &[(f64, f64)], tolerance_km: f64) -> Vec<(f64, f64)
     let mut selected = vec![false; points.len()];
     selected[0] = true;
     selected[points.len() - 1] = true;
-    let mut stack = vec![(0, points.len() - 1)];
-    while let Some((a, b)) = stack.pop() {
-        if b <= a + 1 {
-            continue;
-        }
-        let mut worst = (0.0, a);
-        for (index, &point) in points.iter().enumerate().take(b).skip(a + 1) {
-            let d = distance_to_segment_km(point, points[a], points[b]);
-            if d > worst.0 {
-                worst = (d, index);
-            }
-        }
-        if worst.0 > tolerance_km {
-            selected[worst.1] = true;
-            stack.push((a, worst.1));
-            stack.push((worst.1, b));
-        }
-    }
+    mark_douglas_peucker(points, tolerance_km, &mut selected);
     points
         .iter()
         .zip(&selected)

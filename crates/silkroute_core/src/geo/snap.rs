@@ -61,24 +61,17 @@ impl Snapper {
     /// Indexes the nodes of a graph that have at least one edge (isolated nodes can never be
     /// the end of a path).
     pub fn new(graph: &GeoGraph) -> Snapper {
-        let points = (0..graph.node_count() as u32)
-            .filter(|&node| graph.degree(node) > 0)
-            .map(|node| {
-                let (lat, lon) = graph.coord(node);
-                Point {
-                    xyz: unit_vector(lat, lon),
-                    node,
-                }
-            })
-            .collect();
-        Snapper {
-            tree: RTree::bulk_load(points),
-        }
+        Snapper::of_nodes(graph, |node| graph.degree(node) > 0)
     }
 
     /// Indexes every node, edges or not (scgraph's snapping semantics).
     pub fn with_all_nodes(graph: &GeoGraph) -> Snapper {
+        Snapper::of_nodes(graph, |_| true)
+    }
+
+    fn of_nodes(graph: &GeoGraph, include: impl Fn(u32) -> bool) -> Snapper {
         let points = (0..graph.node_count() as u32)
+            .filter(|&node| include(node))
             .map(|node| {
                 let (lat, lon) = graph.coord(node);
                 Point {
