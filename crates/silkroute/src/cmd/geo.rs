@@ -238,7 +238,7 @@ fn embedded(args: &NetworkArgs) -> Option<EmbeddedGeo> {
 /// The attribution to print with answers on this network.
 fn attribution(args: &NetworkArgs) -> String {
     match embedded(args) {
-        Some(network) => network.load().map(|(_, text)| text).unwrap_or_default(),
+        Some(network) => network.attribution(),
         None => std::fs::read_to_string(args.dir.join("ATTRIBUTION"))
             .map(|text| text.trim().to_string())
             .unwrap_or_default(),

@@ -106,6 +106,17 @@ pub fn unpack_geo(name: &str, bytes: &[u8]) -> Result<(GeoNetwork, String), Load
     Ok((GeoNetwork { graph, ids }, attribution))
 }
 
+/// The attribution text of a packed network, read from its header alone (no decoding of the
+/// graph); `None` when the bytes do not start like a pack.
+pub fn pack_attribution(bytes: &[u8]) -> Option<String> {
+    if bytes.len() < 24 || &bytes[..8] != MAGIC {
+        return None;
+    }
+    let length = u32::from_le_bytes(bytes[20..24].try_into().ok()?) as usize;
+    let text = bytes.get(24..24usize.checked_add(length)?)?;
+    std::str::from_utf8(text).ok().map(str::to_string)
+}
+
 /// A geographic network shipped in the binary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EmbeddedGeo {
@@ -136,6 +147,11 @@ impl EmbeddedGeo {
             EmbeddedGeo::Rail => "data/geo/eurasia_rail.bin",
             EmbeddedGeo::Sea => "data/geo/world_sea.bin",
         }
+    }
+
+    /// Its attribution text, without decoding the network.
+    pub fn attribution(self) -> String {
+        pack_attribution(self.bytes()).unwrap_or_default()
     }
 
     /// Decodes it.
@@ -180,6 +196,7 @@ mod tests {
         }
         let (rail, attribution) = EmbeddedGeo::Rail.load().expect("valid");
         assert!(attribution.contains("OpenStreetMap"), "{attribution}");
+        assert_eq!(EmbeddedGeo::Rail.attribution(), attribution);
         assert!(rail.graph.node_count() < 200_000);
     }
 }

@@ -22,7 +22,7 @@ pub use geo_cache::{
     CACHE_VERSION, CacheError, Extras, checksum, fingerprint, load_geo_cache, save_geo_cache,
 };
 pub use geo_csv::{GeoNetwork, load_geo_dir, parse_geo};
-pub use geo_pack::{EmbeddedGeo, pack_geo, unpack_geo};
+pub use geo_pack::{EmbeddedGeo, pack_attribution, pack_geo, unpack_geo};
 pub use network_dir::{NetworkFiles, load_dir, load_files};
 pub use osm::{
     OSM_ATTRIBUTION, OsmImportError, OsmImportSummary, OsmPass, OsmProgress, OsmRailEdge,
