@@ -21,6 +21,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 #![warn(missing_docs)]
 
+pub mod assign;
 pub mod geo;
 pub mod io;
 pub mod network;

@@ -16,6 +16,7 @@ mod osm;
 mod polyline;
 pub mod report;
 mod table;
+mod tntp;
 
 pub use error::{LoadError, LoadWarning};
 pub use geo_cache::{
@@ -29,6 +30,10 @@ pub use osm::{
     OsmRailNetwork, OsmRailNode, OsmRailOptions, read_osm_rail, write_osm_rail_dir,
 };
 pub use polyline::{decode_polyline, encode_polyline};
+pub use tntp::{
+    TntpFlow, TntpLink, TntpNet, TntpProblem, known_cost_weights, load_tntp, parse_tntp_flow,
+    parse_tntp_net, parse_tntp_trips,
+};
 
 use crate::network::Network;
 

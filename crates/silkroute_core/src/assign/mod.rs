@@ -1,0 +1,318 @@
+//! Static traffic assignment: how a demand matrix spreads over a congestible network.
+//!
+//! A [`Problem`] is an [`AssignNetwork`] (directed links with volume-delay functions), one or
+//! more demand [`Class`]es (own matrix, passenger-car equivalent, constant per-link costs such
+//! as tolls or tariffs converted to time by the class's value of time) and a [`CostModel`]
+//! (user equilibrium, or system optimum through marginal costs).
+//!
+//! User equilibrium is the minimum of the Beckmann objective
+//! `Σ_a ∫₀^{V_a} t_a(s) ds + Σ_k pce_k Σ_a f_ka x_ka` with `V_a = Σ_k pce_k x_ka`: each class
+//! then uses only paths of least `t + f_k`. The relative gap of a solution is
+//! `(TSTT − SPTT) / TSTT`, the share of total cost above what everybody's shortest path would
+//! cost at the current link costs (the definition AequilibraE and the TNTP literature use).
+
+mod network;
+mod solve;
+mod spt;
+mod vdf;
+
+pub use network::{AssignError, AssignNetwork, LinkSpec};
+pub use solve::{
+    AssignOptions, AssignResult, GapEvaluator, IterationStats, Method, assign, relative_gap,
+};
+pub use spt::{AllOrNothing, SptWorkspace};
+pub use vdf::{LinkVdf, Vdf};
+
+/// A dense origin–destination matrix between `zones` zones (row = origin).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OdMatrix {
+    zones: usize,
+    values: Vec<f64>,
+}
+
+impl OdMatrix {
+    /// An all-zero matrix.
+    pub fn zeros(zones: usize) -> OdMatrix {
+        OdMatrix {
+            zones,
+            values: vec![0.0; zones * zones],
+        }
+    }
+
+    /// Number of zones.
+    pub fn zones(&self) -> usize {
+        self.zones
+    }
+
+    /// Demand from `o` to `d`.
+    #[inline]
+    pub fn get(&self, o: usize, d: usize) -> f64 {
+        self.values[o * self.zones + d]
+    }
+
+    /// Sets the demand from `o` to `d`.
+    pub fn set(&mut self, o: usize, d: usize, v: f64) {
+        self.values[o * self.zones + d] = v;
+    }
+
+    /// Adds to the demand from `o` to `d`.
+    pub fn add(&mut self, o: usize, d: usize, v: f64) {
+        self.values[o * self.zones + d] += v;
+    }
+
+    /// Total demand, intrazonal cells included.
+    pub fn total(&self) -> f64 {
+        self.values.iter().sum()
+    }
+
+    /// Total intrazonal demand (the diagonal, which assignment leaves out).
+    pub fn intrazonal(&self) -> f64 {
+        (0..self.zones).map(|z| self.get(z, z)).sum()
+    }
+
+    /// Every cell multiplied by `factor`.
+    pub fn scaled(&self, factor: f64) -> OdMatrix {
+        OdMatrix {
+            zones: self.zones,
+            values: self.values.iter().map(|v| v * factor).collect(),
+        }
+    }
+}
+
+/// One class of demand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Class {
+    /// Its name (reports, errors).
+    pub name: String,
+    /// Its demand, in units of the class (vehicles, trains, TEU...).
+    pub demand: OdMatrix,
+    /// Passenger-car (or capacity-unit) equivalent: how much of a link's capacity one unit
+    /// of this class uses (> 0).
+    pub pce: f64,
+    /// A constant cost per link for this class, in time units, added to the link's time
+    /// (tolls, tariffs, distance costs divided by the value of time). Empty means zero.
+    pub fixed_cost: Vec<f64>,
+}
+
+/// What the assignment optimizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CostModel {
+    /// Each user takes their own least-cost path (Wardrop's first principle).
+    #[default]
+    UserEquilibrium,
+    /// Total cost is least (Wardrop's second principle): users see marginal costs
+    /// `t(v) + v·t'(v)`.
+    SystemOptimum,
+}
+
+/// An assignment problem: network, classes and cost model.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    network: AssignNetwork,
+    classes: Vec<Class>,
+    model: CostModel,
+}
+
+/// Link flows per class and in total (pce-weighted).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flows {
+    /// Per class, per link, in class units.
+    pub class: Vec<Vec<f64>>,
+    /// Per link, `Σ_k pce_k · class[k]`.
+    pub total: Vec<f64>,
+}
+
+impl Problem {
+    /// A problem.
+    ///
+    /// # Errors
+    /// No class, a class whose matrix size differs from the zone count, a non-positive or
+    /// non-finite pce, negative or non-finite demand or fixed costs, a fixed-cost vector of
+    /// the wrong length.
+    pub fn new(
+        network: AssignNetwork,
+        mut classes: Vec<Class>,
+        model: CostModel,
+    ) -> Result<Problem, AssignError> {
+        if classes.is_empty() {
+            return Err(AssignError::BadClass {
+                class: String::new(),
+                reason: "an assignment needs at least one demand class".to_string(),
+            });
+        }
+        for class in &mut classes {
+            let bad = |reason: String| AssignError::BadClass {
+                class: class.name.clone(),
+                reason,
+            };
+            if class.demand.zones() != network.zone_count() {
+                return Err(bad(format!(
+                    "its matrix has {} zones, the network {}",
+                    class.demand.zones(),
+                    network.zone_count()
+                )));
+            }
+            if !(class.pce.is_finite() && class.pce > 0.0) {
+                return Err(bad(format!("pce {} must be > 0", class.pce)));
+            }
+            if let Some(v) = class
+                .demand
+                .values
+                .iter()
+                .find(|v| !(v.is_finite() && **v >= 0.0))
+            {
+                return Err(bad(format!("demand {v} is not a finite number ≥ 0")));
+            }
+            if class.fixed_cost.is_empty() {
+                class.fixed_cost = vec![0.0; network.link_count()];
+            }
+            if class.fixed_cost.len() != network.link_count() {
+                return Err(bad(format!(
+                    "{} fixed costs for {} links",
+                    class.fixed_cost.len(),
+                    network.link_count()
+                )));
+            }
+            if let Some(v) = class
+                .fixed_cost
+                .iter()
+                .find(|v| !(v.is_finite() && **v >= 0.0))
+            {
+                return Err(bad(format!("fixed cost {v} is not a finite number ≥ 0")));
+            }
+        }
+        Ok(Problem {
+            network,
+            classes,
+            model,
+        })
+    }
+
+    /// The TNTP problem: one class, pce 1, fixed cost `toll_factor·toll + distance_factor·length`.
+    ///
+    /// # Errors
+    /// As [`AssignNetwork::from_tntp`] and [`Problem::new`].
+    pub fn from_tntp(
+        tntp: &crate::io::TntpProblem,
+        toll_factor: f64,
+        distance_factor: f64,
+        model: CostModel,
+    ) -> Result<Problem, AssignError> {
+        let network = AssignNetwork::from_tntp(&tntp.net)?;
+        let fixed_cost = tntp
+            .net
+            .links
+            .iter()
+            .map(|l| toll_factor * l.toll + distance_factor * l.length)
+            .collect();
+        Problem::new(
+            network,
+            vec![Class {
+                name: tntp.name.clone(),
+                demand: tntp.demand.clone(),
+                pce: 1.0,
+                fixed_cost,
+            }],
+            model,
+        )
+    }
+
+    /// The network.
+    pub fn network(&self) -> &AssignNetwork {
+        &self.network
+    }
+
+    /// The classes.
+    pub fn classes(&self) -> &[Class] {
+        &self.classes
+    }
+
+    /// The cost model.
+    pub fn model(&self) -> CostModel {
+        self.model
+    }
+
+    /// Zero flows of the right shape.
+    pub fn zero_flows(&self) -> Flows {
+        let links = self.network.link_count();
+        Flows {
+            class: vec![vec![0.0; links]; self.classes.len()],
+            total: vec![0.0; links],
+        }
+    }
+
+    /// Recomputes `flows.total` from the class flows.
+    pub fn update_total(&self, flows: &mut Flows) {
+        flows.total.fill(0.0);
+        for (class, x) in self.classes.iter().zip(&flows.class) {
+            for (t, v) in flows.total.iter_mut().zip(x) {
+                *t += class.pce * v;
+            }
+        }
+    }
+
+    /// The cost every user of a link sees at total volumes `volume`, before class fixed
+    /// costs: the time (user equilibrium) or the marginal time `t + v·t'` (system optimum).
+    pub fn link_costs(&self, volume: &[f64], out: &mut [f64]) {
+        let vdfs = self.network.vdfs();
+        match self.model {
+            CostModel::UserEquilibrium => {
+                for ((o, f), &v) in out.iter_mut().zip(vdfs).zip(volume) {
+                    *o = f.time(v);
+                }
+            }
+            CostModel::SystemOptimum => {
+                for ((o, f), &v) in out.iter_mut().zip(vdfs).zip(volume) {
+                    *o = f.time(v) + v * f.derivative(v);
+                }
+            }
+        }
+    }
+
+    /// The objective the cost model minimizes: Beckmann's `Σ ∫₀^V t` (user equilibrium) or
+    /// total time `Σ V·t(V)` (system optimum), plus `Σ_k pce_k Σ_a f_ka x_ka`.
+    pub fn objective(&self, flows: &Flows) -> f64 {
+        let vdfs = self.network.vdfs();
+        let congestion: f64 = match self.model {
+            CostModel::UserEquilibrium => vdfs
+                .iter()
+                .zip(&flows.total)
+                .map(|(f, &v)| f.integral(v))
+                .sum(),
+            CostModel::SystemOptimum => vdfs
+                .iter()
+                .zip(&flows.total)
+                .map(|(f, &v)| v * f.time(v))
+                .sum(),
+        };
+        congestion + self.fixed_total(flows)
+    }
+
+    /// Total time `Σ_a V_a t_a(V_a)` plus fixed costs: what all users spend.
+    pub fn total_cost(&self, flows: &Flows) -> f64 {
+        let time: f64 = self
+            .network
+            .vdfs()
+            .iter()
+            .zip(&flows.total)
+            .map(|(f, &v)| v * f.time(v))
+            .sum();
+        time + self.fixed_total(flows)
+    }
+
+    fn fixed_total(&self, flows: &Flows) -> f64 {
+        self.classes
+            .iter()
+            .zip(&flows.class)
+            .map(|(c, x)| c.pce * c.fixed_cost.iter().zip(x).map(|(f, v)| f * v).sum::<f64>())
+            .sum()
+    }
+
+    /// Total demand of every class, pce-weighted, intrazonal demand excluded.
+    pub fn total_demand(&self) -> f64 {
+        self.classes
+            .iter()
+            .map(|c| c.pce * (c.demand.total() - c.demand.intrazonal()))
+            .sum()
+    }
+}

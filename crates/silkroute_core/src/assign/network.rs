@@ -1,0 +1,276 @@
+//! The network an assignment runs on: directed links with volume-delay functions over nodes
+//! numbered `0..nodes`, the first `zones` of which are zones (origins and destinations).
+
+use super::vdf::{LinkVdf, Vdf};
+use crate::io::TntpNet;
+
+/// Why an assignment network or problem cannot be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AssignError {
+    /// A link refers to a node outside the network.
+    #[error("link {link}: node {node} is outside 0..{nodes}")]
+    NodeOutOfRange {
+        /// The link index.
+        link: usize,
+        /// The node.
+        node: u32,
+        /// The node count.
+        nodes: u32,
+    },
+    /// A link's parameters are unusable.
+    #[error("link {link} ({from} -> {to}): {reason}")]
+    BadLink {
+        /// The link index.
+        link: usize,
+        /// Tail.
+        from: u32,
+        /// Head.
+        to: u32,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A class is inconsistent with the network.
+    #[error("class `{class}`: {reason}")]
+    BadClass {
+        /// The class name.
+        class: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Demand between two zones that no path connects.
+    #[error(
+        "no path from zone {origin} to zone {destination} carries their demand of {demand} (class `{class}`)"
+    )]
+    Disconnected {
+        /// The class.
+        class: String,
+        /// Origin zone (0-based).
+        origin: usize,
+        /// Destination zone (0-based).
+        destination: usize,
+        /// The demand that cannot be assigned.
+        demand: f64,
+    },
+    /// More zones than nodes.
+    #[error("{zones} zones but only {nodes} nodes")]
+    TooManyZones {
+        /// Zones.
+        zones: u32,
+        /// Nodes.
+        nodes: u32,
+    },
+}
+
+/// A directed network for assignment. Link ids follow input order; adjacency (forward and
+/// backward) is in CSR form sorted by link id within a node, so every search visits links in
+/// the same order whatever the thread count.
+#[derive(Debug, Clone)]
+pub struct AssignNetwork {
+    nodes: u32,
+    zones: u32,
+    from: Vec<u32>,
+    to: Vec<u32>,
+    vdf: Vec<LinkVdf>,
+    /// `true` where a shortest path may pass through the node (false for zones that are
+    /// centroids only, TNTP's nodes below `<FIRST THRU NODE>`).
+    through: Vec<bool>,
+    out_start: Vec<u32>,
+    out_links: Vec<u32>,
+    in_start: Vec<u32>,
+    in_links: Vec<u32>,
+}
+
+/// One link as given to [`AssignNetwork::new`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LinkSpec {
+    /// Tail node (0-based).
+    pub from: u32,
+    /// Head node (0-based).
+    pub to: u32,
+    /// Its volume-delay function.
+    pub vdf: LinkVdf,
+}
+
+impl AssignNetwork {
+    /// Builds a network. Zones are nodes `0..zones`; nodes `0..no_through` may start and end
+    /// paths but not be passed through (pass 0 to allow passing through every node).
+    ///
+    /// # Errors
+    /// Nodes out of range, self-loops, negative or non-finite times, non-positive capacity on
+    /// a congestible link, a conical α ≤ 1, more zones than nodes.
+    pub fn new(
+        nodes: u32,
+        zones: u32,
+        no_through: u32,
+        links: &[LinkSpec],
+    ) -> Result<AssignNetwork, AssignError> {
+        if zones > nodes {
+            return Err(AssignError::TooManyZones { zones, nodes });
+        }
+        let mut from = Vec::with_capacity(links.len());
+        let mut to = Vec::with_capacity(links.len());
+        let mut vdf = Vec::with_capacity(links.len());
+        for (i, l) in links.iter().enumerate() {
+            for node in [l.from, l.to] {
+                if node >= nodes {
+                    return Err(AssignError::NodeOutOfRange {
+                        link: i,
+                        node,
+                        nodes,
+                    });
+                }
+            }
+            let bad = |reason: String| AssignError::BadLink {
+                link: i,
+                from: l.from,
+                to: l.to,
+                reason,
+            };
+            if l.from == l.to {
+                return Err(bad("a link from a node to itself".to_string()));
+            }
+            let t0 = l.vdf.free_flow_time;
+            if !t0.is_finite() || t0 < 0.0 {
+                return Err(bad(format!(
+                    "free-flow time {t0} is not a finite number ≥ 0"
+                )));
+            }
+            let congestible = match l.vdf.vdf {
+                Vdf::Bpr { alpha, beta } => {
+                    if !(alpha.is_finite() && alpha >= 0.0 && beta.is_finite() && beta >= 0.0) {
+                        return Err(bad(format!(
+                            "BPR alpha {alpha} and beta {beta} must be finite and ≥ 0"
+                        )));
+                    }
+                    alpha > 0.0
+                }
+                Vdf::Conical { alpha } => {
+                    if !(alpha.is_finite() && alpha > 1.0) {
+                        return Err(bad(format!("conical alpha {alpha} must be > 1")));
+                    }
+                    true
+                }
+            };
+            let cap = l.vdf.capacity;
+            if congestible && !(cap.is_finite() && cap > 0.0) {
+                return Err(bad(format!(
+                    "capacity {cap} must be > 0 on a link whose time depends on its volume"
+                )));
+            }
+            from.push(l.from);
+            to.push(l.to);
+            vdf.push(l.vdf);
+        }
+        let through = (0..nodes).map(|n| n >= no_through.min(zones)).collect();
+        let (out_start, out_links) = csr(nodes, &from);
+        let (in_start, in_links) = csr(nodes, &to);
+        Ok(AssignNetwork {
+            nodes,
+            zones,
+            from,
+            to,
+            vdf,
+            through,
+            out_start,
+            out_links,
+            in_start,
+            in_links,
+        })
+    }
+
+    /// Builds the network of a TNTP net file: node `k` of the file is node `k - 1`; nodes
+    /// below `<FIRST THRU NODE>` are not passed through.
+    ///
+    /// # Errors
+    /// As [`AssignNetwork::new`] (the TNTP reader already rejects most of these).
+    pub fn from_tntp(net: &TntpNet) -> Result<AssignNetwork, AssignError> {
+        let links: Vec<LinkSpec> = net
+            .links
+            .iter()
+            .map(|l| LinkSpec {
+                from: l.from - 1,
+                to: l.to - 1,
+                vdf: LinkVdf {
+                    vdf: Vdf::Bpr {
+                        alpha: l.b,
+                        beta: l.power,
+                    },
+                    free_flow_time: l.free_flow_time,
+                    capacity: l.capacity,
+                },
+            })
+            .collect();
+        let no_through = net.first_thru_node.saturating_sub(1);
+        AssignNetwork::new(net.nodes, net.zones, no_through, &links)
+    }
+
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.nodes as usize
+    }
+
+    /// Number of zones (nodes `0..zones`).
+    pub fn zone_count(&self) -> usize {
+        self.zones as usize
+    }
+
+    /// Number of links.
+    pub fn link_count(&self) -> usize {
+        self.from.len()
+    }
+
+    /// Tail of a link.
+    #[inline]
+    pub fn from(&self, link: usize) -> u32 {
+        self.from[link]
+    }
+
+    /// Head of a link.
+    #[inline]
+    pub fn to(&self, link: usize) -> u32 {
+        self.to[link]
+    }
+
+    /// The links' volume-delay functions.
+    pub fn vdfs(&self) -> &[LinkVdf] {
+        &self.vdf
+    }
+
+    /// Whether paths may pass through `node`.
+    #[inline]
+    pub fn is_through(&self, node: u32) -> bool {
+        self.through[node as usize]
+    }
+
+    /// Links leaving `node`, by increasing id.
+    #[inline]
+    pub fn out_links(&self, node: u32) -> &[u32] {
+        let n = node as usize;
+        &self.out_links[self.out_start[n] as usize..self.out_start[n + 1] as usize]
+    }
+
+    /// Links entering `node`, by increasing id.
+    #[inline]
+    pub fn in_links(&self, node: u32) -> &[u32] {
+        let n = node as usize;
+        &self.in_links[self.in_start[n] as usize..self.in_start[n + 1] as usize]
+    }
+}
+
+/// Compressed adjacency of links grouped by `key[link]`, ids increasing within a group.
+fn csr(nodes: u32, key: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let mut start = vec![0u32; nodes as usize + 1];
+    for &k in key {
+        start[k as usize + 1] += 1;
+    }
+    for i in 0..nodes as usize {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut links = vec![0u32; key.len()];
+    for (link, &k) in key.iter().enumerate() {
+        links[fill[k as usize] as usize] = link as u32;
+        fill[k as usize] += 1;
+    }
+    (start, links)
+}

@@ -1,0 +1,292 @@
+//! Shortest-path trees from every origin zone and all-or-nothing loading, on all cores with
+//! results that do not depend on the thread count.
+//!
+//! Origins are split into a fixed number of chunks decided by the zone count alone; each chunk
+//! owns its search workspace and a partial flow vector, so nothing is allocated per
+//! iteration, and the partial vectors are added in chunk order, so the floating-point sums are
+//! the same whatever rayon's scheduling.
+
+use super::{AssignNetwork, OdMatrix};
+use rayon::prelude::*;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// No predecessor.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// The workspace of one shortest-path-tree search.
+#[derive(Debug, Clone)]
+pub struct SptWorkspace {
+    /// Distance from the origin (∞ where unreached).
+    pub dist: Vec<f64>,
+    /// The link by which each node is reached (`NONE` at the origin and where unreached).
+    pub pred: Vec<u32>,
+    /// Nodes in the order they were settled (the origin first).
+    pub order: Vec<u32>,
+    heap: BinaryHeap<Reverse<(u64, u32)>>,
+    acc: Vec<f64>,
+}
+
+impl SptWorkspace {
+    /// A workspace for a network of `nodes` nodes.
+    pub fn new(nodes: usize) -> SptWorkspace {
+        SptWorkspace {
+            dist: vec![f64::INFINITY; nodes],
+            pred: vec![NONE; nodes],
+            order: Vec::with_capacity(nodes),
+            heap: BinaryHeap::with_capacity(nodes),
+            acc: vec![0.0; nodes],
+        }
+    }
+
+    /// Builds the shortest-path tree from `origin` under link costs `cost` (all ≥ 0). Nodes that
+    /// may not be passed through are settled but not expanded, except the origin. Ties are
+    /// broken by node id, then by link id, so the tree is deterministic.
+    pub fn tree(&mut self, net: &AssignNetwork, cost: &[f64], origin: u32) {
+        for &n in &self.order {
+            self.dist[n as usize] = f64::INFINITY;
+            self.pred[n as usize] = NONE;
+        }
+        self.order.clear();
+        self.heap.clear();
+        self.dist[origin as usize] = 0.0;
+        self.heap.push(Reverse((0f64.to_bits(), origin)));
+        while let Some(Reverse((bits, u))) = self.heap.pop() {
+            let d = f64::from_bits(bits);
+            if d > self.dist[u as usize] {
+                continue;
+            }
+            // Entries of one node are pushed with strictly decreasing distances, so only its
+            // last entry passes the test above: each node is settled once.
+            self.order.push(u);
+            if u != origin && !net.is_through(u) {
+                continue;
+            }
+            for &link in net.out_links(u) {
+                let v = net.to(link as usize);
+                let nd = d + cost[link as usize];
+                if nd < self.dist[v as usize] {
+                    self.dist[v as usize] = nd;
+                    self.pred[v as usize] = link;
+                    self.heap.push(Reverse((nd.to_bits(), v)));
+                }
+            }
+        }
+    }
+
+    /// Loads the demand of the last tree's origin onto `flows` (adding `scale × demand` to each
+    /// link of each shortest path) and returns `Σ demand × distance` (the shortest-path total
+    /// travel time). Destinations with demand but no path are returned in `unreached`.
+    pub fn load(
+        &mut self,
+        net: &AssignNetwork,
+        row: &[(u32, f64)],
+        flows: &mut [f64],
+        unreached: &mut Vec<(u32, f64)>,
+    ) -> f64 {
+        let mut sptt = 0.0;
+        for &(d, v) in row {
+            let dist = self.dist[d as usize];
+            if dist.is_finite() {
+                self.acc[d as usize] += v;
+                sptt += v * dist;
+            } else {
+                unreached.push((d, v));
+            }
+        }
+        for &n in self.order.iter().rev() {
+            let a = self.acc[n as usize];
+            if a != 0.0 {
+                self.acc[n as usize] = 0.0;
+                let link = self.pred[n as usize];
+                if link != NONE {
+                    flows[link as usize] += a;
+                    self.acc[net.from(link as usize) as usize] += a;
+                }
+            }
+        }
+        sptt
+    }
+}
+
+/// One chunk of origins with its workspace and partial results.
+#[derive(Debug, Clone)]
+struct Chunk {
+    origins: std::ops::Range<usize>,
+    workspace: SptWorkspace,
+    flows: Vec<f64>,
+    sptt: f64,
+    unreached: Vec<(u32, u32, f64)>,
+    scratch: Vec<(u32, f64)>,
+}
+
+/// All-or-nothing assignment of one demand matrix, reusable across iterations.
+#[derive(Debug, Clone)]
+pub struct AllOrNothing {
+    chunks: Vec<Chunk>,
+    /// Non-zero demand per origin, intrazonal demand left out.
+    rows: Vec<Vec<(u32, f64)>>,
+}
+
+/// Most chunks a matrix is split into (a fixed number, so sums do not depend on threads).
+const MAX_CHUNKS: usize = 64;
+
+impl AllOrNothing {
+    /// Prepares AON loading of `demand` on `net`.
+    pub fn new(net: &AssignNetwork, demand: &OdMatrix) -> AllOrNothing {
+        let zones = demand.zones();
+        let rows: Vec<Vec<(u32, f64)>> = (0..zones)
+            .map(|o| {
+                (0..zones)
+                    .filter(|&d| d != o)
+                    .map(|d| (d as u32, demand.get(o, d)))
+                    .filter(|&(_, v)| v > 0.0)
+                    .collect()
+            })
+            .collect();
+        let active: Vec<usize> = (0..zones).filter(|&o| !rows[o].is_empty()).collect();
+        let per_chunk = active.len().div_ceil(MAX_CHUNKS).max(1);
+        let chunks = active
+            .chunks(per_chunk)
+            .map(|c| Chunk {
+                origins: c[0]..c[c.len() - 1] + 1,
+                workspace: SptWorkspace::new(net.node_count()),
+                flows: vec![0.0; net.link_count()],
+                sptt: 0.0,
+                unreached: Vec::new(),
+                scratch: Vec::new(),
+            })
+            .collect();
+        AllOrNothing { chunks, rows }
+    }
+
+    /// The non-zero, non-intrazonal demand leaving each origin.
+    pub fn rows(&self) -> &[Vec<(u32, f64)>] {
+        &self.rows
+    }
+
+    /// Loads the whole matrix on the shortest paths under `cost` into `flows` (overwritten) and
+    /// returns the shortest-path total `Σ demand × distance`. OD pairs with demand and no
+    /// path are appended to `unreached` as (origin, destination, demand).
+    pub fn assign(
+        &mut self,
+        net: &AssignNetwork,
+        cost: &[f64],
+        flows: &mut [f64],
+        unreached: &mut Vec<(u32, u32, f64)>,
+    ) -> f64 {
+        let rows = &self.rows;
+        self.chunks.par_iter_mut().for_each(|chunk| {
+            chunk.flows.fill(0.0);
+            chunk.sptt = 0.0;
+            chunk.unreached.clear();
+            for o in chunk.origins.clone() {
+                if rows[o].is_empty() {
+                    continue;
+                }
+                chunk.workspace.tree(net, cost, o as u32);
+                chunk.scratch.clear();
+                chunk.sptt +=
+                    chunk
+                        .workspace
+                        .load(net, &rows[o], &mut chunk.flows, &mut chunk.scratch);
+                chunk
+                    .unreached
+                    .extend(chunk.scratch.iter().map(|&(d, v)| (o as u32, d, v)));
+            }
+        });
+        flows.fill(0.0);
+        let mut sptt = 0.0;
+        for chunk in &self.chunks {
+            for (f, c) in flows.iter_mut().zip(&chunk.flows) {
+                *f += c;
+            }
+            sptt += chunk.sptt;
+            unreached.extend_from_slice(&chunk.unreached);
+        }
+        sptt
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assign::{LinkSpec, LinkVdf};
+
+    fn net(no_through: u32) -> AssignNetwork {
+        // 0 -> 2 -> 1 costs 1 + 1; 0 -> 1 costs 5; 0 -> 3 -> 1 costs 1 + 1 via zone 3? no:
+        // zones 0, 1; node 2 and 3 are intersections.
+        let l = |from, to, t| LinkSpec {
+            from,
+            to,
+            vdf: LinkVdf::constant(t),
+        };
+        AssignNetwork::new(
+            4,
+            2,
+            no_through,
+            &[
+                l(0, 2, 1.0),
+                l(2, 1, 1.0),
+                l(0, 1, 5.0),
+                l(1, 3, 1.0),
+                l(3, 0, 1.0),
+            ],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn aon_loads_shortest_paths_and_returns_sptt() {
+        let n = net(0);
+        let mut od = OdMatrix::zeros(2);
+        od.set(0, 1, 10.0);
+        od.set(1, 0, 4.0);
+        od.set(1, 1, 99.0); // intrazonal: ignored
+        let mut aon = AllOrNothing::new(&n, &od);
+        let cost: Vec<f64> = n.vdfs().iter().map(|v| v.time(0.0)).collect();
+        let mut flows = vec![0.0; n.link_count()];
+        let mut unreached = Vec::new();
+        let sptt = aon.assign(&n, &cost, &mut flows, &mut unreached);
+        assert_eq!(flows, vec![10.0, 10.0, 0.0, 4.0, 4.0]);
+        assert_eq!(sptt, 10.0 * 2.0 + 4.0 * 2.0);
+        assert!(unreached.is_empty());
+    }
+
+    #[test]
+    fn zones_below_first_thru_node_are_not_passed_through() {
+        // Zone 1 may not be passed through; 0 -> 3 must not go 0 -> 2 -> 1 -> 3.
+        let l = |from, to, t| LinkSpec {
+            from,
+            to,
+            vdf: LinkVdf::constant(t),
+        };
+        let links = [l(0, 2, 1.0), l(2, 1, 1.0), l(1, 3, 1.0), l(0, 3, 10.0)];
+        for (no_through, expect) in [(0, 3.0), (2, 10.0)] {
+            let n = AssignNetwork::new(4, 4, no_through, &links).unwrap();
+            let mut ws = SptWorkspace::new(4);
+            let cost: Vec<f64> = n.vdfs().iter().map(|v| v.time(0.0)).collect();
+            ws.tree(&n, &cost, 0);
+            assert_eq!(ws.dist[3], expect);
+        }
+    }
+
+    #[test]
+    fn unreachable_demand_is_reported() {
+        let n = net(0);
+        let l = |from, to| LinkSpec {
+            from,
+            to,
+            vdf: LinkVdf::constant(1.0),
+        };
+        let cut = AssignNetwork::new(3, 2, 0, &[l(0, 2), l(2, 0)]).unwrap();
+        let mut od = OdMatrix::zeros(2);
+        od.set(0, 1, 3.0);
+        let mut aon = AllOrNothing::new(&cut, &od);
+        let mut flows = vec![0.0; 2];
+        let mut unreached = Vec::new();
+        aon.assign(&cut, &[1.0, 1.0], &mut flows, &mut unreached);
+        assert_eq!(unreached, vec![(0, 1, 3.0)]);
+        let _ = n;
+    }
+}
