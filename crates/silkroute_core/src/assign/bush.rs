@@ -1,0 +1,517 @@
+//! Algorithm B (Dial 2006; the variant of Nie 2010 and Boyles' tap-b): an origin-based
+//! method that keeps, for every (class, origin), an acyclic *bush* of links carrying that
+//! origin's flow and moves flow inside each bush from its longest used path to its shortest
+//! path with Newton steps. It converges to relative gaps far below what Frank–Wolfe methods
+//! reach (1e-10 and beyond) because it works on paths rather than on whole-network
+//! directions.
+//!
+//! Per (class, origin) the state is a dense vector of bush link flows and a bush membership
+//! mask, so memory is `classes × origins × links`. Bushes are updated one after another
+//! (Gauss–Seidel), each seeing the volumes the previous ones left: the result depends only on
+//! the input, not on threads. The relative gap is measured after every iteration with a full
+//! all-or-nothing pass (on all cores).
+//!
+//! One iteration, for each bush:
+//! 1. labels in topological order: `L` (shortest path within the bush), `U` (longest path
+//!    over links carrying flow) and `W` (longest over all bush links);
+//! 2. drop links without flow that are not on the bush's shortest-path tree; add every link
+//!    `(i, j)` with `W_i + c_ij < W_j` (such links go "uphill" in `W`, so the bush stays
+//!    acyclic); if none qualifies but a link improves `L`, add those that keep the bush
+//!    acyclic;
+//! 3. a few passes over the nodes in reverse topological order: where `U_j − L_j` exceeds
+//!    the tolerance, find where the two paths to `j` diverge and shift
+//!    `Δ = (U − L) / Σ c'` (bounded by the longest segment's smallest flow) from the longest
+//!    segment to the shortest one.
+
+use super::solve::{GapEvaluator, IterationStats, relative_gap};
+use super::spt::{NONE, SptWorkspace};
+use super::{AssignError, CostModel, Flows, Problem};
+use std::time::Instant;
+
+/// Flows below this (relative to the origin's demand) are treated as zero.
+const FLOW_EPS: f64 = 1e-12;
+
+/// One bush: the flow of one class from one origin.
+#[derive(Debug, Clone)]
+struct Bush {
+    class: usize,
+    origin: u32,
+    /// Flow per link (zero outside the bush).
+    flow: Vec<f64>,
+    /// Whether each link is in the bush.
+    member: Vec<bool>,
+    /// Total demand leaving the origin.
+    total: f64,
+}
+
+/// Reusable per-bush buffers.
+#[derive(Debug, Clone)]
+struct Labels {
+    order: Vec<u32>,
+    position: Vec<u32>,
+    indegree: Vec<u32>,
+    l: Vec<f64>,
+    u: Vec<f64>,
+    w: Vec<f64>,
+    lpred: Vec<u32>,
+    upred: Vec<u32>,
+    reached: Vec<bool>,
+    added: Vec<u32>,
+}
+
+/// Link state shared by every bush: volume, cost and cost derivative.
+#[derive(Debug, Clone)]
+struct LinkState {
+    volume: Vec<f64>,
+    cost: Vec<f64>,
+    derivative: Vec<f64>,
+}
+
+impl LinkState {
+    #[inline]
+    fn refresh(&mut self, problem: &Problem, link: usize) {
+        let f = &problem.network().vdfs()[link];
+        let v = self.volume[link];
+        match problem.model() {
+            CostModel::UserEquilibrium => {
+                self.cost[link] = f.time(v);
+                self.derivative[link] = f.derivative(v);
+            }
+            CostModel::SystemOptimum => {
+                let d = f.derivative(v);
+                self.cost[link] = f.time(v) + v * d;
+                self.derivative[link] = 2.0 * d + v * f.second_derivative(v);
+            }
+        }
+    }
+}
+
+/// What [`solve`] returns to the dispatcher.
+pub(crate) struct BushOutcome {
+    pub flows: Flows,
+    pub iterations: usize,
+    pub relative_gap: f64,
+    pub history: Vec<IterationStats>,
+}
+
+/// Runs Algorithm B until the relative gap reaches `target_gap`, `max_iterations` or the
+/// time limit.
+pub(crate) fn solve(
+    problem: &Problem,
+    target_gap: f64,
+    max_iterations: usize,
+    time_limit: Option<std::time::Duration>,
+    start: Instant,
+    observer: &mut dyn FnMut(&IterationStats),
+) -> Result<BushOutcome, AssignError> {
+    let net = problem.network();
+    let nodes = net.node_count();
+    let links = net.link_count();
+    let mut gap = GapEvaluator::new(problem);
+
+    // Initial bushes: shortest-path trees at free-flow cost, all demand on them.
+    let mut state = LinkState {
+        volume: vec![0.0; links],
+        cost: vec![0.0; links],
+        derivative: vec![0.0; links],
+    };
+    for a in 0..links {
+        state.refresh(problem, a);
+    }
+    let mut bushes = Vec::new();
+    let mut tree = SptWorkspace::new(nodes);
+    let mut class_cost = vec![0.0; links];
+    for (k, class) in problem.classes().iter().enumerate() {
+        let aon = super::AllOrNothing::new(net, &class.demand);
+        for (c, (t, f)) in class_cost
+            .iter_mut()
+            .zip(state.cost.iter().zip(&class.fixed_cost))
+        {
+            *c = t + f;
+        }
+        for (o, row) in aon.rows().iter().enumerate() {
+            if row.is_empty() {
+                continue;
+            }
+            tree.tree(net, &class_cost, o as u32);
+            let mut bush = Bush {
+                class: k,
+                origin: o as u32,
+                flow: vec![0.0; links],
+                member: vec![false; links],
+                total: row.iter().map(|&(_, v)| v).sum(),
+            };
+            for &n in &tree.order {
+                let p = tree.pred[n as usize];
+                if p != NONE {
+                    bush.member[p as usize] = true;
+                }
+            }
+            let mut unreached = Vec::new();
+            tree.load(net, row, &mut bush.flow, &mut unreached);
+            if let Some(&(d, v)) = unreached.first() {
+                return Err(AssignError::Disconnected {
+                    class: class.name.clone(),
+                    origin: o,
+                    destination: d as usize,
+                    demand: v,
+                });
+            }
+            bushes.push(bush);
+        }
+    }
+    recompute_volumes(problem, &bushes, &mut state);
+
+    let mut labels = Labels {
+        order: Vec::with_capacity(nodes),
+        position: vec![0; nodes],
+        indegree: vec![0; nodes],
+        l: vec![0.0; nodes],
+        u: vec![0.0; nodes],
+        w: vec![0.0; nodes],
+        lpred: vec![NONE; nodes],
+        upred: vec![NONE; nodes],
+        reached: vec![false; nodes],
+        added: Vec::new(),
+    };
+    let mut history = Vec::new();
+    let mut flows = problem.zero_flows();
+    let mut iterations = 0;
+    let mut current_gap;
+    loop {
+        // Measure the current solution.
+        class_flows(problem, &bushes, &mut flows);
+        let sptt = gap.all_or_nothing(problem, &flows.total)?;
+        let tstt = gap.tstt(problem, &flows);
+        current_gap = relative_gap(tstt, sptt);
+        let stats = IterationStats {
+            iteration: iterations,
+            relative_gap: current_gap,
+            objective: problem.objective(&flows),
+            seconds: start.elapsed().as_secs_f64(),
+        };
+        if iterations > 0 {
+            observer(&stats);
+            history.push(stats);
+        }
+        let out_of_time = time_limit.is_some_and(|t| start.elapsed() >= t);
+        if current_gap <= target_gap || iterations >= max_iterations || out_of_time {
+            break;
+        }
+        iterations += 1;
+        // The tolerance on path-cost differences inside a bush follows the gap down.
+        let average_cost = if problem.total_demand() > 0.0 {
+            tstt / problem.total_demand()
+        } else {
+            1.0
+        };
+        let tolerance = (current_gap * average_cost * 0.01).max(average_cost * 1e-15);
+        for bush in &mut bushes {
+            improve_bush(problem, bush, &mut state, &mut labels, tolerance);
+        }
+        // Volumes are sums of many small shifts; rebuild them exactly from the bushes so
+        // rounding does not accumulate.
+        recompute_volumes(problem, &bushes, &mut state);
+    }
+    Ok(BushOutcome {
+        flows,
+        iterations,
+        relative_gap: current_gap,
+        history,
+    })
+}
+
+/// Class flows and total volumes from the bushes.
+fn class_flows(problem: &Problem, bushes: &[Bush], flows: &mut Flows) {
+    for x in &mut flows.class {
+        x.fill(0.0);
+    }
+    for bush in bushes {
+        for (x, f) in flows.class[bush.class].iter_mut().zip(&bush.flow) {
+            *x += f;
+        }
+    }
+    problem.update_total(flows);
+}
+
+/// Volumes, costs and derivatives from the bushes.
+fn recompute_volumes(problem: &Problem, bushes: &[Bush], state: &mut LinkState) {
+    state.volume.fill(0.0);
+    for bush in bushes {
+        let pce = problem.classes()[bush.class].pce;
+        for (v, f) in state.volume.iter_mut().zip(&bush.flow) {
+            *v += pce * f;
+        }
+    }
+    for a in 0..state.volume.len() {
+        state.refresh(problem, a);
+    }
+}
+
+/// Bush update and equilibration of one bush.
+// Links index several parallel arrays; a range loop reads better than zipped iterators.
+#[allow(clippy::needless_range_loop)]
+fn improve_bush(
+    problem: &Problem,
+    bush: &mut Bush,
+    state: &mut LinkState,
+    labels: &mut Labels,
+    tolerance: f64,
+) {
+    let net = problem.network();
+    let fixed = &problem.classes()[bush.class].fixed_cost;
+    let pce = problem.classes()[bush.class].pce;
+    let eps = FLOW_EPS * bush.total.max(1.0);
+
+    if !topological_order(problem, bush, labels) {
+        // Cannot happen for a bush built by this module; keep the flows as they are.
+        return;
+    }
+    compute_labels(problem, bush, state, fixed, labels, eps);
+
+    // Drop unused links off the shortest-path tree (removing links keeps the order valid)
+    // and collect links going uphill in W (adding those keeps the bush acyclic).
+    labels.added.clear();
+    for a in 0..net.link_count() {
+        let j = net.to(a) as usize;
+        if bush.member[a] {
+            if bush.flow[a] <= eps && labels.lpred[j] != a as u32 {
+                bush.member[a] = false;
+                bush.flow[a] = 0.0;
+            }
+            continue;
+        }
+        let i = net.from(a) as usize;
+        if !labels.reached[i]
+            || j as u32 == bush.origin
+            || (i as u32 != bush.origin && !net.is_through(i as u32))
+        {
+            continue;
+        }
+        let c = state.cost[a] + fixed[a];
+        if labels.w[i] + c < labels.w[j] && labels.l[i] + c < labels.l[j] {
+            labels.added.push(a as u32);
+        }
+    }
+    if labels.added.is_empty() {
+        // Fall back on links that shorten L and go forward in the current order.
+        for a in 0..net.link_count() {
+            if bush.member[a] {
+                continue;
+            }
+            let (i, j) = (net.from(a) as usize, net.to(a) as usize);
+            if !labels.reached[i]
+                || j as u32 == bush.origin
+                || (i as u32 != bush.origin && !net.is_through(i as u32))
+            {
+                continue;
+            }
+            let c = state.cost[a] + fixed[a];
+            if labels.l[i] + c < labels.l[j] - tolerance * 1e-3
+                && (!labels.reached[j] || labels.position[i] < labels.position[j])
+            {
+                labels.added.push(a as u32);
+            }
+        }
+    }
+    if !labels.added.is_empty() {
+        for &a in &labels.added {
+            bush.member[a as usize] = true;
+        }
+        if !topological_order(problem, bush, labels) {
+            // Only possible through cycles of zero-cost links: undo the additions.
+            for &a in &labels.added {
+                bush.member[a as usize] = false;
+            }
+            topological_order(problem, bush, labels);
+        }
+    }
+
+    // Equilibrate: passes in reverse topological order.
+    for _pass in 0..4 {
+        compute_labels(problem, bush, state, fixed, labels, eps);
+        let mut shifted = false;
+        for index in (0..labels.order.len()).rev() {
+            let j = labels.order[index] as usize;
+            if labels.upred[j] == NONE || labels.u[j] - labels.l[j] <= tolerance {
+                continue;
+            }
+            if shift(problem, bush, state, labels, fixed, pce, j, eps) {
+                shifted = true;
+            }
+        }
+        if !shifted {
+            break;
+        }
+    }
+}
+
+/// Orders the bush's nodes topologically (Kahn, ties by node id through a sorted frontier);
+/// `false` if the bush has a cycle.
+fn topological_order(problem: &Problem, bush: &Bush, labels: &mut Labels) -> bool {
+    let net = problem.network();
+    labels.indegree.fill(0);
+    for a in 0..net.link_count() {
+        if bush.member[a] {
+            labels.indegree[net.to(a) as usize] += 1;
+        }
+    }
+    labels.order.clear();
+    labels.order.push(bush.origin);
+    let mut head = 0;
+    while head < labels.order.len() {
+        let i = labels.order[head];
+        head += 1;
+        for &a in net.out_links(i) {
+            if bush.member[a as usize] {
+                let j = net.to(a as usize) as usize;
+                labels.indegree[j] -= 1;
+                if labels.indegree[j] == 0 {
+                    labels.order.push(j as u32);
+                }
+            }
+        }
+    }
+    for (p, &n) in labels.order.iter().enumerate() {
+        labels.position[n as usize] = p as u32;
+    }
+    // Every node with a bush in-link must have been ordered.
+    labels.indegree.iter().all(|&d| d == 0)
+}
+
+/// `L`, `U`, `W` labels and predecessors in topological order.
+fn compute_labels(
+    problem: &Problem,
+    bush: &Bush,
+    state: &LinkState,
+    fixed: &[f64],
+    labels: &mut Labels,
+    eps: f64,
+) {
+    let net = problem.network();
+    labels.reached.fill(false);
+    for &n in &labels.order {
+        let j = n as usize;
+        labels.reached[j] = true;
+        if n == bush.origin {
+            labels.l[j] = 0.0;
+            labels.u[j] = 0.0;
+            labels.w[j] = 0.0;
+            labels.lpred[j] = NONE;
+            labels.upred[j] = NONE;
+            continue;
+        }
+        let mut l = f64::INFINITY;
+        let mut u = f64::NEG_INFINITY;
+        let mut w = f64::NEG_INFINITY;
+        let mut lp = NONE;
+        let mut up = NONE;
+        for &a in net.in_links(n) {
+            let a = a as usize;
+            if !bush.member[a] {
+                continue;
+            }
+            let i = net.from(a) as usize;
+            let c = state.cost[a] + fixed[a];
+            if labels.l[i] + c < l {
+                l = labels.l[i] + c;
+                lp = a as u32;
+            }
+            if labels.w[i] + c > w {
+                w = labels.w[i] + c;
+            }
+            if bush.flow[a] > eps && labels.u[i] + c > u {
+                u = labels.u[i] + c;
+                up = a as u32;
+            }
+        }
+        labels.l[j] = l;
+        labels.w[j] = w;
+        labels.lpred[j] = lp;
+        if up == NONE {
+            labels.u[j] = l;
+            labels.upred[j] = NONE;
+        } else {
+            labels.u[j] = u;
+            labels.upred[j] = up;
+        }
+    }
+}
+
+/// Moves flow at node `j` from its longest used path to its shortest path, between the node
+/// where they diverge and `j`. Returns whether anything moved.
+#[allow(clippy::too_many_arguments)]
+fn shift(
+    problem: &Problem,
+    bush: &mut Bush,
+    state: &mut LinkState,
+    labels: &Labels,
+    fixed: &[f64],
+    pce: f64,
+    j: usize,
+    eps: f64,
+) -> bool {
+    let net = problem.network();
+    // Find the divergence node walking back along both predecessor chains.
+    let (mut a, mut b) = (j, j);
+    let (mut lcost, mut ucost, mut lder, mut uder) = (0.0, 0.0, 0.0, 0.0);
+    let mut max_shift = f64::INFINITY;
+    let mut first = true;
+    while first || a != b {
+        first = false;
+        if labels.position[a] >= labels.position[b] {
+            let link = labels.lpred[a];
+            if link == NONE {
+                return false;
+            }
+            let link = link as usize;
+            lcost += state.cost[link] + fixed[link];
+            lder += state.derivative[link];
+            a = net.from(link) as usize;
+        }
+        if a != b && labels.position[b] > labels.position[a] {
+            let link = labels.upred[b];
+            if link == NONE {
+                return false;
+            }
+            let link = link as usize;
+            ucost += state.cost[link] + fixed[link];
+            uder += state.derivative[link];
+            max_shift = max_shift.min(bush.flow[link]);
+            b = net.from(link) as usize;
+        }
+    }
+    let diff = ucost - lcost;
+    if diff <= 0.0 || max_shift <= eps {
+        return false;
+    }
+    let slope = pce * (lder + uder);
+    let delta = if slope > 0.0 {
+        (diff / slope).min(max_shift)
+    } else {
+        max_shift
+    };
+    if delta <= 0.0 {
+        return false;
+    }
+    let divergence = a;
+    // Apply along the shortest segment.
+    let mut n = j;
+    while n != divergence {
+        let link = labels.lpred[n] as usize;
+        bush.flow[link] += delta;
+        state.volume[link] += pce * delta;
+        state.refresh(problem, link);
+        n = net.from(link) as usize;
+    }
+    let mut n = j;
+    while n != divergence {
+        let link = labels.upred[n] as usize;
+        let f = bush.flow[link] - delta;
+        bush.flow[link] = if f < eps { 0.0 } else { f };
+        state.volume[link] = (state.volume[link] - pce * delta).max(0.0);
+        state.refresh(problem, link);
+        n = net.from(link) as usize;
+    }
+    true
+}
