@@ -74,12 +74,11 @@ impl LinkState {
         let v = self.volume[link];
         match problem.model() {
             CostModel::UserEquilibrium => {
-                self.cost[link] = f.time(v);
-                self.derivative[link] = f.derivative(v);
+                (self.cost[link], self.derivative[link]) = f.time_and_derivative(v);
             }
             CostModel::SystemOptimum => {
-                let d = f.derivative(v);
-                self.cost[link] = f.time(v) + v * d;
+                let (t, d) = f.time_and_derivative(v);
+                self.cost[link] = t + v * d;
                 self.derivative[link] = 2.0 * d + v * f.second_derivative(v);
             }
         }
@@ -289,7 +288,9 @@ fn improve_bush(
             continue;
         }
         let c = state.cost[a] + fixed[a];
-        if labels.w[i] + c < labels.w[j] && labels.l[i] + c < labels.l[j] {
+        if labels.l[i] + c < labels.l[j]
+            && (labels.w[i] + c < labels.w[j] || labels.position[i] < labels.position[j])
+        {
             labels.added.push(a as u32);
         }
     }

@@ -44,6 +44,8 @@ fn pow(x: f64, p: f64) -> f64 {
         x
     } else if p == 2.0 {
         x * x
+    } else if p == 3.0 {
+        x * x * x
     } else if p == 0.0 {
         1.0
     } else if x <= 0.0 {
@@ -110,6 +112,27 @@ impl LinkVdf {
                 let y = alpha * (1.0 - v / self.capacity);
                 self.free_flow_time / self.capacity * alpha * (1.0 - y / (y * y + b * b).sqrt())
             }
+        }
+    }
+
+    /// The time and its derivative at `v`, with one power evaluation.
+    #[inline]
+    pub fn time_and_derivative(&self, v: f64) -> (f64, f64) {
+        match self.vdf {
+            Vdf::Bpr { alpha, beta } => {
+                if alpha == 0.0 {
+                    (self.free_flow_time, 0.0)
+                } else {
+                    let x = v / self.capacity;
+                    let r = if beta == 0.0 { 0.0 } else { pow(x, beta - 1.0) };
+                    let xb = if beta == 0.0 { 1.0 } else { r * x };
+                    (
+                        self.free_flow_time * (1.0 + alpha * xb),
+                        self.free_flow_time * alpha * beta * r / self.capacity,
+                    )
+                }
+            }
+            Vdf::Conical { .. } => (self.time(v), self.derivative(v)),
         }
     }
 
@@ -230,6 +253,9 @@ mod tests {
                     "{l:?} {v}: {dd} vs {}",
                     l.second_derivative(v)
                 );
+                let (t, dt) = l.time_and_derivative(v);
+                assert!((t - l.time(v)).abs() <= 1e-12 * t.abs().max(1.0), "{l:?} {v}");
+                assert!((dt - l.derivative(v)).abs() <= 1e-12 * dt.abs().max(1.0), "{l:?} {v}");
                 let i = numeric_integral(&l, v);
                 assert!(
                     (i - l.integral(v)).abs() <= 1e-8 * (1.0 + i.abs()),
