@@ -50,6 +50,11 @@ struct Labels {
     order: Vec<u32>,
     position: Vec<u32>,
     indegree: Vec<u32>,
+    /// The bush's in-links of each node (CSR by node id, filled by `topological_order`; may
+    /// still hold links removed since, so readers check membership).
+    in_start: Vec<u32>,
+    in_fill: Vec<u32>,
+    in_links: Vec<u32>,
     l: Vec<f64>,
     u: Vec<f64>,
     w: Vec<f64>,
@@ -165,6 +170,9 @@ pub(crate) fn solve(
         order: Vec::with_capacity(nodes),
         position: vec![0; nodes],
         indegree: vec![0; nodes],
+        in_start: vec![0; nodes + 1],
+        in_fill: vec![0; nodes],
+        in_links: vec![0; links],
         l: vec![0.0; nodes],
         u: vec![0.0; nodes],
         w: vec![0.0; nodes],
@@ -357,6 +365,13 @@ fn topological_order(problem: &Problem, bush: &Bush, labels: &mut Labels) -> boo
             labels.indegree[net.to(a) as usize] += 1;
         }
     }
+    let mut total = 0;
+    for (j, &d) in labels.indegree.iter().enumerate() {
+        labels.in_start[j] = total;
+        labels.in_fill[j] = total;
+        total += d;
+    }
+    labels.in_start[labels.indegree.len()] = total;
     labels.order.clear();
     labels.order.push(bush.origin);
     let mut head = 0;
@@ -366,6 +381,8 @@ fn topological_order(problem: &Problem, bush: &Bush, labels: &mut Labels) -> boo
         for &a in net.out_links(i) {
             if bush.member[a as usize] {
                 let j = net.to(a as usize) as usize;
+                labels.in_links[labels.in_fill[j] as usize] = a;
+                labels.in_fill[j] += 1;
                 labels.indegree[j] -= 1;
                 if labels.indegree[j] == 0 {
                     labels.order.push(j as u32);
@@ -407,7 +424,8 @@ fn compute_labels(
         let mut w = f64::NEG_INFINITY;
         let mut lp = NONE;
         let mut up = NONE;
-        for &a in net.in_links(n) {
+        let range = labels.in_start[j] as usize..labels.in_fill[j] as usize;
+        for &a in &labels.in_links[range] {
             let a = a as usize;
             if !bush.member[a] {
                 continue;
