@@ -534,3 +534,201 @@ fn shift(
     }
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::assign::*;
+
+    fn link(from: u32, to: u32, t0: f64, alpha: f64, beta: f64, capacity: f64) -> LinkSpec {
+        LinkSpec {
+            from,
+            to,
+            vdf: LinkVdf {
+                vdf: Vdf::Bpr { alpha, beta },
+                free_flow_time: t0,
+                capacity,
+            },
+        }
+    }
+
+    fn solve(problem: &Problem, gap: f64) -> AssignResult {
+        let mut options = AssignOptions::new(Method::AlgorithmB);
+        options.target_gap = gap;
+        options.max_iterations = 10_000;
+        assign(problem, &options, &mut |_| {}).unwrap()
+    }
+
+    fn one_class(net: AssignNetwork, od: &[(usize, usize, f64)], model: CostModel) -> Problem {
+        let mut demand = OdMatrix::zeros(net.zone_count());
+        for &(o, d, v) in od {
+            demand.set(o, d, v);
+        }
+        let class = Class {
+            name: "all".into(),
+            demand,
+            pce: 1.0,
+            fixed_cost: Vec::new(),
+        };
+        Problem::new(net, vec![class], model).unwrap()
+    }
+
+    /// Pigou: a constant link of time 1 beside a link of time `x`. Demand 1. The user
+    /// equilibrium puts everything on the variable link (time 1 = 1); the system optimum
+    /// splits in halves (marginal cost 2x = 1), total cost 3/4.
+    #[test]
+    fn pigou_user_equilibrium_and_system_optimum() {
+        let net = || {
+            AssignNetwork::new(
+                2,
+                2,
+                0,
+                &[
+                    link(0, 1, 1.0, 0.0, 1.0, 1.0),
+                    link(0, 1, 1e-300, 1e300, 1.0, 1.0),
+                ],
+            )
+            .unwrap()
+        };
+        // t = t0 (1 + alpha x / c) with t0 alpha / c = 1 and t0 ~ 0 is `t = x`.
+        let ue = solve(
+            &one_class(net(), &[(0, 1, 1.0)], CostModel::UserEquilibrium),
+            1e-12,
+        );
+        assert!(ue.converged);
+        assert!(
+            (ue.flows.total[1] - 1.0).abs() < 1e-9,
+            "{:?}",
+            ue.flows.total
+        );
+        let so_problem = one_class(net(), &[(0, 1, 1.0)], CostModel::SystemOptimum);
+        let so = solve(&so_problem, 1e-12);
+        assert!(
+            (so.flows.total[0] - 0.5).abs() < 1e-9,
+            "{:?}",
+            so.flows.total
+        );
+        assert!((so_problem.total_cost(&so.flows) - 0.75).abs() < 1e-9);
+    }
+
+    /// Braess's network (Braess 1968 in the textbook form): 4000 travellers from s to t;
+    /// s→a and b→t cost x/100, a→t and s→b cost 45, a→b costs 0. At equilibrium everybody
+    /// takes s→a→b→t with time 80; without the a→b link the equilibrium time is 65.
+    #[test]
+    fn braess_paradox() {
+        let var = |from, to| link(from, to, 1e-9, 1e7, 1.0, 1.0); // t = x/100
+        let links = vec![
+            var(0, 2),
+            link(2, 1, 45.0, 0.0, 1.0, 1.0),
+            link(0, 3, 45.0, 0.0, 1.0, 1.0),
+            var(3, 1),
+            link(2, 3, 0.0, 0.0, 1.0, 1.0),
+        ];
+        let with = one_class(
+            AssignNetwork::new(4, 2, 0, &links).unwrap(),
+            &[(0, 1, 4000.0)],
+            CostModel::UserEquilibrium,
+        );
+        let r = solve(&with, 1e-12);
+        let time = r.link_cost[0] + r.link_cost[4] + r.link_cost[3];
+        assert!((time - 80.0).abs() < 1e-6, "{time}");
+        let without = one_class(
+            AssignNetwork::new(4, 2, 0, &links[..4]).unwrap(),
+            &[(0, 1, 4000.0)],
+            CostModel::UserEquilibrium,
+        );
+        let r = solve(&without, 1e-12);
+        let time = r.link_cost[0] + r.link_cost[1];
+        assert!((time - 65.0).abs() < 1e-6, "{time}");
+        assert!((r.flows.total[0] - 2000.0).abs() < 1e-6);
+    }
+
+    /// Two classes on two parallel routes: class `fast` (pce 2) pays a toll on route 0 worth
+    /// less than its time saving; every used route of each class has least time + fixed cost.
+    #[test]
+    fn multi_class_equilibrium_conditions_hold() {
+        let net = AssignNetwork::new(
+            2,
+            2,
+            0,
+            &[
+                link(0, 1, 10.0, 0.15, 4.0, 300.0),
+                link(0, 1, 14.0, 0.15, 4.0, 500.0),
+            ],
+        )
+        .unwrap();
+        let mut a = OdMatrix::zeros(2);
+        a.set(0, 1, 300.0);
+        let mut b = OdMatrix::zeros(2);
+        b.set(0, 1, 200.0);
+        let classes = vec![
+            Class {
+                name: "standard".into(),
+                demand: a,
+                pce: 1.0,
+                fixed_cost: vec![3.0, 0.0],
+            },
+            Class {
+                name: "fast".into(),
+                demand: b,
+                pce: 2.0,
+                fixed_cost: vec![0.5, 0.0],
+            },
+        ];
+        let problem = Problem::new(net, classes, CostModel::UserEquilibrium).unwrap();
+        let r = solve(&problem, 1e-12);
+        assert!(r.converged);
+        for (k, class) in problem.classes().iter().enumerate() {
+            let cost: Vec<f64> = (0..2)
+                .map(|a| r.link_cost[a] + class.fixed_cost[a])
+                .collect();
+            let least = cost[0].min(cost[1]);
+            for a in 0..2 {
+                if r.flows.class[k][a] > 1e-6 {
+                    assert!(cost[a] - least < 1e-6, "class {k} link {a}: {cost:?}");
+                }
+            }
+        }
+        let total: Vec<f64> = (0..2)
+            .map(|a| r.flows.class[0][a] + 2.0 * r.flows.class[1][a])
+            .collect();
+        assert_eq!(total, r.flows.total);
+    }
+
+    /// The answer is the same bit for bit on one thread and on four.
+    #[test]
+    fn independent_of_thread_count() {
+        let mut links = Vec::new();
+        // A 6 × 6 grid, both directions, BPR with varied parameters.
+        let id = |r: u32, c: u32| r * 6 + c;
+        for r in 0..6 {
+            for c in 0..6 {
+                let t = 1.0 + f64::from((r * 7 + c * 3) % 5);
+                if c + 1 < 6 {
+                    links.push(link(id(r, c), id(r, c + 1), t, 0.15, 4.0, 200.0));
+                    links.push(link(id(r, c + 1), id(r, c), t, 0.15, 4.0, 200.0));
+                }
+                if r + 1 < 6 {
+                    links.push(link(id(r, c), id(r + 1, c), t + 0.5, 0.5, 2.0, 150.0));
+                    links.push(link(id(r + 1, c), id(r, c), t + 0.5, 0.5, 2.0, 150.0));
+                }
+            }
+        }
+        let net = AssignNetwork::new(36, 36, 0, &links).unwrap();
+        let od: Vec<(usize, usize, f64)> = (0..36)
+            .flat_map(|o| (0..36).map(move |d| (o, d, f64::from(((o * 31 + d * 17) % 13) as u32))))
+            .collect();
+        let problem = one_class(net, &od, CostModel::UserEquilibrium);
+        let run = |threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| solve(&problem, 1e-10))
+        };
+        let one = run(1);
+        let four = run(4);
+        assert!(one.converged);
+        assert_eq!(one.flows, four.flows);
+        assert_eq!(one.relative_gap.to_bits(), four.relative_gap.to_bits());
+    }
+}

@@ -254,8 +254,14 @@ mod tests {
                     l.second_derivative(v)
                 );
                 let (t, dt) = l.time_and_derivative(v);
-                assert!((t - l.time(v)).abs() <= 1e-12 * t.abs().max(1.0), "{l:?} {v}");
-                assert!((dt - l.derivative(v)).abs() <= 1e-12 * dt.abs().max(1.0), "{l:?} {v}");
+                assert!(
+                    (t - l.time(v)).abs() <= 1e-12 * t.abs().max(1.0),
+                    "{l:?} {v}"
+                );
+                assert!(
+                    (dt - l.derivative(v)).abs() <= 1e-12 * dt.abs().max(1.0),
+                    "{l:?} {v}"
+                );
                 let i = numeric_integral(&l, v);
                 assert!(
                     (i - l.integral(v)).abs() <= 1e-8 * (1.0 + i.abs()),
