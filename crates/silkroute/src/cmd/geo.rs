@@ -1,5 +1,5 @@
 //! `silkroute geo ...`: routing on geographic networks (OpenStreetMap railways, maritime
-//! networks) given as nodes.csv + edges.csv folders.
+//! networks) given as nodes.csv + edges.csv folders, GMNS folders or GeoJSON files.
 
 use super::Format;
 use anyhow::{Context, Result, bail};
@@ -9,7 +9,8 @@ use silkroute_core::geo::{
     great_circle_km,
 };
 use silkroute_core::io::{
-    CacheError, EmbeddedGeo, Extras, GeoNetwork, load_geo_cache, parse_geo, save_geo_cache,
+    CacheError, EmbeddedGeo, Extras, GeoNetwork, LoadWarning, load_geo, load_geo_cache,
+    read_geo_source, save_geo_cache,
 };
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -36,7 +37,8 @@ pub enum GeoCommand {
 /// Arguments of `silkroute geo pack`.
 #[derive(Debug, clap::Args)]
 pub struct GeoPackArgs {
-    /// Folder with nodes.csv and edges.csv.
+    /// The network: a folder with nodes.csv and edges.csv, a GMNS folder (node.csv, link.csv)
+    /// or a .geojson file.
     pub dir: PathBuf,
     /// The packed file to write.
     #[arg(long, value_name = "FILE")]
@@ -74,9 +76,10 @@ pub struct GeoMatrixArgs {
 /// Where the network is and how it is cached.
 #[derive(Debug, clap::Args)]
 pub struct NetworkArgs {
-    /// `rail` or `sea` (the networks shipped in the binary), or a folder with nodes.csv
-    /// (id,lat,lon) and edges.csv (from,to,km).
-    #[arg(long = "network", value_name = "rail|sea|DIR", default_value = "rail")]
+    /// `rail` or `sea` (the networks shipped in the binary), a folder with nodes.csv
+    /// (id,lat,lon) and edges.csv (from,to,km), a GMNS folder (node.csv, link.csv), or a
+    /// GeoJSON file (.geojson/.json) of LineString features.
+    #[arg(long = "network", value_name = "rail|sea|PATH", default_value = "rail")]
     pub dir: PathBuf,
     /// Cache file for the prepared network (default: under $XDG_CACHE_HOME or ~/.cache).
     #[arg(long, value_name = "FILE", conflicts_with = "no_cache")]
@@ -219,7 +222,7 @@ fn default_cache_dir() -> Option<PathBuf> {
     Some(base.join("silkroute"))
 }
 
-/// The default cache file of a network folder.
+/// The default cache file of a network folder or file.
 fn default_cache_path(dir: &Path) -> Option<PathBuf> {
     let canonical = dir.canonicalize().ok()?;
     let key = silkroute_core::io::checksum(canonical.to_string_lossy().as_bytes());
@@ -239,10 +242,34 @@ fn embedded(args: &NetworkArgs) -> Option<EmbeddedGeo> {
 fn attribution(args: &NetworkArgs) -> String {
     match embedded(args) {
         Some(network) => network.attribution(),
-        None => std::fs::read_to_string(args.dir.join("ATTRIBUTION"))
-            .map(|text| text.trim().to_string())
-            .unwrap_or_default(),
+        None => folder_attribution(&args.dir),
     }
+}
+
+/// The text of a network folder's ATTRIBUTION file; empty for a file or when there is none.
+pub(crate) fn folder_attribution(path: &Path) -> String {
+    if !path.is_dir() {
+        return String::new();
+    }
+    std::fs::read_to_string(path.join("ATTRIBUTION"))
+        .map(|text| text.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// Prints the warnings of a geographic network's reader on stderr.
+pub(crate) fn print_warnings(warnings: &[LoadWarning]) {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+}
+
+/// Loads a geographic network in any format (no cache), printing its warnings; `what` names
+/// it in errors ("network", "water network").
+pub(crate) fn load_uncached(path: &Path, what: &str) -> Result<GeoNetwork> {
+    let (network, warnings) =
+        load_geo(path).with_context(|| format!("cannot load the {what} in {}", path.display()))?;
+    print_warnings(&warnings);
+    Ok(network)
 }
 
 fn load(args: &NetworkArgs, engine: EngineKind) -> Result<(GeoNetwork, Router)> {
@@ -263,27 +290,17 @@ fn load(args: &NetworkArgs, engine: EngineKind) -> Result<(GeoNetwork, Router)> 
                 .map_err(anyhow::Error::from)
         });
     }
-    let read = |name: &str| -> Result<(String, Vec<u8>)> {
-        let path = args.dir.join(name);
-        let bytes = std::fs::read(&path).with_context(|| {
-            format!(
-                "cannot load the network in {}: {}: cannot read",
-                args.dir.display(),
-                path.display()
-            )
-        })?;
-        Ok((path.display().to_string(), bytes))
-    };
-    let (nodes, edges) = (read("nodes.csv")?, read("edges.csv")?);
-    let source = silkroute_core::io::fingerprint(&[&nodes.1, &edges.1]);
+    let context = || format!("cannot load the network in {}", args.dir.display());
+    let files = read_geo_source(&args.dir).with_context(context)?;
     let cache_path = if args.no_cache {
         None
     } else {
         args.cache.clone().or_else(|| default_cache_path(&args.dir))
     };
-    load_prepared(cache_path, source, engine, || {
-        parse_geo(&nodes, &edges)
-            .with_context(|| format!("cannot load the network in {}", args.dir.display()))
+    load_prepared(cache_path, files.fingerprint(), engine, || {
+        let (network, warnings) = files.parse().with_context(context)?;
+        print_warnings(&warnings);
+        Ok(network)
     })
 }
 
@@ -832,8 +849,7 @@ fn run_pack(args: &GeoPackArgs, out: &mut dyn Write) -> Result<()> {
     if args.tolerance_km.is_nan() || args.tolerance_km < 0.0 {
         bail!("--tolerance-km must be ≥ 0");
     }
-    let network = silkroute_core::io::load_geo_dir(&args.dir)
-        .with_context(|| format!("cannot load the network in {}", args.dir.display()))?;
+    let network = load_uncached(&args.dir, "network")?;
     let options = silkroute_core::geo::SimplifyOptions {
         bbox: [bbox[0], bbox[1], bbox[2], bbox[3]],
         tolerance_km: args.tolerance_km,
@@ -842,9 +858,7 @@ fn run_pack(args: &GeoPackArgs, out: &mut dyn Write) -> Result<()> {
     let (small, _) = silkroute_core::geo::simplify(&network.graph, options);
     let text = match &args.attribution {
         Some(text) => text.clone(),
-        None => std::fs::read_to_string(args.dir.join("ATTRIBUTION"))
-            .map(|t| t.trim().to_string())
-            .unwrap_or_default(),
+        None => folder_attribution(&args.dir),
     };
     let bytes = silkroute_core::io::pack_geo(&small, &text);
     std::fs::write(&args.out, &bytes)

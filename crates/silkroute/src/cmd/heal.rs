@@ -1,15 +1,15 @@
-//! `silkroute network heal DIR`: close topology gaps in a geographic network.
+//! `silkroute network heal PATH`: close topology gaps in a geographic network.
 
 use anyhow::{Context, Result, bail};
 use silkroute_core::geo::{ConnectorKind, HealOptions, WaterLanes, apply_connectors, heal};
-use silkroute_core::io::load_geo_dir;
 use std::io::Write;
 use std::path::PathBuf;
 
 /// Arguments of `silkroute network heal`.
 #[derive(Debug, clap::Args)]
 pub struct HealArgs {
-    /// Folder with nodes.csv and edges.csv to heal.
+    /// The network to heal: a folder with nodes.csv and edges.csv, a GMNS folder (node.csv,
+    /// link.csv) or a .geojson file.
     pub dir: PathBuf,
     /// Where to write the healed nodes.csv and edges.csv (edges get a `healed` column).
     #[arg(long, value_name = "DIR")]
@@ -20,8 +20,9 @@ pub struct HealArgs {
     /// A gap within one component is real when the network detour exceeds this factor.
     #[arg(long, default_value_t = 3.0)]
     pub detour_factor: f64,
-    /// A maritime network folder: connectors never cross its shipping lanes.
-    #[arg(long, value_name = "DIR")]
+    /// A maritime network (in any of the formats above): connectors never cross its
+    /// shipping lanes.
+    #[arg(long, value_name = "PATH")]
     pub water: Option<PathBuf>,
     /// Write every connector to this CSV file (`-` for standard output).
     #[arg(long, value_name = "FILE")]
@@ -42,12 +43,10 @@ pub fn run(args: &HealArgs, out: &mut dyn Write) -> Result<()> {
             args.detour_factor
         );
     }
-    let network = load_geo_dir(&args.dir)
-        .with_context(|| format!("cannot load the network in {}", args.dir.display()))?;
+    let network = super::geo::load_uncached(&args.dir, "network")?;
     let lanes = match &args.water {
         Some(dir) => {
-            let sea = load_geo_dir(dir)
-                .with_context(|| format!("cannot load the water network in {}", dir.display()))?;
+            let sea = super::geo::load_uncached(dir, "water network")?;
             Some(WaterLanes::new(&sea.graph))
         }
         None => None,

@@ -23,7 +23,7 @@ pub struct NetworkArgs {
 /// Subcommands of `silkroute network`.
 #[derive(Debug, clap::Subcommand)]
 pub enum NetworkCommand {
-    /// Close topology gaps in a geographic network (nodes.csv + edges.csv).
+    /// Close topology gaps in a geographic network (nodes.csv + edges.csv, GMNS or GeoJSON).
     Heal(super::heal::HealArgs),
     /// Draw every link along the rail or sea network (shapes.csv) and report length mismatches.
     Shapes(super::shapes::ShapesArgs),

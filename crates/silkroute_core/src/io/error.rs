@@ -82,6 +82,49 @@ pub enum LoadError {
         /// What is wrong, with the value.
         reason: String,
     },
+    /// A JSON file does not parse, or a value has the wrong JSON type (serde_json's message,
+    /// with its line and column).
+    #[error("{file}:{line}:{column}: {reason}")]
+    Json {
+        /// The file.
+        file: String,
+        /// The line (1-based).
+        line: usize,
+        /// The column (1-based; 0 at the end of the file).
+        column: usize,
+        /// What is wrong: `malformed JSON: ...`, or `feature N: ...` for a value of the wrong
+        /// type inside a feature.
+        reason: String,
+    },
+    /// A value in one feature of a GeoJSON file is wrong.
+    #[error("{file}: feature {index}: {field}: {reason}")]
+    Feature {
+        /// The file.
+        file: String,
+        /// The feature's position in `features` (0-based).
+        index: usize,
+        /// The member, as a path such as `geometry.coordinates[3]` or `properties.length_km`.
+        field: String,
+        /// What is wrong, with the value.
+        reason: String,
+    },
+    /// A problem with a whole file (empty, not the expected kind of document, a coordinate
+    /// system that is not WGS84 degrees).
+    #[error("{file}: {reason}")]
+    Content {
+        /// The file.
+        file: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A path is not a network in any format this reader knows.
+    #[error("{path}: {reason}")]
+    UnknownFormat {
+        /// The file or folder given.
+        path: String,
+        /// What was looked for and what was found.
+        reason: String,
+    },
     /// A TOML file does not parse or lacks a key.
     #[error("{file}: {reason}")]
     Toml {
@@ -104,7 +147,11 @@ impl LoadError {
             | LoadError::UnknownColumn { file, .. }
             | LoadError::DuplicateColumn { file, .. }
             | LoadError::Field { file, .. }
+            | LoadError::Json { file, .. }
+            | LoadError::Feature { file, .. }
+            | LoadError::Content { file, .. }
             | LoadError::Toml { file, .. } => file,
+            LoadError::UnknownFormat { path, .. } => path,
         }
     }
 }

@@ -49,70 +49,82 @@ pub fn parse_geo(
     let mut ids = Vec::new();
     let mut coords = Vec::new();
     let mut index_of: HashMap<String, u32> = HashMap::new();
-    read_rows(&nodes.0, &nodes.1, &["id", "lat", "lon"], |line, fields| {
-        let id = text(&nodes.0, line, "id", fields[0])?;
-        if id.is_empty() {
-            return Err(field_error(&nodes.0, line, "id", "missing value".into()));
-        }
-        let lat = number(&nodes.0, line, "lat", fields[1])?;
-        if !(-90.0..=90.0).contains(&lat) {
-            return Err(field_error(
-                &nodes.0,
-                line,
-                "lat",
-                format!("{lat} is outside [-90, 90]"),
-            ));
-        }
-        let lon = number(&nodes.0, line, "lon", fields[2])?;
-        if !(-180.0..=180.0).contains(&lon) {
-            return Err(field_error(
-                &nodes.0,
-                line,
-                "lon",
-                format!("{lon} is outside [-180, 180]"),
-            ));
-        }
-        let index = ids.len() as u32;
-        if index_of.insert(id.to_string(), index).is_some() {
-            return Err(field_error(
-                &nodes.0,
-                line,
-                "id",
-                format!("duplicate id `{id}`"),
-            ));
-        }
-        ids.push(id.to_string());
-        coords.push((lat, lon));
-        Ok(())
-    })?;
+    read_rows(
+        &nodes.0,
+        &nodes.1,
+        &["id", "lat", "lon"],
+        &[],
+        |line, fields| {
+            let id = text(&nodes.0, line, "id", fields[0])?;
+            if id.is_empty() {
+                return Err(field_error(&nodes.0, line, "id", "missing value".into()));
+            }
+            let lat = number(&nodes.0, line, "lat", fields[1])?;
+            if !(-90.0..=90.0).contains(&lat) {
+                return Err(field_error(
+                    &nodes.0,
+                    line,
+                    "lat",
+                    format!("{lat} is outside [-90, 90]"),
+                ));
+            }
+            let lon = number(&nodes.0, line, "lon", fields[2])?;
+            if !(-180.0..=180.0).contains(&lon) {
+                return Err(field_error(
+                    &nodes.0,
+                    line,
+                    "lon",
+                    format!("{lon} is outside [-180, 180]"),
+                ));
+            }
+            let index = ids.len() as u32;
+            if index_of.insert(id.to_string(), index).is_some() {
+                return Err(field_error(
+                    &nodes.0,
+                    line,
+                    "id",
+                    format!("duplicate id `{id}`"),
+                ));
+            }
+            ids.push(id.to_string());
+            coords.push((lat, lon));
+            Ok(())
+        },
+    )?;
     let mut links: Vec<(u32, u32, Metres)> = Vec::new();
-    read_rows(&edges.0, &edges.1, &["from", "to", "km"], |line, fields| {
-        let end = |field: &str, raw: &[u8]| -> Result<u32, LoadError> {
-            let id = text(&edges.0, line, field, raw)?;
-            index_of.get(id).copied().ok_or_else(|| {
-                field_error(
+    read_rows(
+        &edges.0,
+        &edges.1,
+        &["from", "to", "km"],
+        &[],
+        |line, fields| {
+            let end = |field: &str, raw: &[u8]| -> Result<u32, LoadError> {
+                let id = text(&edges.0, line, field, raw)?;
+                index_of.get(id).copied().ok_or_else(|| {
+                    field_error(
+                        &edges.0,
+                        line,
+                        field,
+                        format!("unknown node `{id}` (not in nodes.csv)"),
+                    )
+                })
+            };
+            let from = end("from", fields[0])?;
+            let to = end("to", fields[1])?;
+            let km = number(&edges.0, line, "km", fields[2])?;
+            let metres = (km * 1000.0).round();
+            if !(0.0..=f64::from(u32::MAX)).contains(&metres) {
+                return Err(field_error(
                     &edges.0,
                     line,
-                    field,
-                    format!("unknown node `{id}` (not in nodes.csv)"),
-                )
-            })
-        };
-        let from = end("from", fields[0])?;
-        let to = end("to", fields[1])?;
-        let km = number(&edges.0, line, "km", fields[2])?;
-        let metres = (km * 1000.0).round();
-        if !(0.0..=f64::from(u32::MAX)).contains(&metres) {
-            return Err(field_error(
-                &edges.0,
-                line,
-                "km",
-                format!("{km} is not a length between 0 and 4,294,967 km"),
-            ));
-        }
-        links.push((from, to, metres as Metres));
-        Ok(())
-    })?;
+                    "km",
+                    format!("{km} is not a length between 0 and 4,294,967 km"),
+                ));
+            }
+            links.push((from, to, metres as Metres));
+            Ok(())
+        },
+    )?;
     let graph = GeoGraph::new(coords, &links).map_err(|error| match error {
         // Ids and coordinates were checked row by row above.
         GeoGraphError::TooLarge => LoadError::Toml {
@@ -127,7 +139,7 @@ pub fn parse_geo(
     Ok(GeoNetwork { graph, ids })
 }
 
-fn field_error(file: &str, line: u64, field: &str, reason: String) -> LoadError {
+pub(super) fn field_error(file: &str, line: u64, field: &str, reason: String) -> LoadError {
     LoadError::Field {
         file: file.to_string(),
         line,
@@ -136,7 +148,12 @@ fn field_error(file: &str, line: u64, field: &str, reason: String) -> LoadError 
     }
 }
 
-fn text<'a>(file: &str, line: u64, field: &str, raw: &'a [u8]) -> Result<&'a str, LoadError> {
+pub(super) fn text<'a>(
+    file: &str,
+    line: u64,
+    field: &str,
+    raw: &'a [u8],
+) -> Result<&'a str, LoadError> {
     std::str::from_utf8(raw).map(str::trim).map_err(|error| {
         let position = error.valid_up_to();
         LoadError::NotUtf8 {
@@ -149,7 +166,7 @@ fn text<'a>(file: &str, line: u64, field: &str, raw: &'a [u8]) -> Result<&'a str
     })
 }
 
-fn number(file: &str, line: u64, field: &str, raw: &[u8]) -> Result<f64, LoadError> {
+pub(super) fn number(file: &str, line: u64, field: &str, raw: &[u8]) -> Result<f64, LoadError> {
     let value = text(file, line, field, raw)?;
     match value.parse::<f64>() {
         Ok(number) if number.is_finite() => Ok(number),
@@ -169,12 +186,17 @@ fn number(file: &str, line: u64, field: &str, raw: &[u8]) -> Result<f64, LoadErr
     }
 }
 
-/// Calls `row` with the line number and the fields of `columns`, in that order, for every data
-/// row. Other columns are allowed and ignored (the maritime network has a `passage` column).
-fn read_rows(
+/// Most columns [`read_rows`] can hand over per row.
+const MAX_COLUMNS: usize = 4;
+
+/// Calls `row` with the line number and the fields of `columns` then `optional`, in that
+/// order, for every data row; a missing optional column gives empty fields. Other columns are
+/// allowed and ignored (the maritime network has a `passage` column).
+pub(super) fn read_rows(
     file: &str,
     bytes: &[u8],
     columns: &[&str],
+    optional: &[&str],
     mut row: impl FnMut(u64, &[&[u8]]) -> Result<(), LoadError>,
 ) -> Result<(), LoadError> {
     let mut reader = csv::ReaderBuilder::new()
@@ -207,28 +229,27 @@ fn read_rows(
                 .to_string()
         })
         .collect();
-    let mut positions = Vec::with_capacity(columns.len());
+    let find = |column: &str| header.iter().position(|name| name == column);
+    let mut positions = Vec::with_capacity(columns.len() + optional.len());
     for column in columns {
-        let position = header
-            .iter()
-            .position(|name| name == column)
-            .ok_or_else(|| LoadError::MissingColumn {
-                file: file.to_string(),
-                column: (*column).to_string(),
-            })?;
-        positions.push(position);
+        let position = find(column).ok_or_else(|| LoadError::MissingColumn {
+            file: file.to_string(),
+            column: (*column).to_string(),
+        })?;
+        positions.push(Some(position));
     }
+    positions.extend(optional.iter().map(|column| find(column)));
     assert!(
-        columns.len() <= 3,
-        "geo tables have at most three columns of interest"
+        positions.len() <= MAX_COLUMNS,
+        "geo tables have at most {MAX_COLUMNS} columns of interest"
     );
     while reader.read_byte_record(&mut record).map_err(csv_error)? {
         let line = record.position().map_or(0, |p| p.line());
-        let mut fields: [&[u8]; 3] = [b""; 3];
-        for (slot, &position) in fields.iter_mut().zip(&positions) {
-            *slot = record.get(position).unwrap_or(b"");
+        let mut fields: [&[u8]; MAX_COLUMNS] = [b""; MAX_COLUMNS];
+        for (slot, position) in fields.iter_mut().zip(&positions) {
+            *slot = position.and_then(|p| record.get(p)).unwrap_or(b"");
         }
-        row(line, &fields[..columns.len()])?;
+        row(line, &fields[..positions.len()])?;
     }
     Ok(())
 }

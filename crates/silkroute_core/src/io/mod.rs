@@ -1,6 +1,7 @@
 //! Reading networks from files: the CSV + TOML network folder described in `docs/formats.md`,
-//! and the default network embedded in the library at build time. Also the stable JSON report
-//! format of routes.
+//! and the default network embedded in the library at build time; geographic networks as
+//! nodes.csv + edges.csv, GMNS or GeoJSON (`load_geo` recognizes which). Also the stable JSON
+//! report format of routes.
 //!
 //! Record-level checks happen here, where the file name and line are known: every number is
 //! finite and in range, every enum value is known, every number has a source id that exists.
@@ -10,7 +11,10 @@
 mod error;
 mod geo_cache;
 mod geo_csv;
+mod geo_geojson;
+mod geo_gmns;
 mod geo_pack;
+mod geo_source;
 mod network_dir;
 mod osm;
 mod polyline;
@@ -23,7 +27,10 @@ pub use geo_cache::{
     CACHE_VERSION, CacheError, Extras, checksum, fingerprint, load_geo_cache, save_geo_cache,
 };
 pub use geo_csv::{GeoNetwork, load_geo_dir, parse_geo};
+pub use geo_geojson::parse_geojson;
+pub use geo_gmns::parse_gmns;
 pub use geo_pack::{EmbeddedGeo, pack_attribution, pack_geo, unpack_geo};
+pub use geo_source::{GeoFormat, GeoSource, detect_geo_format, load_geo, read_geo_source};
 pub use network_dir::{NetworkFiles, load_dir, load_files};
 pub use osm::{
     OSM_ATTRIBUTION, OsmImportError, OsmImportSummary, OsmPass, OsmProgress, OsmRailEdge,
