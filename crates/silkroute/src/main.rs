@@ -55,9 +55,15 @@ fn main() -> ExitCode {
         Err(error) => {
             // A closed pipe (`silkroute places | head`) is not an error worth reporting.
             let broken_pipe = error.chain().any(|cause| {
-                cause
+                let kind = cause
                     .downcast_ref::<std::io::Error>()
-                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+                    .map(std::io::Error::kind)
+                    .or_else(|| {
+                        cause
+                            .downcast_ref::<serde_json::Error>()
+                            .and_then(serde_json::Error::io_error_kind)
+                    });
+                kind == Some(std::io::ErrorKind::BrokenPipe)
             });
             if broken_pipe {
                 return ExitCode::SUCCESS;

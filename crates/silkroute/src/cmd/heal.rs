@@ -71,7 +71,9 @@ pub fn run(args: &HealArgs, out: &mut dyn Write) -> Result<()> {
     let total_km: f64 = connectors
         .iter()
         .map(|c| f64::from(c.length_m) / 1000.0)
-        .sum();
+        .sum::<f64>()
+        + 0.0; // an empty sum is -0.0, which would print as "-0.0 km"
+
     let longest = connectors.iter().map(|c| c.length_m).max().unwrap_or(0);
     writeln!(
         out,
