@@ -835,6 +835,71 @@ fn network_heal_adds_curated_patches_and_names_bad_rows() {
 }
 
 #[test]
+fn shapes_files_are_current_and_every_reported_link_is_explained() {
+    // The committed shapes.csv and shapes_report.csv are what `network shapes` writes now.
+    let dir = temp_dir("shapes");
+    let out = dir.join("shapes.csv");
+    let report = stdout_of(&[
+        "network",
+        "shapes",
+        "--out",
+        &out.to_string_lossy(),
+        "--notes",
+        &repo("data/default/shapes_notes.csv"),
+    ]);
+    let committed = std::fs::read_to_string(repo("data/default/shapes_report.csv")).expect("file");
+    assert_eq!(
+        report, committed,
+        "data/default/shapes_report.csv is stale: regenerate it (data/default/README.md)"
+    );
+    let shapes = std::fs::read_to_string(&out).expect("written");
+    let committed = std::fs::read_to_string(repo("data/default/shapes.csv")).expect("file");
+    assert!(shapes == committed, "data/default/shapes.csv is stale");
+    let mut reader = csv::Reader::from_reader(report.as_bytes());
+    let header = reader.headers().expect("header").clone();
+    assert_eq!(
+        header.iter().collect::<Vec<_>>(),
+        [
+            "link",
+            "curated_km",
+            "network_km",
+            "difference",
+            "reason",
+            "note"
+        ]
+    );
+    for row in reader.records() {
+        let row = row.expect("row");
+        assert!(
+            !row[4].is_empty() && !row[5].is_empty(),
+            "{} is reported without a reason and note",
+            &row[0]
+        );
+    }
+    // A note for a link that does not exist is an error naming the line.
+    let notes = dir.join("notes.csv");
+    std::fs::write(&notes, "link_id,reason,note\nno_such_link,no_track,x\n").expect("writable");
+    let output = silkroute(&[
+        "network",
+        "shapes",
+        "--out",
+        &out.to_string_lossy(),
+        "--notes",
+        &notes.to_string_lossy(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{}:2: link_id: unknown link `no_such_link`",
+            notes.display()
+        )),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn embedded_rail_network_routes_the_corridors_on_a_fresh_clone() {
     // Khorgos → Aktau: KTZ gives 3,128 km Altynkol–Aktau; the unhealed OSM data has no path.
     let report = json(&[
