@@ -710,11 +710,11 @@ fn network_heal_joins_a_near_miss_and_reports_it() {
     assert!(stdout.contains("components 2 → 1"), "{stdout}");
     assert!(stdout.contains("c,e,0.613,joins_components"), "{stdout}");
     let edges = std::fs::read_to_string(out.join("edges.csv")).expect("written");
-    assert!(edges.starts_with("from,to,km,healed\n"), "{edges}");
+    assert!(edges.starts_with("from,to,km,healed,patch\n"), "{edges}");
     assert!(
         edges
             .lines()
-            .any(|l| l.starts_with("c,e,") && l.ends_with(",1")),
+            .any(|l| l.starts_with("c,e,") && l.ends_with(",1,")),
         "{edges}"
     );
     let routed = json(&[
@@ -731,6 +731,171 @@ fn network_heal_joins_a_near_miss_and_reports_it() {
     assert!(routed["km"].as_f64().expect("km") < 30.0, "{routed}");
     let bad = silkroute(&["network", "heal", &source_arg, "--threshold-km", "0"]);
     assert_eq!(bad.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn network_heal_adds_curated_patches_and_names_bad_rows() {
+    let dir = temp_dir("patches");
+    let source = dir.join("source");
+    std::fs::create_dir_all(&source).expect("dir");
+    // Two lines 10 km apart: too far for healing, joined by a patch.
+    std::fs::write(
+        source.join("nodes.csv"),
+        "id,lat,lon\na,45.0,80.0\nb,45.0,80.1\nc,45.0,80.227\nd,45.0,80.3\n",
+    )
+    .expect("writable");
+    std::fs::write(source.join("edges.csv"), "from,to,km\na,b,7.9\nc,d,5.8\n").expect("writable");
+    std::fs::write(
+        dir.join("SOURCES.toml"),
+        "[[source]]\nid = \"LINE\"\ntitle = \"the line exists\"\nkind = \"published\"\n",
+    )
+    .expect("writable");
+    let patches = dir.join("rail_patches.csv");
+    let write_patches = |rows: &str| {
+        std::fs::write(
+            &patches,
+            format!("id,lat1,lon1,lat2,lon2,reason,source\n{rows}"),
+        )
+        .expect("writable");
+    };
+    write_patches("gap,45.0,80.1,45.0,80.227,\"a 10 km break\",LINE\n");
+    let out = dir.join("healed");
+    let args = |out: &Path| {
+        vec![
+            "network".to_string(),
+            "heal".to_string(),
+            source.to_string_lossy().into_owned(),
+            "--out".to_string(),
+            out.to_string_lossy().into_owned(),
+            "--patches".to_string(),
+            patches.to_string_lossy().into_owned(),
+            "--report".to_string(),
+            "-".to_string(),
+        ]
+    };
+    let owned = args(&out);
+    let stdout = stdout_of(&owned.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        stdout.contains("0 connectors") && stdout.contains("1 patches, 10.0 km in all"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("components 2 → 1"), "{stdout}");
+    assert!(stdout.contains("b,c,9.986,patch,"), "{stdout}");
+    let edges = std::fs::read_to_string(out.join("edges.csv")).expect("written");
+    assert!(edges.contains("b,c,9.986,1,gap\n"), "{edges}");
+    let routed = json(&[
+        "geo",
+        "route",
+        "45.0,80.0",
+        "45.0,80.3",
+        "--network",
+        &out.to_string_lossy(),
+        "--no-cache",
+        "--format",
+        "json",
+    ]);
+    assert!(routed["km"].as_f64().expect("km") < 25.0, "{routed}");
+    // Bad rows are named by file, line and field; nothing is written.
+    let file = patches.to_string_lossy().into_owned();
+    for (rows, expected) in [
+        (
+            "gap,45.0,80.1,45.5,80.227,r,LINE\n",
+            format!("{file}:2: lat2,lon2: patch `gap`: no node with an edge within 1 km"),
+        ),
+        (
+            "# comment\ngap,45.0,80.1,45.0,80.227,r,NOPE\n",
+            format!("{file}:3: source: unknown source id `NOPE`"),
+        ),
+        (
+            "gap,45.0,80.1,45.0,80.1,r,LINE\n",
+            format!("{file}:2: id: patch `gap`: both ends snap to the same node"),
+        ),
+        (
+            "gap,45.0,80.1,45.0,80.227,,LINE\n",
+            format!("{file}:2: reason: missing value"),
+        ),
+    ] {
+        write_patches(rows);
+        let bad = dir.join("bad");
+        let owned = args(&bad);
+        let output = silkroute(&owned.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(output.status.code(), Some(2), "{rows}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(&expected), "{stderr} lacks {expected}");
+        assert!(!bad.exists());
+    }
+    std::fs::remove_file(dir.join("SOURCES.toml")).expect("removable");
+    write_patches("gap,45.0,80.1,45.0,80.227,r,LINE\n");
+    let owned = args(&dir.join("bad"));
+    let output = silkroute(&owned.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("SOURCES.toml: cannot read"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn shapes_files_are_current_and_every_reported_link_is_explained() {
+    // The committed shapes.csv and shapes_report.csv are what `network shapes` writes now.
+    let dir = temp_dir("shapes");
+    let out = dir.join("shapes.csv");
+    let report = stdout_of(&[
+        "network",
+        "shapes",
+        "--out",
+        &out.to_string_lossy(),
+        "--notes",
+        &repo("data/default/shapes_notes.csv"),
+    ]);
+    let committed = std::fs::read_to_string(repo("data/default/shapes_report.csv")).expect("file");
+    assert_eq!(
+        report, committed,
+        "data/default/shapes_report.csv is stale: regenerate it (data/default/README.md)"
+    );
+    let shapes = std::fs::read_to_string(&out).expect("written");
+    let committed = std::fs::read_to_string(repo("data/default/shapes.csv")).expect("file");
+    assert!(shapes == committed, "data/default/shapes.csv is stale");
+    let mut reader = csv::Reader::from_reader(report.as_bytes());
+    let header = reader.headers().expect("header").clone();
+    assert_eq!(
+        header.iter().collect::<Vec<_>>(),
+        [
+            "link",
+            "curated_km",
+            "network_km",
+            "difference",
+            "reason",
+            "note"
+        ]
+    );
+    for row in reader.records() {
+        let row = row.expect("row");
+        assert!(
+            !row[4].is_empty() && !row[5].is_empty(),
+            "{} is reported without a reason and note",
+            &row[0]
+        );
+    }
+    // A note for a link that does not exist is an error naming the line.
+    let notes = dir.join("notes.csv");
+    std::fs::write(&notes, "link_id,reason,note\nno_such_link,no_track,x\n").expect("writable");
+    let output = silkroute(&[
+        "network",
+        "shapes",
+        "--out",
+        &out.to_string_lossy(),
+        "--notes",
+        &notes.to_string_lossy(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{}:2: link_id: unknown link `no_such_link`",
+            notes.display()
+        )),
+        "{stderr}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -1,6 +1,8 @@
 //! Conformance on the OpenStreetMap world railway network (ODbL), which is not in the repo:
 //! set SILKROUTE_GEO_DIR to a folder holding `world_railways/` and `marnet/` (nodes.csv +
-//! edges.csv each). Without it, the test prints why it is skipped and passes.
+//! edges.csv each). Without it, that test prints why it is skipped and passes. The same
+//! corridor lengths are checked on the embedded rail network (`data/geo/eurasia_rail.bin`),
+//! which every build has.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -69,6 +71,54 @@ const PAIRS: &[(&str, &str, &str, f64, f64, &str)] = &[
         330.0,
         "Georgian main line ~300 km",
     ),
+    (
+        "Tbilisi–Kars",
+        "41.69,44.83",
+        "40.6,43.09",
+        260.0,
+        310.0,
+        "BTK: Tbilisi–Marabda 23 + Marabda–Akhalkalaki 153 (Railway Magazine) + 29 km GE + 76 km TR to Kars = 281 km",
+    ),
+    (
+        "Tbilisi–Istanbul",
+        "41.69,44.83",
+        "41.01,28.95",
+        1850.0,
+        2250.0,
+        "281 km BTK + Kars–Ankara 1,310 km (Daily Sabah, via Kayseri; ~1,150 km by the 2023 Ankara–Sivas high-speed line) + 576.6 km Ankara–Haydarpaşa; patched: 4,172 km round via Russia before",
+    ),
+    (
+        "Aktogay–Ayagoz",
+        "46.95,79.67",
+        "47.96,80.43",
+        120.0,
+        180.0,
+        "Turksib (Wikipedia route map): great circle 126 km × rail circuity 1.0–1.4; patched: 2,144 km before",
+    ),
+    (
+        "Ankara–Istanbul",
+        "39.92,32.85",
+        "41.01,28.95",
+        500.0,
+        620.0,
+        "Istanbul–Ankara railway 576.6 km to Haydarpaşa (Wikipedia), high-speed line ~533 km; patched: 5,591 km before",
+    ),
+    (
+        "Shalkar–Aktobe",
+        "47.83,59.6",
+        "50.28,57.21",
+        330.0,
+        420.0,
+        "Trans-Aral railway: Kandyagash km 553 → Shalkar km 826 (de.wikipedia) + ~100 km Kandyagash–Aktobe; patched: 1,075 km before",
+    ),
+    (
+        "Baoji–Chengdu",
+        "34.36,107.23",
+        "30.67,104.07",
+        580.0,
+        720.0,
+        "Baoji–Chengdu railway 668.2 km (Wikipedia); patched: 789 km via Xi'an before",
+    ),
 ];
 
 #[test]
@@ -83,12 +133,18 @@ fn healing_restores_realistic_corridor_lengths() {
     let rail = dir.join("world_railways").to_string_lossy().into_owned();
     let water = dir.join("marnet").to_string_lossy().into_owned();
     let healed_arg = healed.to_string_lossy().into_owned();
+    let patches = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/geo/rail_patches.csv")
+        .to_string_lossy()
+        .into_owned();
     let summary = silkroute(&[
         "network",
         "heal",
         &rail,
         "--water",
         &water,
+        "--patches",
+        &patches,
         "--out",
         &healed_arg,
     ]);
@@ -117,5 +173,30 @@ fn healing_restores_realistic_corridor_lengths() {
         }
     }
     std::fs::remove_dir_all(&healed).ok();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The embedded rail network (`data/geo/eurasia_rail.bin`, healed and patched, then packed)
+/// gives the same corridor lengths; this runs on every build.
+#[test]
+fn embedded_rail_network_has_realistic_corridor_lengths() {
+    let mut problems = Vec::new();
+    for (name, from, to, low, high, why) in PAIRS {
+        let report: serde_json::Value = serde_json::from_str(&silkroute(&[
+            "geo",
+            "route",
+            from,
+            to,
+            "--max-snap-km",
+            "20",
+            "--format",
+            "json",
+        ]))
+        .expect("JSON");
+        let km = report["km"].as_f64().expect("km");
+        if !(*low..=*high).contains(&km) {
+            problems.push(format!("{name}: {km:.0} km, expected {low}–{high} ({why})"));
+        }
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -303,3 +303,22 @@ fn most_links_have_a_line_within_half_their_length() {
         );
     }
 }
+
+/// The curated rail patches that `data/geo/eurasia_rail.bin` was built with load, cite sources
+/// in `data/geo/SOURCES.toml`, and stay short (a patch bridges a break, it is not a new line).
+#[test]
+fn rail_patches_load_with_sources_and_stay_short() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/geo/rail_patches.csv");
+    let patches = io::load_geo_patches(&path).expect("rail_patches.csv loads");
+    assert!(!patches.is_empty());
+    for patch in &patches {
+        let km = silkroute_core::geo::great_circle_km(patch.from, patch.to);
+        assert!(km <= 20.0, "{}: {km:.1} km", patch.id);
+        assert!(
+            patch.sources.len() >= 2,
+            "{}: the line and the data",
+            patch.id
+        );
+    }
+}

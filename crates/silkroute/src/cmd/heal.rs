@@ -1,7 +1,10 @@
 //! `silkroute network heal PATH`: close topology gaps in a geographic network.
 
 use anyhow::{Context, Result, bail};
-use silkroute_core::geo::{ConnectorKind, HealOptions, WaterLanes, apply_connectors, heal};
+use silkroute_core::geo::{
+    ConnectorKind, HealOptions, PatchError, PatchOptions, WaterLanes, apply_connectors, heal, patch,
+};
+use silkroute_core::io::load_geo_patches;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -27,6 +30,11 @@ pub struct HealArgs {
     /// Write every connector to this CSV file (`-` for standard output).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Curated patches to add after healing (CSV `id,lat1,lon1,lat2,lon2,reason,source`, with
+    /// the sources in a SOURCES.toml beside it): each end snaps to the nearest node within 1 km,
+    /// the edge is the great-circle line, at most 50 km, never across a shipping lane.
+    #[arg(long, value_name = "FILE")]
+    pub patches: Option<PathBuf>,
 }
 
 /// Runs `silkroute network heal`.
@@ -56,34 +64,73 @@ pub fn run(args: &HealArgs, out: &mut dyn Write) -> Result<()> {
         detour_factor: args.detour_factor,
     };
     let graph = &network.graph;
-    let connectors = heal(graph, options, lanes.as_ref());
+    let mut connectors = heal(graph, options, lanes.as_ref());
+    let healed_count = connectors.len();
+    // The patch id of each connector past `healed_count`.
+    let mut patch_ids: Vec<String> = Vec::new();
+    if let Some(path) = &args.patches {
+        let patches = load_geo_patches(path)?;
+        let ends: Vec<_> = patches.iter().map(|p| (p.from, p.to)).collect();
+        let added = patch(graph, &ends, PatchOptions::default(), lanes.as_ref()).map_err(
+            |(index, error)| {
+                let row = &patches[index];
+                let field = match error {
+                    PatchError::NoNodeNear { end: 1, .. } => "lat1,lon1",
+                    PatchError::NoNodeNear { .. } => "lat2,lon2",
+                    _ => "id",
+                };
+                anyhow::anyhow!(
+                    "{}:{}: {field}: patch `{}`: {error}",
+                    path.display(),
+                    row.line,
+                    row.id
+                )
+            },
+        )?;
+        connectors.extend(added);
+        patch_ids = patches.into_iter().map(|p| p.id).collect();
+    }
     let healed = apply_connectors(graph, &connectors);
+    let patch_of = |index: usize| {
+        index
+            .checked_sub(healed_count)
+            .map_or("", |i| patch_ids[i].as_str())
+    };
     let components = |g: &silkroute_core::geo::GeoGraph| {
         let mut ids = g.components();
         ids.sort_unstable();
         ids.dedup();
         ids.len()
     };
-    let joins = connectors
+    let (automatic, patches) = connectors.split_at(healed_count);
+    let joins = automatic
         .iter()
         .filter(|c| c.kind == ConnectorKind::JoinsComponents)
         .count();
-    let total_km: f64 = connectors
-        .iter()
-        .map(|c| f64::from(c.length_m) / 1000.0)
-        .sum::<f64>()
-        + 0.0; // an empty sum is -0.0, which would print as "-0.0 km"
-
-    let longest = connectors.iter().map(|c| c.length_m).max().unwrap_or(0);
+    let km = |list: &[silkroute_core::geo::Connector]| -> (f64, f64) {
+        let total = list.iter().map(|c| u64::from(c.length_m)).sum::<u64>() as f64 / 1000.0;
+        let longest = list.iter().map(|c| c.length_m).max().unwrap_or(0);
+        (total, f64::from(longest) / 1000.0)
+    };
+    let (total_km, longest_km) = km(automatic);
+    let patched = if args.patches.is_some() {
+        let (patch_km, longest_patch_km) = km(patches);
+        format!(
+            "; {} patches, {patch_km:.1} km in all, longest {longest_patch_km:.2} km",
+            patches.len()
+        )
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "healed {}: {} connectors ({} join components, {} close gaps), {:.1} km in all, longest {:.2} km; components {} → {}{}",
+        "healed {}: {} connectors ({} join components, {} close gaps), {:.1} km in all, longest {:.2} km{patched}; components {} → {}{}",
         args.dir.display(),
-        connectors.len(),
+        automatic.len(),
         joins,
-        connectors.len() - joins,
+        automatic.len() - joins,
         total_km,
-        f64::from(longest) / 1000.0,
+        longest_km,
         components(graph),
         components(&healed),
         if lanes.is_some() {
@@ -93,11 +140,11 @@ pub fn run(args: &HealArgs, out: &mut dyn Write) -> Result<()> {
         }
     )?;
     if let Some(path) = &args.report {
-        let mut report = String::from("from,to,km,kind,from_lat,from_lon,to_lat,to_lon\n");
-        for c in &connectors {
+        let mut report = String::from("from,to,km,kind,from_lat,from_lon,to_lat,to_lon,patch\n");
+        for (index, c) in connectors.iter().enumerate() {
             let (a, b) = (graph.coord(c.from), graph.coord(c.to));
             report.push_str(&format!(
-                "{},{},{:.3},{},{},{},{},{}\n",
+                "{},{},{:.3},{},{},{},{},{},{}\n",
                 network.ids[c.from as usize],
                 network.ids[c.to as usize],
                 f64::from(c.length_m) / 1000.0,
@@ -105,7 +152,8 @@ pub fn run(args: &HealArgs, out: &mut dyn Write) -> Result<()> {
                 a.0,
                 a.1,
                 b.0,
-                b.1
+                b.1,
+                patch_of(index)
             ));
         }
         if path.as_os_str() == "-" {
@@ -122,12 +170,12 @@ pub fn run(args: &HealArgs, out: &mut dyn Write) -> Result<()> {
             let (lat, lon) = graph.coord(index as u32);
             nodes.push_str(&format!("{id},{lat},{lon}\n"));
         }
-        let mut edges = String::from("from,to,km,healed\n");
+        let mut edges = String::from("from,to,km,healed,patch\n");
         for node in 0..graph.node_count() as u32 {
             for (head, length) in graph.neighbors(node) {
                 if head > node {
                     edges.push_str(&format!(
-                        "{},{},{:.3},0\n",
+                        "{},{},{:.3},0,\n",
                         network.ids[node as usize],
                         network.ids[head as usize],
                         f64::from(length) / 1000.0
@@ -135,12 +183,13 @@ pub fn run(args: &HealArgs, out: &mut dyn Write) -> Result<()> {
                 }
             }
         }
-        for c in &connectors {
+        for (index, c) in connectors.iter().enumerate() {
             edges.push_str(&format!(
-                "{},{},{:.3},1\n",
+                "{},{},{:.3},1,{}\n",
                 network.ids[c.from as usize],
                 network.ids[c.to as usize],
-                f64::from(c.length_m) / 1000.0
+                f64::from(c.length_m) / 1000.0,
+                patch_of(index)
             ));
         }
         std::fs::write(dir.join("nodes.csv"), nodes)

@@ -3,8 +3,11 @@
 
 use anyhow::{Context, Result, bail};
 use silkroute_core::geo::{BidirectionalDijkstra, Snapper, great_circle_km, simplify_line};
-use silkroute_core::io::{EmbeddedGeo, GeoNetwork, encode_polyline, load_geo_dir};
+use silkroute_core::io::{
+    EmbeddedGeo, GeoNetwork, LinkNote, encode_polyline, load_geo_dir, load_link_notes,
+};
 use silkroute_core::network::Mode;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -36,6 +39,10 @@ pub struct ShapesArgs {
     /// detour around a gap in the geographic network would draw nonsense).
     #[arg(long, default_value_t = 0.5)]
     pub max_share: f64,
+    /// Why reported links differ (CSV `link_id,reason,note`): copied into the report's `reason`
+    /// and `note` columns.
+    #[arg(long, value_name = "FILE")]
+    pub notes: Option<PathBuf>,
 }
 
 fn load_geo(spec: &Path) -> Result<GeoNetwork> {
@@ -46,12 +53,35 @@ fn load_geo(spec: &Path) -> Result<GeoNetwork> {
     }
 }
 
+/// A CSV field, quoted when it has to be.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
 /// Runs `silkroute network shapes`.
 pub fn run(data: Option<&Path>, args: &ShapesArgs, out: &mut dyn Write) -> Result<()> {
     if args.tolerance_km.is_nan() || args.tolerance_km < 0.0 {
         bail!("--tolerance-km must be ≥ 0");
     }
     let network = super::load_network(data)?;
+    let mut notes: BTreeMap<String, LinkNote> = BTreeMap::new();
+    if let Some(path) = &args.notes {
+        for note in load_link_notes(path)? {
+            if network.link_by_key(&note.link).is_none() {
+                bail!(
+                    "{}:{}: link_id: unknown link `{}` (not in links.csv)",
+                    path.display(),
+                    note.line,
+                    note.link
+                );
+            }
+            notes.insert(note.link.clone(), note);
+        }
+    }
     let geos = [load_geo(&args.rail)?, load_geo(&args.sea)?];
     let snappers = [Snapper::new(&geos[0].graph), Snapper::new(&geos[1].graph)];
     let components = [geos[0].graph.components(), geos[1].graph.components()];
@@ -140,13 +170,24 @@ pub fn run(data: Option<&Path>, args: &ShapesArgs, out: &mut dyn Write) -> Resul
     }
     std::fs::write(&args.out, &csv)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
-    writeln!(out, "link,curated_km,network_km,difference")?;
+    writeln!(out, "link,curated_km,network_km,difference,reason,note")?;
     for (key, curated, network_km, why) in &rows {
+        let note = notes.remove(key);
         writeln!(
             out,
-            "{key},{curated:.0},{},\"{why}\"",
-            network_km.map(|km| format!("{km:.0}")).unwrap_or_default()
+            "{key},{curated:.0},{},\"{why}\",{},{}",
+            network_km.map(|km| format!("{km:.0}")).unwrap_or_default(),
+            note.as_ref().map_or("", |n| n.reason.as_str()),
+            note.as_ref().map_or(String::new(), |n| csv_field(&n.note))
         )?;
+    }
+    for note in notes.values() {
+        eprintln!(
+            "warning: {}:{}: link `{}` has a note but is not reported",
+            args.notes.as_deref().unwrap_or(Path::new("")).display(),
+            note.line,
+            note.link
+        );
     }
     eprintln!(
         "{} links, {} shapes written to {}, {} reported",

@@ -7,8 +7,13 @@
 //! gap is real (network distance more than `detour_factor` × the straight gap, and more than 5
 //! km longer). Connectors never cross a shipping lane of a maritime network when one is given:
 //! that is the test for "not across open water".
+//!
+//! [`patch`] adds curated connectors: edges for lines that exist in reality but are broken in
+//! the data by more than the healing threshold (each patch is written with its reason and
+//! source in a file, see `io::load_geo_patches`). Both ends snap to the nearest node that has
+//! an edge; the edge has the great-circle length; the same shipping-lane test applies.
 
-use super::{GeoGraph, Metres, great_circle_km};
+use super::{GeoGraph, Metres, Snapper, great_circle_km};
 use rstar::{AABB, RTree, RTreeObject};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -39,6 +44,8 @@ pub enum ConnectorKind {
     JoinsComponents,
     /// It closes a gap between two lines of one component.
     ClosesGap,
+    /// A curated patch (see [`patch`]).
+    Patch,
 }
 
 impl ConnectorKind {
@@ -47,6 +54,7 @@ impl ConnectorKind {
         match self {
             ConnectorKind::JoinsComponents => "joins_components",
             ConnectorKind::ClosesGap => "closes_gap",
+            ConnectorKind::Patch => "patch",
         }
     }
 }
@@ -206,6 +214,122 @@ pub fn heal(graph: &GeoGraph, options: HealOptions, water: Option<&WaterLanes>) 
     connectors
 }
 
+/// The two ends of a patch, each (lat, lon) in degrees.
+pub type PatchEnds = ((f64, f64), (f64, f64));
+
+/// Limits of [`patch`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PatchOptions {
+    /// Largest distance, km, from a patch end to the node it snaps to.
+    pub snap_km: f64,
+    /// Longest patch, km.
+    pub max_km: f64,
+}
+
+impl Default for PatchOptions {
+    fn default() -> PatchOptions {
+        PatchOptions {
+            snap_km: 1.0,
+            max_km: 50.0,
+        }
+    }
+}
+
+/// Why a patch cannot be applied.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PatchError {
+    /// No node with an edge near one end (`end` is 1 or 2).
+    #[error("no node with an edge within {max_km} km of ({lat}, {lon})")]
+    NoNodeNear {
+        /// Which end, 1 or 2.
+        end: u8,
+        /// The end's latitude.
+        lat: f64,
+        /// The end's longitude.
+        lon: f64,
+        /// The snapping limit.
+        max_km: f64,
+    },
+    /// Both ends snap to the same node.
+    #[error("both ends snap to the same node ({lat}, {lon})")]
+    SameNode {
+        /// The node's latitude.
+        lat: f64,
+        /// The node's longitude.
+        lon: f64,
+    },
+    /// The patch is longer than allowed.
+    #[error("{km:.1} km between the snapped nodes, more than the {max_km} km a patch may have")]
+    TooLong {
+        /// Its length.
+        km: f64,
+        /// The limit.
+        max_km: f64,
+    },
+    /// The patch crosses a shipping lane.
+    #[error("crosses a shipping lane of the maritime network")]
+    CrossesWater,
+}
+
+/// The connectors of curated patches, one per patch and in their order: each end (lat, lon)
+/// snaps to the nearest node with an edge, the length is the great-circle distance between the
+/// two nodes (whole metres).
+///
+/// # Errors
+/// The index of the first patch that cannot be applied and why: an end with no node within
+/// `options.snap_km`, both ends on one node, longer than `options.max_km`, or across a shipping
+/// lane of `water`.
+pub fn patch(
+    graph: &GeoGraph,
+    patches: &[PatchEnds],
+    options: PatchOptions,
+    water: Option<&WaterLanes>,
+) -> Result<Vec<Connector>, (usize, PatchError)> {
+    let snapper = Snapper::new(graph);
+    let mut connectors = Vec::with_capacity(patches.len());
+    for (index, &(a, b)) in patches.iter().enumerate() {
+        let snap = |end: u8, (lat, lon): (f64, f64)| {
+            snapper
+                .nearest_where(lat, lon, options.snap_km, |_| true)
+                .map(|s| s.node)
+                .ok_or((
+                    index,
+                    PatchError::NoNodeNear {
+                        end,
+                        lat,
+                        lon,
+                        max_km: options.snap_km,
+                    },
+                ))
+        };
+        let (from, to) = (snap(1, a)?, snap(2, b)?);
+        let (p, q) = (graph.coord(from), graph.coord(to));
+        if from == to {
+            return Err((index, PatchError::SameNode { lat: p.0, lon: p.1 }));
+        }
+        let km = great_circle_km(p, q);
+        if km > options.max_km {
+            return Err((
+                index,
+                PatchError::TooLong {
+                    km,
+                    max_km: options.max_km,
+                },
+            ));
+        }
+        if water.is_some_and(|lanes| lanes.crosses(p, q)) {
+            return Err((index, PatchError::CrossesWater));
+        }
+        connectors.push(Connector {
+            from,
+            to,
+            length_m: (km * 1000.0).round() as Metres,
+            kind: ConnectorKind::Patch,
+        });
+    }
+    Ok(connectors)
+}
+
 /// The graph with the connectors added.
 pub fn apply(graph: &GeoGraph, connectors: &[Connector]) -> GeoGraph {
     let parts = graph.raw_parts();
@@ -331,6 +455,58 @@ mod tests {
         )
         .expect("valid");
         assert!(heal(&graph, HealOptions::default(), None).is_empty());
+    }
+
+    #[test]
+    fn a_patch_bridges_a_gap_longer_than_the_threshold() {
+        // Two lines 10 km apart: too far to heal, joined by a curated patch.
+        let graph = GeoGraph::new(
+            vec![(45.0, 80.0), (45.0, 80.1), (45.0, 80.227), (45.0, 80.3)],
+            &[(0, 1, 7_900), (2, 3, 5_800)],
+        )
+        .expect("valid");
+        assert!(heal(&graph, HealOptions::default(), None).is_empty());
+        let ends = [((45.0001, 80.1001), (45.0, 80.227))];
+        let patches = patch(&graph, &ends, PatchOptions::default(), None).expect("valid");
+        assert_eq!(patches.len(), 1);
+        let c = patches[0];
+        assert_eq!((c.from, c.to, c.kind), (1, 2, ConnectorKind::Patch));
+        assert!((9_900..10_100).contains(&c.length_m), "{}", c.length_m);
+        let patched = apply(&graph, &patches);
+        assert_eq!(patched.components()[0], patched.components()[3]);
+    }
+
+    #[test]
+    fn patches_that_cannot_apply_say_why() {
+        let graph = near_miss();
+        let options = PatchOptions::default();
+        let far = [((45.0, 80.0), (46.0, 80.0))];
+        assert!(matches!(
+            patch(&graph, &far, options, None),
+            Err((0, PatchError::NoNodeNear { end: 2, .. }))
+        ));
+        let same = [((45.0, 80.2), (45.0001, 80.2))];
+        assert!(matches!(
+            patch(&graph, &same, options, None),
+            Err((0, PatchError::SameNode { .. }))
+        ));
+        let long = [((45.0, 80.2), (45.0, 80.0))];
+        let short = PatchOptions {
+            max_km: 10.0,
+            ..options
+        };
+        assert!(matches!(
+            patch(&graph, &long, short, None),
+            Err((0, PatchError::TooLong { .. }))
+        ));
+        let sea =
+            GeoGraph::new(vec![(44.0, 80.202), (46.0, 80.202)], &[(0, 1, 222_000)]).expect("valid");
+        let lanes = WaterLanes::new(&sea);
+        let across = [((45.0, 80.0), (45.0045, 80.2045))];
+        assert!(matches!(
+            patch(&graph, &across, options, Some(&lanes)),
+            Err((0, PatchError::CrossesWater))
+        ));
     }
 
     #[test]

@@ -19,7 +19,8 @@ pub use ch::{ChQuery, ContractionHierarchy};
 pub use dijkstra::{BidirectionalDijkstra, GeoPath};
 pub use graph::{GeoGraph, GeoGraphError, RawParts};
 pub use heal::{
-    Connector, ConnectorKind, HealOptions, WaterLanes, apply as apply_connectors, heal,
+    Connector, ConnectorKind, HealOptions, PatchEnds, PatchError, PatchOptions, WaterLanes,
+    apply as apply_connectors, heal, patch,
 };
 pub use matrix::distance_matrix;
 pub use simplify::{SimplifyOptions, simplify, simplify_line};

@@ -8,6 +8,7 @@
 //! Relations between values (endpoints, gauges, emission factors, place names) are checked by
 //! [`crate::network::NetworkBuilder`] and mapped back to the line they came from.
 
+mod curation;
 mod error;
 mod geo_cache;
 mod geo_csv;
@@ -22,6 +23,10 @@ pub mod report;
 mod table;
 mod tntp;
 
+pub use curation::{
+    GeoPatch, LinkNote, NoteReason, load_geo_patches, load_link_notes, parse_geo_patches,
+    parse_link_notes,
+};
 pub use error::{LoadError, LoadWarning};
 pub use geo_cache::{
     CACHE_VERSION, CacheError, Extras, checksum, fingerprint, load_geo_cache, save_geo_cache,

@@ -900,7 +900,9 @@ fn toml_text(file: &(String, Vec<u8>)) -> Result<&str, LoadError> {
     })
 }
 
-fn parse_sources(file: &(String, Vec<u8>)) -> Result<(Vec<Source>, Vec<u64>), LoadError> {
+pub(super) fn parse_sources(
+    file: &(String, Vec<u8>),
+) -> Result<(Vec<Source>, Vec<u64>), LoadError> {
     let text = toml_text(file)?;
     let parsed: SourcesFile =
         toml::from_str(text).map_err(|error| toml_error(&file.0, text, &error))?;
