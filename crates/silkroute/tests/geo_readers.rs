@@ -177,7 +177,7 @@ fn heal_reads_gmns_and_geojson() {
             text(&output.stdout)
         );
         let edges = std::fs::read_to_string(Path::new(&out).join("edges.csv")).expect("edges");
-        assert!(edges.contains("\n0,1,380.500,0\n"), "{edges}");
+        assert!(edges.contains("\n0,1,380.500,0,\n"), "{edges}");
     }
 }
 
