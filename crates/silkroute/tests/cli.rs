@@ -878,3 +878,55 @@ fn geo_query_answers_do_not_depend_on_threads() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn geo_pack_keeps_passages_and_retags_from_a_file() {
+    let dir = temp_dir("pack-passages");
+    let source = dir.join("source");
+    std::fs::create_dir_all(&source).expect("dir");
+    std::fs::write(
+        source.join("nodes.csv"),
+        "id,lat,lon\na,30,32\nb,30.5,32\nc,31,32\nd,30.5,35\n",
+    )
+    .expect("writable");
+    std::fs::write(
+        source.join("edges.csv"),
+        "from,to,km,passage\na,b,100,segment\nb,c,100,\na,d,300,\nd,c,300,\n",
+    )
+    .expect("writable");
+    let tags = dir.join("tags.csv");
+    std::fs::write(&tags, "from,to,passage,note\nb,c,canal,the canal\n").expect("writable");
+    let packed = dir.join("net.bin");
+    let (source_arg, tags_arg, packed_arg) = (
+        source.to_string_lossy().into_owned(),
+        tags.to_string_lossy().into_owned(),
+        packed.to_string_lossy().into_owned(),
+    );
+    let stdout = stdout_of(&[
+        "geo",
+        "pack",
+        &source_arg,
+        "--out",
+        &packed_arg,
+        "--tolerance-km",
+        "0",
+        "--passages",
+        &tags_arg,
+        "--untag",
+        "segment",
+        "--attribution",
+        "test",
+    ]);
+    assert!(stdout.contains("passage edges: canal 1"), "{stdout}");
+    let bad = silkroute(&[
+        "geo",
+        "pack",
+        &source_arg,
+        "--out",
+        &packed_arg,
+        "--untag",
+        "nothing",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -53,6 +53,14 @@ pub struct GeoPackArgs {
     /// Attribution text stored in the file (default: the folder's ATTRIBUTION file).
     #[arg(long)]
     pub attribution: Option<String>,
+    /// CSV of passage tags to set before packing (columns from,to,passage; node ids as in
+    /// nodes.csv; an empty passage removes the tag), e.g. data/geo/sea_passages.csv.
+    #[arg(long, value_name = "FILE")]
+    pub passages: Option<PathBuf>,
+    /// Passage tags to remove, comma-separated (searoute's antimeridian seam:
+    /// `segment,segment2,pacific_ocean`).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub untag: Vec<String>,
 }
 
 /// Arguments of `silkroute geo matrix`.
@@ -832,21 +840,39 @@ fn run_pack(args: &GeoPackArgs, out: &mut dyn Write) -> Result<()> {
     if args.tolerance_km.is_nan() || args.tolerance_km < 0.0 {
         bail!("--tolerance-km must be ≥ 0");
     }
-    let network = silkroute_core::io::load_geo_dir(&args.dir)
+    let mut network = silkroute_core::io::load_geo_dir(&args.dir)
         .with_context(|| format!("cannot load the network in {}", args.dir.display()))?;
+    if let Some(file) = &args.passages {
+        let bytes =
+            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        network.passages =
+            silkroute_core::io::apply_passage_tags(&network, &(file.display().to_string(), bytes))?;
+    }
+    for name in &args.untag {
+        if !network.passages.names().iter().any(|n| n == name.trim()) {
+            bail!(
+                "--untag {name}: no such passage tag in {}",
+                args.dir.display()
+            );
+        }
+    }
+    network.passages = network.passages.without(&network.graph, |name| {
+        args.untag.iter().any(|u| u.trim() == name)
+    });
     let options = silkroute_core::geo::SimplifyOptions {
         bbox: [bbox[0], bbox[1], bbox[2], bbox[3]],
         tolerance_km: args.tolerance_km,
         min_component_nodes: args.min_component_nodes,
     };
-    let (small, _) = silkroute_core::geo::simplify(&network.graph, options);
+    let (small, _, passages) =
+        silkroute_core::geo::simplify_with_passages(&network.graph, &network.passages, options);
     let text = match &args.attribution {
         Some(text) => text.clone(),
         None => std::fs::read_to_string(args.dir.join("ATTRIBUTION"))
             .map(|t| t.trim().to_string())
             .unwrap_or_default(),
     };
-    let bytes = silkroute_core::io::pack_geo(&small, &text);
+    let bytes = silkroute_core::io::pack_geo(&small, &passages, &text);
     std::fs::write(&args.out, &bytes)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     writeln!(
@@ -859,5 +885,19 @@ fn run_pack(args: &GeoPackArgs, out: &mut dyn Write) -> Result<()> {
         small.edge_count(),
         bytes.len() as f64 / 1e6
     )?;
+    let tagged = passages.tagged_edges(&small);
+    if !tagged.is_empty() {
+        let mut counts = vec![0usize; passages.names().len() + 1];
+        for &(_, _, class) in &tagged {
+            counts[usize::from(class)] += 1;
+        }
+        let summary: Vec<String> = passages
+            .names()
+            .iter()
+            .zip(&counts[1..])
+            .map(|(name, count)| format!("{name} {count}"))
+            .collect();
+        writeln!(out, "passage edges: {}", summary.join(", "))?;
+    }
     Ok(())
 }
