@@ -880,6 +880,32 @@ fn geo_query_answers_do_not_depend_on_threads() {
 }
 
 #[test]
+fn embedded_road_network_answers_a_kazakh_pair() {
+    // Almaty → Astana by road: the Centre–South highway (Almaty–Balkhash–Karaganda–Astana,
+    // M-36) is about 1,230 km; the great circle is 975 km. The OSM-derived network is
+    // generalised (straight edges between the nodes scgraph kept: 40 nodes for this trip), so
+    // it runs a few percent short of road-sign distances: 1,147 km. Bound: 1,100–1,300 km.
+    let report = json(&[
+        "geo",
+        "route",
+        "43.24,76.89",
+        "51.17,71.43",
+        "--network",
+        "road",
+        "--format",
+        "json",
+    ]);
+    let km = report["km"].as_f64().expect("km");
+    assert!((1_100.0..1_300.0).contains(&km), "{km}");
+    assert!(
+        report["attribution"]
+            .as_str()
+            .expect("text")
+            .contains("© OpenStreetMap contributors, ODbL")
+    );
+}
+
+#[test]
 fn geo_pack_keeps_passages_and_retags_from_a_file() {
     let dir = temp_dir("pack-passages");
     let source = dir.join("source");

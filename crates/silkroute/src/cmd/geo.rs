@@ -1,5 +1,5 @@
-//! `silkroute geo ...`: routing on geographic networks (OpenStreetMap railways, maritime
-//! networks) given as nodes.csv + edges.csv folders.
+//! `silkroute geo ...`: routing on geographic networks (OpenStreetMap railways and highways,
+//! maritime networks) shipped in the binary or given as nodes.csv + edges.csv folders.
 
 use super::Format;
 use anyhow::{Context, Result, bail};
@@ -82,9 +82,13 @@ pub struct GeoMatrixArgs {
 /// Where the network is and how it is cached.
 #[derive(Debug, clap::Args)]
 pub struct NetworkArgs {
-    /// `rail` or `sea` (the networks shipped in the binary), or a folder with nodes.csv
-    /// (id,lat,lon) and edges.csv (from,to,km).
-    #[arg(long = "network", value_name = "rail|sea|DIR", default_value = "rail")]
+    /// `rail`, `road` or `sea` (the networks shipped in the binary), or a folder with
+    /// nodes.csv (id,lat,lon) and edges.csv (from,to,km, optional passage).
+    #[arg(
+        long = "network",
+        value_name = "rail|road|sea|DIR",
+        default_value = "rail"
+    )]
     pub dir: PathBuf,
     /// Cache file for the prepared network (default: under $XDG_CACHE_HOME or ~/.cache).
     #[arg(long, value_name = "FILE", conflicts_with = "no_cache")]
@@ -234,13 +238,9 @@ fn default_cache_path(dir: &Path) -> Option<PathBuf> {
     Some(default_cache_dir()?.join(format!("geo-{key:016x}.bin")))
 }
 
-/// Loads a network folder, through the cache when possible, and prepares the engine.
+/// The embedded network `--network` names, if it names one.
 fn embedded(args: &NetworkArgs) -> Option<EmbeddedGeo> {
-    match args.dir.to_str() {
-        Some("rail") => Some(EmbeddedGeo::Rail),
-        Some("sea") => Some(EmbeddedGeo::Sea),
-        _ => None,
-    }
+    args.dir.to_str().and_then(EmbeddedGeo::from_key)
 }
 
 /// The attribution to print with answers on this network.
@@ -253,6 +253,7 @@ fn attribution(args: &NetworkArgs) -> String {
     }
 }
 
+/// Loads a network, through the cache when possible, and prepares the engine.
 fn load(args: &NetworkArgs, engine: EngineKind) -> Result<(GeoNetwork, Router)> {
     if let Some(network) = embedded(args) {
         let bytes = network.bytes();

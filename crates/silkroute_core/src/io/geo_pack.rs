@@ -345,6 +345,8 @@ pub fn pack_attribution(bytes: &[u8]) -> Option<String> {
 pub enum EmbeddedGeo {
     /// The healed OpenStreetMap railway network of the corridor region.
     Rail,
+    /// The OpenStreetMap highway network of the corridor region.
+    Road,
     /// The maritime network (Eurostat SeaRoute / ORNL lanes as shipped by scgraph).
     Sea,
 }
@@ -357,6 +359,10 @@ impl EmbeddedGeo {
                 env!("CARGO_MANIFEST_DIR"),
                 "/../../data/geo/eurasia_rail.bin"
             )),
+            EmbeddedGeo::Road => include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../data/geo/eurasia_road.bin"
+            )),
             EmbeddedGeo::Sea => include_bytes!(concat!(
                 env!("CARGO_MANIFEST_DIR"),
                 "/../../data/geo/world_sea.bin"
@@ -364,13 +370,14 @@ impl EmbeddedGeo {
         }
     }
 
-    /// Every embedded network, in the order of `--network rail|sea`.
-    pub const ALL: [EmbeddedGeo; 2] = [EmbeddedGeo::Rail, EmbeddedGeo::Sea];
+    /// Every embedded network, in the order of `--network rail|road|sea`.
+    pub const ALL: [EmbeddedGeo; 3] = [EmbeddedGeo::Rail, EmbeddedGeo::Road, EmbeddedGeo::Sea];
 
-    /// The word that selects it (`rail`, `sea`).
+    /// The word that selects it (`rail`, `road`, `sea`).
     pub fn key(self) -> &'static str {
         match self {
             EmbeddedGeo::Rail => "rail",
+            EmbeddedGeo::Road => "road",
             EmbeddedGeo::Sea => "sea",
         }
     }
@@ -384,6 +391,7 @@ impl EmbeddedGeo {
     pub fn name(self) -> &'static str {
         match self {
             EmbeddedGeo::Rail => "data/geo/eurasia_rail.bin",
+            EmbeddedGeo::Road => "data/geo/eurasia_road.bin",
             EmbeddedGeo::Sea => "data/geo/world_sea.bin",
         }
     }
@@ -546,9 +554,11 @@ mod tests {
             assert_eq!(embedded.attribution(), attribution);
             assert_eq!(EmbeddedGeo::from_key(embedded.key()), Some(embedded));
         }
-        let (rail, attribution) = EmbeddedGeo::Rail.load().expect("valid");
-        assert!(attribution.contains("OpenStreetMap"), "{attribution}");
-        assert!(rail.graph.node_count() < 200_000);
-        assert!(rail.passages.is_empty());
+        for land in [EmbeddedGeo::Rail, EmbeddedGeo::Road] {
+            let (network, attribution) = land.load().expect("valid");
+            assert!(attribution.contains("OpenStreetMap"), "{attribution}");
+            assert!(network.graph.node_count() < 400_000);
+            assert!(network.passages.is_empty());
+        }
     }
 }
