@@ -347,7 +347,8 @@ pub enum EmbeddedGeo {
     Rail,
     /// The OpenStreetMap highway network of the corridor region.
     Road,
-    /// The maritime network (Eurostat SeaRoute / ORNL lanes as shipped by scgraph).
+    /// The maritime network (Eurostat SeaRoute / ORNL lanes as shipped by searoute), with
+    /// passage classes.
     Sea,
 }
 
@@ -559,6 +560,10 @@ mod tests {
             assert!(attribution.contains("OpenStreetMap"), "{attribution}");
             assert!(network.graph.node_count() < 400_000);
             assert!(network.passages.is_empty());
+        }
+        let (sea, _) = EmbeddedGeo::Sea.load().expect("valid");
+        for name in ["suez", "panama", "northwest", "northeast"] {
+            assert!(sea.passages.class_of(name).is_some(), "{name}");
         }
     }
 }
