@@ -936,7 +936,6 @@ fn embedded_rail_network_routes_the_corridors_on_a_fresh_clone() {
             > 20
     );
     // Suez → Gibraltar through the Mediterranean: about 1,950 nm (3,611 km) in distance tables.
-    // (Shanghai → Rotterdam is not a good check: the raw lanes allow the Northern Sea Route.)
     let sea = json(&[
         "geo",
         "route",
@@ -1041,5 +1040,311 @@ fn geo_query_answers_do_not_depend_on_threads() {
             "--threads {threads} --engine {engine}"
         );
     }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn embedded_road_network_answers_a_kazakh_pair() {
+    // Almaty → Astana by road: the Centre–South highway (Almaty–Balkhash–Karaganda–Astana,
+    // M-36) is about 1,230 km; the great circle is 975 km. The OSM-derived network is
+    // generalised (straight edges between the nodes scgraph kept: 40 nodes for this trip), so
+    // it runs a few percent short of road-sign distances: 1,147 km. Bound: 1,100–1,300 km.
+    let report = json(&[
+        "geo",
+        "route",
+        "43.24,76.89",
+        "51.17,71.43",
+        "--network",
+        "road",
+        "--format",
+        "json",
+    ]);
+    let km = report["km"].as_f64().expect("km");
+    assert!((1_100.0..1_300.0).contains(&km), "{km}");
+    assert!(
+        report["attribution"]
+            .as_str()
+            .expect("text")
+            .contains("© OpenStreetMap contributors, ODbL")
+    );
+    assert_eq!(report["passages"], serde_json::json!([]));
+    let output = silkroute(&[
+        "geo",
+        "route",
+        "43.24,76.89",
+        "51.17,71.43",
+        "--network",
+        "road",
+        "--avoid-passage",
+        "suez",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("this network has no passage tags"),
+        "{stderr}"
+    );
+}
+
+/// Shanghai → Rotterdam on the embedded sea network with extra arguments: (km, passages
+/// crossed, passages avoided).
+fn shanghai_rotterdam(extra: &[&str]) -> (f64, Vec<String>, Vec<String>) {
+    let mut args = vec![
+        "geo",
+        "route",
+        "31.23,121.47",
+        "51.95,4.14",
+        "--network",
+        "sea",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let report = json(&args);
+    let names = |key: &str| -> Vec<String> {
+        report[key]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|v| v.as_str().expect("a name").to_string())
+            .collect()
+    };
+    (
+        report["km"].as_f64().expect("km"),
+        names("passages"),
+        names("avoided_passages"),
+    )
+}
+
+#[test]
+fn sea_routes_avoid_the_ice_passages_by_default_and_closed_canals_on_request() {
+    // Distance tables (sea-distances.org style) give Shanghai → Rotterdam about 10,500 nm
+    // (19,450 km) via Suez and 13,900 nm (25,700 km) via the Cape of Good Hope; via Panama is
+    // of the same order (about 13,500 nm).
+    let (km, through, avoided) = shanghai_rotterdam(&[]);
+    assert!((19_000.0..20_500.0).contains(&km), "{km}");
+    for passage in ["malacca", "babalmandab", "suez", "gibraltar"] {
+        assert!(through.iter().any(|p| p == passage), "{through:?}");
+    }
+    assert_eq!(avoided, ["northeast", "northwest"]);
+
+    // A Suez closure: the next shortest lane in the data is Panama (24,994 km), the Cape
+    // (25,735 km) when Panama is closed too.
+    let (km, through, _) = shanghai_rotterdam(&["--avoid-passage", "suez"]);
+    assert!((24_000.0..26_500.0).contains(&km), "{km}");
+    assert!(!through.iter().any(|p| p == "suez"), "{through:?}");
+    let (km, through, avoided) = shanghai_rotterdam(&["--avoid-passage", "suez,panama"]);
+    assert!((25_000.0..26_500.0).contains(&km), "{km}");
+    assert!(through.iter().any(|p| p == "south_africa"), "{through:?}");
+    assert_eq!(avoided, ["northeast", "northwest", "panama", "suez"]);
+
+    // A Red Sea closure, with the spelling of the strait people use.
+    let (_, through, avoided) = shanghai_rotterdam(&["--avoid-passage", "suez,Bab-el-Mandeb"]);
+    assert!(avoided.iter().any(|p| p == "babalmandab"), "{avoided:?}");
+    assert!(!through.iter().any(|p| p == "babalmandab"), "{through:?}");
+
+    // The Northern Sea Route (Bering Strait, Vilkitsky Strait): about 8,000 nm, 14,800 km.
+    let (km, through, avoided) = shanghai_rotterdam(&["--allow-passage", "northeast"]);
+    assert!(km < 16_500.0, "{km}");
+    assert!(through.iter().any(|p| p == "northeast"), "{through:?}");
+    assert!(
+        !through.iter().any(|p| p == "suez" || p == "northwest"),
+        "{through:?}"
+    );
+    assert_eq!(avoided, ["northwest"]);
+}
+
+#[test]
+fn passage_names_are_checked() {
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "geo",
+            "route",
+            "31.23,121.47",
+            "51.95,4.14",
+            "--network",
+            "sea",
+        ];
+        args.extend_from_slice(extra);
+        let output = silkroute(&args);
+        assert_eq!(output.status.code(), Some(2), "{extra:?}");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let stderr = run(&["--avoid-passage", "kiel"]);
+    assert!(
+        stderr.contains("--avoid-passage kiel: unknown passage; this network has babalmandab,")
+            && stderr.contains("suez"),
+        "{stderr}"
+    );
+    let stderr = run(&["--avoid-passage", "suez", "--allow-passage", "suez"]);
+    assert!(
+        stderr.contains("suez is both avoided and allowed"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn passages_of_a_network_folder_are_avoided_in_routes_queries_and_matrices() {
+    // a – b – c along a canal (2 × 100 km), or around by d (2 × 300 km); e – f is an ice lane.
+    let dir = temp_dir("passages");
+    std::fs::write(
+        dir.join("nodes.csv"),
+        "id,lat,lon\na,30,32\nb,30.5,32\nc,31,32\nd,30.5,35\ne,31,35.5\nf,31,36.5\n",
+    )
+    .expect("writable");
+    std::fs::write(
+        dir.join("edges.csv"),
+        "from,to,km,passage\na,b,100,canal\nb,c,100,canal\na,d,300,\nd,c,300,\nd,e,50,\ne,f,90,northwest\n",
+    )
+    .expect("writable");
+    let network = dir.to_string_lossy().into_owned();
+    let route = |extra: &[&str]| {
+        let mut args = vec![
+            "geo",
+            "route",
+            "30,32",
+            "31,32",
+            "--network",
+            &network,
+            "--no-cache",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        json(&args)
+    };
+    let open = route(&[]);
+    assert_eq!(open["km"], 200.0);
+    assert_eq!(open["passages"], serde_json::json!(["canal"]));
+    assert_eq!(open["avoided_passages"], serde_json::json!(["northwest"]));
+    let closed = route(&["--avoid-passage", "canal"]);
+    assert_eq!(closed["km"], 600.0);
+    assert_eq!(closed["passages"], serde_json::json!([]));
+
+    // The ice lane is closed unless allowed; a point on its far end is then out of reach.
+    let output = silkroute(&[
+        "geo",
+        "route",
+        "30,32",
+        "31,36.5",
+        "--network",
+        &network,
+        "--no-cache",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("without the passages northwest (--allow-passage to use one)"),
+        "{stderr}"
+    );
+    let iced = json(&[
+        "geo",
+        "route",
+        "30,32",
+        "31,36.5",
+        "--network",
+        &network,
+        "--no-cache",
+        "--allow-passage",
+        "northwest",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(iced["km"], 440.0);
+
+    let queries = dir.join("q.csv");
+    std::fs::write(&queries, "olat,olon,dlat,dlon\n30,32,31,32\n").expect("writable");
+    let queries = queries.to_string_lossy().into_owned();
+    for engine in ["ch", "dijkstra"] {
+        let rows = stdout_of(&[
+            "geo",
+            "route",
+            "--network",
+            &network,
+            "--queries",
+            &queries,
+            "--avoid-passage",
+            "canal",
+            "--engine",
+            engine,
+            "--threads",
+            "2",
+            "--no-cache",
+        ]);
+        assert_eq!(rows.lines().nth(1), Some("600.000,30,32,31,32"), "{engine}");
+    }
+
+    let points = dir.join("p.csv");
+    std::fs::write(&points, "lat,lon\n30,32\n31,32\n").expect("writable");
+    let points = points.to_string_lossy().into_owned();
+    let matrix = |extra: &[&str]| {
+        let mut args = vec![
+            "geo",
+            "matrix",
+            &points,
+            "--network",
+            &network,
+            "--no-cache",
+        ];
+        args.extend_from_slice(extra);
+        stdout_of(&args)
+    };
+    assert_eq!(matrix(&[]).lines().nth(1), Some("0.000,200.000"));
+    assert_eq!(
+        matrix(&["--avoid-passage", "canal"]).lines().nth(1),
+        Some("0.000,600.000")
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn geo_pack_keeps_passages_and_retags_from_a_file() {
+    let dir = temp_dir("pack-passages");
+    let source = dir.join("source");
+    std::fs::create_dir_all(&source).expect("dir");
+    std::fs::write(
+        source.join("nodes.csv"),
+        "id,lat,lon\na,30,32\nb,30.5,32\nc,31,32\nd,30.5,35\n",
+    )
+    .expect("writable");
+    std::fs::write(
+        source.join("edges.csv"),
+        "from,to,km,passage\na,b,100,segment\nb,c,100,\na,d,300,\nd,c,300,\n",
+    )
+    .expect("writable");
+    let tags = dir.join("tags.csv");
+    std::fs::write(&tags, "from,to,passage,note\nb,c,canal,the canal\n").expect("writable");
+    let packed = dir.join("net.bin");
+    let (source_arg, tags_arg, packed_arg) = (
+        source.to_string_lossy().into_owned(),
+        tags.to_string_lossy().into_owned(),
+        packed.to_string_lossy().into_owned(),
+    );
+    let stdout = stdout_of(&[
+        "geo",
+        "pack",
+        &source_arg,
+        "--out",
+        &packed_arg,
+        "--tolerance-km",
+        "0",
+        "--passages",
+        &tags_arg,
+        "--untag",
+        "segment",
+        "--attribution",
+        "test",
+    ]);
+    assert!(stdout.contains("passage edges: canal 1"), "{stdout}");
+    let bad = silkroute(&[
+        "geo",
+        "pack",
+        &source_arg,
+        "--out",
+        &packed_arg,
+        "--untag",
+        "nothing",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).ok();
 }

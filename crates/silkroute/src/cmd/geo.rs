@@ -1,12 +1,19 @@
-//! `silkroute geo ...`: routing on geographic networks (OpenStreetMap railways, maritime
-//! networks) given as nodes.csv + edges.csv folders, GMNS folders or GeoJSON files.
+//! `silkroute geo ...`: routing on geographic networks (OpenStreetMap railways and highways,
+//! maritime networks) shipped in the binary or given as nodes.csv + edges.csv folders, GMNS
+//! folders or GeoJSON files.
+//!
+//! Passages (canals, straits, ice routes) tagged in a network can be avoided per query. The
+//! contraction hierarchy covers the unrestricted network, so a query that avoids a passage
+//! some edge has runs bidirectional Dijkstra with an edge filter instead (the maritime network
+//! has 10,000 nodes: a few milliseconds), and `geo matrix` builds its hierarchy on the
+//! filtered network.
 
 use super::Format;
 use anyhow::{Context, Result, bail};
 use serde_json::json;
 use silkroute_core::geo::{
-    BidirectionalDijkstra, ChQuery, ContractionHierarchy, GeoGraph, GeoPath, Snap, Snapper,
-    great_circle_km,
+    ArcFilter, BidirectionalDijkstra, ChQuery, ContractionHierarchy, GeoGraph, GeoPath, Passages,
+    Snap, Snapper, great_circle_km,
 };
 use silkroute_core::io::{
     CacheError, EmbeddedGeo, Extras, GeoNetwork, LoadWarning, load_geo, load_geo_cache,
@@ -55,6 +62,14 @@ pub struct GeoPackArgs {
     /// Attribution text stored in the file (default: the folder's ATTRIBUTION file).
     #[arg(long)]
     pub attribution: Option<String>,
+    /// CSV of passage tags to set before packing (columns from,to,passage; node ids as in
+    /// nodes.csv; an empty passage removes the tag), e.g. data/geo/sea_passages.csv.
+    #[arg(long, value_name = "FILE")]
+    pub passages: Option<PathBuf>,
+    /// Passage tags to remove, comma-separated (searoute's antimeridian seam:
+    /// `segment,segment2,pacific_ocean`).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub untag: Vec<String>,
 }
 
 /// Arguments of `silkroute geo matrix`.
@@ -71,15 +86,116 @@ pub struct GeoMatrixArgs {
     /// Largest snapping distance, km (nearest mode).
     #[arg(long, default_value_t = 50.0, value_name = "KM")]
     pub max_snap_km: f64,
+    /// Passages to avoid or allow.
+    #[command(flatten)]
+    pub passages: PassageArgs,
+}
+
+/// Passages to avoid or allow, on networks whose edges carry passage tags.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct PassageArgs {
+    /// Passages not to use, comma-separated (e.g. `suez,babelmandeb` for a Red Sea closure);
+    /// names as tagged in the network (`suez`, `panama`, `malacca`, `gibraltar`, ...).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub avoid_passage: Vec<String>,
+    /// Ice passages to use all the same: `northeast` (the Northern Sea Route) and/or
+    /// `northwest`, avoided by default (seasonal, for ice-class ships).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub allow_passage: Vec<String>,
+}
+
+/// Passages avoided unless allowed: the Arctic routes, open only in summer (and to ice-class
+/// ships or with icebreaker escort), which container liners do not use.
+pub const ICE_PASSAGES: [&str; 2] = ["northeast", "northwest"];
+
+/// Other spellings accepted for passage names (after lower-casing and turning `-` and spaces
+/// into `_`).
+const PASSAGE_ALIASES: [(&str, &str); 10] = [
+    ("babelmandeb", "babalmandab"),
+    ("bab_el_mandeb", "babalmandab"),
+    ("hormuz", "ormuz"),
+    ("nsr", "northeast"),
+    ("northern_sea_route", "northeast"),
+    ("nwp", "northwest"),
+    ("northwest_passage", "northwest"),
+    ("cape", "south_africa"),
+    ("cape_of_good_hope", "south_africa"),
+    ("magellan", "chili"),
+];
+
+/// The passage class a name given on the command line stands for.
+fn passage_class(passages: &Passages, given: &str, option: &str) -> Result<u8> {
+    let given = given.trim();
+    let key = given.to_lowercase().replace(['-', ' '], "_");
+    let name = PASSAGE_ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == key)
+        .map_or(key.as_str(), |(_, name)| name);
+    if let Some(class) = passages.class_of(given).or_else(|| passages.class_of(name)) {
+        return Ok(class);
+    }
+    let mut valid: Vec<&str> = passages.names().iter().map(String::as_str).collect();
+    valid.sort_unstable();
+    if valid.is_empty() {
+        bail!("{option} {given}: this network has no passage tags");
+    }
+    bail!(
+        "{option} {given}: unknown passage; this network has {}",
+        valid.join(", ")
+    )
+}
+
+/// The passage classes a query avoids: the ice passages the network has, plus
+/// `--avoid-passage`, minus `--allow-passage`; sorted.
+pub fn avoided_passages(passages: &Passages, args: &PassageArgs) -> Result<Vec<u8>> {
+    let listed = |items: &[String], option: &str| -> Result<Vec<u8>> {
+        items
+            .iter()
+            .filter(|item| !item.trim().is_empty())
+            .map(|item| passage_class(passages, item, option))
+            .collect()
+    };
+    let avoid = listed(&args.avoid_passage, "--avoid-passage")?;
+    let allow = listed(&args.allow_passage, "--allow-passage")?;
+    if let Some(&both) = avoid.iter().find(|class| allow.contains(class)) {
+        bail!(
+            "passage {} is both avoided and allowed",
+            passages.name(both).unwrap_or_default()
+        );
+    }
+    let mut classes: Vec<u8> = ICE_PASSAGES
+        .iter()
+        .filter_map(|name| passages.class_of(name))
+        .filter(|class| !allow.contains(class))
+        .chain(avoid)
+        .collect();
+    classes.sort_unstable();
+    classes.dedup();
+    Ok(classes)
+}
+
+/// The names of passage classes, sorted.
+fn passage_names(passages: &Passages, classes: &[u8]) -> Vec<String> {
+    let mut names: Vec<String> = classes
+        .iter()
+        .filter_map(|&class| passages.name(class))
+        .map(str::to_string)
+        .collect();
+    names.sort_unstable();
+    names
 }
 
 /// Where the network is and how it is cached.
 #[derive(Debug, clap::Args)]
 pub struct NetworkArgs {
-    /// `rail` or `sea` (the networks shipped in the binary), a folder with nodes.csv
-    /// (id,lat,lon) and edges.csv (from,to,km), a GMNS folder (node.csv, link.csv), or a
-    /// GeoJSON file (.geojson/.json) of LineString features.
-    #[arg(long = "network", value_name = "rail|sea|PATH", default_value = "rail")]
+    /// `rail`, `road` or `sea` (the networks shipped in the binary), a folder with nodes.csv
+    /// (id,lat,lon) and edges.csv (from,to,km, optional passage), a GMNS folder (node.csv,
+    /// link.csv), or a GeoJSON file (.geojson/.json) of LineString features.
+    #[arg(
+        long = "network",
+        value_name = "rail|road|sea|PATH",
+        default_value = "rail"
+    )]
     pub dir: PathBuf,
     /// Cache file for the prepared network (default: under $XDG_CACHE_HOME or ~/.cache).
     #[arg(long, value_name = "FILE", conflicts_with = "no_cache")]
@@ -142,6 +258,9 @@ pub struct GeoRouteArgs {
     /// it; per-query timings are like-for-like with single-threaded peers only at 1.
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
+    /// Passages to avoid or allow.
+    #[command(flatten)]
+    pub passages: PassageArgs,
 }
 
 /// A shortest-path engine with its query workspace.
@@ -151,36 +270,42 @@ enum Router {
 }
 
 impl Router {
-    /// The network distance between two nodes, with the path's nodes when `with_path`.
+    /// The network distance between two nodes, with the path's nodes when `with_path`, using
+    /// only the arcs `filter` allows. A filter needs the Dijkstra router (the hierarchy was
+    /// built on every arc): [`Router::for_filter`].
     fn connect(
         &mut self,
         graph: &GeoGraph,
+        filter: Option<&ArcFilter>,
         source: u32,
         target: u32,
         with_path: bool,
     ) -> Option<GeoPath> {
-        if with_path {
-            self.path(graph, source, target)
-        } else {
-            self.distance(graph, source, target)
-                .map(|length_m| GeoPath {
-                    length_m,
-                    nodes: Vec::new(),
-                })
+        match self {
+            Router::Dijkstra(search) if with_path => {
+                search.path_where(graph, source, target, filter)
+            }
+            Router::Dijkstra(search) => {
+                search
+                    .distance_where(graph, source, target, filter)
+                    .map(|length_m| GeoPath {
+                        length_m,
+                        nodes: Vec::new(),
+                    })
+            }
+            Router::Ch(ch, query) if with_path => query.path(ch, source, target),
+            Router::Ch(ch, query) => query.distance(ch, source, target).map(|length_m| GeoPath {
+                length_m,
+                nodes: Vec::new(),
+            }),
         }
     }
 
-    fn path(&mut self, graph: &GeoGraph, source: u32, target: u32) -> Option<GeoPath> {
-        match self {
-            Router::Dijkstra(search) => search.path(graph, source, target),
-            Router::Ch(ch, query) => query.path(ch, source, target),
-        }
-    }
-
-    fn distance(&mut self, graph: &GeoGraph, source: u32, target: u32) -> Option<u64> {
-        match self {
-            Router::Dijkstra(search) => search.distance(graph, source, target),
-            Router::Ch(ch, query) => query.distance(ch, source, target),
+    /// This router, or a Dijkstra router when queries avoid some arcs.
+    fn for_filter(self, graph: &GeoGraph, filter: Option<&ArcFilter>) -> Router {
+        match (self, filter) {
+            (Router::Ch(..), Some(_)) => Router::Dijkstra(BidirectionalDijkstra::new(graph)),
+            (router, _) => router,
         }
     }
 }
@@ -229,13 +354,9 @@ fn default_cache_path(dir: &Path) -> Option<PathBuf> {
     Some(default_cache_dir()?.join(format!("geo-{key:016x}.bin")))
 }
 
-/// Loads a network folder, through the cache when possible, and prepares the engine.
+/// The embedded network `--network` names, if it names one.
 fn embedded(args: &NetworkArgs) -> Option<EmbeddedGeo> {
-    match args.dir.to_str() {
-        Some("rail") => Some(EmbeddedGeo::Rail),
-        Some("sea") => Some(EmbeddedGeo::Sea),
-        _ => None,
-    }
+    args.dir.to_str().and_then(EmbeddedGeo::from_key)
 }
 
 /// The attribution to print with answers on this network.
@@ -272,6 +393,7 @@ pub(crate) fn load_uncached(path: &Path, what: &str) -> Result<GeoNetwork> {
     Ok(network)
 }
 
+/// Loads a network, through the cache when possible, and prepares the engine.
 fn load(args: &NetworkArgs, engine: EngineKind) -> Result<(GeoNetwork, Router)> {
     if let Some(network) = embedded(args) {
         let bytes = network.bytes();
@@ -378,9 +500,16 @@ pub fn run(args: &GeoArgs, out: &mut dyn Write) -> Result<()> {
 struct Engine {
     network: GeoNetwork,
     snapper: Snapper,
+    /// Components of the network without the avoided arcs.
     components: Vec<u32>,
+    /// Whether a node has an arc the query may use.
+    usable: Vec<bool>,
     mode: SnapMode,
     max_snap_km: f64,
+    /// Arcs of avoided passages, when the network has any.
+    filter: Option<ArcFilter>,
+    /// The avoided passage classes.
+    avoided: Vec<u8>,
 }
 
 /// The network distance between two nodes, with the path's nodes when asked.
@@ -396,18 +525,36 @@ struct Answer {
 }
 
 impl Engine {
-    fn new(network: GeoNetwork, mode: SnapMode, max_snap_km: f64) -> Engine {
+    fn new(network: GeoNetwork, mode: SnapMode, max_snap_km: f64, avoided: Vec<u8>) -> Engine {
         let snapper = match mode {
             SnapMode::Nearest => Snapper::new(&network.graph),
             SnapMode::Scgraph => Snapper::with_all_nodes(&network.graph),
         };
+        let filter = network.passages.filter(&avoided);
+        let allows = |arc: usize| filter.as_ref().is_none_or(|f| f.allows(arc));
+        let graph = &network.graph;
+        let usable = (0..graph.node_count() as u32)
+            .map(|node| graph.arcs(node).any(|(arc, _, _)| allows(arc)))
+            .collect();
         Engine {
-            components: network.graph.components(),
+            components: graph.components_where(allows),
+            usable,
             snapper,
-            network,
             mode,
             max_snap_km,
+            filter,
+            avoided,
+            network,
         }
+    }
+
+    fn filter(&self) -> Option<&ArcFilter> {
+        self.filter.as_ref()
+    }
+
+    /// The names of the avoided passages, sorted.
+    fn avoided_names(&self) -> Vec<String> {
+        passage_names(&self.network.passages, &self.avoided)
     }
 
     fn graph(&self) -> &GeoGraph {
@@ -449,9 +596,10 @@ impl Engine {
             }
             SnapMode::Nearest => {
                 let limit = self.max_snap_km;
+                let usable = &self.usable;
                 let origin = self
                     .snapper
-                    .nearest_where(from.0, from.1, limit, |_| true)
+                    .nearest_where(from.0, from.1, limit, |n| usable[n as usize])
                     .with_context(|| {
                         format!("no network node within {limit} km of {},{}", from.0, from.1)
                     })?;
@@ -459,10 +607,23 @@ impl Engine {
                 let components = &self.components;
                 let destination = self
                     .snapper
-                    .nearest_where(to.0, to.1, limit, |n| components[n as usize] == component)
+                    .nearest_where(to.0, to.1, limit, |n| {
+                        usable[n as usize] && components[n as usize] == component
+                    })
                     .with_context(|| {
+                        if self.snapper.nearest_where(to.0, to.1, limit, |_| true).is_none() {
+                            return format!("no network node within {limit} km of {},{}", to.0, to.1);
+                        }
+                        let avoiding = if self.filter.is_some() {
+                            format!(
+                                " without the passages {} (--allow-passage to use one)",
+                                self.avoided_names().join(", ")
+                            )
+                        } else {
+                            String::new()
+                        };
                         format!(
-                            "no node within {limit} km of {},{} is connected to the origin's part of the network (node {} at {:.1} km)",
+                            "no node within {limit} km of {},{} is connected to the origin's part of the network{avoiding} (node {} at {:.1} km)",
                             to.0, to.1, self.network.ids[origin.node as usize], origin.distance_km
                         )
                     })?;
@@ -497,15 +658,24 @@ fn run_route(args: &GeoRouteArgs, out: &mut dyn Write) -> Result<()> {
         )),
         _ => bail!("give an origin and a destination as lat,lon, or --queries FILE"),
     };
-    let (network, mut router) = load(&args.network, args.engine)?;
-    let engine = Engine::new(network, args.snap, args.max_snap_km);
+    let (network, router) = load(&args.network, args.engine)?;
+    let avoided = avoided_passages(&network.passages, &args.passages)?;
+    let engine = Engine::new(network, args.snap, args.max_snap_km, avoided);
+    let mut router = router.for_filter(engine.graph(), engine.filter());
     match (single, &args.queries) {
         (Some((from, to)), _) => {
             let graph = engine.graph();
+            let filter = engine.filter();
             let answer = engine.route(from, to, true, &mut |s, t, p| {
-                router.connect(graph, s, t, p)
+                router.connect(graph, filter, s, t, p)
             })?;
             let Some(answer) = answer else {
+                if filter.is_some() {
+                    bail!(
+                        "no path between the two points in this network without the passages {} (--allow-passage to use one)",
+                        engine.avoided_names().join(", ")
+                    );
+                }
                 bail!("no path between the two points in this network");
             };
             write_answer(
@@ -530,6 +700,8 @@ fn write_answer(
 ) -> Result<()> {
     let graph = engine.graph();
     let ids = &engine.network.ids;
+    let passages = engine.network.passages.on_path(graph, &answer.nodes);
+    let avoided = engine.avoided_names();
     let coordinates: Vec<[f64; 2]> = answer
         .nodes
         .iter()
@@ -547,6 +719,8 @@ fn write_answer(
                     "origin": {"node": ids[answer.origin.node as usize], "snap_km": round3(answer.origin.distance_km)},
                     "destination": {"node": ids[answer.destination.node as usize], "snap_km": round3(answer.destination.distance_km)},
                     "nodes": answer.nodes.len(),
+                    "passages": passages,
+                    "avoided_passages": avoided,
                     "coordinates": coordinates,
                     "attribution": attribution,
                 }),
@@ -561,7 +735,12 @@ fn write_answer(
                     "features": [{
                         "type": "Feature",
                         "geometry": {"type": "LineString", "coordinates": coordinates},
-                        "properties": {"km": round3(answer.km), "attribution": attribution},
+                        "properties": {
+                            "km": round3(answer.km),
+                            "passages": passages,
+                            "avoided_passages": avoided,
+                            "attribution": attribution,
+                        },
                     }],
                 }),
             )?;
@@ -583,6 +762,12 @@ fn write_answer(
                     "  {label}: node {} ({lat}, {lon}), {:.2} km from the point asked",
                     ids[snap.node as usize], snap.distance_km
                 )?;
+            }
+            if !passages.is_empty() {
+                writeln!(out, "  through: {}", passages.join(", "))?;
+            }
+            if !avoided.is_empty() {
+                writeln!(out, "  avoiding: {}", avoided.join(", "))?;
             }
             if !attribution.is_empty() {
                 writeln!(out, "{attribution}")?;
@@ -610,6 +795,7 @@ fn run_queries(
             .collect();
     let with_path = args.paths;
     let graph = engine.graph();
+    let filter = engine.filter();
     let timed = |answer: &mut dyn FnMut() -> Option<f64>| {
         let start = Instant::now();
         let km = answer();
@@ -623,7 +809,7 @@ fn run_queries(
                 timed(&mut || {
                     engine
                         .route(from, to, with_path, &mut |s, t, p| {
-                            router.connect(graph, s, t, p)
+                            router.connect(graph, filter, s, t, p)
                         })
                         .ok()
                         .flatten()
@@ -671,7 +857,7 @@ fn run_queries(
                         timed(&mut || {
                             engine
                                 .route(from, to, with_path, &mut |s, t, p| {
-                                    search.connect(graph, s, t, p)
+                                    search.connect(graph, filter, s, t, p)
                                 })
                                 .ok()
                                 .flatten()
@@ -769,6 +955,20 @@ fn run_matrix(args: &GeoMatrixArgs, out: &mut dyn Write) -> Result<()> {
         unreachable!("load returns a CH engine when asked for one")
     };
     let graph = &network.graph;
+    let avoided = avoided_passages(&network.passages, &args.passages)?;
+    let filter = network.passages.filter(&avoided);
+    // The cached hierarchy covers every arc; with passages avoided, one is built on the
+    // filtered network (not cached: it depends on the query).
+    let (ch, usable): (Box<ContractionHierarchy>, Vec<bool>) = match &filter {
+        None => (ch, vec![true; graph.node_count()]),
+        Some(filter) => {
+            let filtered = graph.subgraph_where(|arc| filter.allows(arc));
+            let usable = (0..graph.node_count() as u32)
+                .map(|node| filtered.degree(node) > 0)
+                .collect();
+            (Box::new(ContractionHierarchy::new(&filtered)), usable)
+        }
+    };
     let snapper = match args.snap {
         SnapMode::Nearest => Snapper::new(graph),
         SnapMode::Scgraph => Snapper::with_all_nodes(graph),
@@ -781,7 +981,9 @@ fn run_matrix(args: &GeoMatrixArgs, out: &mut dyn Write) -> Result<()> {
             SnapMode::Scgraph => f64::INFINITY,
         };
         let snap = snapper
-            .nearest_where(point[0], point[1], limit, |_| true)
+            .nearest_where(point[0], point[1], limit, |node| {
+                args.snap == SnapMode::Scgraph || usable[node as usize]
+            })
             .with_context(|| {
                 format!(
                     "{}: point {} ({}, {}) has no network node within {limit} km",
@@ -849,18 +1051,36 @@ fn run_pack(args: &GeoPackArgs, out: &mut dyn Write) -> Result<()> {
     if args.tolerance_km.is_nan() || args.tolerance_km < 0.0 {
         bail!("--tolerance-km must be ≥ 0");
     }
-    let network = load_uncached(&args.dir, "network")?;
+    let mut network = load_uncached(&args.dir, "network")?;
+    if let Some(file) = &args.passages {
+        let bytes =
+            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        network.passages =
+            silkroute_core::io::apply_passage_tags(&network, &(file.display().to_string(), bytes))?;
+    }
+    for name in &args.untag {
+        if !network.passages.names().iter().any(|n| n == name.trim()) {
+            bail!(
+                "--untag {name}: no such passage tag in {}",
+                args.dir.display()
+            );
+        }
+    }
+    network.passages = network.passages.without(&network.graph, |name| {
+        args.untag.iter().any(|u| u.trim() == name)
+    });
     let options = silkroute_core::geo::SimplifyOptions {
         bbox: [bbox[0], bbox[1], bbox[2], bbox[3]],
         tolerance_km: args.tolerance_km,
         min_component_nodes: args.min_component_nodes,
     };
-    let (small, _) = silkroute_core::geo::simplify(&network.graph, options);
+    let (small, _, passages) =
+        silkroute_core::geo::simplify_with_passages(&network.graph, &network.passages, options);
     let text = match &args.attribution {
         Some(text) => text.clone(),
         None => folder_attribution(&args.dir),
     };
-    let bytes = silkroute_core::io::pack_geo(&small, &text);
+    let bytes = silkroute_core::io::pack_geo(&small, &passages, &text);
     std::fs::write(&args.out, &bytes)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     writeln!(
@@ -873,5 +1093,19 @@ fn run_pack(args: &GeoPackArgs, out: &mut dyn Write) -> Result<()> {
         small.edge_count(),
         bytes.len() as f64 / 1e6
     )?;
+    let tagged = passages.tagged_edges(&small);
+    if !tagged.is_empty() {
+        let mut counts = vec![0usize; passages.names().len() + 1];
+        for &(_, _, class) in &tagged {
+            counts[usize::from(class)] += 1;
+        }
+        let summary: Vec<String> = passages
+            .names()
+            .iter()
+            .zip(&counts[1..])
+            .map(|(name, count)| format!("{name} {count}"))
+            .collect();
+        writeln!(out, "passage edges: {}", summary.join(", "))?;
+    }
     Ok(())
 }

@@ -84,7 +84,24 @@ pub fn run(data: Option<&Path>, args: &ShapesArgs, out: &mut dyn Write) -> Resul
     }
     let geos = [load_geo(&args.rail)?, load_geo(&args.sea)?];
     let snappers = [Snapper::new(&geos[0].graph), Snapper::new(&geos[1].graph)];
-    let components = [geos[0].graph.components(), geos[1].graph.components()];
+    // Ice passages stay closed, as in `geo route`'s default.
+    let filter = |geo: &GeoNetwork| -> Result<_> {
+        let avoided =
+            super::geo::avoided_passages(&geo.passages, &super::geo::PassageArgs::default())?;
+        Ok(geo.passages.filter(&avoided))
+    };
+    let filters = [filter(&geos[0])?, filter(&geos[1])?];
+    let allows = |which: usize, arc: usize| filters[which].as_ref().is_none_or(|f| f.allows(arc));
+    let components = [
+        geos[0].graph.components_where(|arc| allows(0, arc)),
+        geos[1].graph.components_where(|arc| allows(1, arc)),
+    ];
+    let usable = |which: usize, node: u32| {
+        geos[which]
+            .graph
+            .arcs(node)
+            .any(|(arc, _, _)| allows(which, arc))
+    };
     let mut searches = [
         BidirectionalDijkstra::new(&geos[0].graph),
         BidirectionalDijkstra::new(&geos[1].graph),
@@ -96,7 +113,8 @@ pub fn run(data: Option<&Path>, args: &ShapesArgs, out: &mut dyn Write) -> Resul
         let max_snap = if which == 0 { 60.0 } else { 400.0 };
         let (from, to) = (network.node(link.from), network.node(link.to));
         let (graph, snapper) = (&geos[which].graph, &snappers[which]);
-        let Some(a) = snapper.nearest_where(from.lat, from.lon, max_snap, |_| true) else {
+        let Some(a) = snapper.nearest_where(from.lat, from.lon, max_snap, |n| usable(which, n))
+        else {
             rows.push((
                 link.key.clone(),
                 link.length_km,
@@ -120,7 +138,8 @@ pub fn run(data: Option<&Path>, args: &ShapesArgs, out: &mut dyn Write) -> Resul
             ));
             continue;
         };
-        let Some(path) = searches[which].path(graph, a.node, b.node) else {
+        let Some(path) = searches[which].path_where(graph, a.node, b.node, filters[which].as_ref())
+        else {
             continue;
         };
         let network_km = path.length_m as f64 / 1000.0;

@@ -1,6 +1,6 @@
 //! Exact bidirectional Dijkstra on a [`GeoGraph`], with a workspace reused across queries.
 
-use super::{GeoGraph, UNREACHABLE};
+use super::{ArcFilter, GeoGraph, UNREACHABLE};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -69,7 +69,18 @@ impl BidirectionalDijkstra {
     /// # Complexity
     /// O((V' + E') log V') where V', E' are the nodes and edges explored.
     pub fn path(&mut self, graph: &GeoGraph, source: u32, target: u32) -> Option<GeoPath> {
-        let (length_m, meeting) = self.search(graph, source, target)?;
+        self.path_where(graph, source, target, None)
+    }
+
+    /// The shortest path using only the arcs `filter` allows (all arcs when `None`).
+    pub fn path_where(
+        &mut self,
+        graph: &GeoGraph,
+        source: u32,
+        target: u32,
+        filter: Option<&ArcFilter>,
+    ) -> Option<GeoPath> {
+        let (length_m, meeting) = self.search(graph, source, target, filter)?;
         let mut nodes = Vec::new();
         let mut node = meeting;
         while node != NONE {
@@ -88,13 +99,32 @@ impl BidirectionalDijkstra {
 
     /// The length of the shortest path, or `None` when not connected.
     pub fn distance(&mut self, graph: &GeoGraph, source: u32, target: u32) -> Option<u64> {
-        let result = self.search(graph, source, target).map(|(length, _)| length);
+        self.distance_where(graph, source, target, None)
+    }
+
+    /// The length of the shortest path using only the arcs `filter` allows.
+    pub fn distance_where(
+        &mut self,
+        graph: &GeoGraph,
+        source: u32,
+        target: u32,
+        filter: Option<&ArcFilter>,
+    ) -> Option<u64> {
+        let result = self
+            .search(graph, source, target, filter)
+            .map(|(length, _)| length);
         self.reset();
         result
     }
 
     /// Runs the search and leaves the state in place for path extraction.
-    fn search(&mut self, graph: &GeoGraph, source: u32, target: u32) -> Option<(u64, u32)> {
+    fn search(
+        &mut self,
+        graph: &GeoGraph,
+        source: u32,
+        target: u32,
+        filter: Option<&ArcFilter>,
+    ) -> Option<(u64, u32)> {
         self.reset();
         self.relax(0, source, 0, NONE);
         self.relax(1, target, 0, NONE);
@@ -136,8 +166,12 @@ impl BidirectionalDijkstra {
                 best = dist + other;
                 meeting = node;
             }
-            for (head, length) in graph.neighbors(node) {
-                self.relax(side, head, dist + u64::from(length), node);
+            // Both directions of an edge share their class, so the backward search may test
+            // the arc it scans (node → head) for the edge it walks the other way.
+            for (arc, head, length) in graph.arcs(node) {
+                if filter.is_none_or(|f| f.allows(arc)) {
+                    self.relax(side, head, dist + u64::from(length), node);
+                }
             }
         }
         (meeting != NONE).then_some((best, meeting))
@@ -199,6 +233,39 @@ mod tests {
                         }
                     }
                     prop_assert_eq!(search.distance(&graph, s, t).unwrap_or(UNREACHABLE), expected);
+                }
+            }
+        }
+
+        #[test]
+        fn filtered_search_matches_a_search_on_the_subgraph(
+            n in 1usize..12,
+            edges in proptest::collection::vec((0u32..12, 0u32..12, 0u32..5000, 0u8..3), 0..36),
+        ) {
+            let edges: Vec<_> = edges.into_iter().filter(|e| (e.0 as usize) < n && (e.1 as usize) < n).collect();
+            let plain: Vec<_> = edges.iter().map(|e| (e.0, e.1, e.2)).collect();
+            let graph = GeoGraph::new(vec![(0.0, 0.0); n], &plain).expect("valid");
+            let passages = crate::geo::Passages::new(&graph, vec!["a".into(), "b".into()], &edges)
+                .expect("valid");
+            let Some(filter) = passages.filter(&[1]) else { return Ok(()); };
+            let subgraph = graph.subgraph_where(|arc| filter.allows(arc));
+            let reference = all_pairs(&subgraph);
+            let mut search = BidirectionalDijkstra::new(&graph);
+            for s in 0..n as u32 {
+                for t in 0..n as u32 {
+                    let expected = reference[s as usize][t as usize];
+                    let found = search.path_where(&graph, s, t, Some(&filter));
+                    prop_assert_eq!(found.as_ref().map_or(UNREACHABLE, |p| p.length_m), expected);
+                    if let Some(path) = found {
+                        for pair in path.nodes.windows(2) {
+                            let arc = graph.arc_between(pair[0], pair[1]).expect("adjacent");
+                            prop_assert!(filter.allows(arc));
+                        }
+                    }
+                    prop_assert_eq!(
+                        search.distance_where(&graph, s, t, Some(&filter)).unwrap_or(UNREACHABLE),
+                        expected
+                    );
                 }
             }
         }

@@ -191,6 +191,28 @@ impl GeoGraph {
             .zip(self.length_m[range].iter().copied())
     }
 
+    /// Number of stored directions of edges (twice the edge count); arcs are numbered
+    /// `0..arc_count()` in adjacency order.
+    pub fn arc_count(&self) -> usize {
+        self.head.len()
+    }
+
+    /// The arcs leaving a node as (arc index, neighbour, length), sorted by neighbour id.
+    pub fn arcs(&self, node: u32) -> impl Iterator<Item = (usize, u32, Metres)> + '_ {
+        let range = self.first[node as usize] as usize..self.first[node as usize + 1] as usize;
+        range.map(|arc| (arc, self.head[arc], self.length_m[arc]))
+    }
+
+    /// The index of the arc from `a` to `b`, if they are adjacent.
+    pub fn arc_between(&self, a: u32, b: u32) -> Option<usize> {
+        let start = self.first[a as usize] as usize;
+        let end = self.first[a as usize + 1] as usize;
+        self.head[start..end]
+            .binary_search(&b)
+            .ok()
+            .map(|offset| start + offset)
+    }
+
     /// Number of neighbours of a node.
     pub fn degree(&self, node: u32) -> usize {
         (self.first[node as usize + 1] - self.first[node as usize]) as usize
@@ -206,6 +228,12 @@ impl GeoGraph {
     /// Connected component of every node: ids are dense, numbered in order of each
     /// component's smallest node.
     pub fn components(&self) -> Vec<u32> {
+        self.components_where(|_| true)
+    }
+
+    /// Connected components using only the arcs `allows` accepts (give the same answer for
+    /// both directions of an edge); numbered as in [`GeoGraph::components`].
+    pub fn components_where(&self, allows: impl Fn(usize) -> bool) -> Vec<u32> {
         let mut component = vec![u32::MAX; self.node_count()];
         let mut stack = Vec::new();
         let mut next = 0;
@@ -216,8 +244,8 @@ impl GeoGraph {
             component[start as usize] = next;
             stack.push(start);
             while let Some(node) = stack.pop() {
-                for (head, _) in self.neighbors(node) {
-                    if component[head as usize] == u32::MAX {
+                for (arc, head, _) in self.arcs(node) {
+                    if allows(arc) && component[head as usize] == u32::MAX {
                         component[head as usize] = next;
                         stack.push(head);
                     }
@@ -226,6 +254,31 @@ impl GeoGraph {
             next += 1;
         }
         component
+    }
+
+    /// The same nodes with only the edges whose arcs `allows` accepts (both directions must
+    /// give the same answer).
+    pub fn subgraph_where(&self, allows: impl Fn(usize) -> bool) -> GeoGraph {
+        let mut first = Vec::with_capacity(self.first.len());
+        let mut head = Vec::with_capacity(self.head.len());
+        let mut length_m = Vec::with_capacity(self.head.len());
+        first.push(0);
+        for node in 0..self.node_count() as u32 {
+            for (arc, to, length) in self.arcs(node) {
+                if allows(arc) {
+                    head.push(to);
+                    length_m.push(length);
+                }
+            }
+            first.push(head.len() as u32);
+        }
+        GeoGraph {
+            lat: self.lat.clone(),
+            lon: self.lon.clone(),
+            first,
+            head,
+            length_m,
+        }
     }
 }
 

@@ -12,6 +12,7 @@ mod dijkstra;
 mod graph;
 mod heal;
 mod matrix;
+mod passage;
 mod simplify;
 mod snap;
 
@@ -23,7 +24,8 @@ pub use heal::{
     apply as apply_connectors, heal, patch,
 };
 pub use matrix::distance_matrix;
-pub use simplify::{SimplifyOptions, simplify, simplify_line};
+pub use passage::{ArcFilter, MAX_PASSAGE_NAME, MAX_PASSAGES, PassageError, Passages};
+pub use simplify::{SimplifyOptions, simplify, simplify_line, simplify_with_passages};
 pub use snap::{EARTH_RADIUS_KM, Snap, Snapper, great_circle_km};
 
 /// Metres, the unit of every length in a [`GeoGraph`].

@@ -3,7 +3,7 @@
 //! exact — a kept edge's length is the sum of the lengths it replaces — only the drawn shape is
 //! approximated, within the tolerance.
 
-use super::{GeoGraph, Metres};
+use super::{GeoGraph, Metres, Passages};
 
 /// What [`simplify`] keeps.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -18,6 +18,19 @@ pub struct SimplifyOptions {
 
 /// Returns the simplified graph and, for each of its nodes, the node of `graph` it was.
 pub fn simplify(graph: &GeoGraph, options: SimplifyOptions) -> (GeoGraph, Vec<u32>) {
+    let (simplified, old_of_new, _) = simplify_with_passages(graph, &Passages::none(), options);
+    (simplified, old_of_new)
+}
+
+/// [`simplify`] for a network whose edges have passage classes: a node where the class
+/// changes is kept, so every simplified edge stands for edges of one class, and the classes
+/// (with the same names) are returned for the simplified graph.
+pub fn simplify_with_passages(
+    graph: &GeoGraph,
+    passages: &Passages,
+    options: SimplifyOptions,
+) -> (GeoGraph, Vec<u32>, Passages) {
+    let class_of = |a: u32, b: u32| graph.arc_between(a, b).map_or(0, |arc| passages.class(arc));
     let [min_lat, min_lon, max_lat, max_lon] = options.bbox;
     let n = graph.node_count();
     let inside: Vec<bool> = (0..n as u32)
@@ -44,21 +57,27 @@ pub fn simplify(graph: &GeoGraph, options: SimplifyOptions) -> (GeoGraph, Vec<u3
     let alive = |v: u32| {
         boxed.degree(v) > 0 && sizes[components[v as usize] as usize] >= options.min_component_nodes
     };
-    // A node is kept when it is not a plain chain node (degree 2).
+    // A node is kept when it is not a plain chain node (degree 2, one class on both sides).
     let mut keep: Vec<bool> = (0..n as u32)
-        .map(|v| alive(v) && boxed.degree(v) != 2)
+        .map(|v| {
+            let mut classes = boxed.neighbors(v).map(|(w, _)| class_of(v, w));
+            let plain = boxed.degree(v) == 2 && classes.next() == classes.next();
+            alive(v) && !plain
+        })
         .collect();
-    let mut edges: Vec<(u32, u32, Metres)> = Vec::new();
+    let mut edges: Vec<(u32, u32, Metres, u8)> = Vec::new();
     let mut visited_edge = std::collections::HashSet::new();
     // Walk every chain from a kept node; pure cycles of degree-2 nodes are handled after.
     let walk = |start: u32,
                 keep: &mut Vec<bool>,
-                edges: &mut Vec<(u32, u32, Metres)>,
+                edges: &mut Vec<(u32, u32, Metres, u8)>,
                 visited_edge: &mut std::collections::HashSet<(u32, u32)>| {
         for (first, first_len) in boxed.neighbors(start).collect::<Vec<_>>() {
             if !visited_edge.insert((start.min(first), start.max(first))) {
                 continue;
             }
+            // Chain nodes have one class on both sides: the whole chain has the first's.
+            let class = class_of(start, first);
             let mut chain = vec![start];
             let mut lengths = vec![first_len];
             let (mut previous, mut current) = (start, first);
@@ -94,7 +113,7 @@ pub fn simplify(graph: &GeoGraph, options: SimplifyOptions) -> (GeoGraph, Vec<u3
                     keep[chain[index] as usize] = true;
                     let clamped = length.min(u64::from(Metres::MAX)) as Metres;
                     if chain[from] != chain[index] {
-                        edges.push((chain[from], chain[index], clamped));
+                        edges.push((chain[from], chain[index], clamped, class));
                     }
                     from = index;
                     length = 0;
@@ -129,13 +148,16 @@ pub fn simplify(graph: &GeoGraph, options: SimplifyOptions) -> (GeoGraph, Vec<u3
             coords.push(boxed.coord(v));
         }
     }
-    let edges: Vec<(u32, u32, Metres)> = edges
+    let edges: Vec<(u32, u32, Metres, u8)> = edges
         .into_iter()
-        .map(|(a, b, len)| (new_id[a as usize], new_id[b as usize], len))
+        .map(|(a, b, len, class)| (new_id[a as usize], new_id[b as usize], len, class))
         .collect();
+    let plain: Vec<(u32, u32, Metres)> = edges.iter().map(|e| (e.0, e.1, e.2)).collect();
     let simplified =
-        GeoGraph::new(coords, &edges).expect("kept nodes and their chains form a graph");
-    (simplified, old_of_new)
+        GeoGraph::new(coords, &plain).expect("kept nodes and their chains form a graph");
+    let classes = Passages::new(&simplified, passages.names().to_vec(), &edges)
+        .expect("the classes of a valid table on edges of the simplified graph");
+    (simplified, old_of_new, classes)
 }
 
 /// Marks the points of `chain[first..=last]` that Douglas–Peucker keeps.
@@ -300,6 +322,39 @@ pub fn simplify_line(points: &[(f64, f64)], tolerance_km: f64) -> Vec<(f64, f64)
         .filter(|(_, keep)| **keep)
         .map(|(point, _)| *point)
         .collect()
+}
+
+#[cfg(test)]
+mod passage_tests {
+    use super::*;
+
+    #[test]
+    fn chains_break_where_the_passage_class_changes() {
+        // A straight line 0..=6; edges 2–3 and 3–4 are a canal.
+        let coords: Vec<(f64, f64)> = (0..7).map(|i| (30.0, 32.0 + 0.01 * f64::from(i))).collect();
+        let edges: Vec<(u32, u32, Metres)> = (0..6).map(|i| (i, i + 1, 1000)).collect();
+        let graph = GeoGraph::new(coords, &edges).expect("valid");
+        let passages = Passages::new(
+            &graph,
+            vec!["canal".into()],
+            &[(2, 3, 1000, 1), (3, 4, 1000, 1)],
+        )
+        .expect("valid");
+        let options = SimplifyOptions {
+            bbox: [-90.0, -180.0, 90.0, 180.0],
+            tolerance_km: 1.0,
+            min_component_nodes: 1,
+        };
+        let (small, old, classes) = simplify_with_passages(&graph, &passages, options);
+        assert_eq!(
+            old,
+            vec![0, 2, 4, 6],
+            "the canal's ends stay, its middle goes"
+        );
+        assert_eq!(small.edge_length(1, 2), Some(2000));
+        assert_eq!(classes.tagged_edges(&small), vec![(1, 2, 1)]);
+        assert_eq!(classes.names(), ["canal"]);
+    }
 }
 
 #[cfg(test)]

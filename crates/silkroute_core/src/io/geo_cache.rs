@@ -5,19 +5,21 @@
 //! Layout (little-endian): magic `SILKGEO\0`, format version (u32), source fingerprint (u64),
 //! then sections — a 4-byte tag, an element kind (1 = bytes, 4 = u32, 8 = f64), an element
 //! count (u64) and the elements — and finally a checksum (u64) of everything before it.
+//! Version 2 added the passage sections (`PSNM` names joined by newlines, `PSCL` the class of
+//! every arc, empty when none has one).
 //! A cache is written to a temporary file in the same folder and renamed into place, so a
 //! reader never sees half a file; a damaged file fails the checksum, and a cache of other
 //! source files fails the fingerprint: both are reported, and the caller rebuilds it.
 
 use super::GeoNetwork;
-use crate::geo::GeoGraph;
+use crate::geo::{GeoGraph, Passages};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8; 8] = b"SILKGEO\0";
 /// Version of the layout; a cache of another version is rebuilt.
-pub const CACHE_VERSION: u32 = 1;
+pub const CACHE_VERSION: u32 = 2;
 
 /// Why a cache could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -148,6 +150,8 @@ pub fn save_geo_cache(
     }
     writer.u32s(b"IDOF", &id_offsets);
     writer.bytes(b"IDS_", &id_bytes);
+    writer.bytes(b"PSNM", network.passages.names().join("\n").as_bytes());
+    writer.bytes(b"PSCL", network.passages.arc_classes());
     for (tag, values) in extras {
         writer.u32s(tag, values);
     }
@@ -303,7 +307,28 @@ pub fn load_geo_cache(
             .ok_or_else(|| corrupt("id table out of range"))?;
         ids.push(String::from_utf8(slice.to_vec()).map_err(|_| corrupt("id is not UTF-8"))?);
     }
-    Ok((GeoNetwork { graph, ids }, u32_sections))
+    let mut bytes_of = |tag: &[u8; 4]| {
+        byte_sections
+            .remove(tag)
+            .ok_or_else(|| corrupt("missing passage section"))
+    };
+    let (names, classes) = (bytes_of(b"PSNM")?, bytes_of(b"PSCL")?);
+    let names = String::from_utf8(names).map_err(|_| corrupt("passage name is not UTF-8"))?;
+    let names: Vec<String> = if names.is_empty() {
+        Vec::new()
+    } else {
+        names.split('\n').map(str::to_string).collect()
+    };
+    let passages = Passages::from_arc_classes(&graph, names, classes)
+        .map_err(|error| corrupt(&error.to_string()))?;
+    Ok((
+        GeoNetwork {
+            graph,
+            ids,
+            passages,
+        },
+        u32_sections,
+    ))
 }
 
 #[cfg(test)]
@@ -316,9 +341,12 @@ mod tests {
             &[(0, 1, 508_000), (1, 2, 500_000)],
         )
         .expect("valid");
+        let passages =
+            Passages::new(&graph, vec!["caspian".into()], &[(0, 1, 508_000, 1)]).expect("valid");
         GeoNetwork {
             graph,
             ids: vec!["aktau".into(), "alat".into(), "tbilisi".into()],
+            passages,
         }
     }
 

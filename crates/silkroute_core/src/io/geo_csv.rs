@@ -1,11 +1,12 @@
 //! The geographic network CSV format: `nodes.csv` (`id,lat,lon`) and `edges.csv`
 //! (`from,to,km`, undirected), as in the world railway and maritime networks derived from
 //! OpenStreetMap and Eurostat. Node ids are any text; they are mapped to dense indices in file
-//! order and kept for output.
+//! order and kept for output. An optional `passage` column of edges.csv names the canal,
+//! strait or ice route an edge belongs to (searoute's tags: `suez`, `panama`, `northwest`, ...).
 
 use super::LoadError;
-use crate::geo::{GeoGraph, GeoGraphError, Metres};
-use std::collections::HashMap;
+use crate::geo::{GeoGraph, GeoGraphError, MAX_PASSAGES, Metres, Passages};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// A geographic network with the external ids of its nodes.
@@ -15,14 +16,19 @@ pub struct GeoNetwork {
     pub graph: GeoGraph,
     /// External id of each node.
     pub ids: Vec<String>,
+    /// Passage class of every edge (empty when the network has no tags).
+    pub passages: Passages,
 }
 
 /// Reads `nodes.csv` and `edges.csv` from a folder.
 ///
+/// Longitudes in (180, 360] or [−360, −180) — lines drawn across the antimeridian, as in
+/// searoute's network — are wrapped into [−180, 180].
+///
 /// # Errors
 /// [`LoadError`] naming the file, line and field of the first problem: a missing file or
 /// column, an id used twice, an edge to an unknown node, a coordinate or length that is not a
-/// finite number in range, an empty file.
+/// finite number in range, more than 255 passage names, an empty file.
 pub fn load_geo_dir(dir: &Path) -> Result<GeoNetwork, LoadError> {
     let read = |name: &str| -> Result<(String, Vec<u8>), LoadError> {
         let path = dir.join(name);
@@ -69,14 +75,20 @@ pub fn parse_geo(
                 ));
             }
             let lon = number(&nodes.0, line, "lon", fields[2])?;
-            if !(-180.0..=180.0).contains(&lon) {
+            let lon = if (-180.0..=180.0).contains(&lon) {
+                lon
+            } else if (180.0..=360.0).contains(&lon) {
+                lon - 360.0
+            } else if (-360.0..=-180.0).contains(&lon) {
+                lon + 360.0
+            } else {
                 return Err(field_error(
                     &nodes.0,
                     line,
                     "lon",
-                    format!("{lon} is outside [-180, 180]"),
+                    format!("{lon} is outside [-360, 360]"),
                 ));
-            }
+            };
             let index = ids.len() as u32;
             if index_of.insert(id.to_string(), index).is_some() {
                 return Err(field_error(
@@ -92,11 +104,14 @@ pub fn parse_geo(
         },
     )?;
     let mut links: Vec<(u32, u32, Metres)> = Vec::new();
+    // Passage tags by first line, numbered once all are known (in name order).
+    let mut tags: BTreeMap<String, u64> = BTreeMap::new();
+    let mut tagged: Vec<(usize, String)> = Vec::new();
     read_rows(
         &edges.0,
         &edges.1,
         &["from", "to", "km"],
-        &[],
+        &["passage"],
         |line, fields| {
             let end = |field: &str, raw: &[u8]| -> Result<u32, LoadError> {
                 let id = text(&edges.0, line, field, raw)?;
@@ -121,6 +136,34 @@ pub fn parse_geo(
                     format!("{km} is not a length between 0 and 4,294,967 km"),
                 ));
             }
+            let passage = text(&edges.0, line, "passage", fields[3])?;
+            if !passage.is_empty() {
+                if !tags.contains_key(passage) {
+                    if tags.len() == MAX_PASSAGES {
+                        return Err(field_error(
+                            &edges.0,
+                            line,
+                            "passage",
+                            format!("`{passage}`: more than {MAX_PASSAGES} different passages"),
+                        ));
+                    }
+                    if passage.len() > crate::geo::MAX_PASSAGE_NAME
+                        || passage.chars().any(char::is_control)
+                    {
+                        return Err(field_error(
+                            &edges.0,
+                            line,
+                            "passage",
+                            format!(
+                                "`{passage}` is not a passage name (at most {} bytes, no control characters)",
+                                crate::geo::MAX_PASSAGE_NAME
+                            ),
+                        ));
+                    }
+                    tags.insert(passage.to_string(), line);
+                }
+                tagged.push((links.len(), passage.to_string()));
+            }
             links.push((from, to, metres as Metres));
             Ok(())
         },
@@ -136,7 +179,105 @@ pub fn parse_geo(
             reason: other.to_string(),
         },
     })?;
-    Ok(GeoNetwork { graph, ids })
+    let names: Vec<String> = tags.into_keys().collect();
+    let classes: Vec<(u32, u32, Metres, u8)> = tagged
+        .iter()
+        .map(|(index, name)| {
+            let (a, b, length) = links[*index];
+            let class = names.binary_search(name).expect("every tag is named") as u8 + 1;
+            (a, b, length, class)
+        })
+        .collect();
+    let passages = Passages::new(&graph, names, &classes).map_err(|error| LoadError::Toml {
+        file: edges.0.clone(),
+        reason: error.to_string(),
+    })?;
+    Ok(GeoNetwork {
+        graph,
+        ids,
+        passages,
+    })
+}
+
+/// Changes the passage tags of a network from a CSV file (given as name for messages and
+/// bytes) with columns `from,to,passage` (others, such as a `note`, are ignored): `from` and
+/// `to` are node ids of an edge of the network, `passage` its new tag (empty: no tag). Returns
+/// the network's passages with these changes; names are those the network had plus the new
+/// ones, in name order.
+///
+/// # Errors
+/// [`LoadError`] naming the line and field of a node id that does not exist, a pair of nodes
+/// with no edge between them, or a name that is not valid.
+pub fn apply_passage_tags(
+    network: &GeoNetwork,
+    file: &(String, Vec<u8>),
+) -> Result<Passages, LoadError> {
+    let graph = &network.graph;
+    let index_of: HashMap<&str, u32> = network
+        .ids
+        .iter()
+        .enumerate()
+        .map(|(index, id)| (id.as_str(), index as u32))
+        .collect();
+    let mut tags: BTreeMap<(u32, u32), String> = network
+        .passages
+        .tagged_edges(graph)
+        .into_iter()
+        .map(|(a, b, class)| {
+            let name = network.passages.name(class).unwrap_or_default().to_string();
+            ((a, b), name)
+        })
+        .collect();
+    let mut names: Vec<String> = network.passages.names().to_vec();
+    read_rows(
+        &file.0,
+        &file.1,
+        &["from", "to", "passage"],
+        &[],
+        |line, fields| {
+            let end = |field: &str, raw: &[u8]| -> Result<u32, LoadError> {
+                let id = text(&file.0, line, field, raw)?;
+                index_of.get(id).copied().ok_or_else(|| {
+                    field_error(&file.0, line, field, format!("unknown node `{id}`"))
+                })
+            };
+            let (a, b) = (end("from", fields[0])?, end("to", fields[1])?);
+            if graph.arc_between(a, b).is_none() {
+                return Err(field_error(
+                    &file.0,
+                    line,
+                    "to",
+                    format!(
+                        "no edge between `{}` and `{}`",
+                        network.ids[a as usize], network.ids[b as usize]
+                    ),
+                ));
+            }
+            let passage = text(&file.0, line, "passage", fields[2])?;
+            let key = (a.min(b), a.max(b));
+            if passage.is_empty() {
+                tags.remove(&key);
+            } else {
+                if !names.iter().any(|n| n == passage) {
+                    names.push(passage.to_string());
+                }
+                tags.insert(key, passage.to_string());
+            }
+            Ok(())
+        },
+    )?;
+    names.sort_unstable();
+    let tagged: Vec<(u32, u32, Metres, u8)> = tags
+        .iter()
+        .map(|(&(a, b), name)| {
+            let class = names.binary_search(name).expect("every tag is named") as u8 + 1;
+            (a, b, graph.edge_length(a, b).unwrap_or_default(), class)
+        })
+        .collect();
+    Passages::new(graph, names, &tagged).map_err(|error| LoadError::Toml {
+        file: file.0.clone(),
+        reason: error.to_string(),
+    })
 }
 
 pub(super) fn field_error(file: &str, line: u64, field: &str, reason: String) -> LoadError {
@@ -166,7 +307,7 @@ pub(super) fn text<'a>(
     })
 }
 
-pub(super) fn number(file: &str, line: u64, field: &str, raw: &[u8]) -> Result<f64, LoadError> {
+fn number(file: &str, line: u64, field: &str, raw: &[u8]) -> Result<f64, LoadError> {
     let value = text(file, line, field, raw)?;
     match value.parse::<f64>() {
         Ok(number) if number.is_finite() => Ok(number),
@@ -186,12 +327,12 @@ pub(super) fn number(file: &str, line: u64, field: &str, raw: &[u8]) -> Result<f
     }
 }
 
-/// Most columns [`read_rows`] can hand over per row.
-const MAX_COLUMNS: usize = 4;
+/// Calls `row` with the line number and the fields of `columns` then `optional` (empty where
+/// the file has no such column), in that order, for every data row. Other columns are allowed
+/// and ignored.
+/// Most columns of interest a geo table reader asks for.
+const MAX_COLUMNS: usize = 8;
 
-/// Calls `row` with the line number and the fields of `columns` then `optional`, in that
-/// order, for every data row; a missing optional column gives empty fields. Other columns are
-/// allowed and ignored (the maritime network has a `passage` column).
 pub(super) fn read_rows(
     file: &str,
     bytes: &[u8],
@@ -229,16 +370,20 @@ pub(super) fn read_rows(
                 .to_string()
         })
         .collect();
-    let find = |column: &str| header.iter().position(|name| name == column);
-    let mut positions = Vec::with_capacity(columns.len() + optional.len());
+    let mut positions: Vec<Option<usize>> = Vec::with_capacity(columns.len() + optional.len());
     for column in columns {
-        let position = find(column).ok_or_else(|| LoadError::MissingColumn {
-            file: file.to_string(),
-            column: (*column).to_string(),
-        })?;
+        let position = header
+            .iter()
+            .position(|name| name == column)
+            .ok_or_else(|| LoadError::MissingColumn {
+                file: file.to_string(),
+                column: (*column).to_string(),
+            })?;
         positions.push(Some(position));
     }
-    positions.extend(optional.iter().map(|column| find(column)));
+    for column in optional {
+        positions.push(header.iter().position(|name| name == column));
+    }
     assert!(
         positions.len() <= MAX_COLUMNS,
         "geo tables have at most {MAX_COLUMNS} columns of interest"
@@ -274,6 +419,29 @@ mod tests {
         .expect("valid");
         assert_eq!(network.ids, vec!["10", "20"]);
         assert_eq!(network.graph.edge_length(0, 1), Some(508_125));
+        assert!(network.passages.is_empty());
+    }
+
+    #[test]
+    fn reads_passage_tags_and_wraps_longitudes() {
+        let network = parse(
+            "id,lat,lon\na,30,32.3\nb,31,32.3\nc,65.9,190.85\nd,66,-169\n",
+            "from,to,km,passage\na,b,100,suez\nb,c,9000,\nc,d,50,bering\n",
+        )
+        .expect("valid");
+        assert!((network.graph.coord(2).1 - -169.15).abs() < 1e-9);
+        assert_eq!(network.passages.names(), ["bering", "suez"]);
+        assert_eq!(
+            network.passages.tagged_edges(&network.graph),
+            vec![(0, 1, 2), (2, 3, 1)]
+        );
+        let error = parse("id,lat,lon\n0,1,400\n", "from,to,km\n").expect_err("out of range");
+        assert!(
+            error
+                .to_string()
+                .starts_with("nodes.csv:2: lon: 400 is outside"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -320,6 +488,36 @@ mod tests {
                 "{error} does not start with {expected}"
             );
         }
+    }
+
+    #[test]
+    fn passage_tags_are_set_and_removed_from_a_file() {
+        let network = parse(
+            "id,lat,lon\na,30,32\nb,31,32\nc,32,32\n",
+            "from,to,km,passage\na,b,100,suez\nb,c,100,\n",
+        )
+        .expect("valid");
+        let file = |text: &str| ("tags.csv".to_string(), text.as_bytes().to_vec());
+        let passages = apply_passage_tags(
+            &network,
+            &file("from,to,passage,note\nc,b,ice,why\na,b,,reopened\n"),
+        )
+        .expect("valid");
+        assert_eq!(passages.names(), ["ice", "suez"]);
+        assert_eq!(passages.tagged_edges(&network.graph), vec![(1, 2, 1)]);
+        let error = apply_passage_tags(&network, &file("from,to,passage\na,c,x\n"))
+            .expect_err("not an edge");
+        assert_eq!(
+            error.to_string(),
+            "tags.csv:2: to: no edge between `a` and `c`"
+        );
+        let error = apply_passage_tags(&network, &file("from,to,passage\na,z,x\n"))
+            .expect_err("unknown node");
+        assert!(
+            error
+                .to_string()
+                .starts_with("tags.csv:2: to: unknown node `z`")
+        );
     }
 
     #[test]

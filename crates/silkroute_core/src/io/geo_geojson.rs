@@ -399,7 +399,14 @@ impl<'a> Builder<'a> {
                 },
             }
         })?;
-        Ok((GeoNetwork { graph, ids }, warnings))
+        Ok((
+            GeoNetwork {
+                graph,
+                ids,
+                passages: crate::geo::Passages::none(),
+            },
+            warnings,
+        ))
     }
 }
 

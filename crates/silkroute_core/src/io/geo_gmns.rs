@@ -154,7 +154,14 @@ pub fn parse_gmns(
         },
         reason: error.to_string(),
     })?;
-    Ok((GeoNetwork { graph, ids }, warnings))
+    Ok((
+        GeoNetwork {
+            graph,
+            ids,
+            passages: crate::geo::Passages::none(),
+        },
+        warnings,
+    ))
 }
 
 /// Whether a GMNS field holds no value (the specification's `missingValues`: empty or `NaN`).

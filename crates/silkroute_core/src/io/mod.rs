@@ -31,10 +31,10 @@ pub use error::{LoadError, LoadWarning};
 pub use geo_cache::{
     CACHE_VERSION, CacheError, Extras, checksum, fingerprint, load_geo_cache, save_geo_cache,
 };
-pub use geo_csv::{GeoNetwork, load_geo_dir, parse_geo};
+pub use geo_csv::{GeoNetwork, apply_passage_tags, load_geo_dir, parse_geo};
 pub use geo_geojson::parse_geojson;
 pub use geo_gmns::parse_gmns;
-pub use geo_pack::{EmbeddedGeo, pack_attribution, pack_geo, unpack_geo};
+pub use geo_pack::{EmbeddedGeo, PACK_VERSION, pack_attribution, pack_geo, unpack_geo};
 pub use geo_source::{GeoFormat, GeoSource, detect_geo_format, load_geo, read_geo_source};
 pub use network_dir::{NetworkFiles, load_dir, load_files};
 pub use osm::{

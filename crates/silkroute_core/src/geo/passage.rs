@@ -1,0 +1,359 @@
+//! Passage classes of edges: the canal, strait or ice route an edge belongs to (`suez`,
+//! `panama`, `northeast`, ...), so that a query can avoid some of them (a closed canal, a route
+//! only ice-class ships take) on a network that is prepared once.
+//!
+//! Classes are small integers: 0 is "no passage" (open water, or any edge of a network without
+//! tags), `k ≥ 1` is the `k`-th name of the network's name table. Both directions of an edge
+//! have the same class.
+
+use super::{GeoGraph, Metres};
+
+/// Most passage names a network can have (classes are bytes; 0 is "none").
+pub const MAX_PASSAGES: usize = 255;
+
+/// Longest passage name, bytes.
+pub const MAX_PASSAGE_NAME: usize = 64;
+
+/// Why a passage table is not valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PassageError {
+    /// More names than a byte can number.
+    #[error("{count} passage names; at most {MAX_PASSAGES} are possible")]
+    TooMany {
+        /// Names given.
+        count: usize,
+    },
+    /// A name that is empty, too long, has control characters, or repeats another.
+    #[error(
+        "passage name `{name}` is not valid (1 to {MAX_PASSAGE_NAME} bytes, no control characters, unique)"
+    )]
+    BadName {
+        /// The name.
+        name: String,
+    },
+    /// A class number beyond the name table.
+    #[error("passage class {class} of edge {a}–{b} is not in the table of {names} names")]
+    BadClass {
+        /// One end.
+        a: u32,
+        /// The other end.
+        b: u32,
+        /// The class.
+        class: u8,
+        /// Number of names.
+        names: usize,
+    },
+    /// Per-arc classes that do not fit the graph.
+    #[error("the passage classes do not fit the graph")]
+    Inconsistent,
+    /// A tagged edge that the graph does not have.
+    #[error("edge {a}–{b} has a passage class but is not in the graph")]
+    NoSuchEdge {
+        /// One end.
+        a: u32,
+        /// The other end.
+        b: u32,
+    },
+}
+
+/// The passage class of every arc of one [`GeoGraph`] and the names of the classes.
+///
+/// **Invariant:** `arc_class` is empty (no arc has a class) or has one entry per arc of the
+/// graph it was made for, the same for both directions of an edge, each ≤ `names.len()`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Passages {
+    names: Vec<String>,
+    arc_class: Vec<u8>,
+}
+
+impl Passages {
+    /// No passages: every edge has class 0.
+    pub fn none() -> Passages {
+        Passages::default()
+    }
+
+    /// Classes for the edges of `graph` from a list of tagged edges `(a, b, length, class)`,
+    /// `class` ≥ 1 numbering `names` from 1 (class 0 entries are ignored). Where the input had
+    /// parallel edges, the graph keeps the shortest: an arc takes the class of a tagged edge of
+    /// its own length (the highest class if several), so a longer tagged duplicate is dropped
+    /// with its edge, as a tagged self-loop is.
+    ///
+    /// # Errors
+    /// [`PassageError`] for an invalid name table, a class beyond it, or an edge the graph
+    /// does not have.
+    pub fn new(
+        graph: &GeoGraph,
+        names: Vec<String>,
+        tagged: &[(u32, u32, Metres, u8)],
+    ) -> Result<Passages, PassageError> {
+        if names.len() > MAX_PASSAGES {
+            return Err(PassageError::TooMany { count: names.len() });
+        }
+        for (index, name) in names.iter().enumerate() {
+            let valid = !name.is_empty()
+                && name.len() <= MAX_PASSAGE_NAME
+                && !name.chars().any(char::is_control)
+                && !names[..index].contains(name);
+            if !valid {
+                return Err(PassageError::BadName { name: name.clone() });
+            }
+        }
+        let mut arc_class = vec![0u8; graph.arc_count()];
+        for &(a, b, length, class) in tagged {
+            // The graph drops self-loops; their tags go with them.
+            if class == 0 || a == b {
+                continue;
+            }
+            if usize::from(class) > names.len() {
+                return Err(PassageError::BadClass {
+                    a,
+                    b,
+                    class,
+                    names: names.len(),
+                });
+            }
+            let in_range = (a as usize) < graph.node_count() && (b as usize) < graph.node_count();
+            let arcs = in_range
+                .then(|| graph.arc_between(a, b).zip(graph.arc_between(b, a)))
+                .flatten();
+            let Some((forward, backward)) = arcs else {
+                return Err(PassageError::NoSuchEdge { a, b });
+            };
+            if graph.edge_length(a, b) == Some(length) {
+                for arc in [forward, backward] {
+                    arc_class[arc] = arc_class[arc].max(class);
+                }
+            }
+        }
+        if names.is_empty() || arc_class.iter().all(|&c| c == 0) {
+            arc_class = Vec::new();
+        }
+        Ok(Passages { names, arc_class })
+    }
+
+    /// The per-arc classes (empty when no arc has one), for serialization.
+    pub fn arc_classes(&self) -> &[u8] {
+        &self.arc_class
+    }
+
+    /// Rebuilds the classes from [`Passages::names`] and [`Passages::arc_classes`], checking
+    /// that they fit the graph.
+    ///
+    /// # Errors
+    /// [`PassageError`] when they do not.
+    pub fn from_arc_classes(
+        graph: &GeoGraph,
+        names: Vec<String>,
+        arc_class: Vec<u8>,
+    ) -> Result<Passages, PassageError> {
+        let mut tagged = Vec::new();
+        if !arc_class.is_empty() {
+            if arc_class.len() != graph.arc_count() {
+                return Err(PassageError::Inconsistent);
+            }
+            for a in 0..graph.node_count() as u32 {
+                for (arc, b, length) in graph.arcs(a) {
+                    let back = graph.arc_between(b, a).ok_or(PassageError::Inconsistent)?;
+                    if arc_class[arc] != arc_class[back] {
+                        return Err(PassageError::Inconsistent);
+                    }
+                    if b > a && arc_class[arc] > 0 {
+                        tagged.push((a, b, length, arc_class[arc]));
+                    }
+                }
+            }
+        }
+        Passages::new(graph, names, &tagged)
+    }
+
+    /// The same classes without the names `drop` accepts: their edges become untagged and
+    /// the remaining names are numbered again in their order.
+    pub fn without(&self, graph: &GeoGraph, drop: impl Fn(&str) -> bool) -> Passages {
+        let kept: Vec<String> = self.names.iter().filter(|n| !drop(n)).cloned().collect();
+        let tagged: Vec<(u32, u32, Metres, u8)> = self
+            .tagged_edges(graph)
+            .into_iter()
+            .filter_map(|(a, b, class)| {
+                let name = self.name(class)?;
+                let index = kept.iter().position(|k| k == name)?;
+                Some((a, b, graph.edge_length(a, b)?, index as u8 + 1))
+            })
+            .collect();
+        Passages::new(graph, kept, &tagged).expect("a subset of a valid table")
+    }
+
+    /// The class names; class `k` is `names()[k - 1]`.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// True when no edge has a class.
+    pub fn is_empty(&self) -> bool {
+        self.arc_class.is_empty()
+    }
+
+    /// The class of an arc (0 = none).
+    pub fn class(&self, arc: usize) -> u8 {
+        self.arc_class.get(arc).copied().unwrap_or(0)
+    }
+
+    /// The class numbered for a name.
+    pub fn class_of(&self, name: &str) -> Option<u8> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .map(|index| index as u8 + 1)
+    }
+
+    /// The name of a class ≥ 1.
+    pub fn name(&self, class: u8) -> Option<&str> {
+        usize::from(class)
+            .checked_sub(1)
+            .and_then(|index| self.names.get(index))
+            .map(String::as_str)
+    }
+
+    /// Every edge with a class, as `(a, b, class)` with `a < b`, sorted.
+    pub fn tagged_edges(&self, graph: &GeoGraph) -> Vec<(u32, u32, u8)> {
+        if self.arc_class.is_empty() {
+            return Vec::new();
+        }
+        (0..graph.node_count() as u32)
+            .flat_map(|a| {
+                graph
+                    .arcs(a)
+                    .filter(move |&(arc, b, _)| b > a && self.arc_class[arc] > 0)
+                    .map(move |(arc, b, _)| (a, b, self.arc_class[arc]))
+            })
+            .collect()
+    }
+
+    /// The arcs to leave out when avoiding these classes, or `None` when no arc has one of
+    /// them (then the unrestricted network, and its contraction hierarchy, give the answer).
+    pub fn filter(&self, avoid: &[u8]) -> Option<ArcFilter> {
+        let mut avoided = [false; 256];
+        for &class in avoid {
+            avoided[usize::from(class)] = class > 0;
+        }
+        let blocked: Vec<bool> = self
+            .arc_class
+            .iter()
+            .map(|&class| avoided[usize::from(class)])
+            .collect();
+        blocked.contains(&true).then_some(ArcFilter { blocked })
+    }
+
+    /// The passages a path goes through, each once, in the order it first meets them.
+    pub fn on_path(&self, graph: &GeoGraph, nodes: &[u32]) -> Vec<&str> {
+        let mut seen: Vec<&str> = Vec::new();
+        if self.arc_class.is_empty() {
+            return seen;
+        }
+        for pair in nodes.windows(2) {
+            let class = graph
+                .arc_between(pair[0], pair[1])
+                .map_or(0, |arc| self.arc_class[arc]);
+            if let Some(name) = self.name(class)
+                && !seen.contains(&name)
+            {
+                seen.push(name);
+            }
+        }
+        seen
+    }
+}
+
+/// Arcs a search must not use (see [`Passages::filter`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArcFilter {
+    blocked: Vec<bool>,
+}
+
+impl ArcFilter {
+    /// Whether a search may use an arc.
+    pub fn allows(&self, arc: usize) -> bool {
+        !self.blocked.get(arc).copied().unwrap_or(false)
+    }
+
+    /// Number of arcs left out (twice the number of edges).
+    pub fn blocked_count(&self) -> usize {
+        self.blocked.iter().filter(|&&b| b).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square() -> GeoGraph {
+        // 0 – 1 – 2 with a detour 0 – 3 – 2.
+        GeoGraph::new(
+            vec![(0.0, 0.0), (0.0, 1.0), (0.0, 2.0), (1.0, 1.0)],
+            &[(0, 1, 100), (1, 2, 100), (0, 3, 150), (3, 2, 150)],
+        )
+        .expect("valid")
+    }
+
+    #[test]
+    fn classes_follow_edges_in_both_directions() {
+        let graph = square();
+        let passages = Passages::new(
+            &graph,
+            vec!["canal".into(), "strait".into()],
+            &[(2, 1, 100, 1), (0, 3, 150, 2), (0, 1, 100, 0)],
+        )
+        .expect("valid");
+        let arc = |a, b| graph.arc_between(a, b).expect("adjacent");
+        assert_eq!(passages.class(arc(1, 2)), 1);
+        assert_eq!(passages.class(arc(2, 1)), 1);
+        assert_eq!(passages.class(arc(3, 0)), 2);
+        assert_eq!(passages.class(arc(0, 1)), 0);
+        assert_eq!(passages.tagged_edges(&graph), vec![(0, 3, 2), (1, 2, 1)]);
+        assert_eq!(passages.class_of("strait"), Some(2));
+        assert_eq!(passages.name(1), Some("canal"));
+        assert_eq!(passages.name(0), None);
+        assert_eq!(
+            passages.on_path(&graph, &[3, 0, 1, 2]),
+            vec!["strait", "canal"]
+        );
+        let filter = passages.filter(&[1]).expect("the canal is used");
+        assert!(!filter.allows(arc(1, 2)) && !filter.allows(arc(2, 1)));
+        assert!(filter.allows(arc(0, 1)));
+        assert_eq!(filter.blocked_count(), 2);
+        assert_eq!(passages.filter(&[]), None);
+        let fewer = passages.without(&graph, |name| name == "canal");
+        assert_eq!(fewer.names(), ["strait"]);
+        assert_eq!(fewer.tagged_edges(&graph), vec![(0, 3, 1)]);
+    }
+
+    #[test]
+    fn a_longer_tagged_duplicate_goes_with_its_edge() {
+        let graph = GeoGraph::new(vec![(0.0, 0.0), (0.0, 1.0)], &[(0, 1, 100), (0, 1, 300)])
+            .expect("valid");
+        let passages = Passages::new(&graph, vec!["x".into()], &[(0, 1, 300, 1)]).expect("valid");
+        assert!(passages.is_empty());
+    }
+
+    #[test]
+    fn bad_tables_are_rejected() {
+        let graph = square();
+        assert_eq!(
+            Passages::new(&graph, vec!["a".into(), "a".into()], &[]),
+            Err(PassageError::BadName { name: "a".into() })
+        );
+        assert_eq!(
+            Passages::new(&graph, vec!["a".into()], &[(0, 1, 100, 2)]),
+            Err(PassageError::BadClass {
+                a: 0,
+                b: 1,
+                class: 2,
+                names: 1
+            })
+        );
+        assert_eq!(
+            Passages::new(&graph, vec!["a".into()], &[(0, 2, 100, 1)]),
+            Err(PassageError::NoSuchEdge { a: 0, b: 2 })
+        );
+        assert!(Passages::new(&graph, vec![String::new()], &[]).is_err());
+    }
+}
