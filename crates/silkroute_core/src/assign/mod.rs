@@ -11,6 +11,7 @@
 //! `(TSTT − SPTT) / TSTT`, the share of total cost above what everybody's shortest path would
 //! cost at the current link costs (the definition AequilibraE and the TNTP literature use).
 
+pub mod freight;
 mod network;
 mod solve;
 mod spt;
