@@ -7,7 +7,7 @@ use super::expand::handling_label;
 use super::{FreightLink, FreightProblem, UnservedReason};
 use crate::assign::{AssignResult, Method, SptWorkspace};
 use crate::io::report::round1;
-use crate::network::{ArcId, LinkId, Network};
+use crate::network::{ArcId, Network};
 use crate::route::classify_corridor;
 use serde::Serialize;
 
@@ -167,7 +167,8 @@ pub struct HandlingFlowRecord {
 /// A capacitated link or facility, ranked by v/c.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct BottleneckRecord {
-    /// `Dostyk gauge change`, `Alashankou → Dostyk (rail)`.
+    /// `Dostyk gauge change`, `Alashankou → Dostyk (rail)`: place names, and the mode of a
+    /// link.
     pub name: String,
     /// `link` or `handling`.
     pub kind: String,
@@ -248,15 +249,6 @@ fn arc_name(network: &Network, arc: ArcId) -> String {
         network.node(arc.tail).name,
         network.node(arc.head).name
     )
-}
-
-fn link_label(network: &Network, link: LinkId) -> String {
-    let link = network.link(link);
-    if link.name.is_empty() {
-        link.mode.as_str().to_string()
-    } else {
-        link.name.clone()
-    }
 }
 
 /// TEU per year by corridor (index `corridors.len()` = regional, `+ 1` = unattributed) and
@@ -397,7 +389,7 @@ impl FreightProblem<'_> {
                     };
                     if let (Some(capacity), Some(vc)) = (link.capacity_teu_per_year, vc) {
                         bottlenecks.push(BottleneckRecord {
-                            name: format!("{} ({})", record.name, link_label(network, a.link)),
+                            name: format!("{} ({})", record.name, record.mode),
                             kind: "link".to_string(),
                             id: record.link.clone(),
                             teu_per_year: record.teu_per_year,
