@@ -1213,10 +1213,12 @@ fn parse_dataset(
                     }
                     let keys = split_list(record.teu_per_train_source.as_deref().unwrap_or(""));
                     if keys.is_empty() {
-                        return Err(error(
-                            "teu_per_train_source",
-                            "`teu_per_train` has a value but no source id".to_string(),
-                        ));
+                        return Err(LoadError::Field {
+                            file: file.0.clone(),
+                            line: entry_line(&file.1, "[freight]", 0, "teu_per_train"),
+                            field: "freight.teu_per_train_source".to_string(),
+                            reason: "`teu_per_train` has a value but no source id".to_string(),
+                        });
                     }
                     let ids = keys
                         .iter()
@@ -1245,10 +1247,13 @@ fn parse_dataset(
         let sources = |field: &str, value_field: &str, text: &str| {
             let keys = split_list(text);
             if keys.is_empty() {
-                return Err(error(
-                    field,
-                    format!("`{value_field}` has a value but no source id"),
-                ));
+                // Point at the value when its source is missing altogether.
+                return Err(LoadError::Field {
+                    file: file.0.clone(),
+                    line: entry_line(&file.1, "[[freight_class]]", index, value_field),
+                    field: format!("freight_class.{field}"),
+                    reason: format!("`{value_field}` has a value but no source id"),
+                });
             }
             keys.iter()
                 .map(|key| {
