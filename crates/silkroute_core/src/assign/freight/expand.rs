@@ -514,6 +514,12 @@ pub(super) fn build<'a>(
                 });
             }
             let row = network.handling(hub.handling);
+            if row.hours == 0.0 && options.bpr_alpha > 0.0 {
+                warnings.push(format!(
+                    "{}: its handling time is 0 h, so its capacity cannot delay anything (the BPR function scales the free-flow time)",
+                    handling_label(network, hub.handling)
+                ));
+            }
             links.push(ExpandedLink {
                 kind: FreightLink::Handling(hub.handling),
                 from: entry_node,
