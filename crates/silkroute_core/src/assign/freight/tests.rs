@@ -284,8 +284,8 @@ fn every_capacitated_handling_row_of_the_default_network_is_one_link() {
 }
 
 #[test]
-fn flow_is_conserved_at_every_place_that_is_not_a_zone() {
-    let (network, _, _) = default_aon(|_| {});
+fn flow_is_conserved_at_every_node_but_the_zone_centroids() {
+    let (network, _) = crate::io::load_default().expect("loads");
     let problem = build_problem(&network, &FreightOptions::defaults(&network)).expect("builds");
     let result = assign(
         problem.problem(),
