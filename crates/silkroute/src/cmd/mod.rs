@@ -2,6 +2,7 @@
 //! output formats.
 
 pub mod corridors;
+pub mod freight_report;
 pub mod geo;
 pub mod heal;
 pub mod import;

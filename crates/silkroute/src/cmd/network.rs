@@ -38,6 +38,14 @@ struct CorridorSummary {
 }
 
 #[derive(Serialize)]
+struct FreightSummary {
+    zones: usize,
+    classes: Vec<String>,
+    demand_rows: usize,
+    teu_per_year: f64,
+}
+
+#[derive(Serialize)]
 struct Summary {
     name: String,
     reference_year: i32,
@@ -53,6 +61,8 @@ struct Summary {
     corridors: Vec<CorridorSummary>,
     sources: BTreeMap<String, usize>,
     upcoming: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    freight: Option<FreightSummary>,
 }
 
 /// Runs `silkroute network`.
@@ -172,6 +182,15 @@ pub fn run(data: Option<&Path>, args: &NetworkArgs, out: &mut dyn Write) -> Resu
         corridors,
         sources,
         upcoming: upcoming.into_iter().map(|(_, text)| text).collect(),
+        freight: {
+            let freight = network.freight();
+            (!freight.is_empty()).then(|| FreightSummary {
+                zones: freight.zones.len(),
+                classes: freight.classes.iter().map(|c| c.key.clone()).collect(),
+                demand_rows: freight.demand.len(),
+                teu_per_year: freight.total_teu_per_year(),
+            })
+        },
     };
     if args.format == Format::Table {
         writeln!(out, "{}", summary.name)?;
@@ -216,6 +235,17 @@ pub fn run(data: Option<&Path>, args: &NetworkArgs, out: &mut dyn Write) -> Resu
             "sources: {} published, {} derived, {} estimates",
             summary.sources["published"], summary.sources["derived"], summary.sources["estimate"]
         )?;
+        if let Some(freight) = &summary.freight {
+            writeln!(
+                out,
+                "freight demand: {} zones, {} rows, {} TEU/year in {} class(es) ({})",
+                freight.zones,
+                freight.demand_rows,
+                thousands(freight.teu_per_year),
+                freight.classes.len(),
+                freight.classes.join(", ")
+            )?;
+        }
         let mut table = new_table(&["corridor", "name", "links", "km"], &[2, 3]);
         for corridor in &summary.corridors {
             table.add_row(vec![

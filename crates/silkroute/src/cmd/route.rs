@@ -7,7 +7,7 @@ use serde_json::json;
 use silkroute_core::io::report::{
     PlaceRecord, QueryRecord, REPORT_VERSION, RouteRecord, RouteReport, SourceRecord,
 };
-use silkroute_core::network::{HandlingKind, Network, PlaceMatch};
+use silkroute_core::network::{HandlingKind, LinkId, Network, NodeId, PlaceMatch};
 use silkroute_core::route::{self, Itinerary, Objective, RouteOptions, Scope};
 use std::io::Write;
 use std::path::Path;
@@ -429,6 +429,33 @@ fn write_table(
     Ok(())
 }
 
+/// The GeoJSON coordinates (`[lon, lat]`) of a link travelled from `from`: its line from the
+/// geographic network when the data has one (shapes.csv), in travel order; otherwise a
+/// straight line between its places.
+pub fn link_line(network: &Network, link: LinkId, from: NodeId) -> Vec<[f64; 2]> {
+    let link_data = network.link(link);
+    let forward = link_data.from == from;
+    match network.link_shape(link) {
+        Some(shape) => {
+            let mut points: Vec<[f64; 2]> =
+                shape.points.iter().map(|&(lat, lon)| [lon, lat]).collect();
+            if !forward {
+                points.reverse();
+            }
+            points
+        }
+        None => {
+            let (a, b) = if forward {
+                (link_data.from, link_data.to)
+            } else {
+                (link_data.to, link_data.from)
+            };
+            let (a, b) = (network.node(a), network.node(b));
+            vec![[a.lon, a.lat], [b.lon, b.lat]]
+        }
+    }
+}
+
 /// A GeoJSON FeatureCollection of routes: one LineString per leg, one Point per handling step.
 pub fn geojson(
     network: &Network,
@@ -438,21 +465,7 @@ pub fn geojson(
     let mut features = Vec::new();
     for (index, (itinerary, record)) in itineraries.iter().zip(records).enumerate() {
         for (leg, leg_record) in itinerary.legs.iter().zip(&record.legs) {
-            let (from, to) = (network.node(leg.from), network.node(leg.to));
-            // The link's line from the geographic network when the data has one, in travel
-            // order; otherwise a straight line between the places.
-            let coordinates: Vec<[f64; 2]> = match network.link_shape(leg.link) {
-                Some(shape) => {
-                    let forward = network.link(leg.link).from == leg.from;
-                    let mut points: Vec<[f64; 2]> =
-                        shape.points.iter().map(|&(lat, lon)| [lon, lat]).collect();
-                    if !forward {
-                        points.reverse();
-                    }
-                    points
-                }
-                None => vec![[from.lon, from.lat], [to.lon, to.lat]],
-            };
+            let coordinates = link_line(network, leg.link, leg.from);
             features.push(json!({
                 "type": "Feature",
                 "geometry": {"type": "LineString", "coordinates": coordinates},

@@ -12,6 +12,7 @@
 //! cost at the current link costs (the definition AequilibraE and the TNTP literature use).
 
 mod bush;
+pub mod freight;
 mod network;
 mod solve;
 mod spt;

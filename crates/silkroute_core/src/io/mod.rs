@@ -72,6 +72,8 @@ pub fn default_files() -> NetworkFiles {
         handling: embedded!("handling.csv"),
         emissions: embedded!("emissions.csv"),
         shapes: Some(embedded!("shapes.csv")),
+        zones: Some(embedded!("zones.csv")),
+        demand: Some(embedded!("demand.csv")),
     }
 }
 

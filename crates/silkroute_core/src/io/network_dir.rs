@@ -1,12 +1,13 @@
 //! The network folder: `dataset.toml`, `SOURCES.toml`, `nodes.csv`, `links.csv`,
-//! `handling.csv`, `emissions.csv`.
+//! `handling.csv`, `emissions.csv`, and the optional `shapes.csv`, `zones.csv` and `demand.csv`.
 
 use super::table::{Column, Fields, Table, optional, required, split_list};
 use super::{LoadError, LoadWarning};
 use crate::network::{
-    BuildError, Corridor, CorridorId, Country, DatasetInfo, Direction, EmissionFactor, Energy,
-    Handling, HandlingKind, Link, Mode, Network, NetworkBuilder, Node, NodeId, NodeKind, Running,
-    Source, SourceId, SourceKind, Status, Validity,
+    BuildError, Corridor, CorridorId, Country, DatasetInfo, Demand, Direction, EmissionFactor,
+    Energy, FreightClass, FreightClassId, FreightData, Handling, HandlingKind, Link, Mode, Network,
+    NetworkBuilder, Node, NodeId, NodeKind, Running, Source, SourceId, SourceKind, Status,
+    Validity, Zone, ZoneId,
 };
 use serde::Deserialize;
 use std::collections::{BTreeSet, HashMap};
@@ -29,10 +30,14 @@ pub struct NetworkFiles {
     pub emissions: (String, Vec<u8>),
     /// `shapes.csv`, optional.
     pub shapes: Option<(String, Vec<u8>)>,
+    /// `zones.csv`, optional.
+    pub zones: Option<(String, Vec<u8>)>,
+    /// `demand.csv`, optional.
+    pub demand: Option<(String, Vec<u8>)>,
 }
 
 impl NetworkFiles {
-    /// Reads the six files from a folder.
+    /// Reads the six files from a folder, and the optional ones that are there.
     ///
     /// # Errors
     /// [`LoadError::Read`] naming the first file that cannot be read.
@@ -47,6 +52,7 @@ impl NetworkFiles {
                     source,
                 })
         };
+        let optional = |name: &str| dir.join(name).exists().then(|| read(name)).transpose();
         Ok(NetworkFiles {
             dataset: read("dataset.toml")?,
             sources: read("SOURCES.toml")?,
@@ -54,11 +60,9 @@ impl NetworkFiles {
             links: read("links.csv")?,
             handling: read("handling.csv")?,
             emissions: read("emissions.csv")?,
-            shapes: dir
-                .join("shapes.csv")
-                .exists()
-                .then(|| read("shapes.csv"))
-                .transpose()?,
+            shapes: optional("shapes.csv")?,
+            zones: optional("zones.csv")?,
+            demand: optional("demand.csv")?,
         })
     }
 }
@@ -290,6 +294,14 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
             );
         }
     }
+
+    let freight = parse_freight(files, &dataset, &builder, &resolve)?;
+    builder
+        .set_freight(freight)
+        .map_err(|error| LoadError::Toml {
+            file: files.dataset.0.clone(),
+            reason: error.to_string(),
+        })?;
 
     let network = builder.build().map_err(|error| match &error {
         BuildError::MissingEmissionFactor { key, .. } => LoadError::Field {
@@ -1050,6 +1062,27 @@ struct DatasetFile {
     defaults: DefaultsRecord,
     #[serde(default)]
     corridor: Vec<CorridorRecord>,
+    freight: Option<FreightRecord>,
+    #[serde(default)]
+    freight_class: Vec<FreightClassRecord>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FreightRecord {
+    teu_per_train: Option<f64>,
+    teu_per_train_source: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FreightClassRecord {
+    id: String,
+    name: String,
+    value_of_time_usd_per_teu_day: f64,
+    value_of_time_source: String,
+    pce: Option<f64>,
+    pce_source: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -1073,6 +1106,10 @@ struct CorridorRecord {
 struct Dataset {
     info: DatasetInfo,
     corridors: Vec<Corridor>,
+    /// `[freight]`: TEU per train and its sources.
+    teu_per_train: (Option<f64>, Vec<SourceId>),
+    /// `[[freight_class]]`.
+    classes: Vec<FreightClass>,
 }
 
 fn parse_dataset(
@@ -1158,6 +1195,123 @@ fn parse_dataset(
             name: record.name.clone(),
         });
     }
+    let teu_per_train = match &parsed.freight {
+        None => (None, Vec::new()),
+        Some(record) => {
+            let error = |field: &str, reason: String| LoadError::Field {
+                file: file.0.clone(),
+                line: entry_line(&file.1, "[freight]", 0, field),
+                field: format!("freight.{field}"),
+                reason,
+            };
+            match record.teu_per_train {
+                None => (None, Vec::new()),
+                Some(value) => {
+                    if !(value.is_finite() && value > 0.0) {
+                        return Err(error(
+                            "teu_per_train",
+                            format!("must be > 0, found {value}"),
+                        ));
+                    }
+                    let keys = split_list(record.teu_per_train_source.as_deref().unwrap_or(""));
+                    if keys.is_empty() {
+                        return Err(LoadError::Field {
+                            file: file.0.clone(),
+                            line: entry_line(&file.1, "[freight]", 0, "teu_per_train"),
+                            field: "freight.teu_per_train_source".to_string(),
+                            reason: "`teu_per_train` has a value but no source id".to_string(),
+                        });
+                    }
+                    let ids = keys
+                        .iter()
+                        .map(|key| {
+                            resolve(key).ok_or_else(|| {
+                                error(
+                                    "teu_per_train_source",
+                                    format!("unknown source id `{key}` (not in SOURCES.toml)"),
+                                )
+                            })
+                        })
+                        .collect::<Result<Vec<_>, _>>()?;
+                    (Some(value), ids)
+                }
+            }
+        }
+    };
+    let mut classes: Vec<FreightClass> = Vec::new();
+    for (index, record) in parsed.freight_class.iter().enumerate() {
+        let error = |field: &str, reason: String| LoadError::Field {
+            file: file.0.clone(),
+            line: entry_line(&file.1, "[[freight_class]]", index, field),
+            field: format!("freight_class.{field}"),
+            reason,
+        };
+        let sources = |field: &str, value_field: &str, text: &str| {
+            let keys = split_list(text);
+            if keys.is_empty() {
+                // Point at the value when its source is missing altogether.
+                return Err(LoadError::Field {
+                    file: file.0.clone(),
+                    line: entry_line(&file.1, "[[freight_class]]", index, value_field),
+                    field: format!("freight_class.{field}"),
+                    reason: format!("`{value_field}` has a value but no source id"),
+                });
+            }
+            keys.iter()
+                .map(|key| {
+                    resolve(key).ok_or_else(|| {
+                        error(
+                            field,
+                            format!("unknown source id `{key}` (not in SOURCES.toml)"),
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        if !is_id(&record.id) {
+            return Err(error(
+                "id",
+                format!("class id `{}` must use only {ID_RULE}", record.id),
+            ));
+        }
+        if classes.iter().any(|c| c.key == record.id) {
+            return Err(error("id", format!("duplicate class id `{}`", record.id)));
+        }
+        let vot = record.value_of_time_usd_per_teu_day;
+        if !(vot.is_finite() && vot > 0.0) {
+            return Err(error(
+                "value_of_time_usd_per_teu_day",
+                format!("must be > 0, found {vot}"),
+            ));
+        }
+        let value_of_time_sources = sources(
+            "value_of_time_source",
+            "value_of_time_usd_per_teu_day",
+            &record.value_of_time_source,
+        )?;
+        let (pce, pce_sources) = match record.pce {
+            None => (1.0, Vec::new()),
+            Some(pce) => {
+                if !(pce.is_finite() && pce > 0.0) {
+                    return Err(error("pce", format!("must be > 0, found {pce}")));
+                }
+                let ids = sources(
+                    "pce_source",
+                    "pce",
+                    record.pce_source.as_deref().unwrap_or(""),
+                )?;
+                (pce, ids)
+            }
+        };
+        classes.push(FreightClass {
+            key: record.id.clone(),
+            name: record.name.clone(),
+            value_of_time_usd_per_teu_day: vot,
+            value_of_time_sources,
+            pce,
+            pce_sources,
+        });
+    }
     Ok(Dataset {
         info: DatasetInfo {
             name: parsed.name,
@@ -1171,7 +1325,169 @@ fn parse_dataset(
             default_to: defaults.to.clone(),
         },
         corridors,
+        teu_per_train,
+        classes,
     })
+}
+
+const ZONE_COLUMNS: &[Column] = &[
+    required("zone_id"),
+    required("name"),
+    required("places"),
+    required("zone_source"),
+    optional("note"),
+];
+
+const DEMAND_COLUMNS: &[Column] = &[
+    required("origin"),
+    required("destination"),
+    required("class"),
+    required("teu_per_year"),
+    required("demand_source"),
+    optional("note"),
+];
+
+/// The freight data: classes and TEU per train from `dataset.toml`, `zones.csv` and
+/// `demand.csv` (both optional; demand needs zones).
+fn parse_freight(
+    files: &NetworkFiles,
+    dataset: &Dataset,
+    builder: &NetworkBuilder,
+    resolve: &dyn Fn(&str) -> Option<SourceId>,
+) -> Result<FreightData, LoadError> {
+    let mut freight = FreightData {
+        teu_per_train: dataset.teu_per_train.0,
+        teu_per_train_sources: dataset.teu_per_train.1.clone(),
+        classes: dataset.classes.clone(),
+        zones: Vec::new(),
+        demand: Vec::new(),
+    };
+    let mut zone_lines: Vec<u64> = Vec::new();
+    // Zone (index) and line of each place already in a zone.
+    let mut place_zone: HashMap<NodeId, (usize, u64)> = HashMap::new();
+    if let Some(zones) = &files.zones {
+        let table = Table::parse(&zones.0, &zones.1, ZONE_COLUMNS)?;
+        for row in &table.rows {
+            let fields = table.at(row);
+            let key = fields.required_text("zone_id")?;
+            if !is_id(key) {
+                return Err(fields.error("zone_id", format!("`{key}` must use only {ID_RULE}")));
+            }
+            if let Some(first) = freight.zones.iter().position(|z| z.key == key) {
+                return Err(fields.error(
+                    "zone_id",
+                    format!(
+                        "duplicate id `{key}` (first defined on line {})",
+                        zone_lines[first]
+                    ),
+                ));
+            }
+            let name = fields.required_text("name")?.to_string();
+            let items = fields.list("places");
+            if items.is_empty() {
+                return Err(fields.error("places", "missing value (one or more node ids)"));
+            }
+            let mut places: Vec<NodeId> = Vec::new();
+            for item in items {
+                let node = builder.node_id(&item).ok_or_else(|| {
+                    fields.error(
+                        "places",
+                        format!("unknown node `{item}` (not in nodes.csv)"),
+                    )
+                })?;
+                if places.contains(&node) {
+                    return Err(fields.error("places", format!("node `{item}` is listed twice")));
+                }
+                if let Some(&(zone, line)) = place_zone.get(&node) {
+                    return Err(fields.error(
+                        "places",
+                        format!(
+                            "node `{item}` already belongs to zone `{}` (line {line}); a place belongs to at most one zone",
+                            freight.zones[zone].key
+                        ),
+                    ));
+                }
+                place_zone.insert(node, (freight.zones.len(), fields.line()));
+                places.push(node);
+            }
+            let sources = fields.sources("zone_source", "places", true, resolve)?;
+            zone_lines.push(fields.line());
+            freight.zones.push(Zone {
+                key: key.to_string(),
+                name,
+                places,
+                sources,
+                note: fields.text("note").to_string(),
+            });
+        }
+    }
+    if let Some(demand) = &files.demand {
+        let table = Table::parse(&demand.0, &demand.1, DEMAND_COLUMNS)?;
+        let mut seen: HashMap<(ZoneId, ZoneId, FreightClassId), u64> = HashMap::new();
+        for row in &table.rows {
+            let fields = table.at(row);
+            let zone = |field: &str| -> Result<ZoneId, LoadError> {
+                let text = fields.required_text(field)?;
+                freight.zone_by_key(text).ok_or_else(|| {
+                    let hint = if files.zones.is_none() {
+                        "zones.csv is missing"
+                    } else {
+                        "not in zones.csv"
+                    };
+                    fields.error(field, format!("unknown zone `{text}` ({hint})"))
+                })
+            };
+            let origin = zone("origin")?;
+            let destination = zone("destination")?;
+            if origin == destination {
+                return Err(fields.error(
+                    "destination",
+                    format!(
+                        "same zone as the origin (`{}`); demand inside a zone is not assigned",
+                        freight.zone(origin).key
+                    ),
+                ));
+            }
+            let class_text = fields.required_text("class")?;
+            let class = freight.class_by_key(class_text).ok_or_else(|| {
+                let known: Vec<&str> = freight.classes.iter().map(|c| c.key.as_str()).collect();
+                fields.error(
+                    "class",
+                    format!(
+                        "unknown class `{class_text}` (declared as [[freight_class]] in dataset.toml: {})",
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        }
+                    ),
+                )
+            })?;
+            let teu_per_year = fields
+                .non_negative("teu_per_year")?
+                .ok_or_else(|| fields.error("teu_per_year", "missing value"))?;
+            let sources = fields.sources("demand_source", "teu_per_year", true, resolve)?;
+            if let Some(first) = seen.insert((origin, destination, class), fields.line()) {
+                return Err(fields.error(
+                    "class",
+                    format!(
+                        "a row for {} → {} and class `{class_text}` is already given on line {first}",
+                        freight.zone(origin).key,
+                        freight.zone(destination).key
+                    ),
+                ));
+            }
+            freight.demand.push(Demand {
+                origin,
+                destination,
+                class,
+                teu_per_year,
+                sources,
+                note: fields.text("note").to_string(),
+            });
+        }
+    }
+    Ok(freight)
 }
 
 #[cfg(test)]
@@ -1193,6 +1509,162 @@ mod tests {
         let ferry = network.link(network.link_by_key("ferry").expect("exists"));
         assert_eq!(ferry.running, Running::Hours(20.0));
         assert_eq!(ferry.wait_h, 48.0);
+    }
+
+    #[test]
+    fn loads_the_mini_freight_demand() {
+        let (network, _) = load_files(&mini()).expect("valid");
+        let freight = network.freight();
+        assert_eq!(freight.teu_per_train, Some(100.0));
+        assert_eq!(freight.classes.len(), 2);
+        assert_eq!(freight.classes[0].pce, 1.0);
+        assert!(freight.classes[0].pce_sources.is_empty());
+        assert_eq!(freight.classes[1].value_of_time_usd_per_teu_day, 10.0);
+        assert_eq!(freight.zones.len(), 3);
+        assert_eq!(freight.zones[1].places.len(), 2);
+        assert_eq!(freight.demand.len(), 5);
+        assert_eq!(freight.total_teu_per_year(), 430_000.0);
+    }
+
+    /// The message of loading mini with `edit` applied.
+    fn error_of(edit: impl FnOnce(&mut NetworkFiles)) -> String {
+        let mut files = mini();
+        edit(&mut files);
+        load_files(&files).expect_err("invalid").to_string()
+    }
+
+    fn replace(file: &mut (String, Vec<u8>), from: &str, to: &str) {
+        let text = String::from_utf8(file.1.clone()).expect("UTF-8");
+        assert!(text.contains(from), "{from} not in {}", file.0);
+        file.1 = text.replacen(from, to, 1).into_bytes();
+    }
+
+    #[test]
+    fn freight_errors_name_file_line_and_field() {
+        type Edit = Box<dyn FnOnce(&mut NetworkFiles)>;
+        let cases: Vec<(Edit, &str)> = vec![
+            (
+                Box::new(|f| {
+                    replace(
+                        f.demand.as_mut().expect("demand"),
+                        "east,caucasus",
+                        "east,atlantis",
+                    )
+                }),
+                "demand.csv:6: destination: unknown zone `atlantis` (not in zones.csv)",
+            ),
+            (
+                Box::new(|f| {
+                    replace(
+                        f.demand.as_mut().expect("demand"),
+                        "east,caucasus",
+                        "east,east",
+                    )
+                }),
+                "demand.csv:6: destination: same zone as the origin (`east`)",
+            ),
+            (
+                Box::new(|f| {
+                    replace(
+                        f.demand.as_mut().expect("demand"),
+                        "caucasus,express",
+                        "caucasus,slow",
+                    )
+                }),
+                "demand.csv:6: class: unknown class `slow` (declared as [[freight_class]] in dataset.toml: express, standard)",
+            ),
+            (
+                Box::new(|f| {
+                    replace(
+                        f.demand.as_mut().expect("demand"),
+                        "express,30000",
+                        "express,-3",
+                    )
+                }),
+                "demand.csv:6: teu_per_year: must be ≥ 0, found -3",
+            ),
+            (
+                Box::new(|f| {
+                    replace(
+                        f.demand.as_mut().expect("demand"),
+                        "express,30000,T_HAND",
+                        "express,30000,",
+                    )
+                }),
+                "demand.csv:6: demand_source: `teu_per_year` has a value but no source id",
+            ),
+            (
+                Box::new(|f| {
+                    replace(
+                        f.demand.as_mut().expect("demand"),
+                        "east,caucasus,express",
+                        "east,west,express",
+                    )
+                }),
+                "demand.csv:6: class: a row for east → west and class `express` is already given on line 2",
+            ),
+            (
+                Box::new(|f| {
+                    replace(
+                        f.zones.as_mut().expect("zones"),
+                        "ferry_west,T_HAND",
+                        "ferry_west|east_city,T_HAND",
+                    )
+                }),
+                "zones.csv:4: places: node `east_city` already belongs to zone `east` (line 2)",
+            ),
+            (
+                Box::new(|f| {
+                    replace(
+                        f.zones.as_mut().expect("zones"),
+                        "ferry_west,T_HAND",
+                        "ferry_wset,T_HAND",
+                    )
+                }),
+                "zones.csv:4: places: unknown node `ferry_wset` (not in nodes.csv)",
+            ),
+            (
+                Box::new(|f| {
+                    replace(
+                        f.zones.as_mut().expect("zones"),
+                        "caucasus,Caucasus",
+                        "east,Caucasus",
+                    )
+                }),
+                "zones.csv:4: zone_id: duplicate id `east` (first defined on line 2)",
+            ),
+            (
+                Box::new(|f| f.zones = None),
+                "demand.csv:2: origin: unknown zone `east` (zones.csv is missing)",
+            ),
+            (
+                Box::new(|f| {
+                    replace(
+                        &mut f.dataset,
+                        "value_of_time_usd_per_teu_day = 10.0",
+                        "value_of_time_usd_per_teu_day = 0.0",
+                    )
+                }),
+                "dataset.toml:38: freight_class.value_of_time_usd_per_teu_day: must be > 0, found 0",
+            ),
+            (
+                Box::new(|f| {
+                    replace(
+                        &mut f.dataset,
+                        "teu_per_train_source = \"T_HAND\"",
+                        "teu_per_train_source = \"T_NOPE\"",
+                    )
+                }),
+                "dataset.toml:27: freight.teu_per_train_source: unknown source id `T_NOPE` (not in SOURCES.toml)",
+            ),
+        ];
+        for (edit, expected) in cases {
+            let message = error_of(edit);
+            assert!(
+                message.contains(expected),
+                "expected `{expected}`, got `{message}`"
+            );
+        }
     }
 
     #[test]

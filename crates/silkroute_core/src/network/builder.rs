@@ -4,8 +4,9 @@
 //! [`BuildError`] back to the line it came from.
 
 use super::{
-    Arc, ArcId, Corridor, CorridorId, DatasetInfo, Direction, EmissionFactor, Handling, HandlingId,
-    Link, LinkId, LinkShape, Mode, Network, Node, NodeId, Source, place::PlaceIndex,
+    Arc, ArcId, Corridor, CorridorId, DatasetInfo, Direction, EmissionFactor, FreightData,
+    Handling, HandlingId, Link, LinkId, LinkShape, Mode, Network, Node, NodeId, Source,
+    place::PlaceIndex,
 };
 use std::collections::HashMap;
 
@@ -84,6 +85,12 @@ pub enum BuildError {
         /// Node that has it too.
         second: String,
     },
+    /// Freight data (zones, classes, demand) that does not fit the network.
+    #[error("freight data: {reason}")]
+    Freight {
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 /// Collects nodes, links and the rest, then freezes them into a [`Network`].
@@ -99,6 +106,7 @@ pub struct NetworkBuilder {
     node_keys: HashMap<String, NodeId>,
     link_keys: HashMap<String, LinkId>,
     link_shapes: HashMap<LinkId, LinkShape>,
+    freight: FreightData,
 }
 
 impl NetworkBuilder {
@@ -115,6 +123,7 @@ impl NetworkBuilder {
             node_keys: HashMap::new(),
             link_keys: HashMap::new(),
             link_shapes: HashMap::new(),
+            freight: FreightData::default(),
         }
     }
 
@@ -126,6 +135,19 @@ impl NetworkBuilder {
     /// Gives a link added earlier its drawn line (replacing any earlier one).
     pub fn set_link_shape(&mut self, link: LinkId, shape: LinkShape) {
         self.link_shapes.insert(link, shape);
+    }
+
+    /// Sets the freight data (zones, classes, demand), replacing any earlier one.
+    ///
+    /// # Errors
+    /// [`BuildError::Freight`] when it refers to nodes that were not added, a place belongs
+    /// to two zones, or a number or id is invalid (see [`FreightData::check`]).
+    pub fn set_freight(&mut self, freight: FreightData) -> Result<(), BuildError> {
+        freight
+            .check(self.nodes.len())
+            .map_err(|reason| BuildError::Freight { reason })?;
+        self.freight = freight;
+        Ok(())
     }
 
     /// Settings, for the loader to fill in source ids after the sources are known.
@@ -313,6 +335,7 @@ impl NetworkBuilder {
             node_handlings,
             link_shapes,
             place_index,
+            freight: self.freight,
         })
     }
 }

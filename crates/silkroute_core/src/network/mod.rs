@@ -7,9 +7,11 @@
 //! display; everything inside the library refers to nodes and links by [`NodeId`] and [`LinkId`].
 
 mod builder;
+mod freight;
 mod place;
 
 pub use builder::{BuildError, NetworkBuilder};
+pub use freight::{Demand, FreightClass, FreightClassId, FreightData, Zone, ZoneId};
 pub use place::{PlaceError, PlaceMatch, normalize_place_name, parse_lat_lon};
 
 use std::fmt;
@@ -590,6 +592,7 @@ pub struct Network {
     /// Drawn line of each link, by link index.
     pub(crate) link_shapes: Vec<Option<LinkShape>>,
     pub(crate) place_index: place::PlaceIndex,
+    pub(crate) freight: FreightData,
 }
 
 impl Network {
@@ -683,6 +686,12 @@ impl Network {
     /// Handling rows at a node (of every kind and year).
     pub fn handlings_at(&self, node: NodeId) -> &[HandlingId] {
         &self.node_handlings[node.0 as usize]
+    }
+
+    /// Freight demand: zones, classes and origin–destination volumes (empty when the dataset
+    /// has none).
+    pub fn freight(&self) -> &FreightData {
+        &self.freight
     }
 
     /// The drawn line of a link, when the data has one.

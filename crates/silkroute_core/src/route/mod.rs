@@ -429,4 +429,4 @@ pub(crate) fn check_ends(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -9,14 +9,14 @@ use crate::network::{
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
-struct NodeSpec {
+pub(crate) struct NodeSpec {
     country: usize,
     gauges: u8,                      // bit 0: 1435, bit 1: 1520, 0: none
     handling: [Option<(u8, u8)>; 4], // hours, cost per HandlingKind
 }
 
 #[derive(Debug, Clone)]
-struct LinkSpec {
+pub(crate) struct LinkSpec {
     from: usize,
     to: usize,
     mode: usize,
@@ -76,7 +76,7 @@ fn link_spec(n_nodes: usize) -> impl Strategy<Value = LinkSpec> {
         )
 }
 
-fn network_spec() -> impl Strategy<Value = (Vec<NodeSpec>, Vec<LinkSpec>)> {
+pub(crate) fn network_spec() -> impl Strategy<Value = (Vec<NodeSpec>, Vec<LinkSpec>)> {
     (2usize..7).prop_flat_map(|n_nodes| {
         (
             proptest::collection::vec(node_spec(), n_nodes),
@@ -89,7 +89,7 @@ const GAUGES: [u16; 2] = [1435, 1520];
 
 /// Builds a network from a spec, skipping links that would be invalid (self loops, gauges not
 /// present at both ends).
-fn build(nodes: &[NodeSpec], links: &[LinkSpec]) -> Network {
+pub(crate) fn build(nodes: &[NodeSpec], links: &[LinkSpec]) -> Network {
     let mut builder = NetworkBuilder::new(DatasetInfo {
         name: "random".into(),
         reference_year: 2025,

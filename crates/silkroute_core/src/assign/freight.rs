@@ -1,0 +1,339 @@
+//! Freight assignment on the corridor network: the zones, classes and origin–destination TEU
+//! of a dataset ([`crate::network::FreightData`]) assigned to the network of one year, with the
+//! capacities of links and of handling facilities.
+//!
+//! # The expanded graph
+//!
+//! What a container costs at a node depends on the link it arrives on and the link it leaves
+//! on ([`Scope::transfer`]), so the assignment runs on an *expanded* graph in which every turn
+//! is a link:
+//!
+//! * every allowed arc `a` (a link in one direction) has a tail node `T(a)` and a head node
+//!   `H(a)`, joined by the **arc link** `T(a) → H(a)` with the arc's hours (running time plus
+//!   the wait for a departure), its tariff, and a BPR volume-delay function when the link has
+//!   a capacity;
+//! * a place `p` of a zone has a start node `S(p)` and an end node `E(p)`: the zone's
+//!   centroid `z` connects to them with the zero-cost **connectors** `z → S(p)` and `E(p) → z`
+//!   (zones are nodes `0..zones` and are never passed through);
+//! * at a node, every pair (arriving end, leaving end) that [`Scope::transfer`] allows —
+//!   arriving end `H(a)` or `S(p)`, leaving end `T(b)` or `E(p)` — is a **turn link**
+//!   `H(a) → T(b)` with the transfer's hours and USD (gauge change, border, port, terminal);
+//! * a handling row with a throughput (`capacity_teu_per_day` in handling.csv) is **one
+//!   link**, so that every container it handles shares its capacity: the turns that use the
+//!   row run through a hub instead of being direct links,
+//!
+//! ```text
+//!   H(a1) ──entry(a1)──┐                       ┌──exit(b1)──▶ T(b1)
+//!                      ▼                       │
+//!   H(a2) ──entry(a2)─▶ I(h) ══capacity h══▶ O(h) ──exit(b2)──▶ T(b2)
+//!                      ▲                       │
+//!   S(p)  ──entry(S)───┘                       └──exit(E)───▶ E(p)
+//! ```
+//!
+//!   The capacity link `I(h) → O(h)` carries the row's hours and USD and a BPR function of
+//!   its capacity; the entry and exit links carry the rest of the transfer (the border
+//!   formalities of a crossing link, charged on the side of the link that crosses). A pair
+//!   `(a, b)` that uses the row costs exactly its transfer through the hub. The hub also joins
+//!   pairs that do *not* use the row (at Dostyk: arriving on 1435 mm and leaving on 1435 mm);
+//!   the construction checks that every such pair has a direct turn that is no dearer in hours
+//!   and in USD, so a shortest path never takes the hub for them, at any volume (the hub only
+//!   gets dearer with volume). A row for which this cannot be shown keeps direct turns, loses
+//!   its capacity, and is reported in [`FreightProblem::warnings`].
+//!
+//! A path from zone to zone in this graph is a route of the router, and its cost is the
+//! route's total: hours, plus USD converted to hours by the class's value of time (the
+//! property test compares every zone pair with [`crate::route::shortest_path`]).
+//!
+//! # Units
+//!
+//! Demand and flows are TEU per year; capacities TEU (× pce) per year; link times hours per
+//! TEU. Tariffs and handling charges are per FEU in the data: a TEU pays half. A class with a
+//! value of time `v` USD per TEU-day sees `USD per FEU / 2 / (v / 24)` hours of fixed cost on a
+//! link. Capacities: `capacity_teu_per_year` as given; `capacity_trains_per_day × teu_per_train
+//! × 365` (the smaller of the two when both are given); a handling row's
+//! `capacity_teu_per_day × 365`. Capacities are per direction for links (as links.csv says)
+//! and for both directions together for a handling row.
+//!
+//! [`Scope::transfer`]: crate::route::Scope::transfer
+
+mod expand;
+mod report;
+#[cfg(test)]
+mod tests;
+
+pub use report::{
+    BottleneckRecord, ClassRecord, CorridorFlowRecord, DestinationRecord, FREIGHT_REPORT_VERSION,
+    FreightReport, HandlingFlowRecord, LinkFlowRecord, SplitRecord, TotalsRecord, UnservedRecord,
+};
+
+use super::{AssignError, CostModel, Problem};
+use crate::network::{ArcId, FreightClassId, FreightData, HandlingId, Network, NodeId, ZoneId};
+use crate::route::Avoid;
+
+/// Days per year, for capacities given per day.
+pub const DAYS_PER_YEAR: f64 = 365.0;
+
+/// What a freight assignment is built for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FreightOptions {
+    /// The network as of this year.
+    pub year: i32,
+    /// What is closed: countries, places, links, modes, corridors (a scenario).
+    pub avoid: Avoid,
+    /// BPR `alpha` of capacitated links and handling facilities.
+    pub bpr_alpha: f64,
+    /// BPR `beta`.
+    pub bpr_beta: f64,
+    /// User equilibrium or system optimum.
+    pub model: CostModel,
+    /// Every demand row is multiplied by this (growth scenarios); 1 = the data.
+    pub demand_factor: f64,
+}
+
+impl FreightOptions {
+    /// The dataset's reference year, nothing closed, the conventional BPR function
+    /// (`alpha` 0.15, `beta` 4, Bureau of Public Roads 1964), user equilibrium, demand as given.
+    pub fn defaults(network: &Network) -> FreightOptions {
+        FreightOptions {
+            year: network.info().reference_year,
+            avoid: Avoid::default(),
+            bpr_alpha: 0.15,
+            bpr_beta: 4.0,
+            model: CostModel::UserEquilibrium,
+            demand_factor: 1.0,
+        }
+    }
+}
+
+/// Why a freight problem cannot be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FreightError {
+    /// The dataset declares no freight class.
+    #[error("the dataset has no freight class (declare [[freight_class]] in dataset.toml)")]
+    NoClasses,
+    /// The dataset has no zone.
+    #[error("the dataset has no freight zone (zones.csv)")]
+    NoZones,
+    /// A link has a capacity in trains but there is no TEU-per-train figure.
+    #[error(
+        "link `{link}` has a capacity in trains per day but the dataset gives no TEU per train ([freight] teu_per_train in dataset.toml)"
+    )]
+    MissingTeuPerTrain {
+        /// The link id.
+        link: String,
+    },
+    /// An option is out of range.
+    #[error("{0}")]
+    BadOption(String),
+    /// The freight data does not fit the network.
+    #[error("freight data: {0}")]
+    BadData(String),
+    /// The assignment problem could not be built.
+    #[error(transparent)]
+    Assign(#[from] AssignError),
+}
+
+/// What a link of the expanded graph stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FreightLink {
+    /// Zone centroid → a place of the zone, where its containers start.
+    Origin {
+        /// The zone.
+        zone: ZoneId,
+        /// The place.
+        place: NodeId,
+    },
+    /// A place of a zone → the zone's centroid, where containers end.
+    Destination {
+        /// The zone.
+        zone: ZoneId,
+        /// The place.
+        place: NodeId,
+    },
+    /// Travelling an arc.
+    Arc(ArcId),
+    /// The handling at a node between an arriving end (`None`: the route starts here) and a
+    /// leaving end (`None`: it ends here), when no capacitated row is involved.
+    Turn {
+        /// The node.
+        node: NodeId,
+        /// Arc arrived on.
+        inbound: Option<ArcId>,
+        /// Arc left on.
+        outbound: Option<ArcId>,
+    },
+    /// From an arriving end into the hub of a capacitated handling row.
+    HubEntry {
+        /// The row.
+        handling: HandlingId,
+        /// Arc arrived on (`None`: the route starts here).
+        inbound: Option<ArcId>,
+    },
+    /// The capacity of a handling row.
+    Handling(HandlingId),
+    /// From the hub of a capacitated handling row onto a leaving end.
+    HubExit {
+        /// The row.
+        handling: HandlingId,
+        /// Arc left on (`None`: the route ends here).
+        outbound: Option<ArcId>,
+    },
+}
+
+/// One link of the expanded graph.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ExpandedLink {
+    /// What it stands for.
+    pub kind: FreightLink,
+    /// Tail node.
+    pub from: u32,
+    /// Head node.
+    pub to: u32,
+    /// Free-flow hours.
+    pub hours: f64,
+    /// USD per FEU.
+    pub cost_usd: f64,
+    /// TEU (capacity units) per year, when capacitated.
+    pub capacity_teu_per_year: Option<f64>,
+}
+
+/// Why demand could not be assigned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnservedReason {
+    /// Every place of this zone is closed (avoided) or has no usable link.
+    ZoneClosed(ZoneId),
+    /// No route joins the two zones in the network of this year with these closures.
+    NoRoute,
+}
+
+/// Demand left out of the assignment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Unserved {
+    /// Origin zone.
+    pub origin: ZoneId,
+    /// Destination zone.
+    pub destination: ZoneId,
+    /// Class.
+    pub class: FreightClassId,
+    /// TEU per year (after the demand factor).
+    pub teu_per_year: f64,
+    /// Why.
+    pub reason: UnservedReason,
+}
+
+/// A freight assignment problem on the expanded graph of a network, with what is needed to
+/// report its results in the network's terms.
+#[derive(Debug, Clone)]
+pub struct FreightProblem<'a> {
+    network: &'a Network,
+    data: FreightData,
+    options: FreightOptions,
+    problem: Problem,
+    links: Vec<ExpandedLink>,
+    unserved: Vec<Unserved>,
+    warnings: Vec<String>,
+}
+
+/// Builds the assignment problem of the network's own freight data ([`Network::freight`]).
+///
+/// # Errors
+/// [`FreightError`]: no classes or zones, train capacities without TEU per train, options out
+/// of range.
+pub fn build_problem<'a>(
+    network: &'a Network,
+    options: &FreightOptions,
+) -> Result<FreightProblem<'a>, FreightError> {
+    build_problem_with(network, network.freight(), options)
+}
+
+/// Builds the assignment problem of other freight data (zones, classes, demand) on a network.
+///
+/// # Errors
+/// As [`build_problem`], and [`FreightError::BadData`] when the data does not fit the network.
+pub fn build_problem_with<'a>(
+    network: &'a Network,
+    data: &FreightData,
+    options: &FreightOptions,
+) -> Result<FreightProblem<'a>, FreightError> {
+    expand::build(network, data, options)
+}
+
+impl<'a> FreightProblem<'a> {
+    /// The network.
+    pub fn network(&self) -> &'a Network {
+        self.network
+    }
+
+    /// The freight data it was built from.
+    pub fn data(&self) -> &FreightData {
+        &self.data
+    }
+
+    /// The options it was built with.
+    pub fn options(&self) -> &FreightOptions {
+        &self.options
+    }
+
+    /// The assignment problem, for [`crate::assign::assign`].
+    pub fn problem(&self) -> &Problem {
+        &self.problem
+    }
+
+    /// The links of the expanded graph, in the order of the problem's links.
+    pub fn links(&self) -> &[ExpandedLink] {
+        &self.links
+    }
+
+    /// Demand left out because no route serves it (removed from the problem's matrices).
+    pub fn unserved(&self) -> &[Unserved] {
+        &self.unserved
+    }
+
+    /// Things the construction could not model as asked (a handling capacity that could not
+    /// be shared through one link, a zero capacity).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The node of a zone's centroid.
+    pub fn zone_node(&self, zone: ZoneId) -> u32 {
+        zone.0
+    }
+
+    /// The expanded link of each network arc (`None` where the arc is closed).
+    pub fn arc_links(&self) -> Vec<Option<usize>> {
+        let mut out = vec![None; self.network.arcs().len()];
+        for (index, link) in self.links.iter().enumerate() {
+            if let FreightLink::Arc(arc) = link.kind {
+                out[arc.0 as usize] = Some(index);
+            }
+        }
+        out
+    }
+
+    /// The capacity link of each handling row (`None` where the row has no capacity, is not
+    /// active, or could not be modelled as one link).
+    pub fn handling_links(&self) -> Vec<Option<usize>> {
+        let mut out = vec![None; self.network.handlings().len()];
+        for (index, link) in self.links.iter().enumerate() {
+            if let FreightLink::Handling(handling) = link.kind {
+                out[handling.0 as usize] = Some(index);
+            }
+        }
+        out
+    }
+
+    /// Hours of fixed cost a TEU of class `class` pays for `cost_usd` per FEU.
+    pub fn usd_to_hours(&self, class: usize, cost_usd: f64) -> f64 {
+        usd_per_feu_to_hours(
+            cost_usd,
+            self.data.classes[class].value_of_time_usd_per_teu_day,
+        )
+    }
+}
+
+/// Hours a TEU with value of time `vot` (USD per TEU-day) gives for `usd_per_feu` (a TEU pays
+/// half of a per-FEU charge).
+pub fn usd_per_feu_to_hours(usd_per_feu: f64, vot_usd_per_teu_day: f64) -> f64 {
+    usd_per_feu / 2.0 / (vot_usd_per_teu_day / 24.0)
+}

@@ -1,0 +1,657 @@
+//! The construction of the expanded graph (see the parent module's documentation).
+
+use super::{
+    DAYS_PER_YEAR, ExpandedLink, FreightError, FreightLink, FreightOptions, FreightProblem,
+    Unserved, UnservedReason, usd_per_feu_to_hours,
+};
+use crate::assign::{AssignNetwork, Class, LinkSpec, LinkVdf, OdMatrix, Problem, Vdf};
+use crate::network::{ArcId, FreightData, HandlingId, HandlingKind, Network, NodeId, ZoneId};
+use crate::route::{Criteria, Objective, RouteOptions, Scope};
+
+/// One allowed (arriving end, leaving end) pair at a node.
+struct Pair {
+    inbound: Option<ArcId>,
+    outbound: Option<ArcId>,
+    /// Hours and USD of the transfer (CO2e unused).
+    criteria: Criteria,
+    /// Active rows applied, in [`HandlingKind::ALL`] order.
+    rows: Vec<HandlingId>,
+    /// Applied rows with a capacity > 0.
+    capacitated: Vec<HandlingId>,
+    /// The hub it runs through, if any.
+    hub: Option<usize>,
+}
+
+/// A handling row modelled as one capacity link.
+struct Hub {
+    handling: HandlingId,
+    /// Arriving ends and the part of the transfer charged on entry.
+    entries: Vec<(Option<ArcId>, Criteria)>,
+    /// Leaving ends and the part charged on exit.
+    exits: Vec<(Option<ArcId>, Criteria)>,
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()))
+}
+
+fn close_criteria(a: Criteria, b: Criteria) -> bool {
+    close(a.hours, b.hours) && close(a.cost_usd, b.cost_usd)
+}
+
+/// `a` is at least `b` in hours and in USD (up to rounding).
+fn no_cheaper(a: Criteria, b: Criteria) -> bool {
+    (a.hours >= b.hours || close(a.hours, b.hours))
+        && (a.cost_usd >= b.cost_usd || close(a.cost_usd, b.cost_usd))
+}
+
+fn row_criteria(network: &Network, handling: HandlingId) -> Criteria {
+    let row = network.handling(handling);
+    Criteria {
+        hours: row.hours,
+        cost_usd: row.cost_usd,
+        co2e_kg: 0.0,
+    }
+}
+
+/// The transfer of a pair without row `skip`, summed like [`Scope::transfer`] sums it.
+fn residual(network: &Network, pair: &Pair, skip: HandlingId) -> Criteria {
+    let mut sum = Criteria::ZERO;
+    for &row in pair.rows.iter().filter(|&&r| r != skip) {
+        sum += row_criteria(network, row);
+    }
+    sum
+}
+
+/// Tries to route every pair that uses `handling` (at `node`) through one hub. Returns the
+/// entry and exit parts, or why it cannot be done.
+fn plan_hub(
+    network: &Network,
+    scope: &Scope<'_>,
+    node: NodeId,
+    handling: HandlingId,
+    pairs: &[Pair],
+) -> Result<Hub, String> {
+    let using: Vec<&Pair> = pairs
+        .iter()
+        .filter(|p| p.capacitated.contains(&handling))
+        .collect();
+    if using.iter().any(|p| p.capacitated.len() > 1) {
+        return Err("a transfer there also uses another handling row with a capacity".into());
+    }
+    let mut ins: Vec<Option<ArcId>> = Vec::new();
+    let mut outs: Vec<Option<ArcId>> = Vec::new();
+    for pair in &using {
+        if !ins.contains(&pair.inbound) {
+            ins.push(pair.inbound);
+        }
+        if !outs.contains(&pair.outbound) {
+            outs.push(pair.outbound);
+        }
+    }
+    let row = row_criteria(network, handling);
+    let kind = network.handling(handling).kind;
+    let border = scope
+        .active_handling(node, HandlingKind::Border)
+        .filter(|_| kind != HandlingKind::Border)
+        .map(|b| row_criteria(network, b));
+    let crosses =
+        |end: Option<ArcId>| end.is_some_and(|arc| network.crosses_border(network.arc(arc).link));
+    let first_residual_in = |end: Option<ArcId>| {
+        using
+            .iter()
+            .find(|p| p.inbound == end)
+            .map_or(Criteria::ZERO, |p| residual(network, p, handling))
+    };
+    let first_residual_out = |end: Option<ArcId>| {
+        using
+            .iter()
+            .find(|p| p.outbound == end)
+            .map_or(Criteria::ZERO, |p| residual(network, p, handling))
+    };
+    // Ways of splitting the rest of the transfer between entry and exit, tried in order:
+    // the border on the side of the crossing link; everything on entry; everything on exit.
+    let strategies: [(Vec<Criteria>, Vec<Criteria>); 3] = [
+        (
+            ins.iter()
+                .map(|&end| match border {
+                    Some(b) if crosses(end) => b,
+                    _ => Criteria::ZERO,
+                })
+                .collect(),
+            outs.iter()
+                .map(|&end| match border {
+                    Some(b) if crosses(end) => b,
+                    _ => Criteria::ZERO,
+                })
+                .collect(),
+        ),
+        (
+            ins.iter().map(|&end| first_residual_in(end)).collect(),
+            vec![Criteria::ZERO; outs.len()],
+        ),
+        (
+            vec![Criteria::ZERO; ins.len()],
+            outs.iter().map(|&end| first_residual_out(end)).collect(),
+        ),
+    ];
+    let mut exact = None;
+    for (entry, exit) in strategies {
+        let fits = using.iter().all(|pair| {
+            let i = ins.iter().position(|&e| e == pair.inbound).unwrap_or(0);
+            let o = outs.iter().position(|&e| e == pair.outbound).unwrap_or(0);
+            close_criteria(entry[i] + exit[o], residual(network, pair, handling))
+        });
+        if fits {
+            exact = Some((entry, exit));
+            break;
+        }
+    }
+    let Some((entry, exit)) = exact else {
+        return Err(
+            "the rest of its transfers (border formalities) cannot be split between arriving and leaving links"
+                .into(),
+        );
+    };
+    // Pairs the hub joins without using the row need a direct turn that is no dearer.
+    for (i, &inbound) in ins.iter().enumerate() {
+        for (o, &outbound) in outs.iter().enumerate() {
+            if inbound.is_none() && outbound.is_none() {
+                continue; // starting and ending at the same place: no demand does that
+            }
+            if using
+                .iter()
+                .any(|p| p.inbound == inbound && p.outbound == outbound)
+            {
+                continue;
+            }
+            let through_hub = entry[i] + row + exit[o];
+            let describe = || {
+                let end = |arc: Option<ArcId>, none: &str| match arc {
+                    Some(arc) => {
+                        let arc = network.arc(arc);
+                        format!(
+                            "{} → {}",
+                            network.node(arc.tail).name,
+                            network.node(arc.head).name
+                        )
+                    }
+                    None => none.to_string(),
+                };
+                format!(
+                    "arriving {} and leaving {}",
+                    end(inbound, "at the origin"),
+                    end(outbound, "at the destination")
+                )
+            };
+            match pairs
+                .iter()
+                .find(|p| p.inbound == inbound && p.outbound == outbound)
+            {
+                None => {
+                    return Err(format!(
+                        "its hub would allow a change the network forbids ({})",
+                        describe()
+                    ));
+                }
+                Some(direct) if !direct.capacitated.is_empty() => {
+                    return Err(format!(
+                        "its hub would bypass another capacity ({})",
+                        describe()
+                    ));
+                }
+                Some(direct) if !no_cheaper(through_hub, direct.criteria) => {
+                    return Err(format!(
+                        "its hub would be cheaper than the direct change ({})",
+                        describe()
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    Ok(Hub {
+        handling,
+        entries: ins.into_iter().zip(entry).collect(),
+        exits: outs.into_iter().zip(exit).collect(),
+    })
+}
+
+/// Node numbers of the expanded graph.
+struct Numbering {
+    next: u32,
+    start: Vec<Option<u32>>,
+    end: Vec<Option<u32>>,
+    tail: Vec<Option<u32>>,
+    head: Vec<Option<u32>>,
+}
+
+impl Numbering {
+    fn take(&mut self) -> u32 {
+        self.next += 1;
+        self.next - 1
+    }
+
+    fn inbound_end(&self, node: NodeId, arc: Option<ArcId>) -> u32 {
+        match arc {
+            Some(arc) => self.head[arc.0 as usize].expect("allowed arcs have a head node"),
+            None => self.start[node.0 as usize].expect("zone places have a start node"),
+        }
+    }
+
+    fn outbound_end(&self, node: NodeId, arc: Option<ArcId>) -> u32 {
+        match arc {
+            Some(arc) => self.tail[arc.0 as usize].expect("allowed arcs have a tail node"),
+            None => self.end[node.0 as usize].expect("zone places have an end node"),
+        }
+    }
+}
+
+pub(super) fn build<'a>(
+    network: &'a Network,
+    data: &FreightData,
+    options: &FreightOptions,
+) -> Result<FreightProblem<'a>, FreightError> {
+    let non_negative = |x: f64| x.is_finite() && x >= 0.0;
+    if !(non_negative(options.bpr_alpha) && non_negative(options.bpr_beta)) {
+        return Err(FreightError::BadOption(format!(
+            "BPR alpha {} and beta {} must be finite numbers ≥ 0",
+            options.bpr_alpha, options.bpr_beta
+        )));
+    }
+    if !(options.demand_factor.is_finite() && options.demand_factor >= 0.0) {
+        return Err(FreightError::BadOption(format!(
+            "demand factor {} must be a finite number ≥ 0",
+            options.demand_factor
+        )));
+    }
+    data.check(network.node_count())
+        .map_err(FreightError::BadData)?;
+    if data.classes.is_empty() {
+        return Err(FreightError::NoClasses);
+    }
+    if data.zones.is_empty() {
+        return Err(FreightError::NoZones);
+    }
+    let info = network.info();
+    let route_options = RouteOptions {
+        objective: Objective::Generalized,
+        year: options.year,
+        avoid: options.avoid.clone(),
+        payload_t: info.payload_t,
+        value_of_time_usd_per_day: info.value_of_time_usd_per_day,
+        corridor: None,
+    };
+    let scope = Scope::new(network, &route_options);
+    let arcs = network.arcs();
+    let allowed = |arc: ArcId| scope.is_arc_allowed(arc);
+    let mut warnings = Vec::new();
+
+    // Arcs arriving at each node, by arc id.
+    let mut in_arcs: Vec<Vec<ArcId>> = vec![Vec::new(); network.node_count()];
+    for (index, arc) in arcs.iter().enumerate() {
+        if allowed(ArcId(index as u32)) {
+            in_arcs[arc.head.0 as usize].push(ArcId(index as u32));
+        }
+    }
+    let has_arcs = |node: NodeId| {
+        !in_arcs[node.0 as usize].is_empty()
+            || network.out_arcs(node).iter().any(|&arc| allowed(arc))
+    };
+
+    let zones = data.zones.len() as u32;
+    let mut numbering = Numbering {
+        next: zones,
+        start: vec![None; network.node_count()],
+        end: vec![None; network.node_count()],
+        tail: vec![None; arcs.len()],
+        head: vec![None; arcs.len()],
+    };
+    let mut zone_usable = vec![false; data.zones.len()];
+    for (z, zone) in data.zones.iter().enumerate() {
+        for &place in &zone.places {
+            if scope.is_node_allowed(place) && has_arcs(place) {
+                numbering.start[place.0 as usize] = Some(numbering.take());
+                numbering.end[place.0 as usize] = Some(numbering.take());
+                zone_usable[z] = true;
+            }
+        }
+    }
+    for index in 0..arcs.len() {
+        if allowed(ArcId(index as u32)) {
+            numbering.tail[index] = Some(numbering.take());
+            numbering.head[index] = Some(numbering.take());
+        }
+    }
+
+    let mut links: Vec<ExpandedLink> = Vec::new();
+    // Connectors.
+    for (z, zone) in data.zones.iter().enumerate() {
+        for &place in &zone.places {
+            if let (Some(start), Some(end)) = (
+                numbering.start[place.0 as usize],
+                numbering.end[place.0 as usize],
+            ) {
+                let zone_id = ZoneId(z as u32);
+                links.push(ExpandedLink {
+                    kind: FreightLink::Origin {
+                        zone: zone_id,
+                        place,
+                    },
+                    from: z as u32,
+                    to: start,
+                    hours: 0.0,
+                    cost_usd: 0.0,
+                    capacity_teu_per_year: None,
+                });
+                links.push(ExpandedLink {
+                    kind: FreightLink::Destination {
+                        zone: zone_id,
+                        place,
+                    },
+                    from: end,
+                    to: z as u32,
+                    hours: 0.0,
+                    cost_usd: 0.0,
+                    capacity_teu_per_year: None,
+                });
+            }
+        }
+    }
+    // Arcs.
+    let mut zero_capacity_links = Vec::new();
+    for (index, arc) in arcs.iter().enumerate() {
+        let id = ArcId(index as u32);
+        if !allowed(id) {
+            continue;
+        }
+        let link = network.link(arc.link);
+        let by_trains = match link.capacity_trains_per_day {
+            Some(trains) => {
+                let teu = data
+                    .teu_per_train
+                    .ok_or_else(|| FreightError::MissingTeuPerTrain {
+                        link: link.key.clone(),
+                    })?;
+                Some(trains * teu * DAYS_PER_YEAR)
+            }
+            None => None,
+        };
+        let capacity = match (by_trains, link.capacity_teu_per_year) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let capacity = match capacity {
+            Some(c) if c <= 0.0 => {
+                if !zero_capacity_links.contains(&arc.link) {
+                    zero_capacity_links.push(arc.link);
+                    warnings.push(format!(
+                        "link `{}` has a capacity of 0; it is modelled without capacity",
+                        link.key
+                    ));
+                }
+                None
+            }
+            other => other,
+        };
+        let criteria = scope.arc_criteria(id);
+        links.push(ExpandedLink {
+            kind: FreightLink::Arc(id),
+            from: numbering.tail[index].expect("allowed"),
+            to: numbering.head[index].expect("allowed"),
+            hours: criteria.hours,
+            cost_usd: criteria.cost_usd,
+            capacity_teu_per_year: capacity,
+        });
+    }
+    // Nodes: turns and hubs.
+    let mut zero_capacity_rows: Vec<HandlingId> = Vec::new();
+    for (index, arriving) in in_arcs.iter().enumerate() {
+        let node = NodeId(index as u32);
+        let mut ins: Vec<Option<ArcId>> = Vec::new();
+        if numbering.start[index].is_some() {
+            ins.push(None);
+        }
+        ins.extend(arriving.iter().map(|&a| Some(a)));
+        let mut outs: Vec<Option<ArcId>> = network
+            .out_arcs(node)
+            .iter()
+            .copied()
+            .filter(|&a| allowed(a))
+            .map(Some)
+            .collect();
+        if numbering.end[index].is_some() {
+            outs.push(None);
+        }
+        let mut pairs: Vec<Pair> = Vec::new();
+        for &inbound in &ins {
+            for &outbound in &outs {
+                if inbound.is_none() && outbound.is_none() {
+                    continue;
+                }
+                let Some((kinds, criteria)) = scope.transfer(node, inbound, outbound) else {
+                    continue;
+                };
+                let rows: Vec<HandlingId> = HandlingKind::ALL
+                    .into_iter()
+                    .filter(|&kind| kinds.contains(kind))
+                    .filter_map(|kind| scope.active_handling(node, kind))
+                    .collect();
+                let mut capacitated = Vec::new();
+                for &row in &rows {
+                    match network.handling(row).capacity_teu_per_day {
+                        Some(c) if c > 0.0 => capacitated.push(row),
+                        Some(_) if !zero_capacity_rows.contains(&row) => {
+                            zero_capacity_rows.push(row);
+                            warnings.push(format!(
+                                "{}: capacity 0; modelled without capacity",
+                                handling_label(network, row)
+                            ));
+                        }
+                        _ => {}
+                    }
+                }
+                pairs.push(Pair {
+                    inbound,
+                    outbound,
+                    criteria,
+                    rows,
+                    capacitated,
+                    hub: None,
+                });
+            }
+        }
+        // Capacitated rows at this node, in the order of their kinds.
+        let mut rows: Vec<HandlingId> = pairs
+            .iter()
+            .flat_map(|p| p.capacitated.iter().copied())
+            .collect();
+        rows.sort_by_key(|&h| (network.handling(h).kind, h));
+        rows.dedup();
+        let mut hubs: Vec<Hub> = Vec::new();
+        for row in rows {
+            match plan_hub(network, &scope, node, row, &pairs) {
+                Ok(hub) => {
+                    let hub_index = hubs.len();
+                    for pair in pairs.iter_mut().filter(|p| p.capacitated == [row]) {
+                        pair.hub = Some(hub_index);
+                    }
+                    hubs.push(hub);
+                }
+                Err(reason) => warnings.push(format!(
+                    "{}: its capacity cannot be shared through one link ({reason}); its transfers are modelled without capacity",
+                    handling_label(network, row)
+                )),
+            }
+        }
+        for pair in pairs.iter().filter(|p| p.hub.is_none()) {
+            links.push(ExpandedLink {
+                kind: FreightLink::Turn {
+                    node,
+                    inbound: pair.inbound,
+                    outbound: pair.outbound,
+                },
+                from: numbering.inbound_end(node, pair.inbound),
+                to: numbering.outbound_end(node, pair.outbound),
+                hours: pair.criteria.hours,
+                cost_usd: pair.criteria.cost_usd,
+                capacity_teu_per_year: None,
+            });
+        }
+        for hub in hubs {
+            let (entry_node, exit_node) = (numbering.take(), numbering.take());
+            for &(inbound, part) in &hub.entries {
+                links.push(ExpandedLink {
+                    kind: FreightLink::HubEntry {
+                        handling: hub.handling,
+                        inbound,
+                    },
+                    from: numbering.inbound_end(node, inbound),
+                    to: entry_node,
+                    hours: part.hours,
+                    cost_usd: part.cost_usd,
+                    capacity_teu_per_year: None,
+                });
+            }
+            let row = network.handling(hub.handling);
+            if row.hours == 0.0 && options.bpr_alpha > 0.0 {
+                warnings.push(format!(
+                    "{}: its handling time is 0 h, so its capacity cannot delay anything (the BPR function scales the free-flow time)",
+                    handling_label(network, hub.handling)
+                ));
+            }
+            links.push(ExpandedLink {
+                kind: FreightLink::Handling(hub.handling),
+                from: entry_node,
+                to: exit_node,
+                hours: row.hours,
+                cost_usd: row.cost_usd,
+                capacity_teu_per_year: row.capacity_teu_per_day.map(|c| c * DAYS_PER_YEAR),
+            });
+            for &(outbound, part) in &hub.exits {
+                links.push(ExpandedLink {
+                    kind: FreightLink::HubExit {
+                        handling: hub.handling,
+                        outbound,
+                    },
+                    from: exit_node,
+                    to: numbering.outbound_end(node, outbound),
+                    hours: part.hours,
+                    cost_usd: part.cost_usd,
+                    capacity_teu_per_year: None,
+                });
+            }
+        }
+    }
+
+    let node_count = numbering.next;
+    let specs: Vec<LinkSpec> = links
+        .iter()
+        .map(|link| LinkSpec {
+            from: link.from,
+            to: link.to,
+            vdf: match link.capacity_teu_per_year {
+                Some(capacity) if options.bpr_alpha > 0.0 => LinkVdf {
+                    vdf: Vdf::Bpr {
+                        alpha: options.bpr_alpha,
+                        beta: options.bpr_beta,
+                    },
+                    free_flow_time: link.hours,
+                    capacity,
+                },
+                _ => LinkVdf::constant(link.hours),
+            },
+        })
+        .collect();
+    let assign_network = AssignNetwork::new(node_count, zones, zones, &specs)?;
+
+    // Which zones each zone reaches (zones are not passed through).
+    let reach: Vec<Vec<bool>> = (0..zones)
+        .map(|origin| {
+            let mut seen = vec![false; node_count as usize];
+            let mut stack = vec![origin];
+            seen[origin as usize] = true;
+            while let Some(node) = stack.pop() {
+                if node != origin && node < zones {
+                    continue;
+                }
+                for &link in assign_network.out_links(node) {
+                    let next = assign_network.to(link as usize);
+                    if !seen[next as usize] {
+                        seen[next as usize] = true;
+                        stack.push(next);
+                    }
+                }
+            }
+            seen.truncate(zones as usize);
+            seen
+        })
+        .collect();
+
+    let mut matrices = vec![OdMatrix::zeros(zones as usize); data.classes.len()];
+    let mut unserved = Vec::new();
+    for row in &data.demand {
+        let teu = row.teu_per_year * options.demand_factor;
+        if teu <= 0.0 {
+            continue;
+        }
+        let (o, d) = (row.origin.0 as usize, row.destination.0 as usize);
+        let reason = if !zone_usable[o] {
+            Some(UnservedReason::ZoneClosed(row.origin))
+        } else if !zone_usable[d] {
+            Some(UnservedReason::ZoneClosed(row.destination))
+        } else if !reach[o][d] {
+            Some(UnservedReason::NoRoute)
+        } else {
+            None
+        };
+        match reason {
+            Some(reason) => unserved.push(Unserved {
+                origin: row.origin,
+                destination: row.destination,
+                class: row.class,
+                teu_per_year: teu,
+                reason,
+            }),
+            None => matrices[row.class.0 as usize].add(o, d, teu),
+        }
+    }
+    let classes: Vec<Class> = data
+        .classes
+        .iter()
+        .zip(matrices)
+        .map(|(class, demand)| Class {
+            name: class.key.clone(),
+            demand,
+            pce: class.pce,
+            fixed_cost: links
+                .iter()
+                .map(|link| {
+                    usd_per_feu_to_hours(link.cost_usd, class.value_of_time_usd_per_teu_day)
+                })
+                .collect(),
+        })
+        .collect();
+    let problem = Problem::new(assign_network, classes, options.model)?;
+    Ok(FreightProblem {
+        network,
+        data: data.clone(),
+        options: options.clone(),
+        problem,
+        links,
+        unserved,
+        warnings,
+    })
+}
+
+/// "Dostyk gauge change", "Poti port".
+pub(super) fn handling_label(network: &Network, handling: HandlingId) -> String {
+    let row = network.handling(handling);
+    let kind = match row.kind {
+        HandlingKind::GaugeChange => "gauge change",
+        HandlingKind::Border => "border",
+        HandlingKind::Port => "port",
+        HandlingKind::Terminal => "terminal",
+    };
+    format!("{} {kind}", network.node(row.node).name)
+}

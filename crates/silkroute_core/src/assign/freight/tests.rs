@@ -1,0 +1,518 @@
+//! Tests of the expanded graph: its shortest paths are the router's routes (on the hand-made
+//! network and on random multimodal networks, with and without congested facilities), flow is
+//! conserved, every capacitated facility is one link, closures move demand, results are
+//! deterministic.
+
+use super::*;
+use crate::assign::{AssignOptions, AssignResult, Method, SptWorkspace, assign};
+use crate::network::{FreightClass, FreightClassId, HandlingKind, Zone};
+use crate::route::{Itinerary, Objective, RouteOptions, Scope, shortest_path};
+use proptest::prelude::*;
+
+fn mini() -> Network {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/mini");
+    let (network, warnings) = crate::io::load_dir(std::path::Path::new(dir)).expect("mini loads");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    network
+}
+
+/// Every node its own zone (named after the node), the given values of time, no demand.
+fn every_node_a_zone(network: &Network, vots: &[f64]) -> FreightData {
+    FreightData {
+        teu_per_train: Some(100.0),
+        teu_per_train_sources: vec![],
+        classes: vots
+            .iter()
+            .enumerate()
+            .map(|(k, &vot)| FreightClass {
+                key: format!("c{k}"),
+                name: format!("class {k}"),
+                value_of_time_usd_per_teu_day: vot,
+                value_of_time_sources: vec![],
+                pce: 1.0,
+                pce_sources: vec![],
+            })
+            .collect(),
+        zones: (0..network.node_count())
+            .map(|n| Zone {
+                key: network.nodes()[n].key.clone(),
+                name: network.nodes()[n].name.clone(),
+                places: vec![NodeId(n as u32)],
+                sources: vec![],
+                note: String::new(),
+            })
+            .collect(),
+        demand: vec![],
+    }
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-7 * (1.0 + a.abs().max(b.abs()))
+}
+
+/// Zero-flow shortest-path costs (USD per FEU) between all zones of a problem, for class `k`,
+/// with `extra[h]` hours added to the capacity link of handling row `h`.
+fn expanded_costs(problem: &FreightProblem<'_>, k: usize, extra: &[f64]) -> Vec<Vec<f64>> {
+    let net = problem.problem().network();
+    let class = &problem.problem().classes()[k];
+    let vot = problem.data().classes[k].value_of_time_usd_per_teu_day;
+    let cost: Vec<f64> = problem
+        .links()
+        .iter()
+        .enumerate()
+        .map(|(l, link)| {
+            let congestion = match link.kind {
+                FreightLink::Handling(h) => extra[h.0 as usize],
+                _ => 0.0,
+            };
+            link.hours + congestion + class.fixed_cost[l]
+        })
+        .collect();
+    let zones = net.zone_count();
+    let mut workspace = SptWorkspace::new(net.node_count());
+    (0..zones)
+        .map(|o| {
+            workspace.tree(net, &cost, o as u32);
+            (0..zones)
+                .map(|d| workspace.dist[d] * 2.0 * vot / 24.0)
+                .collect()
+        })
+        .collect()
+}
+
+/// The router's best generalized cost (USD per FEU) between two nodes at value of time
+/// `2 × vot` per FEU-day, or infinity.
+fn router_cost(network: &Network, options: &FreightOptions, vot: f64, o: usize, d: usize) -> f64 {
+    let route_options = RouteOptions {
+        objective: Objective::Generalized,
+        year: options.year,
+        avoid: options.avoid.clone(),
+        payload_t: 10.0,
+        value_of_time_usd_per_day: 2.0 * vot,
+        corridor: None,
+    };
+    let scope = Scope::new(network, &route_options);
+    match shortest_path(&scope, NodeId(o as u32), NodeId(d as u32)) {
+        Ok(Some(path)) => scope.scalar(Itinerary::new(&scope, &path).totals),
+        _ => f64::INFINITY,
+    }
+}
+
+/// Compares every zone pair of the expanded graph with the router; `extra` hours of congestion
+/// on each hub are matched by the same extra handling hours in a copy of the network.
+fn assert_expansion_matches_router(
+    network: &Network,
+    options: &FreightOptions,
+    vots: &[f64],
+    extra: &[f64],
+) -> Result<(), String> {
+    let data = every_node_a_zone(network, vots);
+    let problem = build_problem_with(network, &data, options).map_err(|e| e.to_string())?;
+    let hubs = problem.handling_links();
+    let mut congested = network.clone();
+    for (h, row) in congested.handlings.iter_mut().enumerate() {
+        if hubs[h].is_some() {
+            row.hours += extra[h];
+        }
+    }
+    for (k, &vot) in vots.iter().enumerate() {
+        let expanded = expanded_costs(&problem, k, extra);
+        for (o, row) in expanded.iter().enumerate() {
+            for (d, &ours) in row.iter().enumerate() {
+                if o == d {
+                    continue;
+                }
+                let router = router_cost(&congested, options, vot, o, d);
+                let same = close(router, ours) || (router.is_infinite() && ours.is_infinite());
+                if !same {
+                    return Err(format!(
+                        "class {k} (VoT {vot}), {} → {}: router {router}, expanded graph {ours}; warnings {:?}",
+                        network.nodes()[o].key,
+                        network.nodes()[d].key,
+                        problem.warnings()
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn expanded_paths_cost_what_the_router_charges_on_mini() {
+    let network = mini();
+    let mut options = FreightOptions::defaults(&network);
+    let none = vec![0.0; network.handlings().len()];
+    for year in [2024, 2026] {
+        options.year = year;
+        assert_expansion_matches_router(&network, &options, &[100.0, 10.0, 0.5], &none)
+            .unwrap_or_else(|e| panic!("{year}: {e}"));
+    }
+    // Closures, and a congested gauge change at Border KZ (its hub costs 30 h more).
+    options
+        .avoid
+        .countries
+        .push(crate::network::Country::parse("BY").expect("valid"));
+    let mut extra = none.clone();
+    let gauge = network
+        .handlings()
+        .iter()
+        .position(|h| h.kind == HandlingKind::GaugeChange && h.capacity_teu_per_day.is_some())
+        .expect("mini has a capacitated gauge change");
+    extra[gauge] = 30.0;
+    assert_expansion_matches_router(&network, &options, &[100.0, 10.0], &extra)
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn the_mini_gauge_change_is_one_capacity_link_shared_by_both_directions() {
+    let network = mini();
+    let problem = build_problem(&network, &FreightOptions::defaults(&network)).expect("builds");
+    assert!(problem.warnings().is_empty(), "{:?}", problem.warnings());
+    let capacity_links: Vec<&ExpandedLink> = problem
+        .links()
+        .iter()
+        .filter(|l| matches!(l.kind, FreightLink::Handling(_)))
+        .collect();
+    assert_eq!(capacity_links.len(), 1);
+    assert_eq!(capacity_links[0].capacity_teu_per_year, Some(760.0 * 365.0));
+    // Both directions of the gauge change enter the same hub.
+    let entries = problem
+        .links()
+        .iter()
+        .filter(|l| matches!(l.kind, FreightLink::HubEntry { .. }))
+        .count();
+    assert_eq!(entries, 2, "from Border East (1435) and from Hub (1520)");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn expanded_paths_cost_what_the_router_charges_on_random_networks(
+        (nodes, links) in crate::route::tests::network_spec(),
+        capacities in proptest::collection::vec(any::<bool>(), 32),
+        extra in proptest::collection::vec(0u8..50, 32),
+        vot in 1u16..400,
+        year in prop_oneof![Just(2025), Just(2030)],
+    ) {
+        let mut network = crate::route::tests::build(&nodes, &links);
+        for (h, row) in network.handlings.iter_mut().enumerate() {
+            if capacities[h % capacities.len()] {
+                row.capacity_teu_per_day = Some(100.0);
+            }
+        }
+        let mut options = FreightOptions::defaults(&network);
+        options.year = year;
+        let extra: Vec<f64> = (0..network.handlings().len())
+            .map(|h| f64::from(extra[h % extra.len()]))
+            .collect();
+        let result = assert_expansion_matches_router(&network, &options, &[f64::from(vot)], &extra);
+        prop_assert!(result.is_ok(), "{}", result.unwrap_err());
+    }
+}
+
+/// The default network and its own demand, assigned all-or-nothing.
+fn default_aon(
+    options: impl FnOnce(&mut FreightOptions),
+) -> (Network, FreightReport, AssignResult) {
+    let (network, _) = crate::io::load_default().expect("the default network loads");
+    let mut freight_options = FreightOptions::defaults(&network);
+    options(&mut freight_options);
+    let problem = build_problem(&network, &freight_options).expect("builds");
+    let result = assign(
+        problem.problem(),
+        &AssignOptions::new(Method::AllOrNothing),
+        &mut |_| {},
+    )
+    .expect("assigns");
+    let report = problem.report(&result);
+    drop(problem);
+    (network, report, result)
+}
+
+#[test]
+fn every_capacitated_handling_row_of_the_default_network_is_one_link() {
+    let (network, _) = crate::io::load_default().expect("loads");
+    for year in [2024, 2026, 2027] {
+        let mut options = FreightOptions::defaults(&network);
+        options.year = year;
+        let problem = build_problem(&network, &options).expect("builds");
+        assert!(
+            problem.warnings().is_empty(),
+            "{year}: {:?}",
+            problem.warnings()
+        );
+        let hubs = problem.handling_links();
+        for (h, row) in network.handlings().iter().enumerate() {
+            let capacitated = row.capacity_teu_per_day.is_some_and(|c| c > 0.0);
+            let active = row.validity.is_active_in(year);
+            assert_eq!(
+                hubs[h].is_some(),
+                capacitated && active,
+                "{year}: {} {}",
+                network.node(row.node).key,
+                row.kind.as_str()
+            );
+            if let Some(l) = hubs[h] {
+                let link = problem.links()[l];
+                assert_eq!(
+                    link.capacity_teu_per_year,
+                    row.capacity_teu_per_day.map(|c| c * 365.0)
+                );
+                assert_eq!(link.hours, row.hours);
+            }
+        }
+        // The capacitated links carry their TEU per year.
+        let arcs = problem.arc_links();
+        for (a, arc) in network.arcs().iter().enumerate() {
+            let link = network.link(arc.link);
+            if let Some(l) = arcs[a] {
+                let expected = link
+                    .capacity_trains_per_day
+                    .map(|t| t * 110.0 * 365.0)
+                    .or(link.capacity_teu_per_year);
+                assert_eq!(
+                    problem.links()[l].capacity_teu_per_year,
+                    expected,
+                    "{}",
+                    link.key
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn flow_is_conserved_at_every_node_but_the_zone_centroids() {
+    let (network, _) = crate::io::load_default().expect("loads");
+    let problem = build_problem(&network, &FreightOptions::defaults(&network)).expect("builds");
+    let result = assign(
+        problem.problem(),
+        &AssignOptions::new(Method::AllOrNothing),
+        &mut |_| {},
+    )
+    .expect("assigns");
+    let net = problem.problem().network();
+    // In the expanded graph: inflow = outflow at every node but the zones, for every class.
+    for (k, flows) in result.flows.class.iter().enumerate() {
+        let mut balance = vec![0.0; net.node_count()];
+        for (l, &x) in flows.iter().enumerate() {
+            balance[net.from(l) as usize] -= x;
+            balance[net.to(l) as usize] += x;
+        }
+        for (node, b) in balance.iter().enumerate().skip(net.zone_count()) {
+            assert!(b.abs() < 1e-6, "class {k}, node {node}: {b}");
+        }
+    }
+    // On the network: arriving = leaving at every place, plus what starts and ends there.
+    let mut arriving = vec![0.0; network.node_count()];
+    let mut leaving = vec![0.0; network.node_count()];
+    for (l, link) in problem.links().iter().enumerate() {
+        let x: f64 = result.flows.class.iter().map(|f| f[l]).sum();
+        match link.kind {
+            FreightLink::Arc(arc) => {
+                leaving[network.arc(arc).tail.0 as usize] += x;
+                arriving[network.arc(arc).head.0 as usize] += x;
+            }
+            FreightLink::Origin { place, .. } => arriving[place.0 as usize] += x,
+            FreightLink::Destination { place, .. } => leaving[place.0 as usize] += x,
+            _ => {}
+        }
+    }
+    let zone_places: Vec<NodeId> = network
+        .freight()
+        .zones
+        .iter()
+        .flat_map(|z| z.places.iter().copied())
+        .collect();
+    let mut through = 0;
+    for n in 0..network.node_count() {
+        assert!(
+            (arriving[n] - leaving[n]).abs() < 1e-6,
+            "{}: {} in, {} out",
+            network.nodes()[n].key,
+            arriving[n],
+            leaving[n]
+        );
+        if !zone_places.contains(&NodeId(n as u32)) && arriving[n] > 0.0 {
+            through += 1;
+        }
+    }
+    assert!(through > 20, "flow passes through {through} places");
+}
+
+#[test]
+fn all_or_nothing_corridors_are_the_routers_corridors_per_demand() {
+    // With all-or-nothing, each demand row follows the router's best route from its origin
+    // place to its destination place (single-place zones), so corridor volumes are the demand
+    // summed by the corridor of that route.
+    let network = mini();
+    let options = FreightOptions::defaults(&network);
+    let problem = build_problem(&network, &options).expect("builds");
+    let result = assign(
+        problem.problem(),
+        &AssignOptions::new(Method::AllOrNothing),
+        &mut |_| {},
+    )
+    .expect("assigns");
+    let report = problem.report(&result);
+    let freight = network.freight();
+    let mut expected = vec![0.0; network.corridors().len() + 1];
+    for row in &freight.demand {
+        let vot = freight.class(row.class).value_of_time_usd_per_teu_day;
+        // The cheapest place pair of the two zones, as the zone connectors allow.
+        let mut best: Option<(f64, Option<crate::network::CorridorId>)> = None;
+        for &o in &freight.zone(row.origin).places {
+            for &d in &freight.zone(row.destination).places {
+                let route_options = RouteOptions {
+                    objective: Objective::Generalized,
+                    year: options.year,
+                    avoid: options.avoid.clone(),
+                    payload_t: 10.0,
+                    value_of_time_usd_per_day: 2.0 * vot,
+                    corridor: None,
+                };
+                let scope = Scope::new(&network, &route_options);
+                if let Ok(Some(path)) = shortest_path(&scope, o, d) {
+                    let itinerary = Itinerary::new(&scope, &path);
+                    let cost = scope.scalar(itinerary.totals);
+                    if best.is_none_or(|(b, _)| cost < b) {
+                        best = Some((cost, itinerary.corridor));
+                    }
+                }
+            }
+        }
+        let corridor = best.expect("connected").1;
+        expected[corridor.map_or(network.corridors().len(), |c| c.0 as usize)] += row.teu_per_year;
+    }
+    for (record, want) in report.corridors.iter().zip(&expected) {
+        assert!(
+            close(record.teu_per_year, *want),
+            "{}: {} vs {want}",
+            record.corridor,
+            record.teu_per_year
+        );
+    }
+    assert!(
+        report
+            .corridors
+            .iter()
+            .all(|c| c.corridor != "unattributed")
+    );
+    let total: f64 = report.corridors.iter().map(|c| c.teu_per_year).sum();
+    assert!(close(total, report.totals.assigned_teu_per_year));
+}
+
+#[test]
+fn closing_the_northern_corridor_moves_its_demand_to_the_others() {
+    let (network, before, _) = default_aon(|_| {});
+    let northern = network.corridor_by_key("northern").expect("declared");
+    let (_, after, _) = default_aon(|o| o.avoid.corridors.push(northern));
+    let teu = |report: &FreightReport, key: &str| {
+        report
+            .corridors
+            .iter()
+            .find(|c| c.corridor == key)
+            .map_or(0.0, |c| c.teu_per_year)
+    };
+    assert!(
+        teu(&before, "northern") > 100_000.0,
+        "{:?}",
+        before.corridors
+    );
+    assert_eq!(teu(&after, "northern"), 0.0);
+    assert_eq!(after.closed, vec!["corridor:northern".to_string()]);
+    // Nothing is lost: what no route serves any more is reported as unserved.
+    assert!(close(
+        after.totals.assigned_teu_per_year + after.totals.unserved_teu_per_year,
+        before.totals.assigned_teu_per_year
+    ));
+    // European demand is still served, on other corridors.
+    let europe = |report: &FreightReport| -> f64 {
+        report
+            .destinations
+            .iter()
+            .filter(|d| d.zone.starts_with("eu_"))
+            .map(|d| d.teu_per_year)
+            .sum()
+    };
+    assert!(
+        close(europe(&before), europe(&after)),
+        "{} vs {}",
+        europe(&before),
+        europe(&after)
+    );
+    let others = ["middle", "southern", "sea_suez", "sea_cape"];
+    let sum = |report: &FreightReport| -> f64 { others.iter().map(|k| teu(report, k)).sum() };
+    assert!(
+        sum(&after) > sum(&before) + 10_000.0,
+        "{} → {}",
+        sum(&before),
+        sum(&after)
+    );
+}
+
+#[test]
+fn reports_are_deterministic() {
+    let (_, a, _) = default_aon(|_| {});
+    let (_, b, _) = default_aon(|_| {});
+    assert_eq!(a, b);
+    assert_eq!(
+        serde_json::to_string(&a).expect("serializes"),
+        serde_json::to_string(&b).expect("serializes")
+    );
+}
+
+#[test]
+fn demand_to_a_closed_zone_is_reported_unserved() {
+    let network = mini();
+    let mut options = FreightOptions::defaults(&network);
+    options
+        .avoid
+        .countries
+        .push(crate::network::Country::parse("AZ").expect("valid"));
+    let problem = build_problem(&network, &options).expect("builds");
+    assert_eq!(problem.unserved().len(), 1);
+    let unserved = problem.unserved()[0];
+    assert_eq!(unserved.teu_per_year, 30_000.0);
+    assert_eq!(unserved.class, FreightClassId(0));
+    assert!(
+        matches!(unserved.reason, UnservedReason::ZoneClosed(z) if network.freight().zone(z).key == "caucasus")
+    );
+    let total = problem.problem().total_demand();
+    assert!(close(total, 400_000.0), "{total}");
+}
+
+#[test]
+fn bad_options_and_missing_data_are_errors() {
+    let network = mini();
+    let mut options = FreightOptions::defaults(&network);
+    options.demand_factor = -1.0;
+    assert!(matches!(
+        build_problem(&network, &options),
+        Err(FreightError::BadOption(_))
+    ));
+    let options = FreightOptions::defaults(&network);
+    let mut data = network.freight().clone();
+    data.teu_per_train = None;
+    assert_eq!(
+        build_problem_with(&network, &data, &options).err(),
+        Some(FreightError::MissingTeuPerTrain {
+            link: "e_border_cross".into()
+        })
+    );
+    let mut data = network.freight().clone();
+    data.classes.clear();
+    data.demand.clear();
+    assert_eq!(
+        build_problem_with(&network, &data, &options).err(),
+        Some(FreightError::NoClasses)
+    );
+    let mut data = network.freight().clone();
+    data.zones[1].places.push(NodeId(0));
+    assert!(matches!(
+        build_problem_with(&network, &data, &options),
+        Err(FreightError::BadData(_))
+    ));
+}
