@@ -1,0 +1,116 @@
+//! Conformance on the TNTP networks (Transportation Networks for Research): Algorithm B to a
+//! relative gap of 1e-9 (≤ 1e-8, as the issue asks) must give the best-known solution's Beckmann objective to 1e-6 relative
+//! and its link flows to 1e-3 relative on every link with flow > 1 whose cost depends on its
+//! flow (B > 0). Links of constant cost (Winnipeg, Barcelona: B = 0; ChicagoSketch's zero-time
+//! connectors) have no unique equilibrium flow, so they are not compared.
+//!
+//! The networks are research-only data: they are never copied into the repository. Set
+//! `SILKROUTE_TNTP_DIR` to a folder holding `SiouxFalls/`, `Anaheim/`, `Barcelona/`,
+//! `Winnipeg/` and `ChicagoSketch/` (`.ci/run` does when the shared data are beside the clone);
+//! without it the test says it is skipped.
+
+use silkroute_core::assign::{AssignOptions, CostModel, Method, Problem, assign};
+use silkroute_core::io::{known_cost_weights, load_tntp};
+use std::path::PathBuf;
+
+const NETWORKS: [&str; 5] = [
+    "SiouxFalls",
+    "Anaheim",
+    "Barcelona",
+    "Winnipeg",
+    "ChicagoSketch",
+];
+
+fn tntp_dir() -> Option<PathBuf> {
+    match std::env::var_os("SILKROUTE_TNTP_DIR") {
+        Some(dir) => Some(PathBuf::from(dir)),
+        None => {
+            eprintln!("SILKROUTE_TNTP_DIR is not set: TNTP conformance skipped");
+            None
+        }
+    }
+}
+
+/// One method to one gap on one network, checked against the best-known flows.
+fn check(
+    dir: &std::path::Path,
+    name: &str,
+    method: Method,
+    gap: f64,
+    objective_tol: f64,
+    flow_tol: Option<f64>,
+) {
+    let tntp = load_tntp(&dir.join(name).join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let (toll, distance) = known_cost_weights(name).unwrap_or((
+        tntp.net.toll_factor.unwrap_or(0.0),
+        tntp.net.distance_factor.unwrap_or(0.0),
+    ));
+    let problem = Problem::from_tntp(&tntp, toll, distance, CostModel::UserEquilibrium)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut options = AssignOptions::new(method);
+    options.target_gap = gap;
+    options.max_iterations = 5000;
+    let result = assign(&problem, &options, &mut |_| {}).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert!(
+        result.converged,
+        "{name} {method:?}: gap {:.2e} after {} iterations",
+        result.relative_gap, result.iterations
+    );
+    let best = tntp.best_flows.as_ref().expect("a _flow.tntp file");
+    assert_eq!(
+        best.len(),
+        tntp.net.links.len(),
+        "{name}: one best-known row per link"
+    );
+    let mut best_flows = problem.zero_flows();
+    for (i, (row, link)) in best.iter().zip(&tntp.net.links).enumerate() {
+        assert_eq!(
+            (row.from, row.to),
+            (link.from, link.to),
+            "{name}: flow row {i}"
+        );
+        best_flows.class[0][i] = row.volume;
+    }
+    problem.update_total(&mut best_flows);
+    let best_objective = problem.objective(&best_flows);
+    let relative = (result.objective - best_objective).abs() / best_objective;
+    assert!(
+        relative <= objective_tol,
+        "{name} {method:?}: objective {} vs best-known {best_objective} ({relative:.2e})",
+        result.objective
+    );
+    if let Some(tol) = flow_tol {
+        let mut worst = (0.0, 0);
+        for (i, link) in tntp.net.links.iter().enumerate() {
+            let x = best[i].volume;
+            if x > 1.0 && link.b > 0.0 && link.free_flow_time > 0.0 {
+                let d = (result.flows.total[i] - x).abs() / x;
+                if d > worst.0 {
+                    worst = (d, i);
+                }
+            }
+        }
+        assert!(
+            worst.0 <= tol,
+            "{name} {method:?}: link {} ({} -> {}) flow {} vs best-known {} ({:.2e})",
+            worst.1,
+            tntp.net.links[worst.1].from,
+            tntp.net.links[worst.1].to,
+            result.flows.total[worst.1],
+            best[worst.1].volume,
+            worst.0
+        );
+    }
+    eprintln!(
+        "{name} {method:?}: gap {:.2e} in {} iterations, {:.2} s; objective {:.6e} (best-known {:.6e})",
+        result.relative_gap, result.iterations, result.seconds, result.objective, best_objective
+    );
+}
+
+#[test]
+fn algorithm_b_reaches_the_best_known_solutions() {
+    let Some(dir) = tntp_dir() else { return };
+    for name in NETWORKS {
+        check(&dir, name, Method::AlgorithmB, 1e-9, 1e-6, Some(1e-3));
+    }
+}
