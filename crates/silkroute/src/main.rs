@@ -36,6 +36,8 @@ enum Command {
     Geo(cmd::geo::GeoArgs),
     /// Imports outside data as a network folder: railways from an OpenStreetMap PBF extract.
     Import(cmd::import::ImportArgs),
+    /// Traffic assignment (user equilibrium or system optimum) of a TNTP network's demand.
+    Assign(cmd::assign::AssignArgs),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => cmd::validate::run(&args, &mut stdout),
         Command::Geo(args) => cmd::geo::run(&args, &mut stdout),
         Command::Import(args) => cmd::import::run(&args),
+        Command::Assign(args) => cmd::assign::run(cli.data.as_deref(), &args, &mut stdout),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

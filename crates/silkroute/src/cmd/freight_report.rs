@@ -4,7 +4,6 @@
 //! demand; the layouts are documented in docs/formats.md ("Freight report").
 
 // Called by `silkroute assign` (cmd/assign.rs); until then only the tests use it.
-#![allow(dead_code)]
 
 use super::{Format, thousands};
 use crate::table::new_table;

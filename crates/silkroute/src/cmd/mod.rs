@@ -1,7 +1,9 @@
 //! One module per subcommand, plus what they share: loading the network, resolving places and
 //! output formats.
 
+pub mod assign;
 pub mod corridors;
+pub mod freight;
 pub mod freight_report;
 pub mod geo;
 pub mod heal;

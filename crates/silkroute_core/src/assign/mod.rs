@@ -12,10 +12,13 @@
 //! cost at the current link costs (the definition AequilibraE and the TNTP literature use).
 
 mod bush;
+mod frank_wolfe;
 pub mod freight;
 mod network;
 mod solve;
 mod spt;
+#[cfg(test)]
+mod tests;
 mod vdf;
 
 pub use network::{AssignError, AssignNetwork, LinkSpec};

@@ -1,6 +1,6 @@
 //! The entry point of every assignment method, its options and its result.
 
-use super::{AllOrNothing, AssignError, Flows, Problem};
+use super::{AllOrNothing, AssignError, Flows, Problem, frank_wolfe};
 use std::time::{Duration, Instant};
 
 /// An assignment algorithm.
@@ -8,18 +8,45 @@ use std::time::{Duration, Instant};
 pub enum Method {
     /// All-or-nothing at free-flow costs: one shortest-path pass, no congestion feedback.
     AllOrNothing,
+    /// The method of successive averages: Frank–Wolfe directions with step `1/k`.
+    Msa,
+    /// Frank–Wolfe with an exact line search.
+    FrankWolfe,
+    /// Conjugate Frank–Wolfe (Mitradjieva & Lindberg 2013).
+    ConjugateFrankWolfe,
+    /// Bi-conjugate Frank–Wolfe (Mitradjieva & Lindberg 2013).
+    BiconjugateFrankWolfe,
     /// Algorithm B (Dial 2006): origin-based, Newton flow shifts inside acyclic bushes;
     /// reaches relative gaps of 1e-10 and below.
     AlgorithmB,
 }
 
 impl Method {
+    /// Every method, in the order the command line lists them.
+    pub const ALL: &[Method] = &[
+        Method::AllOrNothing,
+        Method::Msa,
+        Method::FrankWolfe,
+        Method::ConjugateFrankWolfe,
+        Method::BiconjugateFrankWolfe,
+        Method::AlgorithmB,
+    ];
+
     /// The short name used on the command line and in reports.
     pub fn name(self) -> &'static str {
         match self {
             Method::AllOrNothing => "aon",
+            Method::Msa => "msa",
+            Method::FrankWolfe => "fw",
+            Method::ConjugateFrankWolfe => "cfw",
+            Method::BiconjugateFrankWolfe => "bfw",
             Method::AlgorithmB => "b",
         }
+    }
+
+    /// The method with this short name ([`Method::name`]).
+    pub fn from_name(name: &str) -> Option<Method> {
+        Method::ALL.iter().copied().find(|m| m.name() == name)
     }
 }
 
@@ -53,7 +80,8 @@ impl AssignOptions {
 pub struct IterationStats {
     /// The iteration (1-based).
     pub iteration: usize,
-    /// The relative gap of the flows at the start of this iteration.
+    /// The relative gap of the flows this iteration produced (iteration 1: the all-or-nothing
+    /// flows at free-flow costs).
     pub relative_gap: f64,
     /// The objective of those flows.
     pub objective: f64,
@@ -96,30 +124,6 @@ pub fn assign(
     observer: &mut dyn FnMut(&IterationStats),
 ) -> Result<AssignResult, AssignError> {
     let start = Instant::now();
-    if options.method == Method::AlgorithmB {
-        let outcome = super::bush::solve(
-            problem,
-            options.target_gap,
-            options.max_iterations,
-            options.time_limit,
-            start,
-            observer,
-        )?;
-        let mut gap = GapEvaluator::new(problem);
-        problem.link_costs(&outcome.flows.total, &mut gap.link_cost);
-        let objective = problem.objective(&outcome.flows);
-        return Ok(AssignResult {
-            method: options.method,
-            link_cost: gap.link_cost,
-            iterations: outcome.iterations,
-            relative_gap: outcome.relative_gap,
-            objective,
-            converged: outcome.relative_gap <= options.target_gap,
-            seconds: start.elapsed().as_secs_f64(),
-            history: outcome.history,
-            flows: outcome.flows,
-        });
-    }
     let mut gap = GapEvaluator::new(problem);
     let mut flows = problem.zero_flows();
     // The first all-or-nothing at free-flow costs is the starting point of every method and
@@ -129,21 +133,57 @@ pub fn assign(
         x.copy_from_slice(y);
     }
     problem.update_total(&mut flows);
-    // All-or-nothing: the starting point is the answer.
-    let (iterations, history) = (1, Vec::new());
-    let (relative_gap, objective) = gap.evaluate(problem, &flows)?;
+    let outcome = match options.method {
+        Method::AllOrNothing => {
+            let (relative_gap, objective) = gap.evaluate(problem, &flows)?;
+            let stats = IterationStats {
+                iteration: 1,
+                relative_gap,
+                objective,
+                seconds: start.elapsed().as_secs_f64(),
+            };
+            observer(&stats);
+            Outcome {
+                iterations: 1,
+                relative_gap,
+                objective,
+                history: vec![stats],
+            }
+        }
+        Method::AlgorithmB => {
+            let outcome = super::bush::solve(
+                problem,
+                options.target_gap,
+                options.max_iterations,
+                options.time_limit,
+                start,
+                observer,
+            )?;
+            flows = outcome.flows;
+            problem.link_costs(&flows.total, &mut gap.link_cost);
+            Outcome {
+                iterations: outcome.iterations,
+                relative_gap: outcome.relative_gap,
+                objective: problem.objective(&flows),
+                history: outcome.history,
+            }
+        }
+        Method::Msa
+        | Method::FrankWolfe
+        | Method::ConjugateFrankWolfe
+        | Method::BiconjugateFrankWolfe => {
+            frank_wolfe::solve(problem, options, start, &mut gap, &mut flows, observer)?
+        }
+    };
+    let Outcome {
+        iterations,
+        relative_gap,
+        objective,
+        history,
+    } = outcome;
+    // Every method ends with an all-or-nothing pass at the returned flows, so the evaluator
+    // holds their costs.
     let link_cost = gap.link_cost.clone();
-    let mut history = history;
-    if options.method == Method::AllOrNothing {
-        let stats = IterationStats {
-            iteration: 1,
-            relative_gap,
-            objective,
-            seconds: start.elapsed().as_secs_f64(),
-        };
-        observer(&stats);
-        history.push(stats);
-    }
     Ok(AssignResult {
         method: options.method,
         flows,
@@ -155,6 +195,18 @@ pub fn assign(
         seconds: start.elapsed().as_secs_f64(),
         history,
     })
+}
+
+/// How a method's iterations ended: the count, the state of the returned flows and the log.
+pub(super) struct Outcome {
+    /// Iterations done.
+    pub iterations: usize,
+    /// Relative gap of the returned flows.
+    pub relative_gap: f64,
+    /// Objective of the returned flows.
+    pub objective: f64,
+    /// One row per iteration.
+    pub history: Vec<IterationStats>,
 }
 
 /// Computes relative gaps: all-or-nothing loaders per class and cost buffers, allocated once.

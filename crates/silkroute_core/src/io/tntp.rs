@@ -96,6 +96,19 @@ pub fn known_cost_weights(name: &str) -> Option<(f64, f64)> {
     }
 }
 
+impl TntpProblem {
+    /// The weights of tolls and lengths in the generalized cost, (toll factor, distance
+    /// factor): the net file's `<TOLL FACTOR>` and `<DISTANCE FACTOR>` where it states them,
+    /// else [`known_cost_weights`] of the network's name, else 0.
+    pub fn cost_weights(&self) -> (f64, f64) {
+        let (toll, distance) = known_cost_weights(&self.name).unwrap_or((0.0, 0.0));
+        (
+            self.net.toll_factor.unwrap_or(toll),
+            self.net.distance_factor.unwrap_or(distance),
+        )
+    }
+}
+
 /// Largest node id or zone count accepted (guards allocations sized by metadata).
 const MAX_NODES: u64 = 50_000_000;
 /// Largest zone count for a dense demand matrix (100 M cells).
