@@ -1348,3 +1348,175 @@ fn geo_pack_keeps_passages_and_retags_from_a_file() {
     assert_eq!(bad.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+// ---- traffic assignment on TNTP networks ----
+
+/// `silkroute assign` output with its wall-clock seconds zeroed, the only field that varies.
+fn assign_stdout(args: &[&str]) -> String {
+    let mut full = vec!["assign"];
+    full.extend(args);
+    stdout_of(&full)
+        .lines()
+        .map(|line| match line.split_once("\"seconds\": ") {
+            Some((indent, _)) => format!("{indent}\"seconds\": 0.0,"),
+            None => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+/// (from, to) → flow of an `assign --format json` report.
+fn assigned_flows(report: &str) -> Vec<((u64, u64), f64)> {
+    let report: serde_json::Value = serde_json::from_str(report).expect("valid JSON");
+    report["links"]
+        .as_array()
+        .expect("links")
+        .iter()
+        .map(|l| {
+            (
+                (
+                    l["from"].as_u64().expect("id"),
+                    l["to"].as_u64().expect("id"),
+                ),
+                l["flow"].as_f64().expect("flow"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn assign_braess_matches_golden_and_the_closed_form() {
+    let braess = repo("testdata/tntp_tiny/Braess");
+    let report = assign_stdout(&["--tntp", &braess, "--gap", "1e-10", "--format", "json"]);
+    check_golden("assign_braess.json", &report);
+    // testdata/tntp_tiny/README.md: 150 on each of the three paths.
+    let expected = [
+        ((1, 2), 300.0),
+        ((1, 3), 150.0),
+        ((2, 3), 150.0),
+        ((2, 4), 150.0),
+        ((3, 4), 300.0),
+    ];
+    for ((link, flow), (expected_link, expected_flow)) in
+        assigned_flows(&report).into_iter().zip(expected)
+    {
+        assert_eq!(link, expected_link);
+        assert!((flow - expected_flow).abs() < 1e-3, "{link:?}: {flow}");
+    }
+    // The system optimum leaves the bridge empty.
+    let optimum = assign_stdout(&[
+        "--tntp",
+        &braess,
+        "--gap",
+        "1e-10",
+        "--system-optimum",
+        "--format",
+        "json",
+    ]);
+    for (link, flow) in assigned_flows(&optimum) {
+        let expected = if link == (2, 3) { 0.0 } else { 225.0 };
+        assert!((flow - expected).abs() < 1e-3, "{link:?}: {flow}");
+    }
+}
+
+#[test]
+fn assign_runs_every_method_and_format() {
+    let braess = repo("testdata/tntp_tiny/Braess");
+    for method in ["aon", "msa", "fw", "cfw", "bfw"] {
+        let report = assign_stdout(&["--tntp", &braess, "--method", method, "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_str(&report).expect("valid JSON");
+        assert_eq!(json["method"], method);
+        let total: f64 = assigned_flows(&report)
+            .iter()
+            .filter(|((from, _), _)| *from == 1)
+            .map(|(_, flow)| flow)
+            .sum();
+        assert!(
+            (total - 450.0).abs() < 1e-6,
+            "{method}: all 450 leave zone 1"
+        );
+    }
+    let table = assign_stdout(&["--tntp", &braess]);
+    assert!(
+        table.starts_with("Braess: 4 zones, 4 nodes, 5 links; demand 450 (5 intrazonal"),
+        "{table}"
+    );
+    assert!(table.contains("reached the target 1e-4"), "{table}");
+    assert!(table.contains("Most congested links"), "{table}");
+    let csv = assign_stdout(&["--tntp", &braess, "--gap", "1e-10", "--format", "csv"]);
+    assert_eq!(
+        csv,
+        "from,to,flow,cost\n1,2,300,40\n1,3,150,51.5\n2,3,150,11.5\n2,4,150,51.5\n3,4,300,40\n"
+    );
+    // The iteration limit is honoured and reported.
+    let limited = assign_stdout(&[
+        "--tntp",
+        &braess,
+        "--method",
+        "fw",
+        "--gap",
+        "0",
+        "--max-iter",
+        "3",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&limited).expect("valid JSON");
+    assert_eq!(json["iterations"], 3);
+    assert_eq!(json["converged"], false);
+}
+
+#[test]
+fn assign_reports_bad_input_and_exits_2() {
+    let dir = temp_dir("tntp-bad");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/tntp_tiny");
+    let copy = |name: &str, edit: &dyn Fn(String) -> String| {
+        let text = std::fs::read_to_string(source.join(name)).expect("fixture");
+        std::fs::write(dir.join(name), edit(text)).expect("writable");
+    };
+    copy("Braess_net.tntp", &|t| {
+        t.replacen("\t1\t2\t100\t", "\t1\t2\tx\t", 1)
+    });
+    copy("Braess_trips.tntp", &|t| t);
+    let spec = dir.join("Braess").to_string_lossy().into_owned();
+    let check = |args: &[&str], expected: &str| {
+        let mut full = vec!["assign"];
+        full.extend(args);
+        let output = silkroute(&full);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(output.stdout.is_empty());
+    };
+    check(
+        &["--tntp", &spec],
+        "Braess_net.tntp:10: capacity: `x` is not a number",
+    );
+    // Zone 4 has no way out: its demand to zone 1 cannot be assigned.
+    copy("Braess_net.tntp", &|t| t);
+    copy("Braess_trips.tntp", &|t| t + "    1 :      10.0;\n");
+    check(
+        &["--tntp", &spec],
+        "Braess: no path from zone 4 to zone 1 carries their demand of 10",
+    );
+    let missing = dir.join("Nowhere").to_string_lossy().into_owned();
+    check(&["--tntp", &missing], "cannot load the TNTP network");
+    let braess = repo("testdata/tntp_tiny/Braess");
+    check(&["--tntp", &braess, "--gap=-1"], "--gap -1");
+    check(&["--tntp", &braess, "--time-limit", "0"], "--time-limit 0");
+    check(
+        &["--tntp", &braess, "--method", "newton"],
+        "possible values",
+    );
+    check(
+        &["--demand", "/nonexistent/demand.csv"],
+        "cannot read /nonexistent/demand.csv",
+    );
+    check(
+        &["--tntp", &braess, "--format", "geojson"],
+        "only for the corridor network",
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

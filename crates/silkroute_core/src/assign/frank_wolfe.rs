@@ -97,14 +97,17 @@ struct Workspace {
 }
 
 impl Workspace {
-    fn new(classes: usize, links: usize) -> Workspace {
+    /// Buffers for `classes` classes on `links` links; those of the conjugate directions
+    /// only when `conjugate`.
+    fn new(classes: usize, links: usize, conjugate: bool) -> Workspace {
+        let conjugate_links = if conjugate { links } else { 0 };
         Workspace {
             target: vec![vec![0.0; links]; classes],
-            previous: vec![vec![0.0; links]; classes],
+            previous: vec![vec![0.0; conjugate_links]; classes],
             target_total: vec![0.0; links],
-            previous_total: vec![0.0; links],
+            previous_total: vec![0.0; conjugate_links],
             aon_total: vec![0.0; links],
-            hessian: vec![0.0; links],
+            hessian: vec![0.0; conjugate_links],
             direction: vec![0.0; links],
             moving: Vec::with_capacity(links),
         }
@@ -124,7 +127,11 @@ pub(super) fn solve(
 ) -> Result<Outcome, AssignError> {
     let method = options.method;
     let links = problem.network().link_count();
-    let mut ws = Workspace::new(problem.classes().len(), links);
+    let conjugate = matches!(
+        method,
+        Method::ConjugateFrankWolfe | Method::BiconjugateFrankWolfe
+    );
+    let mut ws = Workspace::new(problem.classes().len(), links, conjugate);
     let mut history = Vec::with_capacity(options.max_iterations.clamp(1, HISTORY_RESERVE));
     let mut iteration = 1;
     // Iteration 1 is a full step onto the all-or-nothing flows.
@@ -301,7 +308,7 @@ fn biconjugate_target(
         (-nu_num / nu_den + mu * tau / (1.0 - tau)).max(0.0)
     };
     let b0 = 1.0 / (1.0 + mu + nu);
-    let (b2, b1) = (nu * b0, mu * b0);
+    let (b1, b2) = (nu * b0, mu * b0);
     for ((s, p), y) in ws.target.iter_mut().zip(&mut ws.previous).zip(aon) {
         for ((s, p), &y) in s.iter_mut().zip(p.iter_mut()).zip(y) {
             let old = *s;

@@ -69,6 +69,24 @@ fn run(problem: &Problem, method: Method, target_gap: f64, max_iterations: usize
     assign(problem, &options, &mut |_| {}).expect("connected demand")
 }
 
+/// [`run`], asserting the target gap was reached.
+fn run_to_target(
+    problem: &Problem,
+    method: Method,
+    target_gap: f64,
+    max_iterations: usize,
+) -> AssignResult {
+    let result = run(problem, method, target_gap, max_iterations);
+    assert!(
+        result.converged,
+        "{method:?} ({:?}): gap {} after {} iterations",
+        problem.model(),
+        result.relative_gap,
+        result.iterations
+    );
+    result
+}
+
 /// `TSTT = Σ_k pce_k Σ_a x_ka (c_a + f_ka)` at the result's flows and costs.
 fn tstt(problem: &Problem, result: &AssignResult) -> f64 {
     problem
@@ -149,8 +167,7 @@ fn pigou(model: CostModel) -> Problem {
 fn pigou_user_equilibrium_puts_everyone_on_the_congestible_link() {
     let problem = pigou(CostModel::UserEquilibrium);
     for &method in Method::ALL {
-        let result = run(&problem, method, 1e-12, 100);
-        assert!(result.converged, "{method:?}");
+        let result = run_to_target(&problem, method, 1e-12, 100);
         assert_eq!(result.flows.total, vec![0.0, 1.0], "{method:?}");
         // Beckmann: ∫₀¹ (1 + s) ds = 1.5.
         assert_eq!(result.objective, 1.5, "{method:?}");
@@ -167,12 +184,7 @@ fn pigou_system_optimum_splits_the_demand_in_half() {
         Method::ConjugateFrankWolfe,
         Method::BiconjugateFrankWolfe,
     ] {
-        let result = run(&problem, method, 1e-12, 1000);
-        assert!(
-            result.converged,
-            "{method:?}: gap {} after {} iterations",
-            result.relative_gap, result.iterations
-        );
+        let result = run_to_target(&problem, method, 1e-12, 1000);
         assert_close(result.flows.total[0], 0.5, 1e-9, "constant link");
         assert_close(result.flows.total[1], 0.5, 1e-9, "congestible link");
         // Total time 0.5·2 + 0.5·1.5 = 1.75 (Pigou's 3/4, plus the shift of 1 per user).
@@ -211,12 +223,7 @@ fn braess_user_equilibrium_matches_the_closed_form() {
         (Method::ConjugateFrankWolfe, 1e-10),
         (Method::BiconjugateFrankWolfe, 1e-10),
     ] {
-        let result = run(&problem, method, target, 200_000);
-        assert!(
-            result.converged,
-            "{method:?}: gap {} after {} iterations",
-            result.relative_gap, result.iterations
-        );
+        let result = run_to_target(&problem, method, target, 200_000);
         assert_flows_near(&problem, &result, &expected, &slopes, method.name());
         // Every path costs 91.5 at equilibrium.
         let path = result.link_cost[0] + result.link_cost[3];
@@ -239,12 +246,7 @@ fn braess_system_optimum_leaves_the_bridge_empty() {
         (Method::ConjugateFrankWolfe, 1e-10),
         (Method::BiconjugateFrankWolfe, 1e-10),
     ] {
-        let result = run(&problem, method, target, 200_000);
-        assert!(
-            result.converged,
-            "{method:?}: gap {} after {} iterations",
-            result.relative_gap, result.iterations
-        );
+        let result = run_to_target(&problem, method, target, 200_000);
         assert_flows_near(&problem, &result, &expected, &slopes, method.name());
         // 450 users at 84.75 each: the paradox's better state.
         let optimum = 450.0 * 84.75;
@@ -272,12 +274,7 @@ fn equal_parallel_links_share_the_demand_equally() {
     let vdfs = [bpr(10.0, 0.15, 4.0, 100.0); 5];
     let problem = parallel(&vdfs, 1000.0, CostModel::UserEquilibrium);
     for method in LINE_SEARCH_METHODS {
-        let result = run(&problem, method, 1e-10, 100_000);
-        assert!(
-            result.converged,
-            "{method:?}: gap {} after {} iterations",
-            result.relative_gap, result.iterations
-        );
+        let result = run_to_target(&problem, method, 1e-10, 100_000);
         for &x in &result.flows.total {
             // At gap 1e-10 the objective is within 3.4e-6 of the optimum; with t' = 0.48
             // at 200 that leaves about 0.004 per link.
@@ -321,12 +318,7 @@ fn unequal_parallel_links_equalize_their_costs() {
     assert!(level < 60.0 && expected[4] == 0.0, "the test's premise");
     let problem = parallel(&vdfs, demand, CostModel::UserEquilibrium);
     for method in LINE_SEARCH_METHODS {
-        let result = run(&problem, method, 1e-11, 100_000);
-        assert!(
-            result.converged,
-            "{method:?}: gap {} after {} iterations",
-            result.relative_gap, result.iterations
-        );
+        let result = run_to_target(&problem, method, 1e-11, 100_000);
         for (a, (&x, &e)) in result.flows.total.iter().zip(&expected).enumerate() {
             assert_close(x, e, 0.01, &format!("{method:?} link {a}"));
         }
@@ -373,17 +365,9 @@ fn every_class_uses_only_its_least_cost_links() {
         for (method, target) in [
             (Method::FrankWolfe, 1e-3),
             (Method::ConjugateFrankWolfe, 1e-4),
-            // BFW stalls near 1e-5 on the system optimum of this case (a known weakness,
-            // noted in the changelog); Algorithm B gets to 1e-12.
-            (Method::BiconjugateFrankWolfe, 1e-4),
-            (Method::AlgorithmB, 1e-12),
+            (Method::BiconjugateFrankWolfe, 1e-12),
         ] {
-            let result = run(&problem, method, target, 100_000);
-            assert!(
-                result.converged,
-                "{model:?} {method:?}: gap {} after {} iterations",
-                result.relative_gap, result.iterations
-            );
+            let result = run_to_target(&problem, method, target, 100_000);
             let slack = objective_slack(&problem, &result);
             for (k, class) in problem.classes().iter().enumerate() {
                 let cost: Vec<f64> = result
@@ -691,9 +675,7 @@ proptest! {
             // BFW much better.
             (Method::FrankWolfe, 1e-4),
             (Method::ConjugateFrankWolfe, 1e-5),
-            // BFW can stall between 1e-6 and 1e-5 on some of these tiny networks (a known
-            // weakness, see CHANGELOG); Algorithm B goes on.
-            (Method::BiconjugateFrankWolfe, 1e-4),
+            (Method::BiconjugateFrankWolfe, 1e-10),
             (Method::AlgorithmB, 1e-10),
         ] {
             let result = run(&problem, method, target, 100_000);
