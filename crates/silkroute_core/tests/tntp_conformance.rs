@@ -10,7 +10,7 @@
 //! without it the test says it is skipped.
 
 use silkroute_core::assign::{AssignOptions, CostModel, Method, Problem, assign};
-use silkroute_core::io::{known_cost_weights, load_tntp};
+use silkroute_core::io::load_tntp;
 use std::path::PathBuf;
 
 const NETWORKS: [&str; 5] = [
@@ -41,10 +41,7 @@ fn check(
     flow_tol: Option<f64>,
 ) {
     let tntp = load_tntp(&dir.join(name).join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let (toll, distance) = known_cost_weights(name).unwrap_or((
-        tntp.net.toll_factor.unwrap_or(0.0),
-        tntp.net.distance_factor.unwrap_or(0.0),
-    ));
+    let (toll, distance) = tntp.cost_weights();
     let problem = Problem::from_tntp(&tntp, toll, distance, CostModel::UserEquilibrium)
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     let mut options = AssignOptions::new(method);

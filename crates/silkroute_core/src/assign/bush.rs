@@ -84,7 +84,7 @@ impl LinkState {
             CostModel::SystemOptimum => {
                 let (t, d) = f.time_and_derivative(v);
                 self.cost[link] = t + v * d;
-                self.derivative[link] = 2.0 * d + v * f.second_derivative(v);
+                self.derivative[link] = CostModel::SystemOptimum.slope(f, v);
             }
         }
     }

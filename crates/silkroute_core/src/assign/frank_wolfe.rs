@@ -320,30 +320,11 @@ fn biconjugate_target(
     pce_total(problem, &ws.target, &mut ws.target_total);
 }
 
-/// The cost the line search differentiates: time, or marginal time for a system optimum.
-/// The same expressions as [`Problem::link_costs`], so both give the same bits.
-#[inline]
-fn cost(model: CostModel, vdf: &LinkVdf, v: f64) -> f64 {
-    match model {
-        CostModel::UserEquilibrium => vdf.time(v),
-        CostModel::SystemOptimum => vdf.time(v) + v * vdf.derivative(v),
-    }
-}
-
-/// The derivative of [`cost`] with respect to the volume.
-#[inline]
-fn cost_slope(model: CostModel, vdf: &LinkVdf, v: f64) -> f64 {
-    match model {
-        CostModel::UserEquilibrium => vdf.derivative(v),
-        CostModel::SystemOptimum => 2.0 * vdf.derivative(v) + v * vdf.second_derivative(v),
-    }
-}
-
 /// The slope of every link's cost at total volumes `volume`: the objective's Hessian diagonal.
 fn cost_slopes(problem: &Problem, volume: &[f64], out: &mut [f64]) {
     let model = problem.model();
     for ((o, f), &v) in out.iter_mut().zip(problem.network().vdfs()).zip(volume) {
-        *o = cost_slope(model, f, v);
+        *o = model.slope(f, v);
     }
 }
 
@@ -408,7 +389,7 @@ impl Segment<'_> {
         for &a in self.moving {
             let a = a as usize;
             let d = self.direction[a];
-            g += cost(self.model, &self.vdfs[a], self.volume[a] + lambda * d) * d;
+            g += self.model.cost(&self.vdfs[a], self.volume[a] + lambda * d) * d;
         }
         g
     }
@@ -420,8 +401,8 @@ impl Segment<'_> {
             let a = a as usize;
             let d = self.direction[a];
             let v = self.volume[a] + lambda * d;
-            g += cost(self.model, &self.vdfs[a], v) * d;
-            h += cost_slope(self.model, &self.vdfs[a], v) * d * d;
+            g += self.model.cost(&self.vdfs[a], v) * d;
+            h += self.model.slope(&self.vdfs[a], v) * d * d;
         }
         (g, h)
     }

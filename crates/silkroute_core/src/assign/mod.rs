@@ -110,6 +110,27 @@ pub enum CostModel {
     SystemOptimum,
 }
 
+impl CostModel {
+    /// The cost users see on a link of volume `v`: its time, or for a system optimum its
+    /// marginal time `t + v·t'`.
+    #[inline]
+    pub fn cost(self, vdf: &LinkVdf, v: f64) -> f64 {
+        match self {
+            CostModel::UserEquilibrium => vdf.time(v),
+            CostModel::SystemOptimum => vdf.time(v) + v * vdf.derivative(v),
+        }
+    }
+
+    /// The derivative of [`CostModel::cost`] with respect to the volume.
+    #[inline]
+    pub fn slope(self, vdf: &LinkVdf, v: f64) -> f64 {
+        match self {
+            CostModel::UserEquilibrium => vdf.derivative(v),
+            CostModel::SystemOptimum => 2.0 * vdf.derivative(v) + v * vdf.second_derivative(v),
+        }
+    }
+}
+
 /// An assignment problem: network, classes and cost model.
 #[derive(Debug, Clone)]
 pub struct Problem {
@@ -259,18 +280,8 @@ impl Problem {
     /// The cost every user of a link sees at total volumes `volume`, before class fixed
     /// costs: the time (user equilibrium) or the marginal time `t + v·t'` (system optimum).
     pub fn link_costs(&self, volume: &[f64], out: &mut [f64]) {
-        let vdfs = self.network.vdfs();
-        match self.model {
-            CostModel::UserEquilibrium => {
-                for ((o, f), &v) in out.iter_mut().zip(vdfs).zip(volume) {
-                    *o = f.time(v);
-                }
-            }
-            CostModel::SystemOptimum => {
-                for ((o, f), &v) in out.iter_mut().zip(vdfs).zip(volume) {
-                    *o = f.time(v) + v * f.derivative(v);
-                }
-            }
+        for ((o, f), &v) in out.iter_mut().zip(self.network.vdfs()).zip(volume) {
+            *o = self.model.cost(f, v);
         }
     }
 
