@@ -243,6 +243,68 @@ impl Problem {
         )
     }
 
+    /// The problem of a GMNS network ([`crate::io::GmnsAssignment`]), one class. Nodes are
+    /// numbered zone centroids first (`0..zones`, never passed through), then the file's
+    /// nodes (`zones + i`); links are the file's directed links in order (link `i` is
+    /// `gmns.links[i]`), then for each zone and access node a connector each way with zero
+    /// cost. `node_type` `centroid` nodes are not passed through either. The generalized
+    /// cost adds `toll_factor · toll + distance_factor · length` to the time (minutes).
+    ///
+    /// # Errors
+    /// As [`AssignNetwork::new`] and [`Problem::new`].
+    pub fn from_gmns(
+        gmns: &crate::io::GmnsAssignment,
+        toll_factor: f64,
+        distance_factor: f64,
+        model: CostModel,
+    ) -> Result<Problem, AssignError> {
+        let zones = gmns.zones.len() as u32;
+        let mut links: Vec<LinkSpec> = gmns
+            .links
+            .iter()
+            .map(|l| LinkSpec {
+                from: zones + l.from,
+                to: zones + l.to,
+                vdf: l.vdf,
+            })
+            .collect();
+        let mut fixed_cost: Vec<f64> = gmns
+            .links
+            .iter()
+            .map(|l| toll_factor * l.toll + distance_factor * l.length)
+            .collect();
+        for (zone, access) in gmns.zone_nodes.iter().enumerate() {
+            for &node in access {
+                for (from, to) in [(zone as u32, zones + node), (zones + node, zone as u32)] {
+                    links.push(LinkSpec {
+                        from,
+                        to,
+                        vdf: LinkVdf::constant(0.0),
+                    });
+                    fixed_cost.push(0.0);
+                }
+            }
+        }
+        let nodes = zones + gmns.nodes.len() as u32;
+        let network = AssignNetwork::new(nodes, zones, zones, &links)?.without_through(
+            gmns.nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| !n.through)
+                .map(|(i, _)| zones + i as u32),
+        );
+        Problem::new(
+            network,
+            vec![Class {
+                name: gmns.name.clone(),
+                demand: gmns.demand.clone(),
+                pce: 1.0,
+                fixed_cost,
+            }],
+            model,
+        )
+    }
+
     /// The network.
     pub fn network(&self) -> &AssignNetwork {
         &self.network

@@ -178,6 +178,17 @@ impl AssignNetwork {
         })
     }
 
+    /// The same network where paths may not pass through `nodes` either (they may still
+    /// start or end there).
+    pub fn without_through(mut self, nodes: impl IntoIterator<Item = u32>) -> AssignNetwork {
+        for node in nodes {
+            if let Some(through) = self.through.get_mut(node as usize) {
+                *through = false;
+            }
+        }
+        self
+    }
+
     /// Builds the network of a TNTP net file: node `k` of the file is node `k - 1`; nodes
     /// below `<FIRST THRU NODE>` are not passed through.
     ///

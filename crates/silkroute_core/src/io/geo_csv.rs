@@ -331,7 +331,7 @@ fn number(file: &str, line: u64, field: &str, raw: &[u8]) -> Result<f64, LoadErr
 /// the file has no such column), in that order, for every data row. Other columns are allowed
 /// and ignored.
 /// Most columns of interest a geo table reader asks for.
-const MAX_COLUMNS: usize = 8;
+const MAX_COLUMNS: usize = 16;
 
 pub(super) fn read_rows(
     file: &str,

@@ -36,7 +36,11 @@ pub fn parse_gmns(
 ) -> Result<(GeoNetwork, Vec<LoadWarning>), LoadError> {
     let mut warnings = Vec::new();
     let metres_per_unit = match config {
-        Some(config) => read_config(config)?,
+        Some(config) => {
+            let units = read_config(config)?;
+            units.check_wgs84(&config.0)?;
+            units.metres_per_long_length
+        }
         None => None,
     };
     let mut ids = Vec::new();
@@ -165,7 +169,7 @@ pub fn parse_gmns(
 }
 
 /// Whether a GMNS field holds no value (the specification's `missingValues`: empty or `NaN`).
-fn is_missing(value: &str) -> bool {
+pub(super) fn is_missing(value: &str) -> bool {
     value.is_empty() || value == "NaN"
 }
 
@@ -197,16 +201,46 @@ fn coordinate(
     Ok(number)
 }
 
-/// Reads `config.csv`: checks `crs` and returns the metres per `long_length` unit, if given.
-fn read_config(config: &(String, Vec<u8>)) -> Result<Option<f64>, LoadError> {
+/// The units a GMNS `config.csv` states.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct GmnsConfig {
+    /// Metres per `long_length` unit (link lengths).
+    pub metres_per_long_length: Option<f64>,
+    /// Metres per hour per `speed` unit (free-flow speeds).
+    pub speed_metres_per_hour: Option<f64>,
+    /// The coordinate system as written, with its line.
+    pub crs: Option<(String, u64)>,
+}
+
+impl GmnsConfig {
+    /// An error unless the coordinate system is WGS84 degrees (or not stated).
+    pub fn check_wgs84(&self, file: &str) -> Result<(), LoadError> {
+        match &self.crs {
+            Some((crs, line)) if !is_wgs84(crs) => Err(field_error(
+                file,
+                *line,
+                "crs",
+                format!(
+                    "`{crs}` is not WGS84 longitude/latitude (EPSG:4326); reproject the \
+                     network to EPSG:4326"
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Reads `config.csv`: checks `crs` and returns the `long_length` and `speed` units, where
+/// given.
+pub(super) fn read_config(config: &(String, Vec<u8>)) -> Result<GmnsConfig, LoadError> {
     let file = &config.0;
-    let mut unit = None;
+    let mut units = GmnsConfig::default();
     let mut rows = 0u32;
     read_rows(
         file,
         &config.1,
         &[],
-        &["long_length", "crs"],
+        &["long_length", "crs", "speed"],
         |line, fields| {
             rows += 1;
             if rows > 1 {
@@ -218,38 +252,59 @@ fn read_config(config: &(String, Vec<u8>)) -> Result<Option<f64>, LoadError> {
             }
             let long_length = text(file, line, "long_length", fields[0])?;
             if !is_missing(long_length) {
-                unit = Some(metres_per_unit(long_length).ok_or_else(|| {
+                units.metres_per_long_length =
+                    Some(metres_per_unit(long_length).ok_or_else(|| {
+                        field_error(
+                            file,
+                            line,
+                            "long_length",
+                            format!(
+                                "unknown length unit `{long_length}` (expected m, km, mi or ft, \
+                                 or meter, kilometer, mile or foot)"
+                            ),
+                        )
+                    })?);
+            }
+            let crs = text(file, line, "crs", fields[1])?;
+            if !is_missing(crs) {
+                units.crs = Some((crs.to_string(), line));
+            }
+            let speed = text(file, line, "speed", fields[2])?;
+            if !is_missing(speed) {
+                units.speed_metres_per_hour = Some(metres_per_hour(speed).ok_or_else(|| {
                     field_error(
                         file,
                         line,
-                        "long_length",
-                        format!(
-                            "unknown length unit `{long_length}` (expected m, km, mi or ft, or \
-                             meter, kilometer, mile or foot)"
-                        ),
+                        "speed",
+                        format!("unknown speed unit `{speed}` (expected mph, kph or m/s)"),
                     )
                 })?);
-            }
-            let crs = text(file, line, "crs", fields[1])?;
-            if !is_missing(crs) && !is_wgs84(crs) {
-                return Err(field_error(
-                    file,
-                    line,
-                    "crs",
-                    format!(
-                        "`{crs}` is not WGS84 longitude/latitude (EPSG:4326); reproject the \
-                         network to EPSG:4326"
-                    ),
-                ));
             }
             Ok(())
         },
     )?;
-    Ok(unit)
+    Ok(units)
+}
+
+/// Metres per hour in one unit of a GMNS speed unit name.
+fn metres_per_hour(name: &str) -> Option<f64> {
+    let key: String = name
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    match key.as_str() {
+        "mph" | "mi/h" | "mi/hr" | "miles/hour" | "milesperhour" => Some(1609.344),
+        "kph" | "kmh" | "km/h" | "km/hr" | "kmph" | "kilometers/hour" | "kilometres/hour" => {
+            Some(1000.0)
+        }
+        "m/s" | "mps" => Some(3600.0),
+        _ => None,
+    }
 }
 
 /// Metres in one unit of a GMNS length unit name.
-fn metres_per_unit(name: &str) -> Option<f64> {
+pub(super) fn metres_per_unit(name: &str) -> Option<f64> {
     match name.trim().to_ascii_lowercase().as_str() {
         "m" | "meter" | "meters" | "metre" | "metres" => Some(1.0),
         "km" | "kilometer" | "kilometers" | "kilometre" | "kilometres" => Some(1000.0),
@@ -272,7 +327,7 @@ pub(super) fn is_wgs84(crs: &str) -> bool {
 
 /// Parses a WKT `LINESTRING` (2D, or with Z/M values, which are ignored) into (lat, lon)
 /// points; `None` for an empty field or `LINESTRING EMPTY`.
-fn parse_wkt_linestring(wkt: &str) -> Result<Option<Vec<(f64, f64)>>, String> {
+pub(super) fn parse_wkt_linestring(wkt: &str) -> Result<Option<Vec<(f64, f64)>>, String> {
     let wkt = wkt.trim();
     if is_missing(wkt) {
         return Ok(None);

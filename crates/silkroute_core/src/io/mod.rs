@@ -16,6 +16,7 @@ mod geo_geojson;
 mod geo_gmns;
 mod geo_pack;
 mod geo_source;
+mod gmns_assign;
 mod network_dir;
 mod osm;
 mod polyline;
@@ -36,6 +37,10 @@ pub use geo_geojson::parse_geojson;
 pub use geo_gmns::parse_gmns;
 pub use geo_pack::{EmbeddedGeo, PACK_VERSION, pack_attribution, pack_geo, unpack_geo};
 pub use geo_source::{GeoFormat, GeoSource, detect_geo_format, load_geo, read_geo_source};
+pub use gmns_assign::{
+    GMNS_DEFAULT_ALPHA, GMNS_DEFAULT_BETA, GmnsAssignment, GmnsLink, GmnsNode,
+    load_gmns_assignment, parse_gmns_assignment,
+};
 pub use network_dir::{NetworkFiles, load_dir, load_files};
 pub use osm::{
     OSM_ATTRIBUTION, OsmImportError, OsmImportSummary, OsmPass, OsmProgress, OsmRailEdge,
@@ -43,8 +48,8 @@ pub use osm::{
 };
 pub use polyline::{decode_polyline, encode_polyline};
 pub use tntp::{
-    TntpFlow, TntpLink, TntpNet, TntpProblem, known_cost_weights, load_tntp, parse_tntp_flow,
-    parse_tntp_net, parse_tntp_trips,
+    TntpFlow, TntpLink, TntpNet, TntpNode, TntpProblem, known_cost_weights, load_tntp,
+    parse_tntp_flow, parse_tntp_net, parse_tntp_nodes, parse_tntp_trips,
 };
 
 use crate::network::Network;

@@ -80,6 +80,8 @@ pub struct TntpProblem {
     pub demand: OdMatrix,
     /// The best-known flows, when `NAME_flow.tntp` exists.
     pub best_flows: Option<Vec<TntpFlow>>,
+    /// Node coordinates, when `NAME_node.tntp` exists.
+    pub nodes: Option<Vec<TntpNode>>,
     /// Oddities that do not stop the load.
     pub warnings: Vec<LoadWarning>,
 }
@@ -114,7 +116,8 @@ const MAX_NODES: u64 = 50_000_000;
 /// Largest zone count for a dense demand matrix (100 M cells).
 const MAX_ZONES: u64 = 10_000;
 
-/// Reads `DIR/NAME_net.tntp`, `DIR/NAME_trips.tntp` and, if present, `DIR/NAME_flow.tntp`.
+/// Reads `DIR/NAME_net.tntp`, `DIR/NAME_trips.tntp` and, if present, `DIR/NAME_flow.tntp`
+/// and `DIR/NAME_node.tntp`.
 /// `spec` is either `DIR/NAME` or a folder holding exactly one `*_net.tntp`.
 ///
 /// # Errors
@@ -159,11 +162,21 @@ pub fn load_tntp(spec: &Path) -> Result<TntpProblem, LoadError> {
     } else {
         None
     };
+    let node_path = path("node");
+    let nodes = if node_path.exists() {
+        Some(parse_tntp_nodes(
+            &node_path.display().to_string(),
+            &read(&node_path)?,
+        )?)
+    } else {
+        None
+    };
     Ok(TntpProblem {
         name,
         net,
         demand,
         best_flows,
+        nodes,
         warnings,
     })
 }
@@ -651,6 +664,91 @@ pub fn parse_tntp_flow(file: &str, text: &str) -> Result<Vec<TntpFlow>, LoadErro
     Ok(flows)
 }
 
+/// One row of a `NAME_node.tntp` file: a node's coordinates in the network's own system
+/// (longitude/latitude degrees for some networks, projected feet for others).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TntpNode {
+    /// Node id (1-based).
+    pub id: u32,
+    /// X (longitude where the file is in degrees).
+    pub x: f64,
+    /// Y (latitude where the file is in degrees).
+    pub y: f64,
+}
+
+/// Parses a `NAME_node.tntp` file: a header row (`Node X Y ;`), then `id x y [;]` rows;
+/// `~` comments and blank lines are skipped.
+///
+/// # Errors
+/// Rows with fewer than 3 fields, non-numbers, node ids that are not positive integers, an
+/// id given twice.
+pub fn parse_tntp_nodes(file: &str, text: &str) -> Result<Vec<TntpNode>, LoadError> {
+    let mut nodes: Vec<TntpNode> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut header_seen = false;
+    for (index, raw) in text.lines().enumerate() {
+        let line_no = index as u64 + 1;
+        let tokens: Vec<&str> = raw
+            .split(|c: char| c.is_whitespace() || c == ';')
+            .filter(|t| !t.is_empty())
+            .collect();
+        if tokens.is_empty() || tokens[0].starts_with('~') || tokens[0].starts_with('<') {
+            continue;
+        }
+        if !header_seen && nodes.is_empty() && tokens[0].parse::<f64>().is_err() {
+            header_seen = true;
+            continue;
+        }
+        let names = ["node", "x", "y"];
+        if tokens.len() < 3 {
+            return Err(field(
+                file,
+                line_no,
+                names[tokens.len()],
+                "missing: a node row is `node x y`".to_string(),
+            ));
+        }
+        let mut values = [0.0; 3];
+        for (i, value) in values.iter_mut().enumerate() {
+            *value = match tokens[i].parse::<f64>() {
+                Ok(v) if v.is_finite() => v,
+                _ => {
+                    return Err(field(
+                        file,
+                        line_no,
+                        names[i],
+                        format!("`{}` is not a number", tokens[i]),
+                    ));
+                }
+            };
+        }
+        let id = values[0];
+        if !(id >= 1.0 && id.fract() == 0.0 && id <= MAX_NODES as f64) {
+            return Err(field(
+                file,
+                line_no,
+                "node",
+                format!("{id} is not a node id"),
+            ));
+        }
+        let id = id as u32;
+        if !seen.insert(id) {
+            return Err(field(
+                file,
+                line_no,
+                "node",
+                format!("node {id} is given twice"),
+            ));
+        }
+        nodes.push(TntpNode {
+            id,
+            x: values[1],
+            y: values[2],
+        });
+    }
+    Ok(nodes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -749,5 +847,41 @@ mod tests {
         assert_eq!(flows[0].volume, 4494.6);
         let e = parse_tntp_flow("f.tntp", "From To Volume Cost\n1 2\n").unwrap_err();
         assert!(e.to_string().contains("f.tntp:2: volume: missing"));
+    }
+
+    #[test]
+    fn node_file_rows_and_errors() {
+        let nodes = parse_tntp_nodes(
+            "n.tntp",
+            "Node\tX\tY\t;\n1\t-96.77\t43.61\t;\n~ comment\n\n2 -96.71 43.60\n",
+        )
+        .unwrap();
+        assert_eq!(
+            nodes,
+            [
+                TntpNode {
+                    id: 1,
+                    x: -96.77,
+                    y: 43.61
+                },
+                TntpNode {
+                    id: 2,
+                    x: -96.71,
+                    y: 43.60
+                }
+            ]
+        );
+        for (text, expect) in [
+            ("node x y\n1 2\n", "n.tntp:2: y: missing"),
+            ("node x y\n1 2 z\n", "n.tntp:2: y: `z` is not a number"),
+            ("node x y\n0 2 3\n", "n.tntp:2: node: 0 is not a node id"),
+            (
+                "node x y\n1 2 3\n1 2 3\n",
+                "n.tntp:3: node: node 1 is given twice",
+            ),
+        ] {
+            let e = parse_tntp_nodes("n.tntp", text).unwrap_err().to_string();
+            assert!(e.starts_with(expect), "{text:?}: {e}");
+        }
     }
 }
