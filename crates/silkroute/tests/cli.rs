@@ -1516,8 +1516,135 @@ fn assign_reports_bad_input_and_exits_2() {
     );
     check(
         &["--tntp", &braess, "--format", "geojson"],
-        "only for the corridor network",
+        "no Braess_node.tntp with coordinates",
     );
+    check(
+        &["--toll-factor", "1"],
+        "--toll-factor and --distance-factor apply to --tntp and --gmns",
+    );
+    check(
+        &["--tntp", &braess, "--toll-factor", "inf"],
+        "--toll-factor inf",
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The GMNS copy of the Braess network gives the TNTP copy's equilibrium, link for link.
+#[test]
+fn assign_gmns_matches_the_tntp_copy() {
+    let gmns = repo("testdata/gmns_braess");
+    let braess = repo("testdata/tntp_tiny/Braess");
+    let from_gmns = assign_stdout(&["--gmns", &gmns, "--gap", "1e-10", "--format", "json"]);
+    let from_tntp = assign_stdout(&["--tntp", &braess, "--gap", "1e-10", "--format", "json"]);
+    let g: serde_json::Value = serde_json::from_str(&from_gmns).expect("valid JSON");
+    let t: serde_json::Value = serde_json::from_str(&from_tntp).expect("valid JSON");
+    assert_eq!(g["network"], "gmns_braess");
+    assert_eq!(g["objective"], t["objective"]);
+    let (g, t) = (
+        g["links"].as_array().unwrap(),
+        t["links"].as_array().unwrap(),
+    );
+    assert_eq!(g.len(), t.len());
+    for (a, (g, t)) in g.iter().zip(t).enumerate() {
+        assert_eq!(g["link_id"], ["a", "b", "c", "d", "e"][a]);
+        assert_eq!(g["from"].as_str().unwrap(), t["from"].to_string());
+        assert_eq!(g["to"].as_str().unwrap(), t["to"].to_string());
+        assert_eq!(g["flow"], t["flow"], "link {a}");
+        assert_eq!(g["cost"], t["cost"], "link {a}");
+    }
+    let csv = assign_stdout(&["--gmns", &gmns, "--gap", "1e-10", "--format", "csv"]);
+    assert_eq!(
+        csv,
+        "link_id,from,to,flow,cost\na,1,2,300,40\nb,1,3,150,51.5\nc,2,3,150,11.5\n\
+         d,2,4,150,51.5\ne,3,4,300,40\n"
+    );
+    let table = assign_stdout(&["--gmns", &gmns]);
+    assert!(
+        table.starts_with("gmns_braess: 4 zones, 4 nodes, 5 links; demand 450 (5 intrazonal"),
+        "{table}"
+    );
+    // Map output: one line per link between its nodes, with flow and v/c.
+    let geojson = assign_stdout(&["--gmns", &gmns, "--gap", "1e-10", "--format", "geojson"]);
+    let map: serde_json::Value = serde_json::from_str(&geojson).expect("valid GeoJSON");
+    let features = map["features"].as_array().expect("features");
+    assert_eq!(features.len(), 5);
+    assert_eq!(
+        features[0]["geometry"]["coordinates"],
+        serde_json::json!([[0.0, 0.0], [0.01, 0.01]])
+    );
+    assert_eq!(features[0]["properties"]["voc"], 3.0);
+    // A toll on the bridge moves flow off it.
+    let dir = temp_dir("gmns-toll");
+    for name in ["node.csv", "demand.csv"] {
+        std::fs::copy(Path::new(&gmns).join(name), dir.join(name)).expect("copy");
+    }
+    let links = std::fs::read_to_string(Path::new(&gmns).join("link.csv")).expect("fixture");
+    std::fs::write(
+        dir.join("link.csv"),
+        links
+            .replace("vdf_beta,length", "vdf_beta,length,toll")
+            .replace(",1\n", ",1,0\n")
+            .replace(
+                "c,2,3,true,10,1000,1,1,1,1,0",
+                "c,2,3,true,10,1000,1,1,1,1,100",
+            ),
+    )
+    .expect("writable");
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let tolled = assign_stdout(&[
+        "--gmns",
+        &dir_arg,
+        "--toll-factor",
+        "1",
+        "--gap",
+        "1e-10",
+        "--format",
+        "json",
+    ]);
+    let tolled: serde_json::Value = serde_json::from_str(&tolled).expect("valid JSON");
+    assert_eq!(tolled["links"][2]["link_id"], "c");
+    assert_eq!(tolled["links"][2]["flow"], 0.0, "{tolled}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn assign_gmns_reports_bad_input_and_exits_2() {
+    let source = repo("testdata/gmns_braess");
+    let dir = temp_dir("gmns-bad");
+    let write = |name: &str, edit: &dyn Fn(String) -> String| {
+        let text = std::fs::read_to_string(Path::new(&source).join(name)).expect("fixture");
+        std::fs::write(dir.join(name), edit(text)).expect("writable");
+    };
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let check = |expected: &str| {
+        let output = silkroute(&["assign", "--gmns", &dir_arg]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(output.stdout.is_empty());
+    };
+    let same = |t: String| t;
+    write("node.csv", &same);
+    write("demand.csv", &same);
+    write("link.csv", &|t| {
+        t.replace("c,2,3,true,10,1000", "c,2,3,true,10,-1000")
+    });
+    check("link.csv:4: capacity: -1000 is negative");
+    write("link.csv", &|t| t.replace("e,3,4", "e,3,9"));
+    check("link.csv:6: to_node_id: unknown node `9`");
+    write("link.csv", &same);
+    write("demand.csv", &|t| t + "4,1,10\n");
+    check("silkroute-gmns-bad");
+    check("no path from zone 4 to zone 1 carries their demand of 10");
+    write("demand.csv", &|t| t.replace("1,4,450", "1,7,450"));
+    check("demand.csv:3: d_zone_id: unknown zone `7`");
+    std::fs::remove_file(dir.join("demand.csv")).expect("exists");
+    check("demand.csv: cannot read");
+    let missing = dir.join("nowhere").to_string_lossy().into_owned();
+    let output = silkroute(&["assign", "--gmns", &missing]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not a folder"));
     std::fs::remove_dir_all(&dir).ok();
 }
 

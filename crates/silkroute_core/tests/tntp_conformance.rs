@@ -10,8 +10,9 @@
 //! without it the test says it is skipped.
 
 use silkroute_core::assign::{AssignOptions, CostModel, Method, Problem, assign};
-use silkroute_core::io::load_tntp;
-use std::path::PathBuf;
+use silkroute_core::io::{TntpProblem, load_gmns_assignment, load_tntp};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
 const NETWORKS: [&str; 5] = [
     "SiouxFalls",
@@ -31,6 +32,62 @@ fn tntp_dir() -> Option<PathBuf> {
     }
 }
 
+/// Which reader the network goes through.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Reader {
+    Tntp,
+    /// The TNTP network written as a GMNS folder (zones on their nodes, nodes below the
+    /// first through node as `centroid`s) and read back by the GMNS reader.
+    Gmns,
+}
+
+/// Writes `tntp` as a GMNS folder in `dir`.
+fn write_gmns(tntp: &TntpProblem, dir: &Path) {
+    std::fs::create_dir_all(dir).expect("temp dir");
+    let mut nodes = String::from("node_id,zone_id,node_type\n");
+    for id in 1..=tntp.net.nodes {
+        let zone = if id <= tntp.net.zones {
+            id.to_string()
+        } else {
+            String::new()
+        };
+        let kind = if id < tntp.net.first_thru_node {
+            "centroid"
+        } else {
+            ""
+        };
+        writeln!(nodes, "{id},{zone},{kind}").unwrap();
+    }
+    let mut links = String::from(
+        "link_id,from_node_id,to_node_id,vdf_fftt,capacity,vdf_alpha,vdf_beta,length,toll\n",
+    );
+    for (i, l) in tntp.net.links.iter().enumerate() {
+        writeln!(
+            links,
+            "{i},{},{},{},{},{},{},{},{}",
+            l.from, l.to, l.free_flow_time, l.capacity, l.b, l.power, l.length, l.toll
+        )
+        .unwrap();
+    }
+    let mut demand = String::from("o_zone_id,d_zone_id,volume\n");
+    let zones = tntp.demand.zones();
+    for o in 0..zones {
+        for d in 0..zones {
+            let v = tntp.demand.get(o, d);
+            if v != 0.0 {
+                writeln!(demand, "{},{},{v}", o + 1, d + 1).unwrap();
+            }
+        }
+    }
+    for (name, text) in [
+        ("node.csv", nodes),
+        ("link.csv", links),
+        ("demand.csv", demand),
+    ] {
+        std::fs::write(dir.join(name), text).expect("writable");
+    }
+}
+
 /// One method to one gap on one network, checked against the best-known flows.
 fn check(
     dir: &std::path::Path,
@@ -39,11 +96,24 @@ fn check(
     gap: f64,
     objective_tol: f64,
     flow_tol: Option<f64>,
+    reader: Reader,
 ) {
     let tntp = load_tntp(&dir.join(name).join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     let (toll, distance) = tntp.cost_weights();
-    let problem = Problem::from_tntp(&tntp, toll, distance, CostModel::UserEquilibrium)
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let problem = match reader {
+        Reader::Tntp => Problem::from_tntp(&tntp, toll, distance, CostModel::UserEquilibrium),
+        Reader::Gmns => {
+            let folder =
+                std::env::temp_dir().join(format!("silkroute-gmns-{name}-{}", std::process::id()));
+            write_gmns(&tntp, &folder);
+            let gmns =
+                load_gmns_assignment(&folder, None).unwrap_or_else(|e| panic!("{name}: {e}"));
+            std::fs::remove_dir_all(&folder).ok();
+            assert_eq!(gmns.links.len(), tntp.net.links.len());
+            Problem::from_gmns(&gmns, toll, distance, CostModel::UserEquilibrium)
+        }
+    }
+    .unwrap_or_else(|e| panic!("{name}: {e}"));
     let mut options = AssignOptions::new(method);
     options.target_gap = gap;
     options.max_iterations = 5000;
@@ -59,6 +129,7 @@ fn check(
         tntp.net.links.len(),
         "{name}: one best-known row per link"
     );
+    // A GMNS problem has zone connectors (of zero cost) after the file's links.
     let mut best_flows = problem.zero_flows();
     for (i, (row, link)) in best.iter().zip(&tntp.net.links).enumerate() {
         assert_eq!(
@@ -99,7 +170,7 @@ fn check(
         );
     }
     eprintln!(
-        "{name} {method:?}: gap {:.2e} in {} iterations, {:.2} s; objective {:.6e} (best-known {:.6e})",
+        "{name} {method:?} via {reader:?}: gap {:.2e} in {} iterations, {:.2} s; objective {:.6e} (best-known {:.6e})",
         result.relative_gap, result.iterations, result.seconds, result.objective, best_objective
     );
 }
@@ -108,7 +179,34 @@ fn check(
 fn algorithm_b_reaches_the_best_known_solutions() {
     let Some(dir) = tntp_dir() else { return };
     for name in NETWORKS {
-        check(&dir, name, Method::AlgorithmB, 1e-9, 1e-6, Some(1e-3));
+        check(
+            &dir,
+            name,
+            Method::AlgorithmB,
+            1e-9,
+            1e-6,
+            Some(1e-3),
+            Reader::Tntp,
+        );
+    }
+}
+
+/// The same networks written as GMNS folders and read by the GMNS reader (zone centroids
+/// with zero-cost connectors, `centroid` nodes for TNTP's first-thru-node rule) reach the
+/// same solutions.
+#[test]
+fn the_gmns_reader_gives_the_same_solutions() {
+    let Some(dir) = tntp_dir() else { return };
+    for name in NETWORKS {
+        check(
+            &dir,
+            name,
+            Method::AlgorithmB,
+            1e-9,
+            1e-6,
+            Some(1e-3),
+            Reader::Gmns,
+        );
     }
 }
 
@@ -119,6 +217,14 @@ fn algorithm_b_reaches_the_best_known_solutions() {
 fn biconjugate_frank_wolfe_approaches_them() {
     let Some(dir) = tntp_dir() else { return };
     for name in NETWORKS {
-        check(&dir, name, Method::BiconjugateFrankWolfe, 1e-4, 1e-3, None);
+        check(
+            &dir,
+            name,
+            Method::BiconjugateFrankWolfe,
+            1e-4,
+            1e-3,
+            None,
+            Reader::Tntp,
+        );
     }
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use silkroute_core::assign::{
     AssignError, AssignOptions, AssignResult, CostModel, IterationStats, Method, Problem, assign,
 };
-use silkroute_core::io::{TntpProblem, load_tntp};
+use silkroute_core::io::{TntpProblem, load_gmns_assignment, load_tntp};
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -23,18 +23,31 @@ pub struct AssignArgs {
     /// DIR/NAME_flow.tntp when present); a folder holding a single *_net.tntp works too.
     #[arg(long, value_name = "DIR/NAME")]
     pub tntp: Option<PathBuf>,
-    /// Freight demand (the format of data/default/demand.csv) replacing the network's own.
+    /// A GMNS folder: node.csv, link.csv (capacity, lanes, vdf_fftt or length and
+    /// free_speed, vdf_alpha, vdf_beta, ...), demand.csv (o_zone_id,d_zone_id,volume) and
+    /// optionally config.csv; docs/formats.md lists the columns.
+    #[arg(long, value_name = "DIR", conflicts_with = "tntp")]
+    pub gmns: Option<PathBuf>,
+    /// Demand replacing the network's own: freight demand (the format of
+    /// data/default/demand.csv), or with --gmns a GMNS demand.csv.
     #[arg(long, value_name = "FILE", conflicts_with = "tntp")]
     pub demand: Option<PathBuf>,
     /// Freight: the network of this year (links and handling open in it).
-    #[arg(long, conflicts_with = "tntp")]
+    #[arg(long, conflicts_with_all = ["tntp", "gmns"])]
     pub year: Option<i32>,
     /// Freight: close countries, places, links, modes or corridors (as for `route`).
-    #[arg(long, value_name = "LIST", conflicts_with = "tntp")]
+    #[arg(long, value_name = "LIST", conflicts_with_all = ["tntp", "gmns"])]
     pub avoid: Vec<String>,
     /// Freight: multiply every demand by this (growth scenarios).
-    #[arg(long, default_value_t = 1.0, value_name = "F", conflicts_with = "tntp")]
+    #[arg(long, default_value_t = 1.0, value_name = "F", conflicts_with_all = ["tntp", "gmns"])]
     pub demand_factor: f64,
+    /// TNTP/GMNS: time units added per unit of toll (default: the TNTP file's
+    /// <TOLL FACTOR> or its README's value; 0 for GMNS).
+    #[arg(long, value_name = "F")]
+    pub toll_factor: Option<f64>,
+    /// TNTP/GMNS: time units added per unit of length (default as for --toll-factor).
+    #[arg(long, value_name = "F")]
+    pub distance_factor: Option<f64>,
     /// The algorithm: all-or-nothing, successive averages, Frank–Wolfe, conjugate or
     /// bi-conjugate Frank–Wolfe, or Algorithm B (bush-based, to gaps of 1e-10).
     #[arg(long, default_value = "b", value_parser = method_parser())]
@@ -65,7 +78,8 @@ pub enum AssignFormat {
     Json,
     /// One row per link: from, to, flow, cost.
     Csv,
-    /// Freight only: link flows along the corridor lines, facilities as points.
+    /// Link flows as lines: the corridor network's link shapes (and facilities as points),
+    /// GMNS geometry or node coordinates, TNTP node coordinates in degrees.
     Geojson,
 }
 
@@ -75,11 +89,13 @@ fn method_parser() -> impl TypedValueParser<Value = Method> {
         .map(|name| Method::from_name(&name).expect("only listed names pass the parser"))
 }
 
-/// One link of the JSON report. Node ids are the file's (1-based).
+/// One link of the JSON report, with the files' node ids (TNTP: 1-based numbers).
 #[derive(Serialize)]
-struct LinkRecord {
-    from: u32,
-    to: u32,
+struct LinkRecord<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    link_id: Option<&'a str>,
+    from: &'a NodeName,
+    to: &'a NodeName,
     flow: f64,
     cost: f64,
 }
@@ -94,7 +110,7 @@ struct AssignReport<'a> {
     objective: f64,
     converged: bool,
     seconds: f64,
-    links: Vec<LinkRecord>,
+    links: Vec<LinkRecord<'a>>,
 }
 
 /// Runs `silkroute assign`.
@@ -112,7 +128,13 @@ pub fn run(data: Option<&std::path::Path>, args: &AssignArgs, out: &mut dyn Writ
         Some(seconds) => bail!("--time-limit {seconds}: expected a positive number of seconds"),
         None => None,
     };
-    let Some(spec) = &args.tntp else {
+    if args.tntp.is_none() && args.gmns.is_none() {
+        if args.toll_factor.is_some() || args.distance_factor.is_some() {
+            bail!(
+                "--toll-factor and --distance-factor apply to --tntp and --gmns networks; the \
+                 freight costs come from the dataset's tariffs and values of time"
+            );
+        }
         let format = match args.format {
             AssignFormat::Table => super::Format::Table,
             AssignFormat::Json => super::Format::Json,
@@ -135,23 +157,11 @@ pub fn run(data: Option<&std::path::Path>, args: &AssignArgs, out: &mut dyn Writ
             format,
         };
         return super::freight::run(&run, out);
-    };
-    if args.format == AssignFormat::Geojson {
-        bail!("--format geojson: only for the corridor network (TNTP networks have no geometry)");
     }
-    let tntp = load_tntp(spec)
-        .with_context(|| format!("cannot load the TNTP network {}", spec.display()))?;
-    for warning in &tntp.warnings {
+    let study = Study::load(args)?;
+    for warning in &study.warnings {
         eprintln!("warning: {warning}");
     }
-    let (toll_factor, distance_factor) = tntp.cost_weights();
-    let model = if args.system_optimum {
-        CostModel::SystemOptimum
-    } else {
-        CostModel::UserEquilibrium
-    };
-    let problem = Problem::from_tntp(&tntp, toll_factor, distance_factor, model)
-        .with_context(|| format!("{}: not a valid assignment network", tntp.name))?;
     let options = AssignOptions {
         method: args.method,
         target_gap: args.gap,
@@ -159,10 +169,12 @@ pub fn run(data: Option<&std::path::Path>, args: &AssignArgs, out: &mut dyn Writ
         time_limit,
     };
     let mut progress = Progress::new(args.gap);
-    let result = assign(&problem, &options, &mut |stats| progress.update(stats));
+    let result = assign(&study.problem, &options, &mut |stats| {
+        progress.update(stats)
+    });
     progress.finish();
     let result = result.map_err(|error| match error {
-        // The library counts zones from 0; the file from 1.
+        // Name zones as the files do.
         AssignError::Disconnected {
             origin,
             destination,
@@ -170,44 +182,254 @@ pub fn run(data: Option<&std::path::Path>, args: &AssignArgs, out: &mut dyn Writ
             ..
         } => anyhow::anyhow!(
             "{}: no path from zone {} to zone {} carries their demand of {demand}",
-            tntp.name,
-            origin + 1,
-            destination + 1
+            study.name,
+            study.zone_ids[origin],
+            study.zone_ids[destination]
         ),
-        other => anyhow::Error::new(other).context(format!("{}: assignment failed", tntp.name)),
+        other => anyhow::Error::new(other).context(format!("{}: assignment failed", study.name)),
     })?;
-    let costs = generalized_costs(&problem, &result);
+    let costs = generalized_costs(&study.problem, &result);
     match args.format {
         AssignFormat::Json => {
             let report = AssignReport {
-                network: &tntp.name,
+                network: &study.name,
                 method: args.method.name(),
                 iterations: result.iterations,
                 relative_gap: significant3(result.relative_gap),
                 objective: round3(result.objective),
                 converged: result.converged,
                 seconds: (result.seconds * 1e6).round() / 1e6,
-                links: link_rows(&problem, &result, &costs)
-                    .map(|(from, to, flow, cost)| LinkRecord {
-                        from,
-                        to,
-                        flow: round3(flow),
-                        cost: round3(cost),
+                links: study
+                    .links
+                    .iter()
+                    .enumerate()
+                    .map(|(a, link)| LinkRecord {
+                        link_id: link.id.as_deref(),
+                        from: &link.from,
+                        to: &link.to,
+                        flow: round3(result.flows.total[a]),
+                        cost: round3(costs[a]),
                     })
                     .collect(),
             };
             serde_json::to_writer_pretty(&mut *out, &report)?;
             writeln!(out)?;
         }
-        AssignFormat::Csv | AssignFormat::Geojson => {
-            writeln!(out, "from,to,flow,cost")?;
-            for (from, to, flow, cost) in link_rows(&problem, &result, &costs) {
-                writeln!(out, "{from},{to},{},{}", round3(flow), round3(cost))?;
+        AssignFormat::Csv => {
+            let mut writer = csv::Writer::from_writer(&mut *out);
+            let with_ids = study.links.iter().any(|l| l.id.is_some());
+            if with_ids {
+                writer.write_record(["link_id", "from", "to", "flow", "cost"])?;
+            } else {
+                writer.write_record(["from", "to", "flow", "cost"])?;
             }
+            for (a, link) in study.links.iter().enumerate() {
+                let mut row = Vec::with_capacity(5);
+                if with_ids {
+                    row.push(link.id.clone().unwrap_or_default());
+                }
+                row.push(link.from.to_string());
+                row.push(link.to.to_string());
+                row.push(round3(result.flows.total[a]).to_string());
+                row.push(round3(costs[a]).to_string());
+                writer.write_record(&row)?;
+            }
+            writer.flush()?;
         }
-        AssignFormat::Table => write_table(&tntp, &problem, &result, &costs, args, out)?,
+        AssignFormat::Geojson => write_geojson(&study, &result, &costs, out)?,
+        AssignFormat::Table => write_table(&study, &result, &costs, args, out)?,
     }
     Ok(())
+}
+
+/// A node as the input files name it: TNTP's numbers, GMNS's text ids.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+enum NodeName {
+    Number(u32),
+    Text(String),
+}
+
+impl std::fmt::Display for NodeName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NodeName::Number(n) => write!(f, "{n}"),
+            NodeName::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+/// One link of the input, as reports name it; link `i` is link `i` of the problem.
+struct StudyLink {
+    id: Option<String>,
+    from: NodeName,
+    to: NodeName,
+    /// (longitude, latitude) points, when the input has coordinates in degrees.
+    line: Option<Vec<(f64, f64)>>,
+}
+
+/// A research network (TNTP or GMNS) with its demand, ready to assign.
+struct Study {
+    name: String,
+    problem: Problem,
+    intrazonal: f64,
+    /// Nodes in the input (a GMNS problem adds one centroid per zone).
+    node_count: usize,
+    /// Zone `z` as the files name it.
+    zone_ids: Vec<String>,
+    /// The input's links (a GMNS problem has zone connectors after them).
+    links: Vec<StudyLink>,
+    /// Why links have no lines, for `--format geojson`.
+    no_lines: Option<String>,
+    warnings: Vec<String>,
+}
+
+impl Study {
+    fn load(args: &AssignArgs) -> Result<Study> {
+        let model = if args.system_optimum {
+            CostModel::SystemOptimum
+        } else {
+            CostModel::UserEquilibrium
+        };
+        for (flag, value) in [
+            ("--toll-factor", args.toll_factor),
+            ("--distance-factor", args.distance_factor),
+        ] {
+            if let Some(value) = value
+                && !value.is_finite()
+            {
+                bail!("{flag} {value}: expected a finite number");
+            }
+        }
+        if let Some(spec) = &args.tntp {
+            let tntp = load_tntp(spec)
+                .with_context(|| format!("cannot load the TNTP network {}", spec.display()))?;
+            let (toll, distance) = tntp.cost_weights();
+            let problem = Problem::from_tntp(
+                &tntp,
+                args.toll_factor.unwrap_or(toll),
+                args.distance_factor.unwrap_or(distance),
+                model,
+            )
+            .with_context(|| format!("{}: not a valid assignment network", tntp.name))?;
+            let (coords, no_lines) = tntp_coordinates(&tntp);
+            let net = problem.network();
+            let links = (0..net.link_count())
+                .map(|a| {
+                    let (from, to) = (net.from(a) + 1, net.to(a) + 1);
+                    StudyLink {
+                        id: None,
+                        from: NodeName::Number(from),
+                        to: NodeName::Number(to),
+                        line: coords
+                            .as_ref()
+                            .and_then(|c| Some(vec![*c.get(&from)?, *c.get(&to)?])),
+                    }
+                })
+                .collect();
+            return Ok(Study {
+                name: tntp.name.clone(),
+                intrazonal: tntp.demand.intrazonal(),
+                node_count: problem.network().node_count(),
+                zone_ids: (1..=tntp.net.zones).map(|z| z.to_string()).collect(),
+                links,
+                no_lines,
+                warnings: tntp.warnings.iter().map(ToString::to_string).collect(),
+                problem,
+            });
+        }
+        let dir = args
+            .gmns
+            .as_ref()
+            .expect("the caller runs the freight assignment without --tntp or --gmns");
+        let gmns = load_gmns_assignment(dir, args.demand.as_deref())
+            .with_context(|| format!("cannot load the GMNS network {}", dir.display()))?;
+        let problem = Problem::from_gmns(
+            &gmns,
+            args.toll_factor.unwrap_or(0.0),
+            args.distance_factor.unwrap_or(0.0),
+            model,
+        )
+        .with_context(|| format!("{}: not a valid assignment network", gmns.name))?;
+        let mut no_lines = (!gmns.wgs84).then(|| {
+            format!(
+                "{}: config.csv states a coordinate system other than WGS84 degrees",
+                dir.display()
+            )
+        });
+        let links = gmns
+            .links
+            .iter()
+            .map(|l| {
+                let node = |n: u32| &gmns.nodes[n as usize];
+                let line = l
+                    .geometry
+                    .clone()
+                    .or_else(|| Some(vec![node(l.from).coord?, node(l.to).coord?]));
+                if line.is_none() && no_lines.is_none() {
+                    no_lines = Some(format!(
+                        "{}: link {} (link.csv line {}) has no geometry and a node without \
+                         x_coord/y_coord",
+                        dir.display(),
+                        l.id,
+                        l.line
+                    ));
+                }
+                StudyLink {
+                    id: Some(l.id.clone()),
+                    from: NodeName::Text(node(l.from).id.clone()),
+                    to: NodeName::Text(node(l.to).id.clone()),
+                    line,
+                }
+            })
+            .collect();
+        Ok(Study {
+            name: gmns.name.clone(),
+            intrazonal: gmns.demand.intrazonal(),
+            node_count: gmns.nodes.len(),
+            zone_ids: gmns.zones.clone(),
+            links,
+            no_lines,
+            warnings: gmns.warnings.iter().map(ToString::to_string).collect(),
+            problem,
+        })
+    }
+}
+
+/// TNTP node coordinates by id when `NAME_node.tntp` exists and is in degrees, else why not.
+#[allow(clippy::type_complexity)]
+fn tntp_coordinates(
+    tntp: &TntpProblem,
+) -> (
+    Option<std::collections::HashMap<u32, (f64, f64)>>,
+    Option<String>,
+) {
+    let Some(nodes) = &tntp.nodes else {
+        return (
+            None,
+            Some(format!(
+                "{}: no {}_node.tntp with coordinates",
+                tntp.name, tntp.name
+            )),
+        );
+    };
+    if let Some(node) = nodes
+        .iter()
+        .find(|n| !((-180.0..=180.0).contains(&n.x) && (-90.0..=90.0).contains(&n.y)))
+    {
+        return (
+            None,
+            Some(format!(
+                "{}_node.tntp: node {} at ({}, {}) is not longitude/latitude in degrees (the \
+                 file uses a projected system GeoJSON cannot carry)",
+                tntp.name, node.id, node.x, node.y
+            )),
+        );
+    }
+    (
+        Some(nodes.iter().map(|n| (n.id, (n.x, n.y))).collect()),
+        None,
+    )
 }
 
 /// What users choosing routes see on each link: the time (marginal time for a system
@@ -222,31 +444,67 @@ fn generalized_costs(problem: &Problem, result: &AssignResult) -> Vec<f64> {
         .collect()
 }
 
-/// (from, to, flow, cost) per link, in file order, with the file's node ids.
-fn link_rows<'a>(
-    problem: &'a Problem,
-    result: &'a AssignResult,
-    costs: &'a [f64],
-) -> impl Iterator<Item = (u32, u32, f64, f64)> + 'a {
-    let net = problem.network();
-    (0..net.link_count()).map(move |a| {
-        (
-            net.from(a) + 1,
-            net.to(a) + 1,
-            result.flows.total[a],
-            costs[a],
-        )
-    })
+/// Link flows as GeoJSON lines (RFC 7946: longitude, latitude).
+fn write_geojson(
+    study: &Study,
+    result: &AssignResult,
+    costs: &[f64],
+    out: &mut dyn Write,
+) -> Result<()> {
+    if let Some(reason) = &study.no_lines {
+        bail!("--format geojson needs link lines in degrees: {reason}");
+    }
+    let vdfs = study.problem.network().vdfs();
+    let features: Vec<serde_json::Value> = study
+        .links
+        .iter()
+        .enumerate()
+        .map(|(a, link)| {
+            let flow = result.flows.total[a];
+            let capacity = (!vdfs[a].is_constant()).then_some(vdfs[a].capacity);
+            let mut properties = serde_json::Map::new();
+            if let Some(id) = &link.id {
+                properties.insert("link_id".into(), id.clone().into());
+            }
+            properties.insert("from".into(), serde_json::json!(link.from));
+            properties.insert("to".into(), serde_json::json!(link.to));
+            properties.insert("flow".into(), round3(flow).into());
+            properties.insert("cost".into(), round3(costs[a]).into());
+            properties.insert("capacity".into(), serde_json::json!(capacity));
+            properties.insert(
+                "voc".into(),
+                serde_json::json!(capacity.map(|c| round3(flow / c))),
+            );
+            let points: Vec<[f64; 2]> = link
+                .line
+                .as_ref()
+                .expect("checked: every link has a line")
+                .iter()
+                .map(|&(lon, lat)| [lon, lat])
+                .collect();
+            serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": points},
+                "properties": properties,
+            })
+        })
+        .collect();
+    serde_json::to_writer(
+        &mut *out,
+        &serde_json::json!({"type": "FeatureCollection", "features": features}),
+    )?;
+    writeln!(out)?;
+    Ok(())
 }
 
 fn write_table(
-    tntp: &TntpProblem,
-    problem: &Problem,
+    study: &Study,
     result: &AssignResult,
     costs: &[f64],
     args: &AssignArgs,
     out: &mut dyn Write,
 ) -> Result<()> {
+    let problem = &study.problem;
     let model = match problem.model() {
         CostModel::UserEquilibrium => "user equilibrium",
         CostModel::SystemOptimum => "system optimum",
@@ -255,12 +513,12 @@ fn write_table(
     writeln!(
         out,
         "{}: {} zones, {} nodes, {} links; demand {} ({} intrazonal, not assigned)",
-        tntp.name,
+        study.name,
         net.zone_count(),
-        net.node_count(),
-        net.link_count(),
+        study.node_count,
+        study.links.len(),
         thousands(problem.total_demand()),
-        thousands(tntp.demand.intrazonal()),
+        thousands(study.intrazonal),
     )?;
     writeln!(
         out,
@@ -286,7 +544,7 @@ fn write_table(
     // The most congested links by volume over capacity; links whose cost ignores volume
     // have no meaningful capacity.
     let vdfs = net.vdfs();
-    let mut congested: Vec<(usize, f64)> = (0..net.link_count())
+    let mut congested: Vec<(usize, f64)> = (0..study.links.len())
         .filter(|&a| !vdfs[a].is_constant() && vdfs[a].capacity > 0.0)
         .map(|a| (a, result.flows.total[a] / vdfs[a].capacity))
         .collect();
@@ -297,20 +555,28 @@ fn write_table(
     }
     writeln!(out)?;
     writeln!(out, "Most congested links (volume / capacity):")?;
-    let mut table = new_table(
-        &["from", "to", "flow", "capacity", "v/c", "time", "cost"],
-        &[0, 1, 2, 3, 4, 5, 6],
-    );
+    let with_ids = study.links.iter().any(|l| l.id.is_some());
+    let mut header = vec!["from", "to", "flow", "capacity", "v/c", "time", "cost"];
+    if with_ids {
+        header.insert(0, "link");
+    }
+    let right: Vec<usize> = (0..header.len()).collect();
+    let mut table = new_table(&header, &right);
     for (a, ratio) in congested {
-        table.add_row(vec![
-            (net.from(a) + 1).to_string(),
-            (net.to(a) + 1).to_string(),
+        let link = &study.links[a];
+        let mut row = vec![
+            link.from.to_string(),
+            link.to.to_string(),
             format!("{:.1}", result.flows.total[a]),
             format!("{:.1}", vdfs[a].capacity),
             format!("{ratio:.3}"),
             format!("{:.3}", vdfs[a].time(result.flows.total[a])),
             format!("{:.3}", costs[a]),
-        ]);
+        ];
+        if with_ids {
+            row.insert(0, link.id.clone().unwrap_or_default());
+        }
+        table.add_row(row);
     }
     writeln!(out, "{table}")?;
     Ok(())

@@ -243,12 +243,13 @@ impl Problem {
         )
     }
 
-    /// The problem of a GMNS network ([`crate::io::GmnsAssignment`]), one class. Nodes are
-    /// numbered zone centroids first (`0..zones`, never passed through), then the file's
-    /// nodes (`zones + i`); links are the file's directed links in order (link `i` is
-    /// `gmns.links[i]`), then for each zone and access node a connector each way with zero
-    /// cost. `node_type` `centroid` nodes are not passed through either. The generalized
-    /// cost adds `toll_factor · toll + distance_factor · length` to the time (minutes).
+    /// The problem of a GMNS network ([`crate::io::GmnsAssignment`]), one class. Zones are
+    /// nodes `0..zones`: a zone whose only access node is a `centroid` node is that node;
+    /// any other zone is a centroid of its own joined to each access node by a connector
+    /// each way with zero cost. Zones and `centroid` nodes are never passed through; the
+    /// other nodes follow in file order. Links are the file's directed links in order (link
+    /// `i` is `gmns.links[i]`), then the connectors. The generalized cost adds
+    /// `toll_factor · toll + distance_factor · length` to the time (minutes).
     ///
     /// # Errors
     /// As [`AssignNetwork::new`] and [`Problem::new`].
@@ -259,12 +260,30 @@ impl Problem {
         model: CostModel,
     ) -> Result<Problem, AssignError> {
         let zones = gmns.zones.len() as u32;
+        // The number of each file node in the problem.
+        let mut number = vec![u32::MAX; gmns.nodes.len()];
+        let mut direct = vec![false; gmns.zones.len()];
+        for (zone, access) in gmns.zone_nodes.iter().enumerate() {
+            if let [node] = access[..]
+                && !gmns.nodes[node as usize].through
+            {
+                number[node as usize] = zone as u32;
+                direct[zone] = true;
+            }
+        }
+        let mut next = zones;
+        for n in &mut number {
+            if *n == u32::MAX {
+                *n = next;
+                next += 1;
+            }
+        }
         let mut links: Vec<LinkSpec> = gmns
             .links
             .iter()
             .map(|l| LinkSpec {
-                from: zones + l.from,
-                to: zones + l.to,
+                from: number[l.from as usize],
+                to: number[l.to as usize],
                 vdf: l.vdf,
             })
             .collect();
@@ -274,8 +293,12 @@ impl Problem {
             .map(|l| toll_factor * l.toll + distance_factor * l.length)
             .collect();
         for (zone, access) in gmns.zone_nodes.iter().enumerate() {
+            if direct[zone] {
+                continue;
+            }
             for &node in access {
-                for (from, to) in [(zone as u32, zones + node), (zones + node, zone as u32)] {
+                let node = number[node as usize];
+                for (from, to) in [(zone as u32, node), (node, zone as u32)] {
                     links.push(LinkSpec {
                         from,
                         to,
@@ -285,13 +308,12 @@ impl Problem {
                 }
             }
         }
-        let nodes = zones + gmns.nodes.len() as u32;
-        let network = AssignNetwork::new(nodes, zones, zones, &links)?.without_through(
+        let network = AssignNetwork::new(next, zones, zones, &links)?.without_through(
             gmns.nodes
                 .iter()
-                .enumerate()
-                .filter(|(_, n)| !n.through)
-                .map(|(i, _)| zones + i as u32),
+                .zip(&number)
+                .filter(|(n, _)| !n.through)
+                .map(|(_, &number)| number),
         );
         Problem::new(
             network,

@@ -705,3 +705,52 @@ proptest! {
         }
     }
 }
+
+/// A GMNS zone with two access nodes sends its demand through the cheaper one; a zone on a
+/// `centroid` node is that node, and no path passes through it.
+#[test]
+fn gmns_zones_connect_through_their_access_nodes() {
+    let file = |name: &str, text: &str| (name.to_string(), text.as_bytes().to_vec());
+    // Zone A has access nodes a1 and a2; zone C is the centroid node c. Links: a1 -> b is
+    // slow, a2 -> b fast; b -> c; and a shortcut a1 -> c -> d that may not pass through c.
+    let gmns = crate::io::parse_gmns_assignment(
+        "t",
+        &file(
+            "node.csv",
+            "node_id,zone_id,node_type\na1,A,\na2,A,\nb,,\nc,C,centroid\nd,D,\n",
+        ),
+        &file(
+            "link.csv",
+            "link_id,from_node_id,to_node_id,vdf_fftt,capacity\n\
+             slow,a1,b,10,\nfast,a2,b,1,\nbc,b,c,1,\nbd,b,d,50,\nac,a1,c,1,\ncd,c,d,1,\n",
+        ),
+        &file("demand.csv", "o_zone_id,d_zone_id,volume\nA,C,5\nA,D,7\n"),
+        None,
+    )
+    .unwrap();
+    assert_eq!(gmns.zones, ["A", "C", "D"]);
+    let problem = Problem::from_gmns(&gmns, 0.0, 0.0, CostModel::UserEquilibrium).unwrap();
+    let net = problem.network();
+    // Zone C is node c itself (number 1); A and D get centroids with two connectors per
+    // access node: 6 file links + 2·2 (A) + 2·1 (D).
+    assert_eq!(net.link_count(), 12);
+    assert_eq!(net.to(2), 1, "link bc ends at zone C's number");
+    assert!(!net.is_through(1));
+    let result = assign(
+        &problem,
+        &AssignOptions::new(Method::AllOrNothing),
+        &mut |_| {},
+    )
+    .unwrap();
+    let flow = |id: &str| {
+        let i = gmns.links.iter().position(|l| l.id == id).unwrap();
+        result.flows.total[i]
+    };
+    // A -> C: a1 -> c directly (cost 1). A -> D: not a1 -> c -> d (c is a zone, not passed
+    // through) but a2 -> b -> d (51).
+    assert_eq!(flow("ac"), 5.0);
+    assert_eq!(flow("cd"), 0.0);
+    assert_eq!(flow("fast"), 7.0);
+    assert_eq!(flow("bd"), 7.0);
+    assert_eq!(flow("slow"), 0.0);
+}

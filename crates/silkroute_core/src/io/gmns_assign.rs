@@ -14,7 +14,8 @@
 //!   depend on its volume), `vdf_type` (`bpr`, default, or `conical`), `vdf_alpha` (0.15),
 //!   `vdf_beta` (4), `toll`, and `geometry` (WKT, for map output).
 //! - `demand.csv`: `o_zone_id`, `d_zone_id`, `volume` (in the time base of the capacities;
-//!   rows for the same pair add up).
+//!   rows for the same pair add up; demand within a zone is kept in the matrix's diagonal
+//!   and, as everywhere in assignment, not assigned).
 //!
 //! Zones: the distinct `zone_id`s of `node.csv` in order of first appearance; when
 //! `node.csv` has none, every node named in the demand is its own zone. Each zone becomes a
@@ -227,16 +228,6 @@ pub fn parse_gmns_assignment(
         if let Some(z) = node.zone {
             zone_nodes[z as usize].push(n as u32);
         }
-    }
-    if matrix.intrazonal() > 0.0 {
-        warnings.push(LoadWarning {
-            file: demand.0.clone(),
-            line: None,
-            message: format!(
-                "{} of demand within a zone is not assigned",
-                matrix.intrazonal()
-            ),
-        });
     }
     Ok(GmnsAssignment {
         name: name.to_string(),
@@ -723,6 +714,7 @@ mod tests {
         assert!(g.links[1].vdf.is_constant());
         assert!((g.links[1].vdf.free_flow_time - 20.0).abs() < 1e-12);
         assert_eq!(g.warnings.len(), 1, "{:?}", g.warnings);
+        assert!(g.warnings[0].message.contains("without a capacity"));
         assert_eq!(g.demand.get(0, 1), 150.0, "rows for one pair add up");
         assert_eq!(g.demand.get(1, 0), 7.0);
         assert_eq!(g.nodes[1].coord, Some((10.1, 50.0)));
