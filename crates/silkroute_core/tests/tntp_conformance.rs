@@ -177,18 +177,7 @@ fn check(
 
 #[test]
 fn algorithm_b_reaches_the_best_known_solutions() {
-    let Some(dir) = tntp_dir() else { return };
-    for name in NETWORKS {
-        check(
-            &dir,
-            name,
-            Method::AlgorithmB,
-            1e-9,
-            1e-6,
-            Some(1e-3),
-            Reader::Tntp,
-        );
-    }
+    algorithm_b_on_every_network(Reader::Tntp);
 }
 
 /// The same networks written as GMNS folders and read by the GMNS reader (zone centroids
@@ -196,6 +185,10 @@ fn algorithm_b_reaches_the_best_known_solutions() {
 /// same solutions.
 #[test]
 fn the_gmns_reader_gives_the_same_solutions() {
+    algorithm_b_on_every_network(Reader::Gmns);
+}
+
+fn algorithm_b_on_every_network(reader: Reader) {
     let Some(dir) = tntp_dir() else { return };
     for name in NETWORKS {
         check(
@@ -205,7 +198,7 @@ fn the_gmns_reader_gives_the_same_solutions() {
             1e-9,
             1e-6,
             Some(1e-3),
-            Reader::Gmns,
+            reader,
         );
     }
 }

@@ -309,6 +309,14 @@ pub(super) fn text<'a>(
 
 fn number(file: &str, line: u64, field: &str, raw: &[u8]) -> Result<f64, LoadError> {
     let value = text(file, line, field, raw)?;
+    if value.is_empty() {
+        return Err(field_error(file, line, field, "missing value".into()));
+    }
+    finite(file, line, field, value)
+}
+
+/// `value` as a finite number, or an error naming the field.
+pub(super) fn finite(file: &str, line: u64, field: &str, value: &str) -> Result<f64, LoadError> {
     match value.parse::<f64>() {
         Ok(number) if number.is_finite() => Ok(number),
         Ok(_) => Err(field_error(
@@ -317,7 +325,6 @@ fn number(file: &str, line: u64, field: &str, raw: &[u8]) -> Result<f64, LoadErr
             field,
             format!("`{value}` is not a finite number"),
         )),
-        Err(_) if value.is_empty() => Err(field_error(file, line, field, "missing value".into())),
         Err(_) => Err(field_error(
             file,
             line,

@@ -22,7 +22,7 @@
 //! centroid joined to its nodes by connectors of zero cost, so a zone may have several access
 //! nodes and the physical nodes stay passable.
 
-use super::geo_csv::{field_error, read_rows, text};
+use super::geo_csv::{field_error, finite, read_rows, text};
 use super::geo_gmns::{GmnsConfig, is_missing, is_wgs84, parse_wkt_linestring, read_config};
 use super::{LoadError, LoadWarning};
 use crate::assign::{LinkVdf, OdMatrix, Vdf};
@@ -625,24 +625,6 @@ fn read_demand(
         },
     )?;
     Ok(rows)
-}
-
-fn finite(file: &str, line: u64, field: &str, value: &str) -> Result<f64, LoadError> {
-    match value.parse::<f64>() {
-        Ok(number) if number.is_finite() => Ok(number),
-        Ok(_) => Err(field_error(
-            file,
-            line,
-            field,
-            format!("`{value}` is not a finite number"),
-        )),
-        Err(_) => Err(field_error(
-            file,
-            line,
-            field,
-            format!("`{value}` is not a number"),
-        )),
-    }
 }
 
 #[cfg(test)]

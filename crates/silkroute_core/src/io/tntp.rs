@@ -604,6 +604,41 @@ pub fn parse_tntp_trips(
     Ok(demand)
 }
 
+/// The first `N` tokens of a row as finite numbers (`required` of them must be there; the
+/// others are 0 when missing).
+fn numeric_row<const N: usize>(
+    file: &str,
+    line: u64,
+    tokens: &[&str],
+    names: [&str; N],
+    required: usize,
+    layout: &str,
+) -> Result<[f64; N], LoadError> {
+    if tokens.len() < required {
+        return Err(field(
+            file,
+            line,
+            names[tokens.len()],
+            format!("missing: {layout}"),
+        ));
+    }
+    let mut values = [0.0; N];
+    for (i, value) in values.iter_mut().enumerate().take(tokens.len()) {
+        *value = match tokens[i].parse::<f64>() {
+            Ok(v) if v.is_finite() => v,
+            _ => {
+                return Err(field(
+                    file,
+                    line,
+                    names[i],
+                    format!("`{}` is not a number", tokens[i]),
+                ));
+            }
+        };
+    }
+    Ok(values)
+}
+
 /// Parses a `NAME_flow.tntp` file (`From To Volume Cost`, one row per link).
 ///
 /// # Errors
@@ -624,29 +659,14 @@ pub fn parse_tntp_flow(file: &str, text: &str) -> Result<Vec<TntpFlow>, LoadErro
         if tokens[0].parse::<f64>().is_err() && flows.is_empty() {
             continue; // the header row
         }
-        let names = ["from", "to", "volume", "cost"];
-        if tokens.len() < 3 {
-            return Err(field(
-                file,
-                line_no,
-                names[tokens.len()],
-                "missing: a flow row is `from to volume [cost]`".to_string(),
-            ));
-        }
-        let mut values = [0.0; 4];
-        for i in 0..tokens.len().min(4) {
-            values[i] = match tokens[i].parse::<f64>() {
-                Ok(v) if v.is_finite() => v,
-                _ => {
-                    return Err(field(
-                        file,
-                        line_no,
-                        names[i],
-                        format!("`{}` is not a number", tokens[i]),
-                    ));
-                }
-            };
-        }
+        let values = numeric_row::<4>(
+            file,
+            line_no,
+            &tokens,
+            ["from", "to", "volume", "cost"],
+            3,
+            "a flow row is `from to volume [cost]`",
+        )?;
         let node = |v: f64, name: &str| -> Result<u32, LoadError> {
             if v >= 1.0 && v.fract() == 0.0 && v <= MAX_NODES as f64 {
                 Ok(v as u32)
@@ -699,29 +719,14 @@ pub fn parse_tntp_nodes(file: &str, text: &str) -> Result<Vec<TntpNode>, LoadErr
             header_seen = true;
             continue;
         }
-        let names = ["node", "x", "y"];
-        if tokens.len() < 3 {
-            return Err(field(
-                file,
-                line_no,
-                names[tokens.len()],
-                "missing: a node row is `node x y`".to_string(),
-            ));
-        }
-        let mut values = [0.0; 3];
-        for (i, value) in values.iter_mut().enumerate() {
-            *value = match tokens[i].parse::<f64>() {
-                Ok(v) if v.is_finite() => v,
-                _ => {
-                    return Err(field(
-                        file,
-                        line_no,
-                        names[i],
-                        format!("`{}` is not a number", tokens[i]),
-                    ));
-                }
-            };
-        }
+        let values = numeric_row::<3>(
+            file,
+            line_no,
+            &tokens,
+            ["node", "x", "y"],
+            3,
+            "a node row is `node x y`",
+        )?;
         let id = values[0];
         if !(id >= 1.0 && id.fract() == 0.0 && id <= MAX_NODES as f64) {
             return Err(field(
