@@ -63,20 +63,42 @@ fn the_default_demand_uses_the_land_corridors_and_suez() {
     );
 
     // Which corridors carry flow: the Northern route most (Russia and Europe's express
-    // boxes), the Middle Corridor (Caucasus, and Central Asia on lines it shares with the
-    // southern route), the southern route (Iran, part of Türkiye) and the sea via Suez
-    // (standard boxes to Europe, Türkiye). The Cape route and purely regional routes get
-    // nothing while Suez is open.
+    // boxes), the Middle Corridor (the Caucasus), the southern route (Iran) and the sea via
+    // Suez (standard boxes to Europe, Türkiye). China–Uzbekistan runs only on track the Middle
+    // and Southern corridors share, so it is `regional`. The Cape route gets nothing while
+    // Suez is open.
     let (northern, northern_by_class) = corridor(&report, "northern");
     let (middle, _) = corridor(&report, "middle");
     let (southern, _) = corridor(&report, "southern");
     let (suez, suez_by_class) = corridor(&report, "sea_suez");
+    let (regional, _) = corridor(&report, "regional");
     assert!(northern > 900_000.0, "{northern}");
-    assert!(middle > 100_000.0 && middle < northern, "{middle}");
-    assert!(southern > 10_000.0 && southern < middle, "{southern}");
+    assert!(middle > 10_000.0 && middle < northern, "{middle}");
+    assert!(southern > 10_000.0 && southern < northern, "{southern}");
     assert!(suez > 50_000.0, "{suez}");
     assert_eq!(corridor(&report, "sea_cape").0, 0.0);
-    assert_eq!(corridor(&report, "regional").0, 0.0);
+    // Regional = exactly the demand to and from Uzbekistan.
+    let uzbekistan = network
+        .freight()
+        .zone_by_key("uz_tashkent")
+        .expect("a zone");
+    let to_and_from: f64 = freight
+        .demand
+        .iter()
+        .filter(|d| d.origin == uzbekistan || d.destination == uzbekistan)
+        .map(|d| d.teu_per_year)
+        .sum();
+    assert!(
+        (regional - to_and_from).abs() < 1.0,
+        "{regional} vs {to_and_from}"
+    );
+    assert_eq!(
+        arrivals(&report, "uz_tashkent")
+            .iter()
+            .map(|(c, _)| c.as_str())
+            .collect::<Vec<_>>(),
+        ["regional"]
+    );
     // Sea is the standard class's choice, rail the express class's.
     assert!(
         suez_by_class[1] > 5.0 * suez_by_class[0],

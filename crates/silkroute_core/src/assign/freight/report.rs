@@ -60,7 +60,8 @@ pub struct TotalsRecord {
 /// TEU per year of one corridor.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CorridorFlowRecord {
-    /// Corridor id, `regional`, or `unattributed` (flow the path decomposition could not
+    /// Corridor id, `regional` (paths on regional links only, or whose most km are on track
+    /// two or more corridors share), or `unattributed` (flow the path decomposition could not
     /// follow; 0 with all-or-nothing).
     pub corridor: String,
     /// Display name.
@@ -482,7 +483,10 @@ impl FreightProblem<'_> {
                 let c = &network.corridors()[index];
                 (c.key.clone(), c.name.clone())
             } else if index == corridor_count {
-                ("regional".into(), "Regional links only".into())
+                (
+                    "regional".into(),
+                    "No single corridor (regional links, or track several corridors share)".into(),
+                )
             } else {
                 (
                     "unattributed".into(),
