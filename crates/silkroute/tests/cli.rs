@@ -1704,3 +1704,22 @@ fn embedded_rail_network_routes_every_corridor_pair() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+// ---- freight assignment on the default network ----
+
+#[test]
+fn freight_assign_defaults_to_a_gap_of_1e6_and_tntp_to_1e4() {
+    // Freight: the gap's denominator counts tariffs over the value of time, so the default is
+    // tighter than for TNTP networks (one pass gives 5e-5, which 1e-4 would accept).
+    let report = json(&["assign", "--format", "json"]);
+    let gap = report["relative_gap"].as_f64().expect("a number");
+    assert!(report["converged"].as_bool().expect("a bool"));
+    assert!(gap <= 1e-6, "{gap}");
+    assert!(report["iterations"].as_u64().expect("a count") >= 2);
+    let loose = json(&["assign", "--format", "json", "--gap", "1e-4"]);
+    assert_eq!(loose["iterations"].as_u64(), Some(1));
+    // TNTP keeps 1e-4.
+    let braess = repo("testdata/tntp_tiny/Braess");
+    let table = stdout_of(&["assign", "--tntp", &braess]);
+    assert!(table.contains("the target 1e-4"), "{table}");
+}

@@ -322,3 +322,59 @@ fn rail_patches_load_with_sources_and_stay_short() {
         );
     }
 }
+
+/// The sea tags on Chinese rail lines are hinterland legs to the ports: each such line is on
+/// the best sea route (searched on the corridor's links) from some Chinese place to some place
+/// abroad, for some objective. A sea tag on a line no sea route uses (Lanzhou–Chongqing had
+/// one) only makes the line look like part of a sea corridor.
+#[test]
+fn sea_tags_on_chinese_rail_are_on_some_sea_route_from_china() {
+    let network = network();
+    let sea: Vec<_> = ["sea_suez", "sea_cape"]
+        .iter()
+        .map(|k| network.corridor_by_key(k).expect("declared"))
+        .collect();
+    let china = |n: &silkroute_core::network::Node| n.country.as_str() == "CN";
+    let mut used = vec![false; network.link_count()];
+    for objective in Objective::ALL {
+        for &corridor in &sea {
+            let options = RouteOptions {
+                objective,
+                corridor: Some(corridor),
+                ..RouteOptions::defaults(&network)
+            };
+            let scope = Scope::new(&network, &options);
+            for (o, origin) in network.nodes().iter().enumerate() {
+                if !china(origin) {
+                    continue;
+                }
+                for (d, destination) in network.nodes().iter().enumerate() {
+                    if china(destination) {
+                        continue;
+                    }
+                    let from = silkroute_core::network::NodeId(o as u32);
+                    let to = silkroute_core::network::NodeId(d as u32);
+                    if let Some(path) = route::shortest_path(&scope, from, to).expect("valid") {
+                        for leg in route::Itinerary::new(&scope, &path).legs {
+                            used[leg.link.0 as usize] = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut checked = Vec::new();
+    for (l, link) in network.links().iter().enumerate() {
+        let chinese = china(network.node(link.from)) && china(network.node(link.to));
+        if chinese && link.corridors.iter().any(|c| sea.contains(c)) {
+            assert!(
+                used[l],
+                "{} is tagged sea but no sea route uses it",
+                link.key
+            );
+            checked.push(link.key.as_str());
+        }
+    }
+    assert!(checked.contains(&"lanzhou_urumqi_rail"), "{checked:?}");
+    assert!(!checked.contains(&"chongqing_lanzhou_rail"), "{checked:?}");
+}

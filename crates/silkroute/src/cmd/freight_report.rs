@@ -57,7 +57,7 @@ fn optional_number(value: Option<f64>, show: impl Fn(f64) -> String) -> String {
 
 fn write_table(report: &FreightReport, out: &mut dyn Write) -> Result<()> {
     let mut title = format!(
-        "Freight assignment · network of {} · {} · {} iteration(s) · relative gap {:.4}{}",
+        "Freight assignment · network of {} · {} · {} iteration(s) · relative gap {:.2e}{}",
         report.year,
         report.method,
         report.iterations,

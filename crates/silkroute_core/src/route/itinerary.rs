@@ -308,8 +308,10 @@ fn push_transfer(
 }
 
 /// The corridor a sequence of links belongs to: the one with the most km among the links
-/// tagged with it (ties go to the corridor listed first in the dataset). `None` when every
-/// link is regional.
+/// tagged with it. `None` (regional) when every link is regional, or when two or more
+/// corridors tie for the most km: the route then runs only on track those corridors share
+/// (China–Almaty or China–Tashkent on the lines tagged `middle|southern`) and uses nothing
+/// that makes it one of them (the Caspian crossing, Turkmenistan–Iran, Russia, the sea).
 pub fn classify_corridor(
     network: &Network,
     links: impl Iterator<Item = LinkId>,
@@ -321,11 +323,12 @@ pub fn classify_corridor(
             km[corridor.0 as usize] += link.length_km;
         }
     }
-    let mut best: Option<(usize, f64)> = None;
-    for (index, &value) in km.iter().enumerate() {
-        if value > 0.0 && best.is_none_or(|(_, best_km)| value > best_km) {
-            best = Some((index, value));
-        }
+    // Corridors tagged on the same links add the same lengths in the same order, so a tie is
+    // exact equality.
+    let most = km.iter().copied().fold(0.0, f64::max);
+    let mut leaders = km.iter().enumerate().filter(|&(_, &value)| value == most);
+    match (most > 0.0, leaders.next(), leaders.next()) {
+        (true, Some((index, _)), None) => Some(CorridorId(index as u32)),
+        _ => None,
     }
-    best.map(|(index, _)| CorridorId(index as u32))
 }

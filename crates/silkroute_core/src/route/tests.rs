@@ -572,3 +572,43 @@ fn avoiding_a_country_removes_its_routes() {
         Some(&NoRouteReason::Avoided)
     );
 }
+
+#[test]
+fn a_route_on_track_two_corridors_share_is_regional() {
+    let (network, _) = crate::io::load_default().expect("loads");
+    let link = |key: &str| network.link_by_key(key).expect("known link");
+    let corridor = |key: &str| network.corridor_by_key(key);
+    // Saryagash–Tashkent is tagged middle|southern, Almaty–Shu northern|middle|southern: a
+    // route on them alone is none of the corridors in particular.
+    let shared = [link("almaty_shu_rail"), link("shymkent_saryagash_rail")];
+    assert_eq!(classify_corridor(&network, shared.into_iter()), None);
+    // One km of track only one of them has decides it.
+    let to_aktau = [
+        link("beyneu_mangyshlak_rail"),
+        link("mangyshlak_aktau_rail"),
+    ];
+    assert_eq!(
+        classify_corridor(&network, to_aktau.into_iter()),
+        corridor("middle")
+    );
+    // Regional links alone: no corridor.
+    assert_eq!(
+        classify_corridor(&network, [link("warsaw_lodz_rail")].into_iter()),
+        None
+    );
+    // China → Tashkent, the router's best route: only shared track, so `regional`, while
+    // China → Tehran (Turkmenistan–Iran) is southern and China → Moscow northern.
+    let options = RouteOptions::defaults(&network);
+    let scope = Scope::new(&network, &options);
+    let route_corridor = |from: &str, to: &str| {
+        let from = network.find_place(from, 0.0).expect("known").node();
+        let to = network.find_place(to, 0.0).expect("known").node();
+        let path = shortest_path(&scope, from, to)
+            .expect("valid")
+            .expect("a route");
+        Itinerary::new(&scope, &path).corridor
+    };
+    assert_eq!(route_corridor("Xi'an", "Tashkent"), None);
+    assert_eq!(route_corridor("Xi'an", "Tehran"), corridor("southern"));
+    assert_eq!(route_corridor("Xi'an", "Moscow"), corridor("northern"));
+}

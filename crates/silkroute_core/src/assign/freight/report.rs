@@ -60,7 +60,8 @@ pub struct TotalsRecord {
 /// TEU per year of one corridor.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CorridorFlowRecord {
-    /// Corridor id, `regional`, or `unattributed` (flow the path decomposition could not
+    /// Corridor id, `regional` (paths on regional links only, or whose most km are on track
+    /// two or more corridors share), or `unattributed` (flow the path decomposition could not
     /// follow; 0 with all-or-nothing).
     pub corridor: String,
     /// Display name.
@@ -253,9 +254,9 @@ fn arc_name(network: &Network, arc: ArcId) -> String {
 
 /// TEU per year by corridor (index `corridors.len()` = regional, `+ 1` = unattributed) and
 /// class, and by destination zone.
-struct Attribution {
-    by_corridor: Vec<Vec<f64>>,
-    by_destination: Vec<Vec<f64>>,
+pub(super) struct Attribution {
+    pub(super) by_corridor: Vec<Vec<f64>>,
+    pub(super) by_destination: Vec<Vec<f64>>,
 }
 
 /// Splits each class's link flows into zone-to-zone paths and classifies each path like a
@@ -264,6 +265,36 @@ struct Attribution {
 /// class (at the costs the method routed with: free-flow costs for all-or-nothing, the final
 /// costs otherwise), so with all-or-nothing every demand follows exactly its own route.
 fn attribute(problem: &FreightProblem<'_>, result: &AssignResult) -> Attribution {
+    attribute_in_order(problem, result, Peeling::REPORT)
+}
+
+/// How a decomposition peels origin–destination demand off the link flows. At an equilibrium
+/// the split of link flows into paths is not unique; each rule here gives an equally valid
+/// decomposition, and their differences measure the ambiguity of the corridor volumes (tested
+/// in `freight/tests.rs`, documented in docs/formats.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Peeling {
+    /// Pairs in reverse zone order (origins, then destinations) instead of zone order.
+    pub(super) reverse: bool,
+    /// Prefer the cheapest path at free-flow costs instead of at the assigned flows' costs
+    /// (all-or-nothing always uses free-flow costs, the costs it routed with).
+    pub(super) free_flow: bool,
+}
+
+impl Peeling {
+    /// The rule of the report.
+    pub(super) const REPORT: Peeling = Peeling {
+        reverse: false,
+        free_flow: false,
+    };
+}
+
+/// [`attribute`] with a chosen peeling rule.
+pub(super) fn attribute_in_order(
+    problem: &FreightProblem<'_>,
+    result: &AssignResult,
+    peeling: Peeling,
+) -> Attribution {
     let network = problem.network;
     let net = problem.problem.network();
     let links = &problem.links;
@@ -273,7 +304,7 @@ fn attribute(problem: &FreightProblem<'_>, result: &AssignResult) -> Attribution
     let mut by_corridor = vec![vec![0.0; classes.len()]; corridors + 2];
     let mut by_destination = vec![vec![0.0; corridors + 2]; zones];
     let mut base = vec![0.0; links.len()];
-    if result.method == Method::AllOrNothing {
+    if result.method == Method::AllOrNothing || peeling.free_flow {
         problem
             .problem
             .link_costs(&vec![0.0; links.len()], &mut base);
@@ -292,9 +323,17 @@ fn attribute(problem: &FreightProblem<'_>, result: &AssignResult) -> Attribution
             continue;
         };
         let mut residual = flows.clone();
-        for o in 0..zones {
-            for (d, arrivals) in by_destination.iter_mut().enumerate() {
-                let mut remaining = if o == d { 0.0 } else { class.demand.get(o, d) };
+        let mut pairs: Vec<(usize, usize)> = (0..zones)
+            .flat_map(|o| (0..zones).map(move |d| (o, d)))
+            .filter(|&(o, d)| o != d)
+            .collect();
+        if peeling.reverse {
+            pairs.reverse();
+        }
+        for (o, d) in pairs {
+            {
+                let arrivals = &mut by_destination[d];
+                let mut remaining = class.demand.get(o, d);
                 while remaining > eps {
                     for (l, c) in cost.iter_mut().enumerate() {
                         *c = if residual[l] > eps {
@@ -482,7 +521,10 @@ impl FreightProblem<'_> {
                 let c = &network.corridors()[index];
                 (c.key.clone(), c.name.clone())
             } else if index == corridor_count {
-                ("regional".into(), "Regional links only".into())
+                (
+                    "regional".into(),
+                    "No single corridor (regional links, or track several corridors share)".into(),
+                )
             } else {
                 (
                     "unattributed".into(),
