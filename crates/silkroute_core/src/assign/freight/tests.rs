@@ -532,7 +532,7 @@ fn equilibrium_corridor_volumes_do_not_depend_on_the_decomposition_rule() {
     let result = assign(
         problem.problem(),
         &AssignOptions {
-            target_gap: 1e-6,
+            target_gap: 1e-10,
             ..AssignOptions::new(Method::AlgorithmB)
         },
         &mut |_| {},
