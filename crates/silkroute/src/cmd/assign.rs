@@ -42,7 +42,7 @@ pub struct AssignArgs {
     #[arg(long, default_value_t = 1.0, value_name = "F", conflicts_with_all = ["tntp", "gmns"])]
     pub demand_factor: f64,
     /// TNTP/GMNS: time units added per unit of toll (default: the TNTP file's
-    /// <TOLL FACTOR> or its README's value; 0 for GMNS).
+    /// `<TOLL FACTOR>` or its README's value; 0 for GMNS).
     #[arg(long, value_name = "F")]
     pub toll_factor: Option<f64>,
     /// TNTP/GMNS: time units added per unit of length (default as for --toll-factor).
