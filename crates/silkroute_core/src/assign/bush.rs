@@ -6,7 +6,8 @@
 //! directions.
 //!
 //! Per (class, origin) the state is a dense vector of bush link flows and a bush membership
-//! mask, so memory is `classes × origins × links`. Bushes are updated one after another
+//! mask, so memory is `classes × origins × links` (flows twice: those before each sweep are kept
+//! for its extension, below). Bushes are updated one after another
 //! (Gauss–Seidel), each seeing the volumes the previous ones left: the result depends only on
 //! the input, not on threads. The relative gap is measured after every iteration with a full
 //! all-or-nothing pass (on all cores).
