@@ -1,8 +1,10 @@
 //! Conformance on the TNTP networks (Transportation Networks for Research): Algorithm B to a
-//! relative gap of 1e-9 (≤ 1e-8, as the issue asks) must give the best-known solution's Beckmann objective to 1e-6 relative
+//! relative gap of 1e-10 (≤ 1e-8, as the issue asks) must give the best-known solution's Beckmann objective to 1e-6 relative
 //! and its link flows to 1e-3 relative on every link with flow > 1 whose cost depends on its
 //! flow (B > 0). Links of constant cost (Winnipeg, Barcelona: B = 0; ChicagoSketch's zero-time
-//! connectors) have no unique equilibrium flow, so they are not compared.
+//! connectors) have no unique equilibrium flow, so they are not compared. Links whose cost
+//! hardly depends on their flow need the smaller gap: at 4e-10, Anaheim's 386 → 403 (v/c
+//! 0.007, the BPR term adds 1e-9 min) carried 39.87 against the best-known 40.00.
 //!
 //! The networks are research-only data: they are never copied into the repository. Set
 //! `SILKROUTE_TNTP_DIR` to a folder holding `SiouxFalls/`, `Anaheim/`, `Barcelona/`,
@@ -195,7 +197,7 @@ fn algorithm_b_on_every_network(reader: Reader) {
             &dir,
             name,
             Method::AlgorithmB,
-            1e-9,
+            1e-10,
             1e-6,
             Some(1e-3),
             reader,

@@ -123,7 +123,7 @@ pub const TNTP_GAP: f64 = 1e-4;
 /// and independent of the flows, so the same gap leaves a flow pattern farther from
 /// equilibrium than on a road network: on the default network the all-or-nothing load and one
 /// Algorithm B pass already give 5.2e-5 (below 1e-4), with 2,100 TEU a year (0.4%) still to move
-/// through the Dostyk gauge change and its delay 0.4 h short; at 1e-6 (one more pass, a few
+/// through the Dostyk gauge change and its delay 0.4 h short; at 1e-6 (two more passes, a few
 /// milliseconds) facility flows are within 0.01% of those at 1e-10.
 pub const FREIGHT_GAP: f64 = 1e-6;
 
