@@ -30,8 +30,8 @@
 //! Bushes that pull a shared link's cost towards different levels (the two directions of a
 //! congested border facility, whose routes differ by constant tariffs) otherwise trade a
 //! little flow back and forth every sweep: the freight network stalled near 6e-7; with the
-//! extension it reaches 1e-10 in six iterations, Winnipeg 1e-10 in 115 instead of 215 and
-//! ChicagoSketch in 75 instead of 97.
+//! extension it reaches 1e-10 in six iterations, and Winnipeg and ChicagoSketch need a third
+//! to a half fewer iterations to 1e-10 (BENCHMARKS.md).
 //!
 //! From the second iteration on, the gap of iteration `k` is measured (an all-or-nothing pass
 //! on a copy of its flows, on all cores but the one sweeping) while sweep `k + 1` runs, with
@@ -39,6 +39,7 @@
 //! discarded and iteration `k`'s flows are returned. The lagging tolerance costs a few
 //! iterations on small networks and saves a third to two fifths of the time on the larger ones.
 
+use super::frank_wolfe::Segment;
 use super::solve::{GapEvaluator, IterationStats, relative_gap};
 use super::spt::{NONE, SptWorkspace};
 use super::{AssignError, CostModel, Flows, Problem};
@@ -47,6 +48,9 @@ use std::time::Instant;
 /// A sweep is extended only over the bushes whose own change can go on to at least this many
 /// times itself without emptying a link.
 const MIN_REACH: f64 = 2.0;
+
+/// The longest extension of a sweep (times its own change) when no flow bounds it.
+const MAX_EXTENSION: f64 = 1e6;
 
 /// Flows below this (relative to the origin's demand) are treated as zero.
 const FLOW_EPS: f64 = 1e-12;
@@ -209,6 +213,7 @@ pub(crate) fn solve(
     let mut work = SweepWork {
         before: bushes.iter().map(|b| vec![0.0; b.flow.len()]).collect(),
         direction: vec![0.0; links],
+        moving: Vec::with_capacity(links),
         reach: vec![0.0; bushes.len()],
     };
     let mut iterations = 0;
@@ -292,11 +297,12 @@ fn tolerance(gap: f64, average_cost: f64) -> f64 {
     (gap * average_cost * 0.01).max(average_cost * 1e-15)
 }
 
-/// Buffers of a sweep's extension: bush flows before it, its total volume change, how far each
-/// bush's change can go on.
+/// Buffers of a sweep's extension: bush flows before it, its total volume change and the links
+/// it moves, how far each bush's change can go on.
 struct SweepWork {
     before: Vec<Vec<f64>>,
     direction: Vec<f64>,
+    moving: Vec<u32>,
     reach: Vec<f64>,
 }
 
@@ -319,14 +325,7 @@ fn sweep(
     // Volumes are sums of many small shifts; rebuild them exactly from the bushes so
     // rounding does not accumulate.
     recompute_volumes(problem, bushes, state);
-    extrapolate(
-        problem,
-        bushes,
-        &work.before,
-        state,
-        &mut work.direction,
-        &mut work.reach,
-    );
+    extrapolate(problem, bushes, state, work);
 }
 
 /// Extends the sweep that took every bush from `before` to its current flows, when going on
@@ -335,24 +334,19 @@ fn sweep(
 /// constant, e.g. the two directions through one gauge-change facility): each sweep then
 /// moves a little flow one way for some bushes and back for others, and only a step along
 /// the whole sweep reaches the corner the equilibrium lies at. The step `t ≥ 1` minimises the
-/// objective along `before + t·(after − before)` (bisection on its derivative), bounded so
-/// that no bush flow turns negative. Returns `t` (1 when nothing changed). Volumes and costs in
-/// `state` follow.
+/// objective along `before + t·(after − before)` (Frank–Wolfe's line search on the segment
+/// from `t = 1` to the largest `t` that keeps every bush flow non-negative, at most
+/// [`MAX_EXTENSION`]). Volumes and costs in `state` follow.
 fn extrapolate(
     problem: &Problem,
     bushes: &mut [Bush],
-    before: &[Vec<f64>],
     state: &mut LinkState,
-    direction: &mut [f64],
-    reach: &mut [f64],
-) -> f64 {
-    let net = problem.network();
-    let model = problem.model();
-    let vdfs = net.vdfs();
+    work: &mut SweepWork,
+) {
     // How far each bush's own change can be extended before one of its flows turns negative
     // (flows below the bush's rounding level excepted). A bush that (nearly) emptied a link
     // cannot go on; it keeps its new flows and the others are extended without it.
-    for ((bush, old), reach) in bushes.iter().zip(before).zip(reach.iter_mut()) {
+    for ((bush, old), reach) in bushes.iter().zip(&work.before).zip(work.reach.iter_mut()) {
         let eps = FLOW_EPS * bush.total.max(1.0);
         *reach = f64::INFINITY;
         for (&new, &old) in bush.flow.iter().zip(old) {
@@ -361,58 +355,46 @@ fn extrapolate(
             }
         }
     }
-    direction.fill(0.0);
-    // The objective's constant-cost part changes linearly along the direction.
-    let mut fixed_slope = 0.0;
-    let mut t_max = f64::INFINITY;
-    for ((bush, old), &reach) in bushes.iter().zip(before).zip(reach.iter()) {
+    let t_max = work
+        .reach
+        .iter()
+        .filter(|&&r| r >= MIN_REACH)
+        .fold(MAX_EXTENSION, |m, &r| m.min(r));
+    // The volume change and fixed-cost slope of going from t = 1 to t = t_max.
+    let span = t_max - 1.0;
+    work.direction.fill(0.0);
+    let mut fixed = 0.0;
+    for ((bush, old), &reach) in bushes.iter().zip(&work.before).zip(&work.reach) {
         if reach < MIN_REACH {
             continue;
         }
-        t_max = t_max.min(reach);
         let class = &problem.classes()[bush.class];
         for (a, (&new, &old)) in bush.flow.iter().zip(old).enumerate() {
-            let d = new - old;
+            let d = span * (new - old);
             if d != 0.0 {
-                direction[a] += class.pce * d;
+                work.direction[a] += class.pce * d;
                 if let Some(f) = class.fixed_cost.get(a) {
-                    fixed_slope += f * d;
+                    fixed += f * d;
                 }
             }
         }
     }
-    let slope_at = |t: f64| -> f64 {
-        let mut s = fixed_slope;
-        for (a, &d) in direction.iter().enumerate() {
-            if d != 0.0 {
-                let v = (state.volume[a] + (t - 1.0) * d).max(0.0);
-                s += model.cost(&vdfs[a], v) * d;
-            }
-        }
-        s
+    work.moving.clear();
+    work.moving
+        .extend((0..work.direction.len() as u32).filter(|&a| work.direction[a as usize] != 0.0));
+    let segment = Segment {
+        model: problem.model(),
+        vdfs: problem.network().vdfs(),
+        volume: &state.volume,
+        direction: &work.direction,
+        moving: &work.moving,
+        fixed,
     };
-    if t_max <= 1.0 + 1e-9 || slope_at(1.0) >= 0.0 {
-        return 1.0;
-    }
-    let t = if t_max.is_finite() && slope_at(t_max) <= 0.0 {
-        t_max
-    } else {
-        let hi_bound = if t_max.is_finite() { t_max } else { 1e6 };
-        let (mut lo, mut hi) = (1.0, hi_bound);
-        for _ in 0..60 {
-            let mid = 0.5 * (lo + hi);
-            if slope_at(mid) < 0.0 {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        lo
+    let Some(lambda) = segment.minimum() else {
+        return;
     };
-    if t <= 1.0 {
-        return 1.0;
-    }
-    for ((bush, old), &reach) in bushes.iter_mut().zip(before).zip(reach.iter()) {
+    let t = 1.0 + lambda * span;
+    for ((bush, old), &reach) in bushes.iter_mut().zip(&work.before).zip(&work.reach) {
         if reach < MIN_REACH {
             continue;
         }
@@ -425,7 +407,6 @@ fn extrapolate(
         }
     }
     recompute_volumes(problem, bushes, state);
-    t
 }
 
 /// Class flows and total volumes from the bushes.

@@ -372,14 +372,19 @@ fn line_search(problem: &Problem, ws: &mut Workspace, flows: &Flows) -> Option<f
     segment.minimum()
 }
 
-/// The objective along `volume + λ·direction`, through its derivative.
-struct Segment<'a> {
-    model: CostModel,
-    vdfs: &'a [LinkVdf],
-    volume: &'a [f64],
-    direction: &'a [f64],
-    moving: &'a [u32],
-    fixed: f64,
+/// The objective along `volume + λ·direction`, through its derivative (also Algorithm B's
+/// sweep extension).
+pub(super) struct Segment<'a> {
+    pub(super) model: CostModel,
+    pub(super) vdfs: &'a [LinkVdf],
+    /// Total volumes at λ = 0.
+    pub(super) volume: &'a [f64],
+    /// Change of the total volumes at λ = 1.
+    pub(super) direction: &'a [f64],
+    /// The links whose direction is not zero.
+    pub(super) moving: &'a [u32],
+    /// The derivative of the fixed-cost part (constant along the segment).
+    pub(super) fixed: f64,
 }
 
 impl Segment<'_> {
@@ -410,7 +415,7 @@ impl Segment<'_> {
     /// The minimizing step: `None` if the derivative at 0 is not negative, 1 if it is still
     /// ≤ 0 at 1, else the root of the derivative by Newton steps inside the bracket (bisection
     /// where Newton would leave it).
-    fn minimum(&self) -> Option<f64> {
+    pub(super) fn minimum(&self) -> Option<f64> {
         let g0 = self.slope(0.0);
         if g0.is_nan() || g0 >= 0.0 {
             return None;
