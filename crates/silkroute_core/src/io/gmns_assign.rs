@@ -509,13 +509,8 @@ fn read_links(
             {
                 points.reverse();
             }
-            let reverse_geometry = geometry.as_ref().map(|points| {
-                let mut points = points.clone();
-                points.reverse();
-                points
-            });
-            links.push(GmnsLink {
-                id: id.clone(),
+            let forward = GmnsLink {
+                id,
                 from,
                 to,
                 reverse: false,
@@ -524,20 +519,18 @@ fn read_links(
                 toll,
                 geometry,
                 line,
+            };
+            // An undirected row is also its reverse, right after it.
+            let back = (!directed).then(|| {
+                let mut back = forward.clone();
+                (back.from, back.to, back.reverse) = (to, from, true);
+                if let Some(points) = back.geometry.as_mut() {
+                    points.reverse();
+                }
+                back
             });
-            if !directed {
-                links.push(GmnsLink {
-                    id,
-                    from: to,
-                    to: from,
-                    reverse: true,
-                    vdf,
-                    length: length.unwrap_or(0.0),
-                    toll,
-                    geometry: reverse_geometry,
-                    line,
-                });
-            }
+            links.push(forward);
+            links.extend(back);
             Ok(())
         },
     )?;
