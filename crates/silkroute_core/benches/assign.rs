@@ -6,11 +6,11 @@
 //! `SILKROUTE_TNTP_DIR=../shared/data/tntp cargo bench -p silkroute_core --bench assign`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use silkroute_core::assign::load_tntp;
 use silkroute_core::assign::{
     AllOrNothing, AssignNetwork, AssignOptions, CostModel, LinkSpec, LinkVdf, Method, OdMatrix,
     Problem, Vdf, assign,
 };
-use silkroute_core::io::load_tntp;
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;

@@ -1,17 +1,17 @@
 //! Route queries on the embedded default network.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use silkroute_core::{io, route};
+use silkroute_core::{network, route};
 use std::hint::black_box;
 
 fn bench_routes(c: &mut Criterion) {
-    let (network, _) = io::load_default().expect("the embedded network is valid");
+    let (network, _) = network::load_default().expect("the embedded network is valid");
     let place = |name: &str| network.find_place(name, 0.0).expect("known place").node();
     let (from, to) = (place("Lianyungang"), place("Duisburg"));
     let options = route::RouteOptions::defaults(&network);
 
     c.bench_function("load_default_network", |b| {
-        b.iter(|| io::load_default().expect("valid"))
+        b.iter(|| network::load_default().expect("valid"))
     });
     c.bench_function("best_route_lianyungang_duisburg", |b| {
         b.iter(|| {

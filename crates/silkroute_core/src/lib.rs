@@ -1,16 +1,26 @@
 //! # silkroute_core
 //!
 //! Brief overview: the domain library of silkroute, a freight-routing engine for the Eurasian
-//! corridors. It holds the network model ([`network`]), the readers of network files and the
-//! embedded default network ([`io`]), and routing ([`route`]): best routes by time, cost, CO2e
-//! or generalized cost, alternatives by corridor, and exact Pareto sets.
+//! corridors. In reading order:
+//!
+//! - [`network`]: the corridor network model, its builder, the network folder format and the
+//!   default network embedded at build time;
+//! - [`route`]: best routes by time, cost, CO2e or generalized cost, alternatives by corridor,
+//!   exact Pareto sets;
+//! - [`geo`]: geographic networks (OpenStreetMap rail and road, shipping lanes) with their
+//!   readers, caches and packs, contraction hierarchies, snapping, healing;
+//! - [`assign`]: static traffic assignment (Frank–Wolfe family, Algorithm B) and the TNTP and
+//!   GMNS readers of its research networks;
+//! - [`report`]: every output schema;
+//! - [`freight`]: the freight demand of a dataset assigned to the corridor network;
+//! - [`io`]: plumbing every reader shares (CSV rows with line numbers, errors).
 //!
 //! The library knows nothing of terminals, HTTP or command lines; it never prints and never
 //! reads environment variables.
 //!
 //! ```
-//! use silkroute_core::{io, route};
-//! let (network, _warnings) = io::load_default().expect("the embedded network is valid");
+//! use silkroute_core::{network, route};
+//! let (network, _warnings) = network::load_default().expect("the embedded network is valid");
 //! let from = network.find_place("Lianyungang", 0.0).unwrap().node();
 //! let to = network.find_place("duisburg", 0.0).unwrap().node();
 //! let options = route::RouteOptions::defaults(&network);
@@ -22,9 +32,11 @@
 #![warn(missing_docs)]
 
 pub mod assign;
+pub mod freight;
 pub mod geo;
 pub mod io;
 pub mod network;
+pub mod report;
 pub mod route;
 
 pub use network::{LinkId, Network, NodeId};

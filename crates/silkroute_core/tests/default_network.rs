@@ -1,12 +1,12 @@
 //! The embedded default network: coverage the product promises, project statuses and years,
 //! sources, and sanity of the main corridor answers.
 
-use silkroute_core::io;
 use silkroute_core::network::{HandlingKind, Network, SourceKind, Status};
 use silkroute_core::route::{self, Objective, RouteOptions, Scope};
+use silkroute_core::{geo, network};
 
 fn network() -> Network {
-    let (network, warnings) = io::load_default().expect("the embedded network loads");
+    let (network, warnings) = network::load_default().expect("the embedded network loads");
     assert!(warnings.is_empty(), "{warnings:?}");
     network
 }
@@ -310,7 +310,7 @@ fn most_links_have_a_line_within_half_their_length() {
 fn rail_patches_load_with_sources_and_stay_short() {
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/geo/rail_patches.csv");
-    let patches = io::load_geo_patches(&path).expect("rail_patches.csv loads");
+    let patches = geo::load_geo_patches(&path).expect("rail_patches.csv loads");
     assert!(!patches.is_empty());
     for patch in &patches {
         let km = silkroute_core::geo::great_circle_km(patch.from, patch.to);

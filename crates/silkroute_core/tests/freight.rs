@@ -3,12 +3,12 @@
 //! costs (no congestion feedback), so these are the routes each class prefers when nothing is
 //! crowded; equilibrium methods spread the flow once capacities bite.
 
-use silkroute_core::assign::freight::{FreightOptions, FreightReport, build_problem};
 use silkroute_core::assign::{AssignOptions, Method, assign};
-use silkroute_core::{Network, io};
+use silkroute_core::freight::{FreightOptions, FreightReport, build_problem};
+use silkroute_core::{Network, network};
 
 fn network() -> Network {
-    let (network, warnings) = io::load_default().expect("the embedded network loads");
+    let (network, warnings) = network::load_default().expect("the embedded network loads");
     assert!(warnings.is_empty(), "{warnings:?}");
     network
 }

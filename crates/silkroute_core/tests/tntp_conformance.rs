@@ -12,7 +12,7 @@
 //! without it the test says it is skipped.
 
 use silkroute_core::assign::{AssignOptions, CostModel, Method, Problem, assign};
-use silkroute_core::io::{TntpProblem, load_gmns_assignment, load_tntp};
+use silkroute_core::assign::{TntpProblem, load_gmns_assignment, load_tntp};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 

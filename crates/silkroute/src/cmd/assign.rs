@@ -11,7 +11,7 @@ use serde::Serialize;
 use silkroute_core::assign::{
     AssignError, AssignOptions, AssignResult, CostModel, IterationStats, Method, Problem, assign,
 };
-use silkroute_core::io::{TntpProblem, load_gmns_assignment, load_tntp};
+use silkroute_core::assign::{TntpProblem, load_gmns_assignment, load_tntp};
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

@@ -5,7 +5,7 @@ use super::{Format, thousands};
 use crate::table::new_table;
 use anyhow::Result;
 use serde::Serialize;
-use silkroute_core::io::report::{PlaceRecord, QueryRecord, RouteRecord};
+use silkroute_core::report::{PlaceRecord, QueryRecord, RouteRecord};
 use silkroute_core::route;
 use std::io::Write;
 use std::path::Path;
@@ -79,7 +79,7 @@ pub fn run(data: Option<&Path>, args: &CorridorsArgs, out: &mut dyn Write) -> Re
         Format::Json => {
             let (from, to, query_record) = query.records(false);
             let report = CorridorsReport {
-                version: silkroute_core::io::report::REPORT_VERSION,
+                version: silkroute_core::report::REPORT_VERSION,
                 from,
                 to,
                 query: query_record,

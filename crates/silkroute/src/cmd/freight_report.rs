@@ -1,5 +1,5 @@
 //! Printing a freight assignment report ([`FreightReport`], made by
-//! `silkroute_core::assign::freight::FreightProblem::report`) as a table, JSON, CSV or GeoJSON.
+//! `silkroute_core::freight::FreightProblem::report`) as a table, JSON, CSV or GeoJSON.
 //! `silkroute assign` calls [`write_freight_report`] once it has assigned the dataset's freight
 //! demand; the layouts are documented in docs/formats.md ("Freight report").
 
@@ -10,7 +10,7 @@ use crate::table::new_table;
 use anyhow::Result;
 use serde_json::json;
 use silkroute_core::Network;
-use silkroute_core::assign::freight::{FreightReport, LinkFlowRecord};
+use silkroute_core::freight::{FreightReport, LinkFlowRecord};
 use std::collections::BTreeMap;
 use std::io::Write;
 
@@ -387,8 +387,8 @@ pub fn freight_geojson(network: &Network, report: &FreightReport) -> serde_json:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use silkroute_core::assign::freight::{FreightOptions, build_problem};
     use silkroute_core::assign::{AssignOptions, Method, assign};
+    use silkroute_core::freight::{FreightOptions, build_problem};
 
     fn default_report(network: &Network) -> FreightReport {
         let problem = build_problem(network, &FreightOptions::defaults(network)).expect("builds");
@@ -409,7 +409,7 @@ mod tests {
 
     #[test]
     fn every_format_renders_the_default_assignment() {
-        let (network, _) = silkroute_core::io::load_default().expect("loads");
+        let (network, _) = silkroute_core::network::load_default().expect("loads");
         let report = default_report(&network);
 
         let table = render(&network, &report, Format::Table);

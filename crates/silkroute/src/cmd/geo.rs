@@ -15,10 +15,11 @@ use silkroute_core::geo::{
     ArcFilter, BidirectionalDijkstra, ChQuery, ContractionHierarchy, GeoGraph, GeoPath, Passages,
     Snap, Snapper, great_circle_km,
 };
-use silkroute_core::io::{
-    CacheError, EmbeddedGeo, Extras, GeoNetwork, LoadWarning, load_geo, load_geo_cache,
-    read_geo_source, save_geo_cache,
+use silkroute_core::geo::{
+    CacheError, EmbeddedGeo, Extras, GeoNetwork, load_geo, load_geo_cache, read_geo_source,
+    save_geo_cache,
 };
+use silkroute_core::io::LoadWarning;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -350,7 +351,7 @@ fn default_cache_dir() -> Option<PathBuf> {
 /// The default cache file of a network folder or file.
 fn default_cache_path(dir: &Path) -> Option<PathBuf> {
     let canonical = dir.canonicalize().ok()?;
-    let key = silkroute_core::io::checksum(canonical.to_string_lossy().as_bytes());
+    let key = silkroute_core::geo::checksum(canonical.to_string_lossy().as_bytes());
     Some(default_cache_dir()?.join(format!("geo-{key:016x}.bin")))
 }
 
@@ -397,7 +398,7 @@ pub(crate) fn load_uncached(path: &Path, what: &str) -> Result<GeoNetwork> {
 fn load(args: &NetworkArgs, engine: EngineKind) -> Result<(GeoNetwork, Router)> {
     if let Some(network) = embedded(args) {
         let bytes = network.bytes();
-        let source = silkroute_core::io::fingerprint(&[bytes]);
+        let source = silkroute_core::geo::fingerprint(&[bytes]);
         let cache_path = if args.no_cache {
             None
         } else {
@@ -1055,8 +1056,10 @@ fn run_pack(args: &GeoPackArgs, out: &mut dyn Write) -> Result<()> {
     if let Some(file) = &args.passages {
         let bytes =
             std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-        network.passages =
-            silkroute_core::io::apply_passage_tags(&network, &(file.display().to_string(), bytes))?;
+        network.passages = silkroute_core::geo::apply_passage_tags(
+            &network,
+            &(file.display().to_string(), bytes),
+        )?;
     }
     for name in &args.untag {
         if !network.passages.names().iter().any(|n| n == name.trim()) {
@@ -1080,7 +1083,7 @@ fn run_pack(args: &GeoPackArgs, out: &mut dyn Write) -> Result<()> {
         Some(text) => text.clone(),
         None => folder_attribution(&args.dir),
     };
-    let bytes = silkroute_core::io::pack_geo(&small, &passages, &text);
+    let bytes = silkroute_core::geo::pack_geo(&small, &passages, &text);
     std::fs::write(&args.out, &bytes)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     writeln!(

@@ -1,10 +1,10 @@
 //! `silkroute network heal PATH`: close topology gaps in a geographic network.
 
 use anyhow::{Context, Result, bail};
+use silkroute_core::geo::load_geo_patches;
 use silkroute_core::geo::{
     ConnectorKind, HealOptions, PatchError, PatchOptions, WaterLanes, apply_connectors, heal, patch,
 };
-use silkroute_core::io::load_geo_patches;
 use std::io::Write;
 use std::path::PathBuf;
 

@@ -4,7 +4,7 @@
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use silkroute_core::io::{
+use silkroute_core::geo::{
     OsmImportSummary, OsmPass, OsmProgress, OsmRailOptions, read_osm_rail, write_osm_rail_dir,
 };
 use std::path::PathBuf;

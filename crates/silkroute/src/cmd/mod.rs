@@ -36,9 +36,11 @@ pub enum Format {
 /// Loads the network from `--data DIR` or the embedded default; warnings go to stderr.
 pub fn load_network(data: Option<&Path>) -> Result<Network> {
     let (network, warnings) = match data {
-        Some(dir) => silkroute_core::io::load_dir(dir)
+        Some(dir) => silkroute_core::network::load_dir(dir)
             .with_context(|| format!("cannot load the network in {}", dir.display()))?,
-        None => silkroute_core::io::load_default().context("the embedded network is invalid")?,
+        None => {
+            silkroute_core::network::load_default().context("the embedded network is invalid")?
+        }
     };
     if data.is_some() {
         for warning in &warnings {

@@ -4,10 +4,10 @@ use super::{Format, load_network, parse_avoid, thousands};
 use crate::table::new_table;
 use anyhow::{Context, Result, bail};
 use serde_json::json;
-use silkroute_core::io::report::{
+use silkroute_core::network::{HandlingKind, LinkId, Network, NodeId, PlaceMatch};
+use silkroute_core::report::{
     PlaceRecord, QueryRecord, REPORT_VERSION, RouteRecord, RouteReport, SourceRecord,
 };
-use silkroute_core::network::{HandlingKind, LinkId, Network, NodeId, PlaceMatch};
 use silkroute_core::route::{self, Itinerary, Objective, RouteOptions, Scope};
 use std::io::Write;
 use std::path::Path;

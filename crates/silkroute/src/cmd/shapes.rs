@@ -3,9 +3,8 @@
 
 use anyhow::{Context, Result, bail};
 use silkroute_core::geo::{BidirectionalDijkstra, Snapper, great_circle_km, simplify_line};
-use silkroute_core::io::{
-    EmbeddedGeo, GeoNetwork, LinkNote, encode_polyline, load_geo_dir, load_link_notes,
-};
+use silkroute_core::geo::{EmbeddedGeo, GeoNetwork, LinkNote, load_geo_dir, load_link_notes};
+use silkroute_core::io::encode_polyline;
 use silkroute_core::network::Mode;
 use std::collections::BTreeMap;
 use std::io::Write;

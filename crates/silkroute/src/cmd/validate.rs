@@ -14,7 +14,7 @@ pub struct ValidateArgs {
 
 /// Runs `silkroute validate`: exit 0 when the network loads (warnings allowed), 2 otherwise.
 pub fn run(args: &ValidateArgs, out: &mut dyn Write) -> Result<()> {
-    let (network, warnings) = silkroute_core::io::load_dir(&args.dir)
+    let (network, warnings) = silkroute_core::network::load_dir(&args.dir)
         .with_context(|| format!("{} is not a valid network", args.dir.display()))?;
     for warning in &warnings {
         writeln!(out, "warning: {warning}")?;

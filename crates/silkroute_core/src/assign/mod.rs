@@ -13,19 +13,28 @@
 
 mod bush;
 mod frank_wolfe;
-pub mod freight;
+mod gmns;
 mod network;
 mod solve;
 mod spt;
 #[cfg(test)]
 mod tests;
+mod tntp;
 mod vdf;
 
+pub use gmns::{
+    GMNS_DEFAULT_ALPHA, GMNS_DEFAULT_BETA, GmnsAssignment, GmnsLink, GmnsNode,
+    load_gmns_assignment, parse_gmns_assignment,
+};
 pub use network::{AssignError, AssignNetwork, LinkSpec};
 pub use solve::{
     AssignOptions, AssignResult, GapEvaluator, IterationStats, Method, assign, relative_gap,
 };
 pub use spt::{AllOrNothing, SptWorkspace};
+pub use tntp::{
+    TntpFlow, TntpLink, TntpNet, TntpNode, TntpProblem, known_cost_weights, load_tntp,
+    parse_tntp_flow, parse_tntp_net, parse_tntp_nodes, parse_tntp_trips,
+};
 pub use vdf::{LinkVdf, Vdf};
 
 /// A dense origin–destination matrix between `zones` zones (row = origin).
@@ -219,7 +228,7 @@ impl Problem {
     /// # Errors
     /// As [`AssignNetwork::from_tntp`] and [`Problem::new`].
     pub fn from_tntp(
-        tntp: &crate::io::TntpProblem,
+        tntp: &TntpProblem,
         toll_factor: f64,
         distance_factor: f64,
         model: CostModel,
@@ -243,7 +252,7 @@ impl Problem {
         )
     }
 
-    /// The problem of a GMNS network ([`crate::io::GmnsAssignment`]), one class. Zones are
+    /// The problem of a GMNS network ([`GmnsAssignment`]), one class. Zones are
     /// nodes `0..zones`: a zone whose only access node is a `centroid` node is that node;
     /// any other zone is a centroid of its own joined to each access node by a connector
     /// each way with zero cost. Zones and `centroid` nodes are never passed through; the
@@ -254,7 +263,7 @@ impl Problem {
     /// # Errors
     /// As [`AssignNetwork::new`] and [`Problem::new`].
     pub fn from_gmns(
-        gmns: &crate::io::GmnsAssignment,
+        gmns: &GmnsAssignment,
         toll_factor: f64,
         distance_factor: f64,
         model: CostModel,

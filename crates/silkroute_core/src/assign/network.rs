@@ -1,8 +1,8 @@
 //! The network an assignment runs on: directed links with volume-delay functions over nodes
 //! numbered `0..nodes`, the first `zones` of which are zones (origins and destinations).
 
+use super::TntpNet;
 use super::vdf::{LinkVdf, Vdf};
-use crate::io::TntpNet;
 
 /// Why an assignment network or problem cannot be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

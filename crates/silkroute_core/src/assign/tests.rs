@@ -713,7 +713,7 @@ fn gmns_zones_connect_through_their_access_nodes() {
     let file = |name: &str, text: &str| (name.to_string(), text.as_bytes().to_vec());
     // Zone A has access nodes a1 and a2; zone C is the centroid node c. Links: a1 -> b is
     // slow, a2 -> b fast; b -> c; and a shortcut a1 -> c -> d that may not pass through c.
-    let gmns = crate::io::parse_gmns_assignment(
+    let gmns = crate::assign::parse_gmns_assignment(
         "t",
         &file(
             "node.csv",

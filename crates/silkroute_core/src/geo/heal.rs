@@ -10,7 +10,7 @@
 //!
 //! [`patch`] adds curated connectors: edges for lines that exist in reality but are broken in
 //! the data by more than the healing threshold (each patch is written with its reason and
-//! source in a file, see `io::load_geo_patches`). Both ends snap to the nearest node that has
+//! source in a file, see `geo::load_geo_patches`). Both ends snap to the nearest node that has
 //! an edge; the edge has the great-circle length; the same shipping-lane test applies.
 
 use super::{GeoGraph, Metres, Snapper, great_circle_km};

@@ -7,16 +7,28 @@
 //! integer metres so that every algorithm (Dijkstra, contraction hierarchies) gives exactly the
 //! same answer, on every run and thread count.
 
+mod cache;
 mod ch;
+mod curation;
 mod dijkstra;
 mod graph;
 mod heal;
 mod matrix;
+mod osm;
+mod pack;
 mod passage;
+mod read;
 mod simplify;
 mod snap;
 
+pub use cache::{
+    CACHE_VERSION, CacheError, Extras, checksum, fingerprint, load_geo_cache, save_geo_cache,
+};
 pub use ch::{ChQuery, ContractionHierarchy};
+pub use curation::{
+    GeoPatch, LinkNote, NoteReason, load_geo_patches, load_link_notes, parse_geo_patches,
+    parse_link_notes,
+};
 pub use dijkstra::{BidirectionalDijkstra, GeoPath};
 pub use graph::{GeoGraph, GeoGraphError, RawParts};
 pub use heal::{
@@ -24,7 +36,16 @@ pub use heal::{
     apply as apply_connectors, heal, patch,
 };
 pub use matrix::distance_matrix;
+pub use osm::{
+    OSM_ATTRIBUTION, OsmImportError, OsmImportSummary, OsmPass, OsmProgress, OsmRailEdge,
+    OsmRailNetwork, OsmRailNode, OsmRailOptions, read_osm_rail, write_osm_rail_dir,
+};
+pub use pack::{EmbeddedGeo, PACK_VERSION, pack_attribution, pack_geo, unpack_geo};
 pub use passage::{ArcFilter, MAX_PASSAGE_NAME, MAX_PASSAGES, PassageError, Passages};
+pub use read::{
+    GeoFormat, GeoNetwork, GeoSource, apply_passage_tags, detect_geo_format, load_geo,
+    load_geo_dir, parse_geo, parse_geojson, parse_gmns, read_geo_source,
+};
 pub use simplify::{SimplifyOptions, simplify, simplify_line, simplify_with_passages};
 pub use snap::{EARTH_RADIUS_KM, Snap, Snapper, great_circle_km};
 

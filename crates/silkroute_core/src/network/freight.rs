@@ -1,7 +1,7 @@
 //! Freight demand data: the zones demand travels between, the classes of demand (each with its
 //! value of time) and the origin–destination volumes, as loaded from `zones.csv`, `demand.csv`
 //! and the `[freight]`/`[[freight_class]]` tables of `dataset.toml`. Assignment
-//! ([`crate::assign::freight`]) turns them into an assignment problem on the network.
+//! ([`crate::freight`]) turns them into an assignment problem on the network.
 
 use super::{NodeId, SourceId};
 

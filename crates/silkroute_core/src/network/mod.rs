@@ -7,10 +7,13 @@
 //! display; everything inside the library refers to nodes and links by [`NodeId`] and [`LinkId`].
 
 mod builder;
+mod folder;
 mod freight;
 mod place;
 
 pub use builder::{BuildError, NetworkBuilder};
+pub(crate) use folder::parse_sources;
+pub use folder::{NetworkFiles, default_files, load_default, load_dir, load_files};
 pub use freight::{Demand, FreightClass, FreightClassId, FreightData, Zone, ZoneId};
 pub use place::{PlaceError, PlaceMatch, normalize_place_name, parse_lat_lon};
 

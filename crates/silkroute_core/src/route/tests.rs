@@ -435,7 +435,7 @@ proptest! {
 /// The hand-made network of testdata/mini.
 fn mini() -> Network {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/mini");
-    let (network, _) = crate::io::load_dir(std::path::Path::new(dir)).expect("mini loads");
+    let (network, _) = crate::network::load_dir(std::path::Path::new(dir)).expect("mini loads");
     network
 }
 
@@ -575,7 +575,7 @@ fn avoiding_a_country_removes_its_routes() {
 
 #[test]
 fn a_route_on_track_two_corridors_share_is_regional() {
-    let (network, _) = crate::io::load_default().expect("loads");
+    let (network, _) = crate::network::load_default().expect("loads");
     let link = |key: &str| network.link_by_key(key).expect("known link");
     let corridor = |key: &str| network.corridor_by_key(key);
     // Saryagash–Tashkent is tagged middle|southern, Almaty–Shu northern|middle|southern: a

@@ -22,10 +22,10 @@
 //! centroid joined to its nodes by connectors of zero cost, so a zone may have several access
 //! nodes and the physical nodes stay passable.
 
-use super::geo_csv::{field_error, finite, read_rows, text};
-use super::geo_gmns::{GmnsConfig, is_missing, is_wgs84, parse_wkt_linestring, read_config};
-use super::{LoadError, LoadWarning};
-use crate::assign::{LinkVdf, OdMatrix, Vdf};
+use super::{LinkVdf, OdMatrix, Vdf};
+use crate::io::csv::{field_error, finite, read_rows, text};
+use crate::io::gmns::{GmnsConfig, is_missing, is_wgs84, parse_wkt_linestring, read_config};
+use crate::io::{LoadError, LoadWarning};
 use std::collections::HashMap;
 use std::path::Path;
 

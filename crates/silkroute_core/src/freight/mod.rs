@@ -66,7 +66,7 @@ pub use report::{
     FreightReport, HandlingFlowRecord, LinkFlowRecord, SplitRecord, TotalsRecord, UnservedRecord,
 };
 
-use super::{AssignError, CostModel, Problem};
+use crate::assign::{AssignError, CostModel, Problem};
 use crate::network::{ArcId, FreightClassId, FreightData, HandlingId, Network, NodeId, ZoneId};
 use crate::route::Avoid;
 

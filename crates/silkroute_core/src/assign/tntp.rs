@@ -7,8 +7,8 @@
 //! lines starting with `~` are comments; link rows end with `;`. Node ids are 1-based in the
 //! files and in [`TntpLink`]; zones are nodes `1..=zones`.
 
-use super::{LoadError, LoadWarning};
-use crate::assign::OdMatrix;
+use super::OdMatrix;
+use crate::io::{LoadError, LoadWarning};
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -24,7 +24,7 @@
 //!   lines carry none, and dropping them would cut the network apart.
 //!
 //! ```
-//! use silkroute_core::io::{OsmRailOptions, read_osm_rail};
+//! use silkroute_core::geo::{OsmRailOptions, read_osm_rail};
 //! let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/osm_tiny/tiny.osm.pbf");
 //! let network = read_osm_rail(file.as_ref(), &OsmRailOptions::default(), &mut |_| {})
 //!     .expect("the fixture is a valid PBF");

@@ -8,9 +8,9 @@
 //!
 //! The formats are in `docs/formats.md`. Every error names the file, the line and the field.
 
-use super::network_dir::parse_sources;
-use super::table::{Column, Table, required};
-use super::{LoadError, table::split_list};
+use crate::io::LoadError;
+use crate::io::csv::{Column, Table, required, split_list};
+use crate::network::parse_sources;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 

@@ -4,8 +4,9 @@
 //! order and kept for output. An optional `passage` column of edges.csv names the canal,
 //! strait or ice route an edge belongs to (searoute's tags: `suez`, `panama`, `northwest`, ...).
 
-use super::LoadError;
 use crate::geo::{GeoGraph, GeoGraphError, MAX_PASSAGES, Metres, Passages};
+use crate::io::LoadError;
+use crate::io::csv::{field_error, number, read_rows, text};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -278,132 +279,6 @@ pub fn apply_passage_tags(
         file: file.0.clone(),
         reason: error.to_string(),
     })
-}
-
-pub(super) fn field_error(file: &str, line: u64, field: &str, reason: String) -> LoadError {
-    LoadError::Field {
-        file: file.to_string(),
-        line,
-        field: field.to_string(),
-        reason,
-    }
-}
-
-pub(super) fn text<'a>(
-    file: &str,
-    line: u64,
-    field: &str,
-    raw: &'a [u8],
-) -> Result<&'a str, LoadError> {
-    std::str::from_utf8(raw).map(str::trim).map_err(|error| {
-        let position = error.valid_up_to();
-        LoadError::NotUtf8 {
-            file: file.to_string(),
-            line,
-            field: field.to_string(),
-            byte: raw[position],
-            position,
-        }
-    })
-}
-
-fn number(file: &str, line: u64, field: &str, raw: &[u8]) -> Result<f64, LoadError> {
-    let value = text(file, line, field, raw)?;
-    if value.is_empty() {
-        return Err(field_error(file, line, field, "missing value".into()));
-    }
-    finite(file, line, field, value)
-}
-
-/// `value` as a finite number, or an error naming the field.
-pub(super) fn finite(file: &str, line: u64, field: &str, value: &str) -> Result<f64, LoadError> {
-    match value.parse::<f64>() {
-        Ok(number) if number.is_finite() => Ok(number),
-        Ok(_) => Err(field_error(
-            file,
-            line,
-            field,
-            format!("`{value}` is not a finite number"),
-        )),
-        Err(_) => Err(field_error(
-            file,
-            line,
-            field,
-            format!("`{value}` is not a number"),
-        )),
-    }
-}
-
-/// Calls `row` with the line number and the fields of `columns` then `optional` (empty where
-/// the file has no such column), in that order, for every data row. Other columns are allowed
-/// and ignored.
-/// Most columns of interest a geo table reader asks for.
-const MAX_COLUMNS: usize = 16;
-
-pub(super) fn read_rows(
-    file: &str,
-    bytes: &[u8],
-    columns: &[&str],
-    optional: &[&str],
-    mut row: impl FnMut(u64, &[&[u8]]) -> Result<(), LoadError>,
-) -> Result<(), LoadError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(false)
-        .from_reader(bytes);
-    let mut record = csv::ByteRecord::new();
-    let csv_error = |error: csv::Error| LoadError::Csv {
-        file: file.to_string(),
-        line: error.position().map_or(0, |p| p.line()),
-        reason: match error.kind() {
-            csv::ErrorKind::UnequalLengths {
-                expected_len, len, ..
-            } => format!("expected {expected_len} fields as in the header, found {len}"),
-            _ => error.to_string(),
-        },
-    };
-    if !reader.read_byte_record(&mut record).map_err(csv_error)? {
-        return Err(LoadError::Empty {
-            file: file.to_string(),
-            expected: columns.join(","),
-        });
-    }
-    let header: Vec<String> = record
-        .iter()
-        .map(|name| {
-            String::from_utf8_lossy(name)
-                .trim()
-                .trim_start_matches('\u{feff}')
-                .to_string()
-        })
-        .collect();
-    let mut positions: Vec<Option<usize>> = Vec::with_capacity(columns.len() + optional.len());
-    for column in columns {
-        let position = header
-            .iter()
-            .position(|name| name == column)
-            .ok_or_else(|| LoadError::MissingColumn {
-                file: file.to_string(),
-                column: (*column).to_string(),
-            })?;
-        positions.push(Some(position));
-    }
-    for column in optional {
-        positions.push(header.iter().position(|name| name == column));
-    }
-    assert!(
-        positions.len() <= MAX_COLUMNS,
-        "geo tables have at most {MAX_COLUMNS} columns of interest"
-    );
-    while reader.read_byte_record(&mut record).map_err(csv_error)? {
-        let line = record.position().map_or(0, |p| p.line());
-        let mut fields: [&[u8]; MAX_COLUMNS] = [b""; MAX_COLUMNS];
-        for (slot, position) in fields.iter_mut().zip(&positions) {
-            *slot = position.and_then(|p| record.get(p)).unwrap_or(b"");
-        }
-        row(line, &fields[..positions.len()])?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -13,9 +13,10 @@
 //! dependencies and build a whole document tree), so errors name the feature and member, and
 //! malformed JSON is reported with serde_json's line and column.
 
-use super::geo_gmns::is_wgs84;
-use super::{GeoNetwork, LoadError, LoadWarning};
+use super::GeoNetwork;
 use crate::geo::{GeoGraph, GeoGraphError, Metres, great_circle_km};
+use crate::io::gmns::is_wgs84;
+use crate::io::{LoadError, LoadWarning};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};

@@ -3,9 +3,16 @@
 //! `link.csv` (GMNS, with an optional `config.csv`), or a `.geojson`/`.json` file. The files are
 //! read once, so the cache fingerprint and the parse see the same bytes.
 
-use super::{
-    GeoNetwork, LoadError, LoadWarning, fingerprint, parse_geo, parse_geojson, parse_gmns,
-};
+mod csv;
+mod geojson;
+mod gmns;
+
+pub use csv::{GeoNetwork, apply_passage_tags, load_geo_dir, parse_geo};
+pub use geojson::parse_geojson;
+pub use gmns::parse_gmns;
+
+use crate::geo::fingerprint;
+use crate::io::{LoadError, LoadWarning};
 use std::path::Path;
 
 /// The format of a geographic network.

@@ -16,8 +16,9 @@
 //! Version 1 (no unit, no passages, fixed-width i32 coordinates and u32 × 3 edges after the
 //! attribution) is still read, as a network without passages.
 
-use super::{GeoNetwork, LoadError, checksum};
+use super::{GeoNetwork, checksum};
 use crate::geo::{GeoGraph, MAX_PASSAGE_NAME, MAX_PASSAGES, Metres, Passages};
+use crate::io::LoadError;
 
 const MAGIC: &[u8; 8] = b"SILKPACK";
 /// The version [`pack_geo`] writes.

@@ -11,7 +11,8 @@ use proptest::prelude::*;
 
 fn mini() -> Network {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/mini");
-    let (network, warnings) = crate::io::load_dir(std::path::Path::new(dir)).expect("mini loads");
+    let (network, warnings) =
+        crate::network::load_dir(std::path::Path::new(dir)).expect("mini loads");
     assert!(warnings.is_empty(), "{warnings:?}");
     network
 }
@@ -216,7 +217,7 @@ proptest! {
 fn default_aon(
     options: impl FnOnce(&mut FreightOptions),
 ) -> (Network, FreightReport, AssignResult) {
-    let (network, _) = crate::io::load_default().expect("the default network loads");
+    let (network, _) = crate::network::load_default().expect("the default network loads");
     let mut freight_options = FreightOptions::defaults(&network);
     options(&mut freight_options);
     let problem = build_problem(&network, &freight_options).expect("builds");
@@ -233,7 +234,7 @@ fn default_aon(
 
 #[test]
 fn every_capacitated_handling_row_of_the_default_network_is_one_link() {
-    let (network, _) = crate::io::load_default().expect("loads");
+    let (network, _) = crate::network::load_default().expect("loads");
     for year in [2024, 2026, 2027] {
         let mut options = FreightOptions::defaults(&network);
         options.year = year;
@@ -285,7 +286,7 @@ fn every_capacitated_handling_row_of_the_default_network_is_one_link() {
 
 #[test]
 fn flow_is_conserved_at_every_node_but_the_zone_centroids() {
-    let (network, _) = crate::io::load_default().expect("loads");
+    let (network, _) = crate::network::load_default().expect("loads");
     let problem = build_problem(&network, &FreightOptions::defaults(&network)).expect("builds");
     let result = assign(
         problem.problem(),
@@ -525,7 +526,7 @@ fn equilibrium_corridor_volumes_do_not_depend_on_the_decomposition_rule() {
     // on the default network (docs/formats.md, "Freight report"): the first two agree to the
     // TEU, the third strands 8,240 TEU (0.6%) and moves nothing between corridors.
     use super::report::{Peeling, attribute_in_order};
-    let (network, _) = crate::io::load_default().expect("loads");
+    let (network, _) = crate::network::load_default().expect("loads");
     let mut options = FreightOptions::defaults(&network);
     options.year = 2027;
     let problem = build_problem(&network, &options).expect("builds");

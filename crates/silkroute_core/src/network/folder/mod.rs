@@ -1,8 +1,8 @@
 //! The network folder: `dataset.toml`, `SOURCES.toml`, `nodes.csv`, `links.csv`,
 //! `handling.csv`, `emissions.csv`, and the optional `shapes.csv`, `zones.csv` and `demand.csv`.
 
-use super::table::{Column, Fields, Table, optional, required, split_list};
-use super::{LoadError, LoadWarning};
+use crate::io::csv::{Column, Fields, Table, optional, required, split_list};
+use crate::io::{LoadError, LoadWarning};
 use crate::network::{
     BuildError, Corridor, CorridorId, Country, DatasetInfo, Demand, Direction, EmissionFactor,
     Energy, FreightClass, FreightClassId, FreightData, Handling, HandlingKind, Link, Mode, Network,
@@ -65,6 +65,42 @@ impl NetworkFiles {
             demand: optional("demand.csv")?,
         })
     }
+}
+
+/// The files of the default network, embedded at build time.
+pub fn default_files() -> NetworkFiles {
+    macro_rules! embedded {
+        ($name:literal) => {
+            (
+                concat!("data/default/", $name).to_string(),
+                include_bytes!(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/../../data/default/",
+                    $name
+                ))
+                .to_vec(),
+            )
+        };
+    }
+    NetworkFiles {
+        dataset: embedded!("dataset.toml"),
+        sources: embedded!("SOURCES.toml"),
+        nodes: embedded!("nodes.csv"),
+        links: embedded!("links.csv"),
+        handling: embedded!("handling.csv"),
+        emissions: embedded!("emissions.csv"),
+        shapes: Some(embedded!("shapes.csv")),
+        zones: Some(embedded!("zones.csv")),
+        demand: Some(embedded!("demand.csv")),
+    }
+}
+
+/// Loads the default network embedded in the binary.
+///
+/// # Errors
+/// Only if the embedded files are invalid, which the test suite rules out.
+pub fn load_default() -> Result<(Network, Vec<LoadWarning>), LoadError> {
+    load_files(&default_files())
 }
 
 /// Loads a network folder.
@@ -279,7 +315,7 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
             fields.non_negative("snap_km")?;
             let sources = fields.sources("shape_source", "network_km", true, &resolve)?;
             let text = fields.required_text("polyline")?;
-            let points = super::decode_polyline(text)
+            let points = crate::io::decode_polyline(text)
                 .filter(|points| points.len() >= 2)
                 .ok_or_else(|| {
                     fields.error("polyline", "not an encoded polyline of two or more points")
@@ -912,7 +948,7 @@ fn toml_text(file: &(String, Vec<u8>)) -> Result<&str, LoadError> {
     })
 }
 
-pub(super) fn parse_sources(
+pub(crate) fn parse_sources(
     file: &(String, Vec<u8>),
 ) -> Result<(Vec<Source>, Vec<u64>), LoadError> {
     let text = toml_text(file)?;

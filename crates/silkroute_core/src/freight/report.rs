@@ -6,8 +6,8 @@
 use super::expand::handling_label;
 use super::{FreightLink, FreightProblem, UnservedReason};
 use crate::assign::{AssignResult, Method, SptWorkspace};
-use crate::io::report::round1;
 use crate::network::{ArcId, Network};
+use crate::report::round1;
 use crate::route::classify_corridor;
 use serde::Serialize;
 
@@ -414,10 +414,7 @@ impl FreightProblem<'_> {
                         to: network.node(a.head).key.clone(),
                         name: arc_name(network, arc),
                         mode: network_link.mode.as_str().to_string(),
-                        corridors: crate::io::report::corridor_keys(
-                            network,
-                            &network_link.corridors,
-                        ),
+                        corridors: crate::report::corridor_keys(network, &network_link.corridors),
                         teu_by_class: teu_by_class(l),
                         teu_per_year: round1(teu(l)),
                         capacity_teu_per_year: link.capacity_teu_per_year.map(round1),
