@@ -2,7 +2,6 @@
 //! reports the file, line and column of any bad value.
 
 use super::LoadError;
-use crate::network::SourceId;
 use std::collections::HashMap;
 
 /// A column of a table format.
@@ -338,14 +337,15 @@ impl Fields<'_> {
         split_list(self.text(field))
     }
 
-    /// The source ids in `source_field`, required when `has_value` is true. Ids must exist.
-    pub fn sources(
+    /// The source ids in `source_field` as `resolve` maps them, required when `has_value` is
+    /// true. Ids must exist.
+    pub fn sources<Id>(
         &self,
         source_field: &str,
         value_field: &str,
         has_value: bool,
-        resolve: &dyn Fn(&str) -> Option<SourceId>,
-    ) -> Result<Vec<SourceId>, LoadError> {
+        resolve: &dyn Fn(&str) -> Option<Id>,
+    ) -> Result<Vec<Id>, LoadError> {
         let keys = self.list(source_field);
         if has_value && keys.is_empty() {
             return Err(self.error(

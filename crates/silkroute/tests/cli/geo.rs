@@ -1,471 +1,8 @@
-//! Runs the built `silkroute` binary on the default network and on testdata/, comparing reports
-//! with golden files (regenerate with `UPDATE_GOLDEN=1 cargo test -p silkroute --test cli`).
+//! `silkroute geo`, `network heal`, `network shapes`, `geo pack`: routes, queries, matrices,
+//! caches, passages and healing on geographic networks.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn silkroute(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_silkroute"))
-        .args(args)
-        .env("COLUMNS", "120")
-        // Geographic caches go to a temporary folder, never the user's ~/.cache.
-        .env(
-            "XDG_CACHE_HOME",
-            std::env::temp_dir().join(format!("silkroute-test-cache-{}", std::process::id())),
-        )
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout_of(args: &[&str]) -> String {
-    let output = silkroute(args);
-    assert!(
-        output.status.success(),
-        "silkroute {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
-}
-
-fn repo(path: &str) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    root.join(path).to_string_lossy().into_owned()
-}
-
-fn golden(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name)
-}
-
-/// Compares `actual` with a golden file, or rewrites it when `UPDATE_GOLDEN` is set.
-fn check_golden(name: &str, actual: &str) {
-    let path = golden(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, actual).expect("golden file is writable");
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "missing golden file {}; run with UPDATE_GOLDEN=1",
-            path.display()
-        )
-    });
-    if expected != actual {
-        let line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(expected.lines().count().min(actual.lines().count()));
-        panic!(
-            "{} differs from the output at line {}:\n expected: {:?}\n   actual: {:?}\n(UPDATE_GOLDEN=1 rewrites it after review)",
-            path.display(),
-            line + 1,
-            expected.lines().nth(line),
-            actual.lines().nth(line)
-        );
-    }
-}
-
-fn json(args: &[&str]) -> serde_json::Value {
-    serde_json::from_str(&stdout_of(args)).expect("valid JSON")
-}
-
-/// The five routes of the default question, as JSON.
-fn default_question_json() -> serde_json::Value {
-    json(&["route", "Lianyungang", "Duisburg", "--format", "json"])
-}
-
-// ---- golden reports on the hand-made fixture (independent of the default data) ----
-
-#[test]
-fn mini_route_table_matches_golden() {
-    let mini = repo("testdata/mini");
-    check_golden(
-        "mini_route.txt",
-        &stdout_of(&["--data", &mini, "route", "East City", "West City"]),
-    );
-}
-
-#[test]
-fn mini_reports_in_every_format_match_golden() {
-    let mini = repo("testdata/mini");
-    for (name, args) in [
-        ("mini_route.json", vec!["route", "--format", "json"]),
-        (
-            "mini_route.geojson",
-            vec!["route", "--alternatives", "1", "--format", "geojson"],
-        ),
-        ("mini_route.csv", vec!["route", "--format", "csv"]),
-        ("mini_pareto.txt", vec!["route", "--pareto"]),
-        ("mini_corridors.txt", vec!["corridors", "--avoid", "BY"]),
-        ("mini_places.txt", vec!["places"]),
-        ("mini_network.txt", vec!["network"]),
-    ] {
-        let mut full = vec!["--data", mini.as_str()];
-        full.extend(args);
-        check_golden(name, &stdout_of(&full));
-    }
-}
-
-// ---- the default network ----
-
-#[test]
-fn default_route_report_matches_golden() {
-    check_golden("route_lianyungang_duisburg.txt", &stdout_of(&["route"]));
-    check_golden(
-        "corridors_lianyungang_duisburg.txt",
-        &stdout_of(&["corridors", "Lianyungang", "Duisburg"]),
-    );
-}
-
-#[test]
-fn route_json_has_the_documented_fields() {
-    let report = json(&["route", "Lianyungang", "Duisburg", "--format", "json"]);
-    let routes = report["routes"].as_array().expect("routes array");
-    assert_eq!(routes.len(), 5);
-    for route in routes {
-        for field in [
-            "corridor",
-            "total_hours",
-            "total_km",
-            "total_cost_usd",
-            "total_co2e_kg",
-        ] {
-            assert!(!route[field].is_null(), "route lacks {field}");
-        }
-        let legs = route["legs"].as_array().expect("legs");
-        assert!(!legs.is_empty());
-        let mut km = 0.0;
-        for leg in legs {
-            for field in ["from", "to", "mode", "km", "hours", "cost_usd", "co2e_kg"] {
-                assert!(!leg[field].is_null(), "leg lacks {field}");
-            }
-            km += leg["km"].as_f64().expect("number");
-        }
-        let total = route["total_km"].as_f64().expect("number");
-        assert!(
-            (km - total).abs() < 0.1 * legs.len() as f64,
-            "{km} vs {total}"
-        );
-        // Every cited source resolves.
-        let cited: Vec<&str> = report["sources"]
-            .as_array()
-            .expect("sources")
-            .iter()
-            .map(|s| s["id"].as_str().expect("id"))
-            .collect();
-        for source in route["sources"].as_array().expect("sources") {
-            assert!(cited.contains(&source.as_str().expect("id")));
-        }
-    }
-}
-
-#[test]
-fn lianyungang_duisburg_offers_distinct_corridors() {
-    let report = default_question_json();
-    let corridors: Vec<&str> = report["routes"]
-        .as_array()
-        .expect("routes")
-        .iter()
-        .map(|r| r["corridor"].as_str().expect("corridor"))
-        .collect();
-    for expected in ["northern", "middle", "sea_suez"] {
-        assert!(
-            corridors.contains(&expected),
-            "{expected} missing from {corridors:?}"
-        );
-    }
-    let mut unique = corridors.clone();
-    unique.sort_unstable();
-    unique.dedup();
-    assert_eq!(
-        unique.len(),
-        corridors.len(),
-        "one route per corridor first: {corridors:?}"
-    );
-}
-
-#[test]
-fn northern_route_changes_gauge_twice() {
-    let report = default_question_json();
-    let northern = report["routes"]
-        .as_array()
-        .expect("routes")
-        .iter()
-        .find(|r| r["corridor"] == "northern")
-        .expect("a northern route");
-    let gauge_changes: Vec<&str> = northern["transfers"]
-        .as_array()
-        .expect("transfers")
-        .iter()
-        .filter(|t| t["kind"] == "gauge_change")
-        .map(|t| t["reason"].as_str().expect("reason"))
-        .collect();
-    assert_eq!(gauge_changes.len(), 2, "{gauge_changes:?}");
-    assert!(gauge_changes[0].contains("1435 → 1520"));
-    assert!(gauge_changes[1].contains("1520 → 1435"));
-}
-
-#[test]
-fn avoiding_russia_removes_russian_places() {
-    let report = json(&[
-        "route",
-        "Lianyungang",
-        "Duisburg",
-        "--avoid",
-        "RU",
-        "--alternatives",
-        "5",
-        "--format",
-        "json",
-    ]);
-    let places = json(&["places", "--format", "json"]);
-    let russian: Vec<&str> = places
-        .as_array()
-        .expect("places")
-        .iter()
-        .filter(|p| p["country"] == "RU")
-        .map(|p| p["id"].as_str().expect("id"))
-        .collect();
-    assert!(!russian.is_empty());
-    for route in report["routes"].as_array().expect("routes") {
-        assert_ne!(route["corridor"], "northern");
-        for leg in route["legs"].as_array().expect("legs") {
-            for end in ["from", "to"] {
-                assert!(!russian.contains(&leg[end].as_str().expect("id")), "{leg}");
-            }
-        }
-    }
-}
-
-#[test]
-fn year_includes_the_third_crossing_only_once_open() {
-    let network_2026 = stdout_of(&["network"]);
-    assert!(
-        network_2026.contains("2027"),
-        "the network lists what opens after its year"
-    );
-    // Karamay–Tacheng–Bakhty–Ayagoz is far shorter than the detour via Alashankou–Dostyk.
-    let route = |year: &str| {
-        json(&[
-            "route",
-            "Karamay",
-            "Ayagoz",
-            "--by",
-            "time",
-            "--year",
-            year,
-            "--alternatives",
-            "1",
-            "--format",
-            "json",
-        ])
-    };
-    let uses_bakhty_line = |report: &serde_json::Value| {
-        report["routes"][0]["legs"]
-            .as_array()
-            .expect("legs")
-            .iter()
-            .any(|leg| leg["link"] == "ayagoz_bakhty_rail")
-    };
-    assert!(!uses_bakhty_line(&route("2026")));
-    assert!(uses_bakhty_line(&route("2030")));
-}
-
-#[test]
-fn places_match_aliases_diacritics_and_coordinates() {
-    for (query, id) in [
-        ("Khorgas", "khorgos_cn"),
-        ("Horgos", "khorgos_cn"),
-        ("Alataw Pass", "alashankou"),
-        ("Druzhba", "dostyk"),
-        ("Nur-Sultan", "astana"),
-        ("Alma-Ata", "almaty"),
-        ("malaszewicze", "malaszewicze"),
-        ("MAŁASZEWICZE", "malaszewicze"),
-        ("xian", "xian"),
-    ] {
-        let report = json(&[
-            "route",
-            query,
-            "Duisburg",
-            "--alternatives",
-            "1",
-            "--format",
-            "json",
-        ]);
-        assert_eq!(report["from"]["id"], id, "{query}");
-    }
-    let report = json(&[
-        "route",
-        "43.65,51.17",
-        "41.72,44.79",
-        "--alternatives",
-        "1",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(report["from"]["id"], "aktau");
-    assert!(
-        report["from"]["snapped_km"]
-            .as_f64()
-            .expect("snap distance")
-            < 5.0
-    );
-    let table = stdout_of(&["route", "43.65,51.17", "Baku", "--alternatives", "1"]);
-    assert!(table.contains("snapped"), "{table}");
-}
-
-#[test]
-fn unknown_place_suggests_and_exits_2() {
-    let output = silkroute(&["route", "Lianyungng", "Duisburg"]);
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("unknown place `Lianyungng`"), "{stderr}");
-    assert!(
-        stderr.contains("did you mean") && stderr.contains("Lianyungang"),
-        "{stderr}"
-    );
-    assert!(output.stdout.is_empty());
-}
-
-#[test]
-fn bad_arguments_exit_2_with_a_reason() {
-    for (args, expected) in [
-        (vec!["route", "Lianyungang", "Lianyungang"], "same place"),
-        (
-            vec!["route", "--alternatives", "1000"],
-            "--alternatives 1000",
-        ),
-        (vec!["route", "--year", "1066"], "--year 1066"),
-        (vec!["route", "--payload-t=-3"], "--payload-t -3"),
-        (vec!["route", "--avoid", "Atlantis"], "--avoid Atlantis"),
-        (vec!["route", "0,0", "Duisburg"], "snapping limit"),
-        (vec!["route", "95,0", "Duisburg"], "out of range"),
-        (
-            vec!["route", "Lianyungang", "Duisburg", "--avoid", "CN"],
-            "excluded",
-        ),
-        (
-            vec!["route", "Aktau", "Baku", "--avoid", "ferry,sea,RU,IR"],
-            "no route",
-        ),
-        (vec!["places", "zzzzzz"], "no place matches"),
-    ] {
-        let output = silkroute(&args);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(stderr.contains(expected), "{args:?}: {stderr}");
-        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
-    }
-}
-
-#[test]
-fn every_subcommand_runs_on_the_default_network() {
-    for args in [
-        vec!["route"],
-        vec!["route", "--pareto", "--format", "json"],
-        vec![
-            "route",
-            "Chongqing",
-            "Istanbul",
-            "--by",
-            "co2",
-            "--format",
-            "csv",
-        ],
-        vec![
-            "route", "Xi'an", "Poti", "--by", "cost", "--format", "geojson",
-        ],
-        vec!["corridors", "Chengdu", "Łódź", "--format", "json"],
-        vec!["corridors", "Almaty", "Tashkent"],
-        vec!["places"],
-        vec!["places", "KZ", "--format", "csv"],
-        vec!["network"],
-        vec!["network", "--format", "json"],
-    ] {
-        let out = stdout_of(&args);
-        assert!(!out.trim().is_empty(), "{args:?} printed nothing");
-    }
-    let validate = stdout_of(&["validate", &repo("data/default")]);
-    assert!(validate.contains("ok:"), "{validate}");
-}
-
-#[test]
-fn pareto_routes_are_mutually_non_dominated() {
-    let report = json(&[
-        "route",
-        "Lianyungang",
-        "Duisburg",
-        "--pareto",
-        "--format",
-        "json",
-    ]);
-    let vectors: Vec<[f64; 3]> = report["routes"]
-        .as_array()
-        .expect("routes")
-        .iter()
-        .map(|r| {
-            [
-                r["total_hours"].as_f64().expect("n"),
-                r["total_cost_usd"].as_f64().expect("n"),
-                r["total_co2e_kg"].as_f64().expect("n"),
-            ]
-        })
-        .collect();
-    assert!(
-        vectors.len() >= 2,
-        "time, cost and CO2e disagree on this pair"
-    );
-    for (i, a) in vectors.iter().enumerate() {
-        for (j, b) in vectors.iter().enumerate() {
-            // Rounded to 0.1, so allow that much slack.
-            let dominates = i != j && (0..3).all(|k| a[k] + 0.1 < b[k]);
-            assert!(!dominates, "{a:?} dominates {b:?}");
-        }
-    }
-}
-
-#[test]
-fn output_is_deterministic() {
-    for args in [
-        vec!["route", "--format", "json", "--alternatives", "5"],
-        vec!["route", "--pareto"],
-        vec!["corridors", "Xi'an", "Hamburg", "--format", "csv"],
-    ] {
-        assert_eq!(stdout_of(&args), stdout_of(&args), "{args:?}");
-    }
-}
-
-#[test]
-fn closing_suez_keeps_the_cape_route() {
-    let report = json(&[
-        "route",
-        "Lianyungang",
-        "Duisburg",
-        "--avoid",
-        "sea_suez",
-        "--format",
-        "json",
-    ]);
-    let corridors: Vec<&str> = report["routes"]
-        .as_array()
-        .expect("routes")
-        .iter()
-        .map(|r| r["corridor"].as_str().expect("corridor"))
-        .collect();
-    assert!(!corridors.contains(&"sea_suez"), "{corridors:?}");
-    assert!(
-        corridors.contains(&"sea_cape"),
-        "the shared Asian legs stay open: {corridors:?}"
-    );
-    for route in report["routes"].as_array().expect("routes") {
-        for leg in route["legs"].as_array().expect("legs") {
-            assert_ne!(leg["to"], "suez", "{leg}");
-        }
-    }
-}
+use crate::support::*;
+use std::path::Path;
 
 // ---- geographic networks ----
 
@@ -524,8 +61,8 @@ fn geo_route_explains_a_cut_off_destination() {
 #[test]
 fn geo_queries_print_one_row_each_and_time_them() {
     let tiny = repo("testdata/geo_tiny");
-    let dir = std::env::temp_dir().join(format!("silkroute-geo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let tmp = temp_dir();
+    let dir = tmp.path().to_path_buf();
     let queries = dir.join("queries.csv");
     std::fs::write(
         &queries,
@@ -570,13 +107,12 @@ fn geo_queries_print_one_row_each_and_time_them() {
         stderr.contains("median_us=") && stderr.contains("p90_us="),
         "{stderr}"
     );
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn geo_bad_network_file_is_reported_with_its_line() {
-    let dir = std::env::temp_dir().join(format!("silkroute-geo-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let tmp = temp_dir();
+    let dir = tmp.path().to_path_buf();
     std::fs::write(dir.join("nodes.csv"), "id,lat,lon\n0,1,2\n1,1,3\n").expect("writable");
     std::fs::write(dir.join("edges.csv"), "from,to,km\n0,1,5\n0,9,5\n").expect("writable");
     let network = dir.to_string_lossy().into_owned();
@@ -587,19 +123,13 @@ fn geo_bad_network_file_is_reported_with_its_line() {
         stderr.contains("edges.csv:3: to: unknown node `9`"),
         "{stderr}"
     );
-    std::fs::remove_dir_all(&dir).ok();
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("silkroute-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
 }
 
 #[test]
 fn geo_matrix_agrees_with_single_routes() {
     let tiny = repo("testdata/geo_tiny");
-    let dir = temp_dir("matrix");
+    let tmp = temp_dir();
+    let dir = tmp.path().to_path_buf();
     let points = dir.join("points.csv");
     std::fs::write(
         &points,
@@ -625,13 +155,13 @@ fn geo_matrix_agrees_with_single_routes() {
         stderr.starts_with("points=4 pairs=16 total_ms="),
         "{stderr}"
     );
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn geo_cache_is_written_reused_and_rebuilt_when_corrupt() {
     let tiny = repo("testdata/geo_tiny");
-    let dir = temp_dir("cache");
+    let tmp = temp_dir();
+    let dir = tmp.path().to_path_buf();
     let cache = dir.join("tiny.bin");
     let cache_arg = cache.to_string_lossy().into_owned();
     let route = || {
@@ -671,12 +201,12 @@ fn geo_cache_is_written_reused_and_rebuilt_when_corrupt() {
         "{stderr}"
     );
     assert!(route().stderr.is_empty(), "the rebuilt cache is valid");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn network_heal_joins_a_near_miss_and_reports_it() {
-    let dir = temp_dir("heal");
+    let tmp = temp_dir();
+    let dir = tmp.path().to_path_buf();
     let source = dir.join("source");
     std::fs::create_dir_all(&source).expect("dir");
     std::fs::write(
@@ -731,12 +261,12 @@ fn network_heal_joins_a_near_miss_and_reports_it() {
     assert!(routed["km"].as_f64().expect("km") < 30.0, "{routed}");
     let bad = silkroute(&["network", "heal", &source_arg, "--threshold-km", "0"]);
     assert_eq!(bad.status.code(), Some(2));
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn network_heal_adds_curated_patches_and_names_bad_rows() {
-    let dir = temp_dir("patches");
+    let tmp = temp_dir();
+    let dir = tmp.path().to_path_buf();
     let source = dir.join("source");
     std::fs::create_dir_all(&source).expect("dir");
     // Two lines 10 km apart: too far for healing, joined by a patch.
@@ -831,13 +361,13 @@ fn network_heal_adds_curated_patches_and_names_bad_rows() {
     let output = silkroute(&owned.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("SOURCES.toml: cannot read"));
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn shapes_files_are_current_and_every_reported_link_is_explained() {
     // The committed shapes.csv and shapes_report.csv are what `network shapes` writes now.
-    let dir = temp_dir("shapes");
+    let tmp = temp_dir();
+    let dir = tmp.path().to_path_buf();
     let out = dir.join("shapes.csv");
     let report = stdout_of(&[
         "network",
@@ -896,7 +426,6 @@ fn shapes_files_are_current_and_every_reported_link_is_explained() {
         )),
         "{stderr}"
     );
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -1005,7 +534,8 @@ fn route_geojson_draws_real_track_and_sea_lanes() {
 
 #[test]
 fn geo_query_answers_do_not_depend_on_threads() {
-    let dir = temp_dir("threads");
+    let tmp = temp_dir();
+    let dir = tmp.path().to_path_buf();
     let queries = dir.join("q.csv");
     let mut text = String::from("olat,olon,dlat,dlon\n");
     for i in 0..40 {
@@ -1040,7 +570,6 @@ fn geo_query_answers_do_not_depend_on_threads() {
             "--threads {threads} --engine {engine}"
         );
     }
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -1186,7 +715,8 @@ fn passage_names_are_checked() {
 #[test]
 fn passages_of_a_network_folder_are_avoided_in_routes_queries_and_matrices() {
     // a – b – c along a canal (2 × 100 km), or around by d (2 × 300 km); e – f is an ice lane.
-    let dir = temp_dir("passages");
+    let tmp = temp_dir();
+    let dir = tmp.path().to_path_buf();
     std::fs::write(
         dir.join("nodes.csv"),
         "id,lat,lon\na,30,32\nb,30.5,32\nc,31,32\nd,30.5,35\ne,31,35.5\nf,31,36.5\n",
@@ -1294,12 +824,12 @@ fn passages_of_a_network_folder_are_avoided_in_routes_queries_and_matrices() {
         matrix(&["--avoid-passage", "canal"]).lines().nth(1),
         Some("0.000,600.000")
     );
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn geo_pack_keeps_passages_and_retags_from_a_file() {
-    let dir = temp_dir("pack-passages");
+    let tmp = temp_dir();
+    let dir = tmp.path().to_path_buf();
     let source = dir.join("source");
     std::fs::create_dir_all(&source).expect("dir");
     std::fs::write(
@@ -1346,306 +876,6 @@ fn geo_pack_keeps_passages_and_retags_from_a_file() {
         "nothing",
     ]);
     assert_eq!(bad.status.code(), Some(2));
-    std::fs::remove_dir_all(&dir).ok();
-}
-
-// ---- traffic assignment on TNTP networks ----
-
-/// `silkroute assign` output with its wall-clock seconds zeroed, the only field that varies.
-fn assign_stdout(args: &[&str]) -> String {
-    let mut full = vec!["assign"];
-    full.extend(args);
-    stdout_of(&full)
-        .lines()
-        .map(|line| match line.split_once("\"seconds\": ") {
-            Some((indent, _)) => format!("{indent}\"seconds\": 0.0,"),
-            None => line.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-        + "\n"
-}
-
-/// (from, to) → flow of an `assign --format json` report.
-fn assigned_flows(report: &str) -> Vec<((u64, u64), f64)> {
-    let report: serde_json::Value = serde_json::from_str(report).expect("valid JSON");
-    report["links"]
-        .as_array()
-        .expect("links")
-        .iter()
-        .map(|l| {
-            (
-                (
-                    l["from"].as_u64().expect("id"),
-                    l["to"].as_u64().expect("id"),
-                ),
-                l["flow"].as_f64().expect("flow"),
-            )
-        })
-        .collect()
-}
-
-#[test]
-fn assign_braess_matches_golden_and_the_closed_form() {
-    let braess = repo("testdata/tntp_tiny/Braess");
-    let report = assign_stdout(&["--tntp", &braess, "--gap", "1e-10", "--format", "json"]);
-    check_golden("assign_braess.json", &report);
-    // testdata/tntp_tiny/README.md: 150 on each of the three paths.
-    let expected = [
-        ((1, 2), 300.0),
-        ((1, 3), 150.0),
-        ((2, 3), 150.0),
-        ((2, 4), 150.0),
-        ((3, 4), 300.0),
-    ];
-    for ((link, flow), (expected_link, expected_flow)) in
-        assigned_flows(&report).into_iter().zip(expected)
-    {
-        assert_eq!(link, expected_link);
-        assert!((flow - expected_flow).abs() < 1e-3, "{link:?}: {flow}");
-    }
-    // The system optimum leaves the bridge empty.
-    let optimum = assign_stdout(&[
-        "--tntp",
-        &braess,
-        "--gap",
-        "1e-10",
-        "--system-optimum",
-        "--format",
-        "json",
-    ]);
-    for (link, flow) in assigned_flows(&optimum) {
-        let expected = if link == (2, 3) { 0.0 } else { 225.0 };
-        assert!((flow - expected).abs() < 1e-3, "{link:?}: {flow}");
-    }
-}
-
-#[test]
-fn assign_runs_every_method_and_format() {
-    let braess = repo("testdata/tntp_tiny/Braess");
-    for method in ["aon", "msa", "fw", "cfw", "bfw"] {
-        let report = assign_stdout(&["--tntp", &braess, "--method", method, "--format", "json"]);
-        let json: serde_json::Value = serde_json::from_str(&report).expect("valid JSON");
-        assert_eq!(json["method"], method);
-        let total: f64 = assigned_flows(&report)
-            .iter()
-            .filter(|((from, _), _)| *from == 1)
-            .map(|(_, flow)| flow)
-            .sum();
-        assert!(
-            (total - 450.0).abs() < 1e-6,
-            "{method}: all 450 leave zone 1"
-        );
-    }
-    let table = assign_stdout(&["--tntp", &braess]);
-    assert!(
-        table.starts_with("Braess: 4 zones, 4 nodes, 5 links; demand 450 (5 intrazonal"),
-        "{table}"
-    );
-    assert!(table.contains("reached the target 1e-4"), "{table}");
-    assert!(table.contains("Most congested links"), "{table}");
-    let csv = assign_stdout(&["--tntp", &braess, "--gap", "1e-10", "--format", "csv"]);
-    assert_eq!(
-        csv,
-        "from,to,flow,cost\n1,2,300,40\n1,3,150,51.5\n2,3,150,11.5\n2,4,150,51.5\n3,4,300,40\n"
-    );
-    // The iteration limit is honoured and reported.
-    let limited = assign_stdout(&[
-        "--tntp",
-        &braess,
-        "--method",
-        "fw",
-        "--gap",
-        "0",
-        "--max-iter",
-        "3",
-        "--format",
-        "json",
-    ]);
-    let json: serde_json::Value = serde_json::from_str(&limited).expect("valid JSON");
-    assert_eq!(json["iterations"], 3);
-    assert_eq!(json["converged"], false);
-}
-
-#[test]
-fn assign_reports_bad_input_and_exits_2() {
-    let dir = temp_dir("tntp-bad");
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/tntp_tiny");
-    let copy = |name: &str, edit: &dyn Fn(String) -> String| {
-        let text = std::fs::read_to_string(source.join(name)).expect("fixture");
-        std::fs::write(dir.join(name), edit(text)).expect("writable");
-    };
-    copy("Braess_net.tntp", &|t| {
-        t.replacen("\t1\t2\t100\t", "\t1\t2\tx\t", 1)
-    });
-    copy("Braess_trips.tntp", &|t| t);
-    let spec = dir.join("Braess").to_string_lossy().into_owned();
-    let check = |args: &[&str], expected: &str| {
-        let mut full = vec!["assign"];
-        full.extend(args);
-        let output = silkroute(&full);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(stderr.contains(expected), "{args:?}: {stderr}");
-        assert!(!stderr.contains("panicked"), "{stderr}");
-        assert!(output.stdout.is_empty());
-    };
-    check(
-        &["--tntp", &spec],
-        "Braess_net.tntp:10: capacity: `x` is not a number",
-    );
-    // Zone 4 has no way out: its demand to zone 1 cannot be assigned.
-    copy("Braess_net.tntp", &|t| t);
-    copy("Braess_trips.tntp", &|t| t + "    1 :      10.0;\n");
-    check(
-        &["--tntp", &spec],
-        "Braess: no path from zone 4 to zone 1 carries their demand of 10",
-    );
-    let missing = dir.join("Nowhere").to_string_lossy().into_owned();
-    check(&["--tntp", &missing], "cannot load the TNTP network");
-    let braess = repo("testdata/tntp_tiny/Braess");
-    check(&["--tntp", &braess, "--gap=-1"], "--gap -1");
-    check(&["--tntp", &braess, "--time-limit", "0"], "--time-limit 0");
-    check(
-        &["--tntp", &braess, "--method", "newton"],
-        "possible values",
-    );
-    check(
-        &["--demand", "/nonexistent/demand.csv"],
-        "cannot read /nonexistent/demand.csv",
-    );
-    check(
-        &["--tntp", &braess, "--format", "geojson"],
-        "no Braess_node.tntp with coordinates",
-    );
-    check(
-        &["--toll-factor", "1"],
-        "--toll-factor and --distance-factor apply to --tntp and --gmns",
-    );
-    check(
-        &["--tntp", &braess, "--toll-factor", "inf"],
-        "--toll-factor inf",
-    );
-    std::fs::remove_dir_all(&dir).ok();
-}
-
-/// The GMNS copy of the Braess network gives the TNTP copy's equilibrium, link for link.
-#[test]
-fn assign_gmns_matches_the_tntp_copy() {
-    let gmns = repo("testdata/gmns_braess");
-    let braess = repo("testdata/tntp_tiny/Braess");
-    let from_gmns = assign_stdout(&["--gmns", &gmns, "--gap", "1e-10", "--format", "json"]);
-    let from_tntp = assign_stdout(&["--tntp", &braess, "--gap", "1e-10", "--format", "json"]);
-    let g: serde_json::Value = serde_json::from_str(&from_gmns).expect("valid JSON");
-    let t: serde_json::Value = serde_json::from_str(&from_tntp).expect("valid JSON");
-    assert_eq!(g["network"], "gmns_braess");
-    assert_eq!(g["objective"], t["objective"]);
-    let (g, t) = (
-        g["links"].as_array().unwrap(),
-        t["links"].as_array().unwrap(),
-    );
-    assert_eq!(g.len(), t.len());
-    for (a, (g, t)) in g.iter().zip(t).enumerate() {
-        assert_eq!(g["link_id"], ["a", "b", "c", "d", "e"][a]);
-        assert_eq!(g["from"].as_str().unwrap(), t["from"].to_string());
-        assert_eq!(g["to"].as_str().unwrap(), t["to"].to_string());
-        assert_eq!(g["flow"], t["flow"], "link {a}");
-        assert_eq!(g["cost"], t["cost"], "link {a}");
-    }
-    let csv = assign_stdout(&["--gmns", &gmns, "--gap", "1e-10", "--format", "csv"]);
-    assert_eq!(
-        csv,
-        "link_id,from,to,flow,cost\na,1,2,300,40\nb,1,3,150,51.5\nc,2,3,150,11.5\n\
-         d,2,4,150,51.5\ne,3,4,300,40\n"
-    );
-    let table = assign_stdout(&["--gmns", &gmns]);
-    assert!(
-        table.starts_with("gmns_braess: 4 zones, 4 nodes, 5 links; demand 450 (5 intrazonal"),
-        "{table}"
-    );
-    // Map output: one line per link between its nodes, with flow and v/c.
-    let geojson = assign_stdout(&["--gmns", &gmns, "--gap", "1e-10", "--format", "geojson"]);
-    let map: serde_json::Value = serde_json::from_str(&geojson).expect("valid GeoJSON");
-    let features = map["features"].as_array().expect("features");
-    assert_eq!(features.len(), 5);
-    assert_eq!(
-        features[0]["geometry"]["coordinates"],
-        serde_json::json!([[0.0, 0.0], [0.01, 0.01]])
-    );
-    assert_eq!(features[0]["properties"]["voc"], 3.0);
-    // A toll on the bridge moves flow off it.
-    let dir = temp_dir("gmns-toll");
-    for name in ["node.csv", "demand.csv"] {
-        std::fs::copy(Path::new(&gmns).join(name), dir.join(name)).expect("copy");
-    }
-    let links = std::fs::read_to_string(Path::new(&gmns).join("link.csv")).expect("fixture");
-    std::fs::write(
-        dir.join("link.csv"),
-        links
-            .replace("vdf_beta,length", "vdf_beta,length,toll")
-            .replace(",1\n", ",1,0\n")
-            .replace(
-                "c,2,3,true,10,1000,1,1,1,1,0",
-                "c,2,3,true,10,1000,1,1,1,1,100",
-            ),
-    )
-    .expect("writable");
-    let dir_arg = dir.to_string_lossy().into_owned();
-    let tolled = assign_stdout(&[
-        "--gmns",
-        &dir_arg,
-        "--toll-factor",
-        "1",
-        "--gap",
-        "1e-10",
-        "--format",
-        "json",
-    ]);
-    let tolled: serde_json::Value = serde_json::from_str(&tolled).expect("valid JSON");
-    assert_eq!(tolled["links"][2]["link_id"], "c");
-    assert_eq!(tolled["links"][2]["flow"], 0.0, "{tolled}");
-    std::fs::remove_dir_all(&dir).ok();
-}
-
-#[test]
-fn assign_gmns_reports_bad_input_and_exits_2() {
-    let source = repo("testdata/gmns_braess");
-    let dir = temp_dir("gmns-bad");
-    let write = |name: &str, edit: &dyn Fn(String) -> String| {
-        let text = std::fs::read_to_string(Path::new(&source).join(name)).expect("fixture");
-        std::fs::write(dir.join(name), edit(text)).expect("writable");
-    };
-    let dir_arg = dir.to_string_lossy().into_owned();
-    let check = |expected: &str| {
-        let output = silkroute(&["assign", "--gmns", &dir_arg]);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{stderr}");
-        assert!(stderr.contains(expected), "{expected}: {stderr}");
-        assert!(!stderr.contains("panicked"), "{stderr}");
-        assert!(output.stdout.is_empty());
-    };
-    let same = |t: String| t;
-    write("node.csv", &same);
-    write("demand.csv", &same);
-    write("link.csv", &|t| {
-        t.replace("c,2,3,true,10,1000", "c,2,3,true,10,-1000")
-    });
-    check("link.csv:4: capacity: -1000 is negative");
-    write("link.csv", &|t| t.replace("e,3,4", "e,3,9"));
-    check("link.csv:6: to_node_id: unknown node `9`");
-    write("link.csv", &same);
-    write("demand.csv", &|t| t + "4,1,10\n");
-    check("silkroute-gmns-bad");
-    check("no path from zone 4 to zone 1 carries their demand of 10");
-    write("demand.csv", &|t| t.replace("1,4,450", "1,7,450"));
-    check("demand.csv:3: d_zone_id: unknown zone `7`");
-    std::fs::remove_file(dir.join("demand.csv")).expect("exists");
-    check("demand.csv: cannot read");
-    let missing = dir.join("nowhere").to_string_lossy().into_owned();
-    let output = silkroute(&["assign", "--gmns", &missing]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("not a folder"));
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// The corridor pairs of the shared benchmark (`bench/queries/corridor_pairs.csv` of the
@@ -1678,7 +908,8 @@ fn embedded_rail_network_routes_every_corridor_pair() {
 52.036,23.529,51.435,6.762
 51.759,19.456,53.551,9.994
 ";
-    let dir = temp_dir("corridor-pairs");
+    let tmp = temp_dir();
+    let dir = tmp.path().to_path_buf();
     let file = dir.join("pairs.csv");
     std::fs::write(&file, PAIRS).expect("writable");
     let out = stdout_of(&["geo", "route", "--queries", &file.to_string_lossy()]);
@@ -1702,24 +933,4 @@ fn embedded_rail_network_routes_every_corridor_pair() {
             "{row}: {km} km against {crow:.0} km great circle"
         );
     }
-    std::fs::remove_dir_all(&dir).ok();
-}
-
-// ---- freight assignment on the default network ----
-
-#[test]
-fn freight_assign_defaults_to_a_gap_of_1e6_and_tntp_to_1e4() {
-    // Freight: the gap's denominator counts tariffs over the value of time, so the default is
-    // tighter than for TNTP networks (one pass gives 5e-5, which 1e-4 would accept).
-    let report = json(&["assign", "--format", "json"]);
-    let gap = report["relative_gap"].as_f64().expect("a number");
-    assert!(report["converged"].as_bool().expect("a bool"));
-    assert!(gap <= 1e-6, "{gap}");
-    assert!(report["iterations"].as_u64().expect("a count") >= 2);
-    let loose = json(&["assign", "--format", "json", "--gap", "1e-4"]);
-    assert_eq!(loose["iterations"].as_u64(), Some(1));
-    // TNTP keeps 1e-4.
-    let braess = repo("testdata/tntp_tiny/Braess");
-    let table = stdout_of(&["assign", "--tntp", &braess]);
-    assert!(table.contains("the target 1e-4"), "{table}");
 }

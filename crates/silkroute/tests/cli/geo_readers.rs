@@ -3,57 +3,30 @@
 //! on the same network, cache each by the files read, and reject bad input with exit code 2 and
 //! a message naming the file, line or feature, and field.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-fn silkroute(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_silkroute"))
-        .args(args)
-        .env_remove("RUST_BACKTRACE")
-        // Geographic caches go to a temporary folder, never the user's ~/.cache.
-        .env(
-            "XDG_CACHE_HOME",
-            std::env::temp_dir().join(format!("silkroute-readers-cache-{}", std::process::id())),
-        )
-        .output()
-        .expect("the binary runs")
-}
+use crate::support::{repo, silkroute, temp_dir};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn repo(path: &str) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    root.join(path).to_string_lossy().into_owned()
-}
-
 /// A scratch folder, removed when dropped.
-struct Scratch(PathBuf);
+struct Scratch(tempfile::TempDir);
 
 impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir =
-            std::env::temp_dir().join(format!("silkroute-readers-{name}-{}", std::process::id()));
-        std::fs::remove_dir_all(&dir).ok();
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Scratch(dir)
+    fn new(_name: &str) -> Scratch {
+        Scratch(temp_dir())
     }
 
     /// Writes `files` (relative path, content) and returns the path of `path`.
     fn with(&self, files: &[(&str, &str)], path: &str) -> String {
         for (name, content) in files {
-            let file = self.0.join(name);
+            let file = self.0.path().join(name);
             std::fs::create_dir_all(file.parent().expect("parent")).expect("folder");
             std::fs::write(file, content).expect("writable");
         }
-        self.0.join(path).to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        std::fs::remove_dir_all(&self.0).ok();
+        self.0.path().join(path).to_string_lossy().into_owned()
     }
 }
 
@@ -156,7 +129,12 @@ fn skipped_geojson_features_are_a_warning() {
 fn heal_reads_gmns_and_geojson() {
     let scratch = Scratch::new("heal");
     for network in &TINY[1..] {
-        let out = scratch.0.join("healed").to_string_lossy().into_owned();
+        let out = scratch
+            .0
+            .path()
+            .join("healed")
+            .to_string_lossy()
+            .into_owned();
         let output = silkroute(&[
             "network",
             "heal",
@@ -190,7 +168,12 @@ fn the_cache_follows_every_file_read() {
         &[("gmns/node.csv", &node), ("gmns/link.csv", &link)],
         "gmns",
     );
-    let cache = scratch.0.join("gmns.bin").to_string_lossy().into_owned();
+    let cache = scratch
+        .0
+        .path()
+        .join("gmns.bin")
+        .to_string_lossy()
+        .into_owned();
     let route = || {
         silkroute(&[
             "geo",

@@ -15,10 +15,7 @@ fn geo_dir() -> Option<PathBuf> {
 fn silkroute(args: &[&str]) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_silkroute"))
         .args(args)
-        .env(
-            "XDG_CACHE_HOME",
-            std::env::temp_dir().join(format!("silkroute-conf-cache-{}", std::process::id())),
-        )
+        .env("XDG_CACHE_HOME", crate::support::cache_home())
         .output()
         .expect("the binary runs");
     assert!(
@@ -129,7 +126,8 @@ fn healing_restores_realistic_corridor_lengths() {
         );
         return;
     };
-    let healed = std::env::temp_dir().join(format!("silkroute-healed-{}", std::process::id()));
+    let tmp = crate::support::temp_dir();
+    let healed = tmp.path().join("healed");
     let rail = dir.join("world_railways").to_string_lossy().into_owned();
     let water = dir.join("marnet").to_string_lossy().into_owned();
     let healed_arg = healed.to_string_lossy().into_owned();
@@ -172,7 +170,6 @@ fn healing_restores_realistic_corridor_lengths() {
             problems.push(format!("{name}: {km:.0} km, expected {low}–{high} ({why})"));
         }
     }
-    std::fs::remove_dir_all(&healed).ok();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 

@@ -1,0 +1,395 @@
+//! The corridor router through the CLI: golden reports on the hand-made fixture, the default
+//! network's answers, places, bad arguments, determinism.
+
+use crate::support::*;
+
+// ---- golden reports on the hand-made fixture (independent of the default data) ----
+
+#[test]
+fn mini_route_table_matches_golden() {
+    let mini = repo("testdata/mini");
+    check_golden(
+        "mini_route.txt",
+        &stdout_of(&["--data", &mini, "route", "East City", "West City"]),
+    );
+}
+
+#[test]
+fn mini_reports_in_every_format_match_golden() {
+    let mini = repo("testdata/mini");
+    for (name, args) in [
+        ("mini_route.json", vec!["route", "--format", "json"]),
+        (
+            "mini_route.geojson",
+            vec!["route", "--alternatives", "1", "--format", "geojson"],
+        ),
+        ("mini_route.csv", vec!["route", "--format", "csv"]),
+        ("mini_pareto.txt", vec!["route", "--pareto"]),
+        ("mini_corridors.txt", vec!["corridors", "--avoid", "BY"]),
+        ("mini_places.txt", vec!["places"]),
+        ("mini_network.txt", vec!["network"]),
+    ] {
+        let mut full = vec!["--data", mini.as_str()];
+        full.extend(args);
+        check_golden(name, &stdout_of(&full));
+    }
+}
+
+// ---- the default network ----
+
+#[test]
+fn default_route_report_matches_golden() {
+    check_golden("route_lianyungang_duisburg.txt", &stdout_of(&["route"]));
+    check_golden(
+        "corridors_lianyungang_duisburg.txt",
+        &stdout_of(&["corridors", "Lianyungang", "Duisburg"]),
+    );
+}
+
+#[test]
+fn route_json_has_the_documented_fields() {
+    let report = json(&["route", "Lianyungang", "Duisburg", "--format", "json"]);
+    let routes = report["routes"].as_array().expect("routes array");
+    assert_eq!(routes.len(), 5);
+    for route in routes {
+        for field in [
+            "corridor",
+            "total_hours",
+            "total_km",
+            "total_cost_usd",
+            "total_co2e_kg",
+        ] {
+            assert!(!route[field].is_null(), "route lacks {field}");
+        }
+        let legs = route["legs"].as_array().expect("legs");
+        assert!(!legs.is_empty());
+        let mut km = 0.0;
+        for leg in legs {
+            for field in ["from", "to", "mode", "km", "hours", "cost_usd", "co2e_kg"] {
+                assert!(!leg[field].is_null(), "leg lacks {field}");
+            }
+            km += leg["km"].as_f64().expect("number");
+        }
+        let total = route["total_km"].as_f64().expect("number");
+        assert!(
+            (km - total).abs() < 0.1 * legs.len() as f64,
+            "{km} vs {total}"
+        );
+        // Every cited source resolves.
+        let cited: Vec<&str> = report["sources"]
+            .as_array()
+            .expect("sources")
+            .iter()
+            .map(|s| s["id"].as_str().expect("id"))
+            .collect();
+        for source in route["sources"].as_array().expect("sources") {
+            assert!(cited.contains(&source.as_str().expect("id")));
+        }
+    }
+}
+
+#[test]
+fn lianyungang_duisburg_offers_distinct_corridors() {
+    let report = default_question_json();
+    let corridors: Vec<&str> = report["routes"]
+        .as_array()
+        .expect("routes")
+        .iter()
+        .map(|r| r["corridor"].as_str().expect("corridor"))
+        .collect();
+    for expected in ["northern", "middle", "sea_suez"] {
+        assert!(
+            corridors.contains(&expected),
+            "{expected} missing from {corridors:?}"
+        );
+    }
+    let mut unique = corridors.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        corridors.len(),
+        "one route per corridor first: {corridors:?}"
+    );
+}
+
+#[test]
+fn northern_route_changes_gauge_twice() {
+    let report = default_question_json();
+    let northern = report["routes"]
+        .as_array()
+        .expect("routes")
+        .iter()
+        .find(|r| r["corridor"] == "northern")
+        .expect("a northern route");
+    let gauge_changes: Vec<&str> = northern["transfers"]
+        .as_array()
+        .expect("transfers")
+        .iter()
+        .filter(|t| t["kind"] == "gauge_change")
+        .map(|t| t["reason"].as_str().expect("reason"))
+        .collect();
+    assert_eq!(gauge_changes.len(), 2, "{gauge_changes:?}");
+    assert!(gauge_changes[0].contains("1435 → 1520"));
+    assert!(gauge_changes[1].contains("1520 → 1435"));
+}
+
+#[test]
+fn avoiding_russia_removes_russian_places() {
+    let report = json(&[
+        "route",
+        "Lianyungang",
+        "Duisburg",
+        "--avoid",
+        "RU",
+        "--alternatives",
+        "5",
+        "--format",
+        "json",
+    ]);
+    let places = json(&["places", "--format", "json"]);
+    let russian: Vec<&str> = places
+        .as_array()
+        .expect("places")
+        .iter()
+        .filter(|p| p["country"] == "RU")
+        .map(|p| p["id"].as_str().expect("id"))
+        .collect();
+    assert!(!russian.is_empty());
+    for route in report["routes"].as_array().expect("routes") {
+        assert_ne!(route["corridor"], "northern");
+        for leg in route["legs"].as_array().expect("legs") {
+            for end in ["from", "to"] {
+                assert!(!russian.contains(&leg[end].as_str().expect("id")), "{leg}");
+            }
+        }
+    }
+}
+
+#[test]
+fn year_includes_the_third_crossing_only_once_open() {
+    let network_2026 = stdout_of(&["network"]);
+    assert!(
+        network_2026.contains("2027"),
+        "the network lists what opens after its year"
+    );
+    // Karamay–Tacheng–Bakhty–Ayagoz is far shorter than the detour via Alashankou–Dostyk.
+    let route = |year: &str| {
+        json(&[
+            "route",
+            "Karamay",
+            "Ayagoz",
+            "--by",
+            "time",
+            "--year",
+            year,
+            "--alternatives",
+            "1",
+            "--format",
+            "json",
+        ])
+    };
+    let uses_bakhty_line = |report: &serde_json::Value| {
+        report["routes"][0]["legs"]
+            .as_array()
+            .expect("legs")
+            .iter()
+            .any(|leg| leg["link"] == "ayagoz_bakhty_rail")
+    };
+    assert!(!uses_bakhty_line(&route("2026")));
+    assert!(uses_bakhty_line(&route("2030")));
+}
+
+#[test]
+fn places_match_aliases_diacritics_and_coordinates() {
+    for (query, id) in [
+        ("Khorgas", "khorgos_cn"),
+        ("Horgos", "khorgos_cn"),
+        ("Alataw Pass", "alashankou"),
+        ("Druzhba", "dostyk"),
+        ("Nur-Sultan", "astana"),
+        ("Alma-Ata", "almaty"),
+        ("malaszewicze", "malaszewicze"),
+        ("MAŁASZEWICZE", "malaszewicze"),
+        ("xian", "xian"),
+    ] {
+        let report = json(&[
+            "route",
+            query,
+            "Duisburg",
+            "--alternatives",
+            "1",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(report["from"]["id"], id, "{query}");
+    }
+    let report = json(&[
+        "route",
+        "43.65,51.17",
+        "41.72,44.79",
+        "--alternatives",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(report["from"]["id"], "aktau");
+    assert!(
+        report["from"]["snapped_km"]
+            .as_f64()
+            .expect("snap distance")
+            < 5.0
+    );
+    let table = stdout_of(&["route", "43.65,51.17", "Baku", "--alternatives", "1"]);
+    assert!(table.contains("snapped"), "{table}");
+}
+
+#[test]
+fn unknown_place_suggests_and_exits_2() {
+    let output = silkroute(&["route", "Lianyungng", "Duisburg"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown place `Lianyungng`"), "{stderr}");
+    assert!(
+        stderr.contains("did you mean") && stderr.contains("Lianyungang"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn bad_arguments_exit_2_with_a_reason() {
+    for (args, expected) in [
+        (vec!["route", "Lianyungang", "Lianyungang"], "same place"),
+        (
+            vec!["route", "--alternatives", "1000"],
+            "--alternatives 1000",
+        ),
+        (vec!["route", "--year", "1066"], "--year 1066"),
+        (vec!["route", "--payload-t=-3"], "--payload-t -3"),
+        (vec!["route", "--avoid", "Atlantis"], "--avoid Atlantis"),
+        (vec!["route", "0,0", "Duisburg"], "snapping limit"),
+        (vec!["route", "95,0", "Duisburg"], "out of range"),
+        (
+            vec!["route", "Lianyungang", "Duisburg", "--avoid", "CN"],
+            "excluded",
+        ),
+        (
+            vec!["route", "Aktau", "Baku", "--avoid", "ferry,sea,RU,IR"],
+            "no route",
+        ),
+        (vec!["places", "zzzzzz"], "no place matches"),
+    ] {
+        let output = silkroute(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn every_subcommand_runs_on_the_default_network() {
+    for args in [
+        vec!["route"],
+        vec!["route", "--pareto", "--format", "json"],
+        vec![
+            "route",
+            "Chongqing",
+            "Istanbul",
+            "--by",
+            "co2",
+            "--format",
+            "csv",
+        ],
+        vec![
+            "route", "Xi'an", "Poti", "--by", "cost", "--format", "geojson",
+        ],
+        vec!["corridors", "Chengdu", "Łódź", "--format", "json"],
+        vec!["corridors", "Almaty", "Tashkent"],
+        vec!["places"],
+        vec!["places", "KZ", "--format", "csv"],
+        vec!["network"],
+        vec!["network", "--format", "json"],
+    ] {
+        let out = stdout_of(&args);
+        assert!(!out.trim().is_empty(), "{args:?} printed nothing");
+    }
+    let validate = stdout_of(&["validate", &repo("data/default")]);
+    assert!(validate.contains("ok:"), "{validate}");
+}
+
+#[test]
+fn pareto_routes_are_mutually_non_dominated() {
+    let report = json(&[
+        "route",
+        "Lianyungang",
+        "Duisburg",
+        "--pareto",
+        "--format",
+        "json",
+    ]);
+    let vectors: Vec<[f64; 3]> = report["routes"]
+        .as_array()
+        .expect("routes")
+        .iter()
+        .map(|r| {
+            [
+                r["total_hours"].as_f64().expect("n"),
+                r["total_cost_usd"].as_f64().expect("n"),
+                r["total_co2e_kg"].as_f64().expect("n"),
+            ]
+        })
+        .collect();
+    assert!(
+        vectors.len() >= 2,
+        "time, cost and CO2e disagree on this pair"
+    );
+    for (i, a) in vectors.iter().enumerate() {
+        for (j, b) in vectors.iter().enumerate() {
+            // Rounded to 0.1, so allow that much slack.
+            let dominates = i != j && (0..3).all(|k| a[k] + 0.1 < b[k]);
+            assert!(!dominates, "{a:?} dominates {b:?}");
+        }
+    }
+}
+
+#[test]
+fn output_is_deterministic() {
+    for args in [
+        vec!["route", "--format", "json", "--alternatives", "5"],
+        vec!["route", "--pareto"],
+        vec!["corridors", "Xi'an", "Hamburg", "--format", "csv"],
+    ] {
+        assert_eq!(stdout_of(&args), stdout_of(&args), "{args:?}");
+    }
+}
+
+#[test]
+fn closing_suez_keeps_the_cape_route() {
+    let report = json(&[
+        "route",
+        "Lianyungang",
+        "Duisburg",
+        "--avoid",
+        "sea_suez",
+        "--format",
+        "json",
+    ]);
+    let corridors: Vec<&str> = report["routes"]
+        .as_array()
+        .expect("routes")
+        .iter()
+        .map(|r| r["corridor"].as_str().expect("corridor"))
+        .collect();
+    assert!(!corridors.contains(&"sea_suez"), "{corridors:?}");
+    assert!(
+        corridors.contains(&"sea_cape"),
+        "the shared Asian legs stay open: {corridors:?}"
+    );
+    for route in report["routes"].as_array().expect("routes") {
+        for leg in route["legs"].as_array().expect("legs") {
+            assert_ne!(leg["to"], "suez", "{leg}");
+        }
+    }
+}
