@@ -453,8 +453,7 @@ fn load_prepared(
                     );
                 }
             },
-            Err(CacheError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
-            }
+            Err(CacheError::Missing { .. }) => {}
             Err(error) => eprintln!("note: {error}; rebuilding it"),
         }
     }
@@ -475,9 +474,11 @@ fn load_prepared(
         let saved = path
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
-            .map_err(|source| CacheError::Io {
-                path: path.clone(),
-                source,
+            .map_err(|source| {
+                CacheError::Write(silkroute_core::io::WriteError::Io {
+                    path: path.clone(),
+                    source,
+                })
             })
             .and_then(|()| save_geo_cache(path, source, &network, &extras));
         if let Err(error) = saved {

@@ -25,7 +25,7 @@
 use super::{LinkVdf, OdMatrix, Vdf};
 use crate::io::csv::{field_error, finite, read_rows, text};
 use crate::io::gmns::{GmnsConfig, is_missing, is_wgs84, parse_wkt_linestring, read_config};
-use crate::io::{LoadError, LoadWarning};
+use crate::io::{Limit, LoadError, LoadWarning, read_named};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -110,14 +110,7 @@ pub fn load_gmns_assignment(
                 .into(),
         });
     }
-    let read = |path: &Path| -> Result<(String, Vec<u8>), LoadError> {
-        let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
-            file: name.clone(),
-            source,
-        })?;
-        Ok((name, bytes))
-    };
+    let read = |path: &Path| read_named(path, Limit::ASSIGN_FILE);
     let config_path = dir.join("config.csv");
     let config = if config_path.exists() {
         Some(read(&config_path)?)

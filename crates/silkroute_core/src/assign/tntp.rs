@@ -8,7 +8,7 @@
 //! files and in [`TntpLink`]; zones are nodes `1..=zones`.
 
 use super::OdMatrix;
-use crate::io::{LoadError, LoadWarning};
+use crate::io::{Limit, LoadError, LoadWarning, read_limited};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -126,10 +126,7 @@ pub fn load_tntp(spec: &Path) -> Result<TntpProblem, LoadError> {
     let (dir, name) = resolve_tntp(spec)?;
     let path = |suffix: &str| dir.join(format!("{name}_{suffix}.tntp"));
     let read = |p: &Path| -> Result<String, LoadError> {
-        let bytes = std::fs::read(p).map_err(|source| LoadError::Read {
-            file: p.display().to_string(),
-            source,
-        })?;
+        let bytes = read_limited(p, Limit::ASSIGN_FILE)?;
         String::from_utf8(bytes).map_err(|e| {
             let bytes = e.as_bytes();
             let position = e.utf8_error().valid_up_to();

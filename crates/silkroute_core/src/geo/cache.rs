@@ -13,8 +13,8 @@
 
 use super::GeoNetwork;
 use crate::geo::{GeoGraph, Passages};
+use crate::io::{Limit, LoadError, WriteError, read_limited, write_atomic};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8; 8] = b"SILKGEO\0";
@@ -24,14 +24,18 @@ pub const CACHE_VERSION: u32 = 2;
 /// Why a cache could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum CacheError {
-    /// The file could not be read or written.
-    #[error("{path}: {source}")]
-    Io {
+    /// There is no cache file yet.
+    #[error("{path}: no cache yet")]
+    Missing {
         /// The cache file.
         path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
     },
+    /// The file could not be read (unreadable, not a regular file, too large).
+    #[error(transparent)]
+    Read(#[from] LoadError),
+    /// The file could not be written; the previous cache, if any, is unchanged.
+    #[error(transparent)]
+    Write(#[from] WriteError),
     /// The file is damaged: wrong magic, truncated, or checksum mismatch.
     #[error("{path}: corrupt cache ({reason})")]
     Corrupt {
@@ -117,16 +121,24 @@ impl Writer {
     }
 }
 
-/// Writes a cache atomically (temporary file + rename).
+/// Writes a cache atomically (temporary file + rename), never over something that is not a
+/// regular file.
 ///
 /// # Errors
-/// [`CacheError::Io`] when the folder is not writable.
+/// [`CacheError::Write`] when the folder is not writable or `path` is a folder, device or
+/// socket.
 pub fn save_geo_cache(
     path: &Path,
     source_fingerprint: u64,
     network: &GeoNetwork,
     extras: &Extras,
 ) -> Result<(), CacheError> {
+    write_atomic(path, &encode_geo_cache(source_fingerprint, network, extras))?;
+    Ok(())
+}
+
+/// The bytes of a cache: magic, version, source fingerprint, tagged sections, checksum.
+pub fn encode_geo_cache(source_fingerprint: u64, network: &GeoNetwork, extras: &Extras) -> Vec<u8> {
     let parts = network.graph.raw_parts();
     let mut writer = Writer(Vec::with_capacity(
         parts.lat.len() * 40 + parts.head.len() * 8,
@@ -157,22 +169,7 @@ pub fn save_geo_cache(
     }
     let sum = checksum(&writer.0);
     writer.0.extend_from_slice(&sum.to_le_bytes());
-
-    let io_error = |source| CacheError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let temporary = path.with_extension(format!("tmp{}", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(&writer.0)?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    result.map_err(io_error)
+    writer.0
 }
 
 struct Reader<'a> {
@@ -196,17 +193,32 @@ impl Reader<'_> {
 /// Reads a cache made from sources with this fingerprint.
 ///
 /// # Errors
-/// [`CacheError::Io`] when it cannot be read (e.g. it does not exist yet),
-/// [`CacheError::Corrupt`], [`CacheError::Version`] or [`CacheError::Stale`] when it must be
-/// rebuilt.
+/// [`CacheError::Missing`] when it does not exist yet, [`CacheError::Read`] when it cannot be
+/// read, [`CacheError::Corrupt`], [`CacheError::Version`] or [`CacheError::Stale`] when it must
+/// be rebuilt.
 pub fn load_geo_cache(
     path: &Path,
     source_fingerprint: u64,
 ) -> Result<(GeoNetwork, Extras), CacheError> {
-    let bytes = std::fs::read(path).map_err(|source| CacheError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    if !path.exists() {
+        return Err(CacheError::Missing {
+            path: path.to_path_buf(),
+        });
+    }
+    let bytes = read_limited(path, Limit::CACHE_FILE)?;
+    parse_geo_cache(path, &bytes, source_fingerprint)
+}
+
+/// Parses the bytes of a cache ([`load_geo_cache`] without the file); `path` names it in
+/// errors.
+///
+/// # Errors
+/// [`CacheError::Corrupt`], [`CacheError::Version`] or [`CacheError::Stale`].
+pub fn parse_geo_cache(
+    path: &Path,
+    bytes: &[u8],
+    source_fingerprint: u64,
+) -> Result<(GeoNetwork, Extras), CacheError> {
     let corrupt = |reason: &str| CacheError::Corrupt {
         path: path.to_path_buf(),
         reason: reason.to_string(),

@@ -8,8 +8,8 @@
 //!
 //! The formats are in `docs/formats.md`. Every error names the file, the line and the field.
 
-use crate::io::LoadError;
 use crate::io::csv::{Column, Table, required, split_list};
+use crate::io::{Limit, LoadError, read_named};
 use crate::network::parse_sources;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -47,12 +47,7 @@ const PATCH_COLUMNS: &[Column] = &[
 /// [`LoadError`] naming the file, line and field of the first problem (also a missing or
 /// invalid `SOURCES.toml`).
 pub fn load_geo_patches(path: &Path) -> Result<Vec<GeoPatch>, LoadError> {
-    let read = |path: &Path| -> Result<(String, Vec<u8>), LoadError> {
-        let file = path.display().to_string();
-        std::fs::read(path)
-            .map(|bytes| (file.clone(), bytes))
-            .map_err(|source| LoadError::Read { file, source })
-    };
+    let read = |path: &Path| read_named(path, Limit::LIST_FILE);
     let patches = read(path)?;
     let sources_path = path
         .parent()
@@ -187,12 +182,7 @@ const NOTE_COLUMNS: &[Column] = &[required("link_id"), required("reason"), requi
 /// # Errors
 /// [`LoadError`] naming the file, line and field of the first problem.
 pub fn load_link_notes(path: &Path) -> Result<Vec<LinkNote>, LoadError> {
-    let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
-        file: file.clone(),
-        source,
-    })?;
-    parse_link_notes(&(file, bytes))
+    parse_link_notes(&read_named(path, Limit::LIST_FILE)?)
 }
 
 /// Parses a link-notes file given as (name for messages, bytes).

@@ -22,7 +22,8 @@ mod simplify;
 mod snap;
 
 pub use cache::{
-    CACHE_VERSION, CacheError, Extras, checksum, fingerprint, load_geo_cache, save_geo_cache,
+    CACHE_VERSION, CacheError, Extras, checksum, encode_geo_cache, fingerprint, load_geo_cache,
+    parse_geo_cache, save_geo_cache,
 };
 pub use ch::{ChQuery, ContractionHierarchy};
 pub use curation::{

@@ -32,9 +32,9 @@
 //! assert!(network.edges.iter().all(|edge| edge.km > 0.0));
 //! ```
 
+use crate::io::{WriteError, write_all_atomic};
 use crate::network::haversine_km;
 use osmpbf::{BlobDecode, BlobReader, Element};
-use std::io::Write;
 use std::ops::Range;
 use std::path::Path;
 
@@ -93,14 +93,9 @@ pub enum OsmImportError {
         /// The required feature.
         feature: String,
     },
-    /// An output file could not be written.
-    #[error("{file}: cannot write")]
-    Write {
-        /// The file.
-        file: String,
-        /// The cause.
-        source: std::io::Error,
-    },
+    /// An output file could not be written; the output folder is as it was.
+    #[error(transparent)]
+    Write(#[from] WriteError),
 }
 
 /// A node of the imported network: an OSM node where kept ways end or meet.
@@ -372,16 +367,26 @@ pub fn read_osm_rail(
 }
 
 /// Writes `nodes.csv` (`id,lat,lon`), `edges.csv` (`from,to,km,way,gauge_mm,electrified,usage`,
-/// km to the metre) and `ATTRIBUTION` into `dir`, creating it if needed.
+/// km to the metre) and `ATTRIBUTION` into `dir`, creating it if needed. The three files are
+/// replaced together or not at all ([`crate::io::write_all_atomic`]).
 ///
 /// # Errors
 /// [`OsmImportError::Write`] naming the file that could not be created or written.
 pub fn write_osm_rail_dir(network: &OsmRailNetwork, dir: &Path) -> Result<(), OsmImportError> {
-    std::fs::create_dir_all(dir).map_err(|source| OsmImportError::Write {
-        file: dir.display().to_string(),
-        source,
+    std::fs::create_dir_all(dir).map_err(|source| {
+        OsmImportError::Write(WriteError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })
     })?;
-    write_csv(&dir.join("nodes.csv"), |writer| {
+    let csv_bytes = |rows: &dyn Fn(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>| {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        rows(&mut writer).expect("writing CSV to memory does not fail");
+        writer
+            .into_inner()
+            .expect("flushing CSV to memory does not fail")
+    };
+    let nodes = csv_bytes(&|writer| {
         writer.write_record(["id", "lat", "lon"])?;
         for node in &network.nodes {
             writer.write_record([
@@ -391,8 +396,8 @@ pub fn write_osm_rail_dir(network: &OsmRailNetwork, dir: &Path) -> Result<(), Os
             ])?;
         }
         Ok(())
-    })?;
-    write_csv(&dir.join("edges.csv"), |writer| {
+    });
+    let edges = csv_bytes(&|writer| {
         writer.write_record([
             "from",
             "to",
@@ -414,29 +419,14 @@ pub fn write_osm_rail_dir(network: &OsmRailNetwork, dir: &Path) -> Result<(), Os
             ])?;
         }
         Ok(())
-    })?;
-    let path = dir.join("ATTRIBUTION");
-    std::fs::write(&path, format!("{OSM_ATTRIBUTION}\n")).map_err(|source| OsmImportError::Write {
-        file: path.display().to_string(),
-        source,
-    })
-}
-
-fn write_csv(
-    path: &Path,
-    rows: impl FnOnce(&mut csv::Writer<std::io::BufWriter<std::fs::File>>) -> csv::Result<()>,
-) -> Result<(), OsmImportError> {
-    let write_error = |source: std::io::Error| OsmImportError::Write {
-        file: path.display().to_string(),
-        source,
-    };
-    let file = std::fs::File::create(path).map_err(write_error)?;
-    let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
-    rows(&mut writer).map_err(|error| write_error(error.into()))?;
-    let mut buffered = writer
-        .into_inner()
-        .map_err(|error| write_error(error.into_error()))?;
-    buffered.flush().map_err(write_error)
+    });
+    let attribution = format!("{OSM_ATTRIBUTION}\n");
+    write_all_atomic(&[
+        (&dir.join("nodes.csv"), &nodes),
+        (&dir.join("edges.csv"), &edges),
+        (&dir.join("ATTRIBUTION"), attribution.as_bytes()),
+    ])?;
+    Ok(())
 }
 
 /// A kept way: its id, its references (a range of the flattened references) and its columns.

@@ -12,6 +12,24 @@ pub enum LoadError {
         /// The cause.
         source: std::io::Error,
     },
+    /// The input is larger than its kind may be ([`crate::io::Limit`]).
+    #[error("{file}: larger than the {limit_mib} MiB allowed for {what}")]
+    TooLarge {
+        /// The file.
+        file: String,
+        /// What kind of file (`a corridor network file`).
+        what: &'static str,
+        /// The limit, MiB.
+        limit_mib: u64,
+    },
+    /// The path is a folder, device or socket, not a file to read.
+    #[error("{file}: is {kind}, not a file")]
+    NotAFile {
+        /// The path.
+        file: String,
+        /// What it is (`a folder`, `a device or socket`).
+        kind: &'static str,
+    },
     /// A field is not valid UTF-8.
     #[error("{file}:{line}: {field}: not valid UTF-8 (byte {byte:#04x} at position {position})")]
     NotUtf8 {
@@ -140,6 +158,8 @@ impl LoadError {
     pub fn file(&self) -> &str {
         match self {
             LoadError::Read { file, .. }
+            | LoadError::TooLarge { file, .. }
+            | LoadError::NotAFile { file, .. }
             | LoadError::NotUtf8 { file, .. }
             | LoadError::Csv { file, .. }
             | LoadError::Empty { file, .. }

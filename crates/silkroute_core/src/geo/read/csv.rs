@@ -5,8 +5,8 @@
 //! strait or ice route an edge belongs to (searoute's tags: `suez`, `panama`, `northwest`, ...).
 
 use crate::geo::{GeoGraph, GeoGraphError, MAX_PASSAGES, Metres, Passages};
-use crate::io::LoadError;
 use crate::io::csv::{field_error, number, read_rows, text};
+use crate::io::{Limit, LoadError, read_named};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -31,15 +31,7 @@ pub struct GeoNetwork {
 /// column, an id used twice, an edge to an unknown node, a coordinate or length that is not a
 /// finite number in range, more than 255 passage names, an empty file.
 pub fn load_geo_dir(dir: &Path) -> Result<GeoNetwork, LoadError> {
-    let read = |name: &str| -> Result<(String, Vec<u8>), LoadError> {
-        let path = dir.join(name);
-        let file = path.display().to_string();
-        let bytes = std::fs::read(&path).map_err(|source| LoadError::Read {
-            file: file.clone(),
-            source,
-        })?;
-        Ok((file, bytes))
-    };
+    let read = |name: &str| read_named(&dir.join(name), Limit::GEO_FILE);
     let nodes = read("nodes.csv")?;
     let edges = read("edges.csv")?;
     parse_geo(&nodes, &edges)

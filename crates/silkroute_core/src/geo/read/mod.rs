@@ -12,7 +12,7 @@ pub use geojson::parse_geojson;
 pub use gmns::parse_gmns;
 
 use crate::geo::fingerprint;
-use crate::io::{LoadError, LoadWarning};
+use crate::io::{Limit, LoadError, LoadWarning, read_named};
 use std::path::Path;
 
 /// The format of a geographic network.
@@ -98,13 +98,7 @@ pub fn detect_geo_format(path: &Path) -> Result<GeoFormat, LoadError> {
 /// As [`detect_geo_format`], or [`LoadError::Read`] for a file that cannot be read.
 pub fn read_geo_source(path: &Path) -> Result<GeoSource, LoadError> {
     let format = detect_geo_format(path)?;
-    let read = |path: &Path| -> Result<(String, Vec<u8>), LoadError> {
-        let file = path.display().to_string();
-        match std::fs::read(path) {
-            Ok(bytes) => Ok((file, bytes)),
-            Err(source) => Err(LoadError::Read { file, source }),
-        }
-    };
+    let read = |path: &Path| read_named(path, Limit::GEO_FILE);
     let files = match format {
         GeoFormat::Csv => vec![
             read(&path.join("nodes.csv"))?,

@@ -2,7 +2,7 @@
 //! `handling.csv`, `emissions.csv`, and the optional `shapes.csv`, `zones.csv` and `demand.csv`.
 
 use crate::io::csv::{Column, Fields, Table, optional, required, split_list};
-use crate::io::{LoadError, LoadWarning};
+use crate::io::{Limit, LoadError, LoadWarning, read_named};
 use crate::network::{
     BuildError, Corridor, CorridorId, Country, DatasetInfo, Demand, Direction, EmissionFactor,
     Energy, FreightClass, FreightClassId, FreightData, Handling, HandlingKind, Link, Mode, Network,
@@ -42,16 +42,7 @@ impl NetworkFiles {
     /// # Errors
     /// [`LoadError::Read`] naming the first file that cannot be read.
     pub fn read_dir(dir: &Path) -> Result<NetworkFiles, LoadError> {
-        let read = |name: &str| -> Result<(String, Vec<u8>), LoadError> {
-            let path = dir.join(name);
-            let display = path.display().to_string();
-            std::fs::read(&path)
-                .map(|bytes| (display.clone(), bytes))
-                .map_err(|source| LoadError::Read {
-                    file: display,
-                    source,
-                })
-        };
+        let read = |name: &str| read_named(&dir.join(name), Limit::NETWORK_FILE);
         let optional = |name: &str| dir.join(name).exists().then(|| read(name)).transpose();
         Ok(NetworkFiles {
             dataset: read("dataset.toml")?,
