@@ -118,7 +118,7 @@ fn bench_ch(c: &mut Criterion) {
     };
     let data = load(&geo_dir, &queries);
     let start = Instant::now();
-    let ch = ContractionHierarchy::new(&data.graph);
+    let ch = ContractionHierarchy::new(&data.graph).expect("lengths fit");
     println!(
         "world_railways: {} nodes, {} edges; CH prepared in {:?}: {} upward edges ({} \
          shortcuts), {:.1} MB",
@@ -144,7 +144,7 @@ fn bench_ch(c: &mut Criterion) {
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(15));
     group.bench_function("prepare", |b| {
-        b.iter(|| ContractionHierarchy::new(black_box(&data.graph)))
+        b.iter(|| ContractionHierarchy::new(black_box(&data.graph)).expect("lengths fit"))
     });
     group.finish();
 

@@ -464,7 +464,7 @@ fn load_prepared(
             Extras::new(),
         ),
         EngineKind::Ch => {
-            let ch = ContractionHierarchy::new(&network.graph);
+            let ch = ContractionHierarchy::new(&network.graph).expect("lengths fit");
             let extras = ch_extras(&ch);
             let query = ChQuery::new(&ch);
             (Router::Ch(Box::new(ch), query), extras)
@@ -968,7 +968,10 @@ fn run_matrix(args: &GeoMatrixArgs, out: &mut dyn Write) -> Result<()> {
             let usable = (0..graph.node_count() as u32)
                 .map(|node| filtered.degree(node) > 0)
                 .collect();
-            (Box::new(ContractionHierarchy::new(&filtered)), usable)
+            (
+                Box::new(ContractionHierarchy::new(&filtered).expect("lengths fit")),
+                usable,
+            )
         }
     };
     let snapper = match args.snap {

@@ -411,6 +411,41 @@ mod tests {
         std::fs::remove_dir_all(path.parent().expect("dir")).ok();
     }
 
+    /// Rewrites the `index`-th f64 of the section `tag` and recomputes the checksum, as a
+    /// deliberate edit would.
+    fn edit_f64(bytes: &mut [u8], tag: &[u8; 4], index: usize, value: f64) {
+        let at = bytes
+            .windows(4)
+            .position(|w| w == tag)
+            .expect("section present")
+            + 4 // tag
+            + 1 // kind
+            + 8 // count
+            + index * 8;
+        bytes[at..at + 8].copy_from_slice(&value.to_le_bytes());
+        let end = bytes.len() - 8;
+        let sum = checksum(&bytes[..end]);
+        bytes[end..].copy_from_slice(&sum.to_le_bytes());
+    }
+
+    #[test]
+    fn a_non_finite_coordinate_with_a_valid_checksum_is_rejected_issue_9() {
+        // Found by mutating a cache (robustness findings, `panic-rstar-nonfinite-coordinate`):
+        // the snapper's R-tree panicked on NaN. See: issue #9
+        let bytes = encode_geo_cache(42, &network(), &Extras::new());
+        for (tag, value) in [
+            (b"LAT_", f64::NAN),
+            (b"LON_", f64::INFINITY),
+            (b"LAT_", 91.0),
+        ] {
+            let mut damaged = bytes.clone();
+            edit_f64(&mut damaged, tag, 1, value);
+            let error =
+                parse_geo_cache(Path::new("geo.bin"), &damaged, 42).expect_err("a bad coordinate");
+            assert!(matches!(error, CacheError::Corrupt { .. }), "{error}");
+        }
+    }
+
     #[test]
     fn checksum_sees_every_byte() {
         let base = vec![7u8; 33];

@@ -33,6 +33,12 @@ pub enum GeoGraphError {
     Inconsistent,
 }
 
+/// Whether `(lat, lon)` is a latitude and longitude in degrees. Range checks are false for
+/// NaN, so they also reject non-finite values.
+fn valid_coordinate(lat: f64, lon: f64) -> bool {
+    (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)
+}
+
 /// The arrays behind a [`GeoGraph`] (see [`GeoGraph::raw_parts`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RawParts<'a> {
@@ -78,9 +84,7 @@ impl GeoGraph {
             return Err(GeoGraphError::TooLarge);
         }
         for (node, &(lat, lon)) in coords.iter().enumerate() {
-            // Range checks are false for NaN, so they also reject non-finite values.
-            let valid = (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon);
-            if !valid {
+            if !valid_coordinate(lat, lon) {
                 return Err(GeoGraphError::BadCoordinate {
                     node: node as u32,
                     lat,
@@ -139,7 +143,8 @@ impl GeoGraph {
     /// later access in bounds.
     ///
     /// # Errors
-    /// [`GeoGraphError::Inconsistent`] when the arrays do not form a graph.
+    /// [`GeoGraphError::Inconsistent`] when the arrays do not form a graph,
+    /// [`GeoGraphError::BadCoordinate`] for a coordinate that is not a latitude and longitude.
     pub fn from_raw_parts(
         lat: Vec<f64>,
         lon: Vec<f64>,
@@ -157,6 +162,13 @@ impl GeoGraph {
             && head.iter().all(|&h| (h as usize) < n);
         if !consistent {
             return Err(GeoGraphError::Inconsistent);
+        }
+        if let Some(node) = (0..n).find(|&i| !valid_coordinate(lat[i], lon[i])) {
+            return Err(GeoGraphError::BadCoordinate {
+                node: node as u32,
+                lat: lat[node],
+                lon: lon[node],
+            });
         }
         Ok(GeoGraph {
             lat,

@@ -112,7 +112,7 @@ mod tests {
         ) {
             let edges: Vec<_> = edges.into_iter().filter(|e| (e.0 as usize) < n && (e.1 as usize) < n).collect();
             let graph = GeoGraph::new(vec![(0.0, 0.0); n], &edges).expect("valid");
-            let ch = ContractionHierarchy::new(&graph);
+            let ch = ContractionHierarchy::new(&graph).expect("lengths fit");
             let nodes: Vec<u32> = (0..n as u32).collect();
             let matrix = distance_matrix(&ch, &nodes, &nodes);
             let mut search = BidirectionalDijkstra::new(&graph);

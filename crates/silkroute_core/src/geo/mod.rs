@@ -25,7 +25,7 @@ pub use cache::{
     CACHE_VERSION, CacheError, Extras, checksum, encode_geo_cache, fingerprint, load_geo_cache,
     parse_geo_cache, save_geo_cache,
 };
-pub use ch::{ChQuery, ContractionHierarchy};
+pub use ch::{ChError, ChQuery, ContractionHierarchy};
 pub use curation::{
     GeoPatch, LinkNote, NoteReason, load_geo_patches, load_link_notes, parse_geo_patches,
     parse_link_notes,
@@ -52,6 +52,11 @@ pub use snap::{EARTH_RADIUS_KM, Snap, Snapper, great_circle_km};
 
 /// Metres, the unit of every length in a [`GeoGraph`].
 pub type Metres = u32;
+
+/// The longest edge a geographic network may have: the Earth's equatorial circumference,
+/// 40,075 km. Longer lengths are rejected when a network is read, so that sums of lengths
+/// stay far from overflowing.
+pub const MAX_EDGE_M: Metres = 40_075_000;
 
 /// "No path" / infinity for [`Metres`] sums.
 pub const UNREACHABLE: u64 = u64::MAX;

@@ -12,8 +12,10 @@
 //! the graph) and the level (depth of the hierarchy below the node, which bounds the search
 //! space of queries).
 
+use super::ChError;
 use super::{ContractionHierarchy, DistanceHeap, NO_MIDDLE};
 use crate::geo::GeoGraph;
+use std::ops::ControlFlow;
 
 /// Witness searches stop after settling this many nodes; a search cut short only adds a
 /// superfluous shortcut, never a wrong answer.
@@ -312,6 +314,8 @@ struct Contractor {
     witness: WitnessSearch,
     /// Shortcuts found by the last call of [`Contractor::simulate`].
     shortcuts: Vec<Shortcut>,
+    /// Whether a shortcut longer than `u32::MAX` metres was needed.
+    too_long: bool,
 }
 
 impl Contractor {
@@ -323,6 +327,7 @@ impl Contractor {
             level: vec![0; node_count],
             witness: WitnessSearch::new(node_count),
             shortcuts: Vec::new(),
+            too_long: false,
         }
     }
 
@@ -401,15 +406,23 @@ impl Contractor {
         }
         for index in 0..self.shortcuts.len() {
             let shortcut = self.shortcuts[index];
-            let length_m = u32::try_from(shortcut.length_m)
-                .expect("a shortcut is at most u32::MAX metres long (documented panic)");
-            self.add_shortcut(shortcut.from, shortcut.to, length_m, node);
+            match u32::try_from(shortcut.length_m) {
+                Ok(length_m) => self.add_shortcut(shortcut.from, shortcut.to, length_m, node),
+                // The hierarchy cannot hold it; `contract` gives up with an error.
+                Err(_) => self.too_long = true,
+            }
         }
     }
 }
 
 /// Orders and contracts every node of `graph`, then stores the upward graph by rank.
-pub(super) fn contract(graph: &GeoGraph) -> ContractionHierarchy {
+/// How often contraction reports progress, in contracted nodes.
+const PROGRESS_EVERY: usize = 4096;
+
+pub(super) fn contract(
+    graph: &GeoGraph,
+    progress: &mut dyn FnMut(usize, usize) -> ControlFlow<()>,
+) -> Result<ContractionHierarchy, ChError> {
     let node_count = graph.node_count();
     let mut contractor = Contractor::new(graph);
     let mut queue = NodeQueue::new(node_count);
@@ -430,7 +443,15 @@ pub(super) fn contract(graph: &GeoGraph) -> ContractionHierarchy {
             continue;
         }
         contractor.contract(node);
+        if contractor.too_long {
+            return Err(ChError::TooLong);
+        }
         node_of_rank.push(node);
+        if node_of_rank.len() % PROGRESS_EVERY == 0
+            && progress(node_of_rank.len(), node_count).is_break()
+        {
+            return Err(ChError::Cancelled);
+        }
         neighbors.clear();
         neighbors.extend(contractor.graph.arcs(node).iter().map(|arc| arc.head));
         for &neighbor in &neighbors {
@@ -480,5 +501,5 @@ pub(super) fn contract(graph: &GeoGraph) -> ContractionHierarchy {
         up_unpack: Vec::new(),
     };
     ch.up_unpack = ch.unpack_table();
-    ch
+    Ok(ch)
 }

@@ -23,6 +23,7 @@ mod tests;
 pub use query::ChQuery;
 
 use super::GeoGraph;
+use std::ops::ControlFlow;
 
 /// Marks an upward edge that is an original edge of the graph rather than a shortcut.
 pub(crate) const NO_MIDDLE: u32 = u32::MAX;
@@ -37,6 +38,19 @@ pub(crate) const NO_MIDDLE: u32 = u32::MAX;
 /// `r` are `first_up[r]..first_up[r + 1]`, each with a head rank greater than `r`, sorted by
 /// head, at most one per head; an edge's `up_middle` is `u32::MAX` for an original edge
 /// (whose length is that of the graph edge) or the rank of the bypassed node, which is smaller
+/// Why a contraction hierarchy could not be built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ChError {
+    /// A shortcut would be longer than `u32::MAX` metres: the network's lengths are absurd.
+    #[error(
+        "a path of the network is longer than 4,294,967 km; too long for a contraction hierarchy"
+    )]
+    TooLong,
+    /// The progress observer asked to stop.
+    #[error("cancelled")]
+    Cancelled,
+}
+
 /// than both ends and holds upward edges to both whose lengths add up to the shortcut's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContractionHierarchy {
@@ -75,22 +89,35 @@ impl ContractionHierarchy {
     /// (about a second for the 275,000-node world railway network). Extra space O(V + E + S)
     /// for the S shortcuts.
     ///
-    /// # Panics
-    /// If a shortcut would be longer than `u32::MAX` metres (over 100 times round the Earth),
-    /// which no geographic network comes near.
+    /// # Errors
+    /// [`ChError::TooLong`] if a shortcut would be longer than `u32::MAX` metres (over 100
+    /// times round the Earth), which no geographic network comes near but a file of absurd
+    /// lengths can; search such a network with [`crate::geo::BidirectionalDijkstra`].
     ///
     /// # Example
     /// ```
     /// use silkroute_core::geo::{ChQuery, ContractionHierarchy, GeoGraph};
     /// let coords = vec![(0.0, 0.0), (0.0, 1.0), (0.0, 2.0)];
     /// let graph = GeoGraph::new(coords, &[(0, 1, 1_000), (1, 2, 2_000)]).unwrap();
-    /// let ch = ContractionHierarchy::new(&graph);
+    /// let ch = ContractionHierarchy::new(&graph).unwrap();
     /// let mut query = ChQuery::new(&ch);
     /// assert_eq!(query.distance(&ch, 0, 2), Some(3_000));
     /// assert_eq!(query.path(&ch, 2, 0).unwrap().nodes, vec![2, 1, 0]);
     /// ```
-    pub fn new(graph: &GeoGraph) -> ContractionHierarchy {
-        contract::contract(graph)
+    pub fn new(graph: &GeoGraph) -> Result<ContractionHierarchy, ChError> {
+        contract::contract(graph, &mut |_, _| ControlFlow::Continue(()))
+    }
+
+    /// [`ContractionHierarchy::new`], calling `progress(contracted, total)` every few thousand
+    /// nodes; `ControlFlow::Break` stops the work.
+    ///
+    /// # Errors
+    /// As [`ContractionHierarchy::new`], and [`ChError::Cancelled`] when `progress` breaks.
+    pub fn with_progress(
+        graph: &GeoGraph,
+        progress: &mut dyn FnMut(usize, usize) -> ControlFlow<()>,
+    ) -> Result<ContractionHierarchy, ChError> {
+        contract::contract(graph, progress)
     }
 
     /// Rebuilds a hierarchy from the arrays returned by [`ContractionHierarchy::rank`],
@@ -158,13 +185,18 @@ impl ContractionHierarchy {
                 if middle == NO_MIDDLE {
                     continue;
                 }
+                // The middle node ranks below both ends (so it is a node at all) before its
+                // edges are looked up.
+                if middle >= tail {
+                    return None;
+                }
                 let head = ch.up_head[edge];
                 let halves = (ch.find_edge(middle, tail), ch.find_edge(middle, head));
                 let (Some(first), Some(second)) = halves else {
                     return None;
                 };
                 let sum = u64::from(ch.up_length_m[first]) + u64::from(ch.up_length_m[second]);
-                if middle >= tail || sum != u64::from(ch.up_length_m[edge]) {
+                if sum != u64::from(ch.up_length_m[edge]) {
                     return None;
                 }
             }

@@ -36,7 +36,7 @@ fn check_path(
 
 /// Compares every pair of `pairs` between the hierarchy and bidirectional Dijkstra.
 fn check_pairs(graph: &GeoGraph, pairs: impl Iterator<Item = (u32, u32)>) -> Result<(), String> {
-    let ch = ContractionHierarchy::new(graph);
+    let ch = ContractionHierarchy::new(graph).expect("lengths fit");
     assert_eq!(ch.node_count(), graph.node_count());
     let mut query = ChQuery::new(&ch);
     let mut reference = BidirectionalDijkstra::new(graph);
@@ -128,8 +128,8 @@ fn ch_matches_dijkstra_on_a_seeded_random_geometric_graph() {
 fn building_twice_gives_identical_hierarchies_and_answers() {
     let graph = random_geometric_graph(7, 600);
     let (first, second) = (
-        ContractionHierarchy::new(&graph),
-        ContractionHierarchy::new(&graph),
+        ContractionHierarchy::new(&graph).expect("lengths fit"),
+        ContractionHierarchy::new(&graph).expect("lengths fit"),
     );
     assert_eq!(first, second);
     let (mut query_first, mut query_second) = (ChQuery::new(&first), ChQuery::new(&second));
@@ -146,7 +146,7 @@ fn a_chain_unpacks_to_every_node() {
     let node_count = 50u32;
     let edges: Vec<_> = (0..node_count - 1).map(|a| (a, a + 1, 10 + a)).collect();
     let graph = GeoGraph::new(vec![(0.0, 0.0); node_count as usize], &edges).expect("valid");
-    let ch = ContractionHierarchy::new(&graph);
+    let ch = ContractionHierarchy::new(&graph).expect("lengths fit");
     assert!(ch.shortcut_count() > 0, "a chain needs shortcuts");
     let mut query = ChQuery::new(&ch);
     let path = query.path(&ch, 0, node_count - 1).expect("connected");
@@ -162,7 +162,7 @@ fn a_chain_unpacks_to_every_node() {
 #[test]
 fn same_node_and_disconnected_nodes() {
     let graph = GeoGraph::new(vec![(0.0, 0.0); 4], &[(0, 1, 5), (2, 3, 0)]).expect("valid");
-    let ch = ContractionHierarchy::new(&graph);
+    let ch = ContractionHierarchy::new(&graph).expect("lengths fit");
     let mut query = ChQuery::new(&ch);
     assert_eq!(query.distance(&ch, 1, 1), Some(0));
     assert_eq!(
@@ -175,14 +175,15 @@ fn same_node_and_disconnected_nodes() {
     assert_eq!(query.distance(&ch, 0, 3), None);
     assert_eq!(query.path(&ch, 3, 0), None);
     assert_eq!(query.distance(&ch, 3, 2), Some(0));
-    let empty = ContractionHierarchy::new(&GeoGraph::new(Vec::new(), &[]).expect("valid"));
+    let empty = ContractionHierarchy::new(&GeoGraph::new(Vec::new(), &[]).expect("valid"))
+        .expect("lengths fit");
     assert_eq!(empty.node_count(), 0);
 }
 
 #[test]
 fn from_parts_round_trips_and_rejects_corrupt_parts() {
     let graph = random_geometric_graph(11, 300);
-    let ch = ContractionHierarchy::new(&graph);
+    let ch = ContractionHierarchy::new(&graph).expect("lengths fit");
     let parts = || {
         (
             ch.rank().to_vec(),
@@ -220,6 +221,67 @@ fn from_parts_round_trips_and_rejects_corrupt_parts() {
         ContractionHierarchy::from_parts(rank, first_up, up_head, up_length_m, up_middle),
         None
     );
+    // A middle node past the last node on an original edge: found by mutating a cache
+    // (robustness findings, `panic-ch-shortcut-out-of-range`); it indexed out of bounds.
+    // See: issue #9
+    let original = ch
+        .up_middle()
+        .iter()
+        .position(|&middle| middle == NO_MIDDLE)
+        .expect("original edges exist");
+    for middle in [1000, u32::MAX - 1] {
+        let (rank, first_up, up_head, up_length_m, mut up_middle) = parts();
+        up_middle[original] = middle;
+        assert_eq!(
+            ContractionHierarchy::from_parts(rank, first_up, up_head, up_length_m, up_middle),
+            None
+        );
+    }
+}
+
+#[test]
+fn lengths_too_long_for_a_shortcut_are_an_error_not_a_panic_issue_9() {
+    // A ring of four edges of 3 to 3.5 million km: whichever node is contracted first needs a
+    // shortcut of 6 million km or more (the way round is longer), more than u32 metres hold.
+    // See: issue #9
+    let graph = GeoGraph::new(
+        vec![(0.0, 0.0), (0.0, 1.0), (0.0, 2.0), (0.0, 3.0)],
+        &[
+            (0, 1, 3_000_000_000),
+            (1, 2, 3_000_000_000),
+            (2, 3, 3_500_000_000),
+            (3, 0, 3_500_000_000),
+        ],
+    )
+    .expect("valid");
+    assert_eq!(ContractionHierarchy::new(&graph), Err(ChError::TooLong));
+}
+
+#[test]
+fn contraction_reports_progress_and_stops_when_asked() {
+    // A 70 × 70 grid: more nodes than one progress step.
+    let side = 70u32;
+    let coords = (0..side * side)
+        .map(|i| (f64::from(i / side) * 0.01, f64::from(i % side) * 0.01))
+        .collect();
+    let mut edges = Vec::new();
+    for i in 0..side * side {
+        if i % side + 1 < side {
+            edges.push((i, i + 1, 1_000));
+        }
+        if i + side < side * side {
+            edges.push((i, i + side, 1_000));
+        }
+    }
+    let graph = GeoGraph::new(coords, &edges).expect("valid");
+    let mut calls = 0;
+    let stopped = ContractionHierarchy::with_progress(&graph, &mut |done, total| {
+        calls += 1;
+        assert!(done <= total);
+        std::ops::ControlFlow::Break(())
+    });
+    assert_eq!(stopped, Err(ChError::Cancelled));
+    assert_eq!(calls, 1);
 }
 
 proptest! {

@@ -4,7 +4,7 @@
 //! order and kept for output. An optional `passage` column of edges.csv names the canal,
 //! strait or ice route an edge belongs to (searoute's tags: `suez`, `panama`, `northwest`, ...).
 
-use crate::geo::{GeoGraph, GeoGraphError, MAX_PASSAGES, Metres, Passages};
+use crate::geo::{GeoGraph, GeoGraphError, MAX_EDGE_M, MAX_PASSAGES, Metres, Passages};
 use crate::io::csv::{field_error, number, read_rows, text};
 use crate::io::{Limit, LoadError, read_named};
 use std::collections::{BTreeMap, HashMap};
@@ -121,12 +121,14 @@ pub fn parse_geo(
             let to = end("to", fields[1])?;
             let km = number(&edges.0, line, "km", fields[2])?;
             let metres = (km * 1000.0).round();
-            if !(0.0..=f64::from(u32::MAX)).contains(&metres) {
+            if !(0.0..=f64::from(MAX_EDGE_M)).contains(&metres) {
                 return Err(field_error(
                     &edges.0,
                     line,
                     "km",
-                    format!("{km} is not a length between 0 and 4,294,967 km"),
+                    format!(
+                        "{km} is not a length between 0 and 40,075 km (the Earth's circumference)"
+                    ),
                 ));
             }
             let passage = text(&edges.0, line, "passage", fields[3])?;

@@ -14,7 +14,7 @@
 //! malformed JSON is reported with serde_json's line and column.
 
 use super::GeoNetwork;
-use crate::geo::{GeoGraph, GeoGraphError, Metres, great_circle_km};
+use crate::geo::{GeoGraph, GeoGraphError, MAX_EDGE_M, Metres, great_circle_km};
 use crate::io::gmns::is_wgs84;
 use crate::io::{LoadError, LoadWarning};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -301,12 +301,12 @@ impl<'a> Builder<'a> {
         let length_km = match properties.and_then(|p| p.get("length_km")) {
             None | Some(Value::Null) => None,
             Some(value) => match value.as_f64() {
-                Some(km) if km >= 0.0 && km * 1000.0 <= f64::from(u32::MAX) => Some(km),
+                Some(km) if km >= 0.0 && km * 1000.0 <= f64::from(MAX_EDGE_M) => Some(km),
                 Some(km) if km >= 0.0 => {
                     return Err(self.error(
                         index,
                         "properties.length_km",
-                        format!("{km} is more than 4,294,967 km"),
+                        format!("{km} is more than 40,075 km (the Earth's circumference)"),
                     ));
                 }
                 _ => {

@@ -9,7 +9,7 @@
 //! output. As the specification says, an empty field and `NaN` both mean "no value".
 
 use super::GeoNetwork;
-use crate::geo::{GeoGraph, GeoGraphError, Metres, great_circle_km};
+use crate::geo::{GeoGraph, GeoGraphError, MAX_EDGE_M, Metres, great_circle_km};
 use crate::io::csv::{field_error, read_rows, text};
 use crate::io::gmns::{is_missing, parse_wkt_linestring, read_config};
 use crate::io::{LoadError, LoadWarning};
@@ -131,12 +131,12 @@ pub fn parse_gmns(
                 value * metres_per_unit.unwrap_or(DEFAULT_METRES_PER_UNIT) / 1000.0
             };
             let metres = (km * 1000.0).round();
-            if !(0.0..=f64::from(u32::MAX)).contains(&metres) {
+            if !(0.0..=f64::from(MAX_EDGE_M)).contains(&metres) {
                 return Err(field_error(
                     file,
                     line,
                     "length",
-                    format!("{km} km is more than 4,294,967 km"),
+                    format!("{km} km is more than 40,075 km (the Earth's circumference)"),
                 ));
             }
             links.push((from, to, metres as Metres));
