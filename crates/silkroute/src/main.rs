@@ -1,6 +1,7 @@
 //! `silkroute`: freight routing on the Eurasian corridors from the command line.
 
 mod cmd;
+mod progress;
 mod table;
 
 use clap::{Parser, Subcommand};

@@ -1,10 +1,9 @@
-//! `silkroute network heal PATH`: close topology gaps in a geographic network.
+//! `silkroute network heal PATH`: close topology gaps in a geographic network
+//! (`silkroute_core::geo::heal_network`).
 
-use anyhow::{Context, Result, bail};
-use silkroute_core::geo::load_geo_patches;
-use silkroute_core::geo::{
-    ConnectorKind, HealOptions, PatchError, PatchOptions, WaterLanes, apply_connectors, heal, patch,
-};
+use anyhow::{Context, Result};
+use silkroute_core::geo::{HealError, HealOptions, WaterLanes, heal_network, load_geo_patches};
+use silkroute_core::io::{Limit, read_limited, write_all_atomic, write_atomic};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -39,18 +38,11 @@ pub struct HealArgs {
 
 /// Runs `silkroute network heal`.
 pub fn run(args: &HealArgs, out: &mut dyn Write) -> Result<()> {
-    if !(args.threshold_km > 0.0 && args.threshold_km <= 50.0) {
-        bail!(
-            "--threshold-km {}: expected a distance in (0, 50] km",
-            args.threshold_km
-        );
-    }
-    if args.detour_factor.is_nan() || args.detour_factor < 1.0 {
-        bail!(
-            "--detour-factor {}: expected a factor ≥ 1",
-            args.detour_factor
-        );
-    }
+    let options = HealOptions {
+        threshold_km: args.threshold_km,
+        detour_factor: args.detour_factor,
+    };
+    options.validate().map_err(heal_error)?;
     let network = super::geo::load_uncached(&args.dir, "network")?;
     let lanes = match &args.water {
         Some(dir) => {
@@ -59,65 +51,19 @@ pub fn run(args: &HealArgs, out: &mut dyn Write) -> Result<()> {
         }
         None => None,
     };
-    let options = HealOptions {
-        threshold_km: args.threshold_km,
-        detour_factor: args.detour_factor,
+    let (patches, patches_file) = match &args.patches {
+        Some(path) => (load_geo_patches(path)?, path.display().to_string()),
+        None => (Vec::new(), String::new()),
     };
     let graph = &network.graph;
-    let mut connectors = heal(graph, options, lanes.as_ref());
-    let healed_count = connectors.len();
-    // The patch id of each connector past `healed_count`.
-    let mut patch_ids: Vec<String> = Vec::new();
-    if let Some(path) = &args.patches {
-        let patches = load_geo_patches(path)?;
-        let ends: Vec<_> = patches.iter().map(|p| (p.from, p.to)).collect();
-        let added = patch(graph, &ends, PatchOptions::default(), lanes.as_ref()).map_err(
-            |(index, error)| {
-                let row = &patches[index];
-                let field = match error {
-                    PatchError::NoNodeNear { end: 1, .. } => "lat1,lon1",
-                    PatchError::NoNodeNear { .. } => "lat2,lon2",
-                    _ => "id",
-                };
-                anyhow::anyhow!(
-                    "{}:{}: {field}: patch `{}`: {error}",
-                    path.display(),
-                    row.line,
-                    row.id
-                )
-            },
-        )?;
-        connectors.extend(added);
-        patch_ids = patches.into_iter().map(|p| p.id).collect();
-    }
-    let healed = apply_connectors(graph, &connectors);
-    let patch_of = |index: usize| {
-        index
-            .checked_sub(healed_count)
-            .map_or("", |i| patch_ids[i].as_str())
-    };
-    let components = |g: &silkroute_core::geo::GeoGraph| {
-        let mut ids = g.components();
-        ids.sort_unstable();
-        ids.dedup();
-        ids.len()
-    };
-    let (automatic, patches) = connectors.split_at(healed_count);
-    let joins = automatic
-        .iter()
-        .filter(|c| c.kind == ConnectorKind::JoinsComponents)
-        .count();
-    let km = |list: &[silkroute_core::geo::Connector]| -> (f64, f64) {
-        let total = list.iter().map(|c| u64::from(c.length_m)).sum::<u64>() as f64 / 1000.0;
-        let longest = list.iter().map(|c| c.length_m).max().unwrap_or(0);
-        (total, f64::from(longest) / 1000.0)
-    };
-    let (total_km, longest_km) = km(automatic);
+    let healed = heal_network(graph, options, lanes.as_ref(), &patches, &patches_file)
+        .map_err(heal_error)?;
+    let (total_km, longest_km) = healed.km(false);
     let patched = if args.patches.is_some() {
-        let (patch_km, longest_patch_km) = km(patches);
+        let (patch_km, longest_patch_km) = healed.km(true);
         format!(
             "; {} patches, {patch_km:.1} km in all, longest {longest_patch_km:.2} km",
-            patches.len()
+            healed.connectors.len() - healed.automatic
         )
     } else {
         String::new()
@@ -126,13 +72,13 @@ pub fn run(args: &HealArgs, out: &mut dyn Write) -> Result<()> {
         out,
         "healed {}: {} connectors ({} join components, {} close gaps), {:.1} km in all, longest {:.2} km{patched}; components {} → {}{}",
         args.dir.display(),
-        automatic.len(),
-        joins,
-        automatic.len() - joins,
+        healed.automatic,
+        healed.joins(),
+        healed.automatic - healed.joins(),
         total_km,
         longest_km,
-        components(graph),
-        components(&healed),
+        healed.components.0,
+        healed.components.1,
         if lanes.is_some() {
             "; no connector crosses a shipping lane"
         } else {
@@ -140,66 +86,43 @@ pub fn run(args: &HealArgs, out: &mut dyn Write) -> Result<()> {
         }
     )?;
     if let Some(path) = &args.report {
-        let mut report = String::from("from,to,km,kind,from_lat,from_lon,to_lat,to_lon,patch\n");
-        for (index, c) in connectors.iter().enumerate() {
-            let (a, b) = (graph.coord(c.from), graph.coord(c.to));
-            report.push_str(&format!(
-                "{},{},{:.3},{},{},{},{},{},{}\n",
-                network.ids[c.from as usize],
-                network.ids[c.to as usize],
-                f64::from(c.length_m) / 1000.0,
-                c.kind.as_str(),
-                a.0,
-                a.1,
-                b.0,
-                b.1,
-                patch_of(index)
-            ));
-        }
+        let report = healed.report_csv(graph, &network.ids);
         if path.as_os_str() == "-" {
             out.write_all(report.as_bytes())?;
         } else {
-            std::fs::write(path, report)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            write_atomic(path, report.as_bytes())?;
         }
     }
     if let Some(dir) = &args.out {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let mut nodes = String::from("id,lat,lon\n");
-        for (index, id) in network.ids.iter().enumerate() {
-            let (lat, lon) = graph.coord(index as u32);
-            nodes.push_str(&format!("{id},{lat},{lon}\n"));
+        let (nodes, edges) = healed.folder_files(graph, &network.ids);
+        let attribution = read_limited(&args.dir.join("ATTRIBUTION"), Limit::LIST_FILE).ok();
+        let (nodes_path, edges_path, attribution_path) = (
+            dir.join("nodes.csv"),
+            dir.join("edges.csv"),
+            dir.join("ATTRIBUTION"),
+        );
+        let mut files: Vec<(&std::path::Path, &[u8])> = vec![
+            (&nodes_path, nodes.as_bytes()),
+            (&edges_path, edges.as_bytes()),
+        ];
+        if let Some(text) = &attribution {
+            files.push((&attribution_path, text));
         }
-        let mut edges = String::from("from,to,km,healed,patch\n");
-        for node in 0..graph.node_count() as u32 {
-            for (head, length) in graph.neighbors(node) {
-                if head > node {
-                    edges.push_str(&format!(
-                        "{},{},{:.3},0,\n",
-                        network.ids[node as usize],
-                        network.ids[head as usize],
-                        f64::from(length) / 1000.0
-                    ));
-                }
-            }
-        }
-        for (index, c) in connectors.iter().enumerate() {
-            edges.push_str(&format!(
-                "{},{},{:.3},1,{}\n",
-                network.ids[c.from as usize],
-                network.ids[c.to as usize],
-                f64::from(c.length_m) / 1000.0,
-                patch_of(index)
-            ));
-        }
-        std::fs::write(dir.join("nodes.csv"), nodes)
-            .with_context(|| format!("cannot write {}", dir.join("nodes.csv").display()))?;
-        std::fs::write(dir.join("edges.csv"), edges)
-            .with_context(|| format!("cannot write {}", dir.join("edges.csv").display()))?;
-        if let Ok(attribution) = std::fs::read(args.dir.join("ATTRIBUTION")) {
-            std::fs::write(dir.join("ATTRIBUTION"), attribution)
-                .with_context(|| format!("cannot write {}", dir.join("ATTRIBUTION").display()))?;
-        }
+        write_all_atomic(&files)?;
     }
     Ok(())
+}
+
+/// A healing error in the command line's terms.
+fn heal_error(error: HealError) -> anyhow::Error {
+    match error {
+        HealError::BadThreshold { value } => {
+            anyhow::anyhow!("--threshold-km {value}: expected a distance in (0, 50] km")
+        }
+        HealError::BadDetourFactor { value } => {
+            anyhow::anyhow!("--detour-factor {value}: expected a factor ≥ 1")
+        }
+        other => anyhow::Error::new(other),
+    }
 }

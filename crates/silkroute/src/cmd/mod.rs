@@ -113,6 +113,11 @@ pub fn parse_avoid(network: &Network, items: &[String]) -> Result<Avoid> {
     Ok(avoid)
 }
 
+/// The command-line option of a request field: `max_snap_km` → `--max-snap-km`.
+pub fn flag(field: &str) -> String {
+    format!("--{}", field.replace('_', "-"))
+}
+
 /// Formats a number with thousands separators and no decimals.
 pub fn thousands(value: f64) -> String {
     let rounded = value.round() as i64;

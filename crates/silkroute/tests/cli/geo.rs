@@ -157,6 +157,90 @@ fn geo_matrix_agrees_with_single_routes() {
     );
 }
 
+/// One point far from the network leaves its row and column empty instead of failing the
+/// whole matrix. See: issue #9
+#[test]
+fn geo_matrix_leaves_an_unsnappable_point_empty_issue_9() {
+    let tiny = repo("testdata/geo_tiny");
+    let tmp = temp_dir();
+    let points = tmp.path().join("points.csv");
+    std::fs::write(&points, "lat,lon\n43.65,51.17\n10.0,10.0\n47.1,51.9\n").expect("writable");
+    let points = points.to_string_lossy().into_owned();
+    let output = silkroute(&["geo", "matrix", &points, "--network", &tiny, "--no-cache"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let rows: Vec<Vec<&str>> = stdout.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows[1], vec!["0.000", "", "800.750"]);
+    assert_eq!(rows[2], vec!["", "", ""]);
+    assert_eq!(rows[3][0], "800.750");
+    assert!(
+        stderr.contains(
+            "point 2 (10, 10) has no network node within 50 km; its row and column are empty"
+        ),
+        "{stderr}"
+    );
+}
+
+/// Swapped latitude and longitude get a hint. See: issue #9
+#[test]
+fn swapped_coordinates_get_a_hint_issue_9() {
+    let tiny = repo("testdata/geo_tiny");
+    // (51.17, 43.65) is in range but far from the network; (43.65, 51.17) is on it.
+    let output = silkroute(&[
+        "geo",
+        "route",
+        "--network",
+        &tiny,
+        "--no-cache",
+        "51.17,43.65",
+        "47.1,51.9",
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no network node within 50 km of 51.17,43.65 (did you swap latitude and longitude? 43.65,51.17 is near the network)"),
+        "{stderr}"
+    );
+    let output = silkroute(&[
+        "geo",
+        "route",
+        "--network",
+        &tiny,
+        "--no-cache",
+        "120,40",
+        "1,1",
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("(did you mean 40,120?)"), "{stderr}");
+}
+
+/// `--cache` naming a folder (or a device node) never replaces it: the route is answered
+/// and a note says the cache was not written. See: issue #9
+#[test]
+fn a_cache_path_that_is_not_a_file_is_left_alone_issue_9() {
+    let tiny = repo("testdata/geo_tiny");
+    let tmp = temp_dir();
+    let folder = tmp.path().join("a-folder");
+    std::fs::create_dir(&folder).expect("dir");
+    let cache = folder.to_string_lossy().into_owned();
+    let output = silkroute(&[
+        "geo",
+        "route",
+        "--network",
+        &tiny,
+        "--cache",
+        &cache,
+        "43.65,51.17",
+        "47.1,51.9",
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(folder.is_dir());
+    assert!(stderr.contains("is a folder"), "{stderr}");
+    assert!(stderr.contains("not replaced"), "{stderr}");
+}
+
 #[test]
 fn geo_cache_is_written_reused_and_rebuilt_when_corrupt() {
     let tiny = repo("testdata/geo_tiny");

@@ -12,7 +12,7 @@
 //! source files fails the fingerprint: both are reported, and the caller rebuilds it.
 
 use super::GeoNetwork;
-use crate::geo::{GeoGraph, Passages};
+use crate::geo::{ContractionHierarchy, GeoGraph, Passages};
 use crate::io::{Limit, LoadError, WriteError, read_limited, write_atomic};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -119,6 +119,38 @@ impl Writer {
     fn bytes(&mut self, tag: &[u8; 4], values: &[u8]) {
         self.section(tag, 1, values.len(), |out| out.extend_from_slice(values));
     }
+}
+
+/// Section tags of a contraction hierarchy's arrays in a cache, beside the graph's.
+const CH_TAGS: [&[u8; 4]; 5] = [b"CHRK", b"CHFU", b"CHHD", b"CHLN", b"CHMD"];
+
+/// The extra sections that store a contraction hierarchy with its network.
+pub fn ch_sections(ch: &ContractionHierarchy) -> Extras {
+    let arrays = [
+        ch.rank(),
+        ch.first_up(),
+        ch.up_head(),
+        ch.up_length_m(),
+        ch.up_middle(),
+    ];
+    CH_TAGS
+        .iter()
+        .zip(arrays)
+        .map(|(tag, array)| (**tag, array.to_vec()))
+        .collect()
+}
+
+/// The contraction hierarchy stored in a cache's extra sections, or `None` when they hold
+/// none or a damaged one ([`ContractionHierarchy::from_parts`] checks every invariant).
+pub fn ch_from_sections(mut extras: Extras) -> Option<ContractionHierarchy> {
+    let mut take = |tag: &[u8; 4]| extras.remove(tag);
+    ContractionHierarchy::from_parts(
+        take(CH_TAGS[0])?,
+        take(CH_TAGS[1])?,
+        take(CH_TAGS[2])?,
+        take(CH_TAGS[3])?,
+        take(CH_TAGS[4])?,
+    )
 }
 
 /// Writes a cache atomically (temporary file + rename), never over something that is not a

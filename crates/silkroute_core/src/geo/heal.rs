@@ -401,6 +401,207 @@ impl BoundedDijkstra {
     }
 }
 
+/// Why a network cannot be healed with these settings or patches.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum HealError {
+    /// A connector limit outside (0, 50] km.
+    #[error("threshold_km {value}: expected a distance in (0, 50] km")]
+    BadThreshold {
+        /// The value given.
+        value: f64,
+    },
+    /// A detour factor below 1 or NaN.
+    #[error("detour_factor {value}: expected a factor ≥ 1")]
+    BadDetourFactor {
+        /// The value given.
+        value: f64,
+    },
+    /// A curated patch that cannot be placed.
+    #[error("{file}:{line}: {field}: patch `{id}`: {fault}")]
+    Patch {
+        /// The patches file.
+        file: String,
+        /// The patch's line.
+        line: u64,
+        /// The columns at fault.
+        field: &'static str,
+        /// The patch's id.
+        id: String,
+        /// What is wrong.
+        fault: PatchError,
+    },
+}
+
+impl HealOptions {
+    /// Checks the settings.
+    ///
+    /// # Errors
+    /// [`HealError::BadThreshold`] or [`HealError::BadDetourFactor`].
+    pub fn validate(&self) -> Result<(), HealError> {
+        if !(self.threshold_km > 0.0 && self.threshold_km <= 50.0) {
+            return Err(HealError::BadThreshold {
+                value: self.threshold_km,
+            });
+        }
+        if self.detour_factor.is_nan() || self.detour_factor < 1.0 {
+            return Err(HealError::BadDetourFactor {
+                value: self.detour_factor,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A healed network: the connectors added (automatic ones first, then one per curated patch)
+/// and the graph with them.
+#[derive(Debug, Clone)]
+pub struct Healed {
+    /// Every connector; `connectors[..automatic]` came from [`heal`], the rest from patches.
+    pub connectors: Vec<Connector>,
+    /// How many connectors [`heal`] added.
+    pub automatic: usize,
+    /// The id of each patch connector (`connectors[automatic + i]` is `patch_ids[i]`).
+    pub patch_ids: Vec<String>,
+    /// The network with the connectors.
+    pub graph: GeoGraph,
+    /// Connected components before and after.
+    pub components: (usize, usize),
+}
+
+/// Heals `graph` ([`heal`]), adds the curated `patches` read from `patches_file`, and joins
+/// the connectors to it.
+///
+/// # Errors
+/// [`HealError`] for bad settings, or a patch that cannot be placed (naming its file, line,
+/// columns and id).
+pub fn heal_network(
+    graph: &GeoGraph,
+    options: HealOptions,
+    water: Option<&WaterLanes>,
+    patches: &[super::GeoPatch],
+    patches_file: &str,
+) -> Result<Healed, HealError> {
+    options.validate()?;
+    let mut connectors = heal(graph, options, water);
+    let automatic = connectors.len();
+    let ends: Vec<PatchEnds> = patches.iter().map(|p| (p.from, p.to)).collect();
+    let placed = if ends.is_empty() {
+        Ok(Vec::new())
+    } else {
+        patch(graph, &ends, PatchOptions::default(), water)
+    };
+    let added = placed.map_err(|(index, error)| {
+        let row = &patches[index];
+        HealError::Patch {
+            file: patches_file.to_string(),
+            line: row.line,
+            field: match error {
+                PatchError::NoNodeNear { end: 1, .. } => "lat1,lon1",
+                PatchError::NoNodeNear { .. } => "lat2,lon2",
+                _ => "id",
+            },
+            id: row.id.clone(),
+            fault: error,
+        }
+    })?;
+    connectors.extend(added);
+    let healed = apply(graph, &connectors);
+    let count = |g: &GeoGraph| {
+        let mut ids = g.components();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len()
+    };
+    Ok(Healed {
+        components: (count(graph), count(&healed)),
+        connectors,
+        automatic,
+        patch_ids: patches.iter().map(|p| p.id.clone()).collect(),
+        graph: healed,
+    })
+}
+
+impl Healed {
+    /// The patch id of connector `index`, empty for an automatic one.
+    pub fn patch_of(&self, index: usize) -> &str {
+        index
+            .checked_sub(self.automatic)
+            .map_or("", |i| self.patch_ids[i].as_str())
+    }
+
+    /// `(total km, longest km)` of the automatic connectors (`patches` false) or the patches.
+    pub fn km(&self, patches: bool) -> (f64, f64) {
+        let (automatic, curated) = self.connectors.split_at(self.automatic);
+        let list = if patches { curated } else { automatic };
+        let total = list.iter().map(|c| u64::from(c.length_m)).sum::<u64>() as f64 / 1000.0;
+        let longest = list.iter().map(|c| c.length_m).max().unwrap_or(0);
+        (total, f64::from(longest) / 1000.0)
+    }
+
+    /// Automatic connectors that join components.
+    pub fn joins(&self) -> usize {
+        self.connectors[..self.automatic]
+            .iter()
+            .filter(|c| c.kind == ConnectorKind::JoinsComponents)
+            .count()
+    }
+
+    /// Every connector as CSV: `from,to,km,kind,from_lat,from_lon,to_lat,to_lon,patch`, node
+    /// ids as `ids` names them.
+    pub fn report_csv(&self, original: &GeoGraph, ids: &[String]) -> String {
+        let mut report = String::from("from,to,km,kind,from_lat,from_lon,to_lat,to_lon,patch\n");
+        for (index, c) in self.connectors.iter().enumerate() {
+            let (a, b) = (original.coord(c.from), original.coord(c.to));
+            report.push_str(&format!(
+                "{},{},{:.3},{},{},{},{},{},{}\n",
+                ids[c.from as usize],
+                ids[c.to as usize],
+                f64::from(c.length_m) / 1000.0,
+                c.kind.as_str(),
+                a.0,
+                a.1,
+                b.0,
+                b.1,
+                self.patch_of(index)
+            ));
+        }
+        report
+    }
+
+    /// The healed network as `nodes.csv` and `edges.csv` (edges get `healed` and `patch`
+    /// columns), node ids as `ids` names them.
+    pub fn folder_files(&self, original: &GeoGraph, ids: &[String]) -> (String, String) {
+        let mut nodes = String::from("id,lat,lon\n");
+        for (index, id) in ids.iter().enumerate() {
+            let (lat, lon) = original.coord(index as u32);
+            nodes.push_str(&format!("{id},{lat},{lon}\n"));
+        }
+        let mut edges = String::from("from,to,km,healed,patch\n");
+        for node in 0..original.node_count() as u32 {
+            for (head, length) in original.neighbors(node) {
+                if head > node {
+                    edges.push_str(&format!(
+                        "{},{},{:.3},0,\n",
+                        ids[node as usize],
+                        ids[head as usize],
+                        f64::from(length) / 1000.0
+                    ));
+                }
+            }
+        }
+        for (index, c) in self.connectors.iter().enumerate() {
+            edges.push_str(&format!(
+                "{},{},{:.3},1,{}\n",
+                ids[c.from as usize],
+                ids[c.to as usize],
+                f64::from(c.length_m) / 1000.0,
+                self.patch_of(index)
+            ));
+        }
+        (nodes, edges)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

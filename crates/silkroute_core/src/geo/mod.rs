@@ -11,6 +11,7 @@ mod cache;
 mod ch;
 mod curation;
 mod dijkstra;
+mod engine;
 mod graph;
 mod heal;
 mod matrix;
@@ -18,12 +19,13 @@ mod osm;
 mod pack;
 mod passage;
 mod read;
+mod shapes;
 mod simplify;
 mod snap;
 
 pub use cache::{
-    CACHE_VERSION, CacheError, Extras, checksum, encode_geo_cache, fingerprint, load_geo_cache,
-    parse_geo_cache, save_geo_cache,
+    CACHE_VERSION, CacheError, Extras, ch_from_sections, ch_sections, checksum, encode_geo_cache,
+    fingerprint, load_geo_cache, parse_geo_cache, save_geo_cache,
 };
 pub use ch::{ChError, ChQuery, ContractionHierarchy};
 pub use curation::{
@@ -31,21 +33,36 @@ pub use curation::{
     parse_link_notes,
 };
 pub use dijkstra::{BidirectionalDijkstra, GeoPath};
+pub use engine::{
+    GeoAnswer, GeoEngine, GeoError, GeoMatrix, GeoNote, GeoProgress, GeoQuery, GeoQueryOptions,
+    GeoSpec, LatLon, MAX_MATRIX_POINTS, PreparedGeo, Router, SearchKind, SnapMode, TimedAnswer,
+    parse_coordinate,
+};
 pub use graph::{GeoGraph, GeoGraphError, RawParts};
 pub use heal::{
-    Connector, ConnectorKind, HealOptions, PatchEnds, PatchError, PatchOptions, WaterLanes,
-    apply as apply_connectors, heal, patch,
+    Connector, ConnectorKind, HealError, HealOptions, Healed, PatchEnds, PatchError, PatchOptions,
+    WaterLanes, apply as apply_connectors, heal, heal_network, patch,
 };
 pub use matrix::distance_matrix;
 pub use osm::{
     OSM_ATTRIBUTION, OsmImportError, OsmImportSummary, OsmPass, OsmProgress, OsmRailEdge,
     OsmRailNetwork, OsmRailNode, OsmRailOptions, read_osm_rail, write_osm_rail_dir,
 };
-pub use pack::{EmbeddedGeo, PACK_VERSION, pack_attribution, pack_geo, unpack_geo};
-pub use passage::{ArcFilter, MAX_PASSAGE_NAME, MAX_PASSAGES, PassageError, Passages};
+pub use pack::{
+    EmbeddedGeo, PACK_VERSION, PackError, PackOptions, Packed, pack_attribution, pack_geo,
+    pack_network, unpack_geo,
+};
+pub use passage::{
+    ArcFilter, ICE_PASSAGES, MAX_PASSAGE_NAME, MAX_PASSAGES, PassageChoice, PassageChoiceError,
+    PassageError, PassageList, Passages,
+};
 pub use read::{
-    GeoFormat, GeoNetwork, GeoSource, apply_passage_tags, detect_geo_format, load_geo,
-    load_geo_dir, parse_geo, parse_geojson, parse_gmns, read_geo_source,
+    GeoFormat, GeoNetwork, GeoSource, apply_passage_tags, detect_geo_format, folder_attribution,
+    load_geo, load_geo_dir, parse_geo, parse_geojson, parse_gmns, parse_points, read_geo_source,
+    read_points,
+};
+pub use shapes::{
+    RAIL_SNAP_KM, ReportedLink, SEA_SNAP_KM, Shapes, ShapesError, ShapesOptions, draw_links,
 };
 pub use simplify::{SimplifyOptions, simplify, simplify_line, simplify_with_passages};
 pub use snap::{EARTH_RADIUS_KM, Snap, Snapper, great_circle_km};

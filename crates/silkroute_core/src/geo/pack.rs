@@ -48,6 +48,129 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
     a
 }
 
+/// How `silkroute geo pack` shrinks a network before encoding it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PackOptions {
+    /// Keep nodes inside `[min_lat, min_lon, max_lat, max_lon]`.
+    pub bbox: [f64; 4],
+    /// Largest distance, km, between a dropped chain node and the simplified line.
+    pub tolerance_km: f64,
+    /// Drop fragments with fewer nodes.
+    pub min_component_nodes: usize,
+    /// Attribution text stored in the file.
+    pub attribution: String,
+    /// Passage tags to remove (searoute's antimeridian seam: `segment,segment2,pacific_ocean`).
+    pub untag: Vec<String>,
+}
+
+/// Why a network cannot be packed with these options.
+#[derive(Debug, thiserror::Error)]
+pub enum PackError {
+    /// A box whose minimum exceeds its maximum, or a coordinate out of range.
+    #[error("bbox {given}: expected min_lat,min_lon,max_lat,max_lon")]
+    BadBox {
+        /// The box as given.
+        given: String,
+    },
+    /// A negative or NaN tolerance.
+    #[error("tolerance_km {value}: must be ≥ 0")]
+    BadTolerance {
+        /// The value given.
+        value: f64,
+    },
+    /// A tag to remove that the network does not have.
+    #[error("untag {name}: no such passage tag in {network}")]
+    UnknownTag {
+        /// The tag.
+        name: String,
+        /// The network as given.
+        network: String,
+    },
+    /// The passage-tag file is not valid.
+    #[error(transparent)]
+    Tags(#[from] LoadError),
+}
+
+/// A packed network and what packing did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Packed {
+    /// The bytes of the packed file.
+    pub bytes: Vec<u8>,
+    /// Nodes and edges before and after.
+    pub nodes: (usize, usize),
+    /// Edges before and after.
+    pub edges: (usize, usize),
+    /// Edges of each passage tag kept, in name order.
+    pub passage_edges: Vec<(String, usize)>,
+}
+
+/// Retags passages from `tags` (see [`crate::geo::apply_passage_tags`]), removes the tags of
+/// `options.untag`, cuts the network to the box, simplifies chains and encodes it.
+///
+/// # Errors
+/// [`PackError`]: bad options, or a tag file or tag name that does not fit the network
+/// (`name` names the network in messages).
+pub fn pack_network(
+    mut network: GeoNetwork,
+    name: &str,
+    tags: Option<&(String, Vec<u8>)>,
+    options: &PackOptions,
+) -> Result<Packed, PackError> {
+    let [min_lat, min_lon, max_lat, max_lon] = options.bbox;
+    if !(min_lat <= max_lat && min_lon <= max_lon) {
+        return Err(PackError::BadBox {
+            given: format!("{min_lat},{min_lon},{max_lat},{max_lon}"),
+        });
+    }
+    if options.tolerance_km.is_nan() || options.tolerance_km < 0.0 {
+        return Err(PackError::BadTolerance {
+            value: options.tolerance_km,
+        });
+    }
+    if let Some(file) = tags {
+        network.passages = super::apply_passage_tags(&network, file)?;
+    }
+    for tag in &options.untag {
+        if !network.passages.names().iter().any(|n| n == tag.trim()) {
+            return Err(PackError::UnknownTag {
+                name: crate::io::clip(tag),
+                network: name.to_string(),
+            });
+        }
+    }
+    network.passages = network.passages.without(&network.graph, |name| {
+        options.untag.iter().any(|u| u.trim() == name)
+    });
+    let simplify = super::SimplifyOptions {
+        bbox: options.bbox,
+        tolerance_km: options.tolerance_km,
+        min_component_nodes: options.min_component_nodes,
+    };
+    let (small, _, passages) =
+        super::simplify_with_passages(&network.graph, &network.passages, simplify);
+    let bytes = pack_geo(&small, &passages, &options.attribution);
+    let mut counts = vec![0usize; passages.names().len() + 1];
+    for &(_, _, class) in &passages.tagged_edges(&small) {
+        counts[usize::from(class)] += 1;
+    }
+    let passage_edges = if counts.iter().all(|&c| c == 0) {
+        Vec::new()
+    } else {
+        passages
+            .names()
+            .iter()
+            .cloned()
+            .zip(counts[1..].iter().copied())
+            .collect()
+    };
+    Ok(Packed {
+        bytes,
+        nodes: (network.graph.node_count(), small.node_count()),
+        edges: (network.graph.edge_count(), small.edge_count()),
+        passage_edges,
+    })
+}
+
 /// Encodes a network and its passage classes; node ids are not kept (they become 0..n-1).
 ///
 /// # Panics

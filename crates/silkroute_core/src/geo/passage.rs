@@ -263,6 +263,168 @@ impl Passages {
     }
 }
 
+/// Passages avoided unless allowed: the Arctic routes, open only in summer (and to ice-class
+/// ships or with icebreaker escort), which container liners do not use.
+pub const ICE_PASSAGES: [&str; 2] = ["northeast", "northwest"];
+
+/// Other spellings accepted for passage names (after lower-casing and turning `-` and spaces
+/// into `_`), mapped to the names of the shipped sea network (searoute's tags).
+const PASSAGE_ALIASES: [(&str, &str); 10] = [
+    ("babelmandeb", "babalmandab"),
+    ("bab_el_mandeb", "babalmandab"),
+    ("hormuz", "ormuz"),
+    ("nsr", "northeast"),
+    ("northern_sea_route", "northeast"),
+    ("nwp", "northwest"),
+    ("northwest_passage", "northwest"),
+    ("cape", "south_africa"),
+    ("cape_of_good_hope", "south_africa"),
+    ("magellan", "chili"),
+];
+
+/// Which passages a query asks to avoid and to use all the same (the ice passages are avoided
+/// unless allowed), by name as users write them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PassageChoice {
+    /// Passages not to use (`suez`, `babelmandeb`, ...).
+    pub avoid: Vec<String>,
+    /// Ice passages to use all the same (`northeast`, `northwest`).
+    pub allow: Vec<String>,
+}
+
+/// Which list of a [`PassageChoice`] a name came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PassageList {
+    /// [`PassageChoice::avoid`].
+    Avoid,
+    /// [`PassageChoice::allow`].
+    Allow,
+}
+
+impl PassageList {
+    /// The request field (`avoid_passage`, `allow_passage`).
+    pub fn field(self) -> &'static str {
+        match self {
+            PassageList::Avoid => "avoid_passage",
+            PassageList::Allow => "allow_passage",
+        }
+    }
+}
+
+/// Why a [`PassageChoice`] cannot be applied to a network.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PassageChoiceError {
+    /// A name the network does not have.
+    #[error("{given}: unknown passage; this network has {known}")]
+    Unknown {
+        /// The list it was given in.
+        list: PassageList,
+        /// The name as given.
+        given: String,
+        /// The network's passage names, sorted, comma-separated.
+        known: String,
+    },
+    /// A name given to a network without passage tags.
+    #[error("{given}: this network has no passage tags")]
+    NoPassages {
+        /// The list it was given in.
+        list: PassageList,
+        /// The name as given.
+        given: String,
+    },
+    /// A passage both avoided and allowed.
+    #[error("passage {name} is both avoided and allowed")]
+    Both {
+        /// Its name.
+        name: String,
+    },
+}
+
+impl PassageChoiceError {
+    /// The request field the error is about.
+    pub fn field(&self) -> &'static str {
+        match self {
+            PassageChoiceError::Unknown { list, .. }
+            | PassageChoiceError::NoPassages { list, .. } => list.field(),
+            PassageChoiceError::Both { .. } => "allow_passage",
+        }
+    }
+}
+
+impl Passages {
+    /// The class a name stands for: a name of the network, or one of the accepted other
+    /// spellings (`babelmandeb`, `nsr`, `cape`, ...), in any case and with `-` or spaces.
+    ///
+    /// # Errors
+    /// [`PassageChoiceError::Unknown`] or [`PassageChoiceError::NoPassages`].
+    pub fn resolve(&self, given: &str, list: PassageList) -> Result<u8, PassageChoiceError> {
+        let given = given.trim();
+        let key = given.to_lowercase().replace(['-', ' '], "_");
+        let name = PASSAGE_ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == key)
+            .map_or(key.as_str(), |(_, name)| name);
+        if let Some(class) = self.class_of(given).or_else(|| self.class_of(name)) {
+            return Ok(class);
+        }
+        let mut known: Vec<&str> = self.names().iter().map(String::as_str).collect();
+        known.sort_unstable();
+        if known.is_empty() {
+            return Err(PassageChoiceError::NoPassages {
+                list,
+                given: crate::io::clip(given),
+            });
+        }
+        Err(PassageChoiceError::Unknown {
+            list,
+            given: crate::io::clip(given),
+            known: known.join(", "),
+        })
+    }
+
+    /// The classes a query avoids: the ice passages the network has, plus `choice.avoid`,
+    /// minus `choice.allow`; sorted, each once.
+    ///
+    /// # Errors
+    /// A name the network does not have, or a passage both avoided and allowed.
+    pub fn avoided(&self, choice: &PassageChoice) -> Result<Vec<u8>, PassageChoiceError> {
+        let listed = |items: &[String], list| -> Result<Vec<u8>, PassageChoiceError> {
+            items
+                .iter()
+                .filter(|item| !item.trim().is_empty())
+                .map(|item| self.resolve(item, list))
+                .collect()
+        };
+        let avoid = listed(&choice.avoid, PassageList::Avoid)?;
+        let allow = listed(&choice.allow, PassageList::Allow)?;
+        if let Some(&both) = avoid.iter().find(|class| allow.contains(class)) {
+            return Err(PassageChoiceError::Both {
+                name: self.name(both).unwrap_or_default().to_string(),
+            });
+        }
+        let mut classes: Vec<u8> = ICE_PASSAGES
+            .iter()
+            .filter_map(|name| self.class_of(name))
+            .filter(|class| !allow.contains(class))
+            .chain(avoid)
+            .collect();
+        classes.sort_unstable();
+        classes.dedup();
+        Ok(classes)
+    }
+
+    /// The names of passage classes, sorted.
+    pub fn names_of(&self, classes: &[u8]) -> Vec<String> {
+        let mut names: Vec<String> = classes
+            .iter()
+            .filter_map(|&class| self.name(class))
+            .map(str::to_string)
+            .collect();
+        names.sort_unstable();
+        names
+    }
+}
+
 /// Arcs a search must not use (see [`Passages::filter`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArcFilter {

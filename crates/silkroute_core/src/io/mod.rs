@@ -13,9 +13,11 @@ mod error;
 mod fs;
 pub(crate) mod gmns;
 mod polyline;
+mod text;
 
 pub use error::{LoadError, LoadWarning};
 pub use fs::{
     AtomicFile, Limit, WriteError, read_limited, read_named, write_all_atomic, write_atomic,
 };
 pub use polyline::{decode_polyline, encode_polyline};
+pub use text::{CLIP_CHARS, MESSAGE_CHARS, clip, clip_message};

@@ -161,6 +161,50 @@ pub fn load_geo(path: &Path) -> Result<(GeoNetwork, Vec<LoadWarning>), LoadError
     read_geo_source(path)?.parse()
 }
 
+/// Reads the numeric `columns` of every row of a CSV list of points or queries (`lat,lon`;
+/// `olat,olon,dlat,dlon`); other columns are ignored.
+///
+/// # Errors
+/// [`LoadError`] naming the file, line and column of a missing column, a malformed row or a
+/// value that is not a finite number; a file too large for a list.
+pub fn read_points(path: &Path, columns: &[&str]) -> Result<Vec<Vec<f64>>, LoadError> {
+    let (file, bytes) = read_named(path, Limit::LIST_FILE)?;
+    parse_points(&file, &bytes, columns)
+}
+
+/// [`read_points`] on the bytes of a file named `file` in messages.
+///
+/// # Errors
+/// As [`read_points`].
+pub fn parse_points(
+    file: &str,
+    bytes: &[u8],
+    columns: &[&str],
+) -> Result<Vec<Vec<f64>>, LoadError> {
+    let mut rows = Vec::new();
+    crate::io::csv::read_rows(file, bytes, columns, &[], |line, fields| {
+        let mut values = Vec::with_capacity(columns.len());
+        for (raw, name) in fields.iter().zip(columns) {
+            let text = crate::io::csv::text(file, line, name, raw)?;
+            values.push(crate::io::csv::finite(file, line, name, text)?);
+        }
+        rows.push(values);
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+/// The text of a network folder's `ATTRIBUTION` file (the ODbL notice of OpenStreetMap
+/// data), trimmed; empty for a file, or a folder without one.
+pub fn folder_attribution(path: &Path) -> String {
+    if !path.is_dir() {
+        return String::new();
+    }
+    crate::io::read_limited(&path.join("ATTRIBUTION"), crate::io::Limit::LIST_FILE)
+        .map(|bytes| String::from_utf8_lossy(&bytes).trim().to_string())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

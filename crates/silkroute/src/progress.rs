@@ -1,0 +1,63 @@
+//! Progress on stderr for long work: drawn only when stderr is a terminal (indicatif draws
+//! nothing otherwise, so scripts and tests see no bar) and only once the work has taken half a
+//! second, so quick runs never flash a bar.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
+/// How long work runs before its bar appears.
+const SHOW_AFTER: Duration = Duration::from_millis(500);
+
+/// A bar for work in named steps, some with a known fraction done.
+pub struct Steps {
+    bar: ProgressBar,
+    title: String,
+    started: Instant,
+    shown: Cell<bool>,
+}
+
+impl Steps {
+    /// A hidden bar for `title` (`preparing the road network`).
+    pub fn new(title: String) -> Steps {
+        let bar = ProgressBar::with_draw_target(Some(1000), ProgressDrawTarget::hidden())
+            .with_style(
+                ProgressStyle::with_template("{msg:<52} [{bar:30}] {elapsed_precise}")
+                    .expect("the template is valid")
+                    .progress_chars("=> "),
+            );
+        Steps {
+            bar,
+            title,
+            started: Instant::now(),
+            shown: Cell::new(false),
+        }
+    }
+
+    fn show_when_due(&self) {
+        if !self.shown.get() && self.started.elapsed() >= SHOW_AFTER {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+            self.shown.set(true);
+        }
+    }
+
+    /// A step without a known fraction.
+    pub fn message(&self, step: &str) {
+        self.bar.set_message(format!("{}: {step}", self.title));
+        self.show_when_due();
+    }
+
+    /// A step `done` of `total`.
+    pub fn fraction(&self, step: &str, done: usize, total: usize) {
+        self.bar.set_message(format!("{}: {step}", self.title));
+        if let Some(per_mille) = (done * 1000).checked_div(total) {
+            self.bar.set_position(per_mille as u64);
+        }
+        self.show_when_due();
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
