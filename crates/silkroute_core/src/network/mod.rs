@@ -3,7 +3,8 @@
 //!
 //! A [`Network`] is built once by [`NetworkBuilder::build`] and is immutable afterwards; queries
 //! that depend on a year or on things to avoid compile a [`crate::route::Scope`] from it instead
-//! of editing it. External string ids (`dostyk`, `dm_second_track`) stay on the values for
+//! of editing it, and a scenario ([`crate::scenario`]) builds a new network from it
+//! ([`NetworkBuilder::from_network`]). External string ids (`dostyk`, `dm_second_track`) stay on the values for
 //! display; everything inside the library refers to nodes and links by [`NodeId`] and [`LinkId`].
 
 mod builder;

@@ -73,7 +73,7 @@ pub struct NodeSpec {
     pub key: String,
     /// Display name.
     pub name: String,
-    /// Other spellings.
+    /// Other spellings (none empty or with a `|`).
     pub aliases: Vec<String>,
     /// ISO 3166-1 alpha-2 country.
     pub country: Country,
@@ -1392,6 +1392,13 @@ fn node_of(builder: &NetworkBuilder, cx: &Cx<'_>, spec: &NodeSpec) -> Result<Nod
     cx.id("key", &spec.key)?;
     if spec.name.trim().is_empty() {
         return Err(cx.invalid("name", "``", "a display name"));
+    }
+    if let Some(alias) = (spec.aliases.iter()).find(|a| a.trim().is_empty() || a.contains('|')) {
+        return Err(cx.invalid(
+            "aliases",
+            format!("`{alias}`"),
+            "a name (not empty, no `|`)",
+        ));
     }
     if !(spec.lat.is_finite() && (-90.0..=90.0).contains(&spec.lat)) {
         return Err(cx.invalid("lat", number(spec.lat), "a latitude in [-90, 90]"));

@@ -1098,6 +1098,18 @@ fn every_error_names_the_edit_and_the_field() {
             Edit::AddNode {
                 node: NodeSpec {
                     key: "hub_2".into(),
+                    name: "Hub Two".into(),
+                    aliases: strings(&["Hub|Two"]),
+                    ..node.clone()
+                },
+                before: None,
+            },
+            "edit 1 (add_node hub_2): node.aliases: `Hub|Two` is not a name (not empty, no `|`)",
+        ),
+        (
+            Edit::AddNode {
+                node: NodeSpec {
+                    key: "hub_2".into(),
                     aliases: strings(&["Granitsa"]),
                     ..node.clone()
                 },
