@@ -13,6 +13,8 @@
 //!   GMNS readers of its research networks;
 //! - [`report`]: every output schema;
 //! - [`freight`]: the freight demand of a dataset assigned to the corridor network;
+//! - [`scenario`]: networks changed by lists of edits keyed by stable ids (checked like the
+//!   loader, undoable), and comparisons of two route or freight reports;
 //! - [`io`]: plumbing every reader shares (CSV rows with line numbers, errors).
 //!
 //! The library knows nothing of terminals, HTTP or command lines; it never prints and never
@@ -38,6 +40,7 @@ pub mod io;
 pub mod network;
 pub mod report;
 pub mod route;
+pub mod scenario;
 
 pub use network::{LinkId, Network, NodeId};
 pub use route::{Criteria, Itinerary, Objective, RouteOptions};

@@ -3,7 +3,8 @@
 //!
 //! A [`Network`] is built once by [`NetworkBuilder::build`] and is immutable afterwards; queries
 //! that depend on a year or on things to avoid compile a [`crate::route::Scope`] from it instead
-//! of editing it. External string ids (`dostyk`, `dm_second_track`) stay on the values for
+//! of editing it, and a scenario ([`crate::scenario`]) builds a new network from it
+//! ([`NetworkBuilder::from_network`]). External string ids (`dostyk`, `dm_second_track`) stay on the values for
 //! display; everything inside the library refers to nodes and links by [`NodeId`] and [`LinkId`].
 
 mod builder;
@@ -12,8 +13,9 @@ mod freight;
 mod place;
 
 pub use builder::{BuildError, NetworkBuilder};
-pub(crate) use folder::parse_sources;
+use folder::is_source_key;
 pub use folder::{NetworkFiles, default_files, load_default, load_dir, load_files};
+pub(crate) use folder::{is_id, parse_sources};
 pub use freight::{Demand, FreightClass, FreightClassId, FreightData, Zone, ZoneId};
 pub use place::{PlaceError, PlaceMatch, normalize_place_name, parse_lat_lon};
 
@@ -53,6 +55,23 @@ impl fmt::Display for NodeId {
 impl fmt::Display for LinkId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "link {}", self.0)
+    }
+}
+
+/// A value that breaks a rule of the data, and the field it is in. The loader adds the file and
+/// line; a scenario edit adds the edit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct InvalidField {
+    /// The field (`opening_year`, `closing_year`, `status`, `title`, ...).
+    pub field: &'static str,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl InvalidField {
+    fn new(field: &'static str, reason: String) -> InvalidField {
+        InvalidField { field, reason }
     }
 }
 
@@ -275,6 +294,89 @@ impl Validity {
         };
         let not_closed = self.closing_year.is_none_or(|closing| year < closing);
         opened && not_closed
+    }
+
+    /// Whether two validities share a year in which both are in use (a planned or
+    /// under-construction row without an opening year is in use in none).
+    pub fn overlaps(&self, other: &Validity) -> bool {
+        let start = |v: &Validity| match v.opening_year {
+            Some(year) => year,
+            None if matches!(v.status, Status::Operational | Status::Closed) => i32::MIN,
+            None => i32::MAX,
+        };
+        let end = |v: &Validity| v.closing_year.unwrap_or(i32::MAX);
+        start(self).max(start(other)) < end(self).min(end(other))
+    }
+
+    /// Checks the rules of docs/formats.md, "Years": years between 1800 and 2200, the closing
+    /// year after the opening year, and a status that agrees with the years as of the
+    /// dataset's `reference_year`.
+    ///
+    /// # Errors
+    /// The first rule broken, naming the field to change.
+    pub fn check(&self, reference_year: i32) -> Result<(), InvalidField> {
+        for (field, year) in [
+            ("opening_year", self.opening_year),
+            ("closing_year", self.closing_year),
+        ] {
+            if let Some(year) = year.filter(|year| !(1800..=2200).contains(year)) {
+                return Err(InvalidField::new(
+                    field,
+                    format!("{year} is not a year between 1800 and 2200"),
+                ));
+            }
+        }
+        if let (Some(open), Some(close)) = (self.opening_year, self.closing_year)
+            && close <= open
+        {
+            return Err(InvalidField::new(
+                "closing_year",
+                format!("{close} is not after the opening year {open}"),
+            ));
+        }
+        match self.status {
+            Status::Operational => {
+                if let Some(open) = self.opening_year.filter(|&y| y > reference_year) {
+                    return Err(InvalidField::new(
+                        "opening_year",
+                        format!(
+                            "status is operational but the opening year {open} is after the reference year {reference_year} (use under_construction or planned)"
+                        ),
+                    ));
+                }
+                if let Some(close) = self.closing_year.filter(|&y| y <= reference_year) {
+                    return Err(InvalidField::new(
+                        "status",
+                        format!(
+                            "status is operational but the closing year {close} is not after the reference year {reference_year} (use closed)"
+                        ),
+                    ));
+                }
+            }
+            Status::UnderConstruction | Status::Planned => {
+                if let Some(open) = self.opening_year.filter(|&y| y <= reference_year) {
+                    return Err(InvalidField::new(
+                        "opening_year",
+                        format!(
+                            "status is {} but the opening year {open} is not after the reference year {reference_year}",
+                            self.status.as_str()
+                        ),
+                    ));
+                }
+            }
+            Status::Closed => match self.closing_year {
+                Some(close) if close <= reference_year => {}
+                _ => {
+                    return Err(InvalidField::new(
+                        "closing_year",
+                        format!(
+                            "status is closed, so a closing year no later than the reference year {reference_year} is required"
+                        ),
+                    ));
+                }
+            },
+        }
+        Ok(())
     }
 }
 
@@ -537,6 +639,46 @@ pub struct Source {
     pub method: String,
 }
 
+impl Source {
+    /// Checks the rules of `SOURCES.toml`: an id of upper-case letters, digits and `_`, a
+    /// title, a confidence of H, M or L (or none), and a method for a derived value or an
+    /// estimate.
+    ///
+    /// # Errors
+    /// The first rule broken, naming the field (`id`, `title`, `confidence`, `method`).
+    pub fn check(&self) -> Result<(), InvalidField> {
+        if !is_source_key(&self.key) {
+            return Err(InvalidField::new(
+                "id",
+                format!(
+                    "`{}` must use only upper-case letters, digits and `_`",
+                    self.key
+                ),
+            ));
+        }
+        if self.kind != SourceKind::Published && self.method.trim().is_empty() {
+            return Err(InvalidField::new(
+                "method",
+                format!(
+                    "source `{}` is {}, so `method` must say how the value was obtained",
+                    self.key,
+                    self.kind.as_str()
+                ),
+            ));
+        }
+        if !matches!(self.confidence.as_str(), "" | "H" | "M" | "L") {
+            return Err(InvalidField::new(
+                "confidence",
+                format!("`{}` is not one of H, M, L", self.confidence),
+            ));
+        }
+        if self.title.trim().is_empty() {
+            return Err(InvalidField::new("title", "missing value".to_string()));
+        }
+        Ok(())
+    }
+}
+
 /// Dataset-wide settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DatasetInfo {
@@ -574,8 +716,9 @@ pub struct Arc {
 }
 
 /// An immutable freight network. Build it with [`NetworkBuilder`] or load it with
-/// [`crate::io`].
-#[derive(Debug, Clone)]
+/// [`load_dir`]. Two networks are equal when every value, id, arc, adjacency list, shape and
+/// freight row is.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Network {
     pub(crate) info: DatasetInfo,
     pub(crate) nodes: Vec<Node>,

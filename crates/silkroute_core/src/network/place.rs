@@ -16,7 +16,7 @@ pub fn normalize_place_name(text: &str) -> String {
 }
 
 /// Names, aliases and ids of all nodes, normalized.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct PlaceIndex {
     by_name: BTreeMap<String, NodeId>,
     by_key: BTreeMap<String, NodeId>,
@@ -54,6 +54,25 @@ impl PlaceIndex {
     pub(crate) fn by_key(&self, key: &str) -> Option<NodeId> {
         self.by_key.get(key).copied()
     }
+}
+
+/// Whether [`Network::find_place`] with a snapping limit of 0 km can answer `query` with
+/// `node`: its id, a name or alias of it, or the coordinates of a node that is not a sea
+/// passage. (The dataset's default places are looked up this way.)
+pub(crate) fn names_node(query: &str, node: &Node) -> bool {
+    if let Some((lat, lon)) = parse_lat_lon(query) {
+        return node.kind != NodeKind::SeaPassage
+            && haversine_km(lat, lon, node.lat, node.lon) <= 0.0;
+    }
+    if query.trim() == node.key {
+        return true;
+    }
+    let normalized = normalize_place_name(query);
+    !normalized.is_empty()
+        && std::iter::once(&node.name)
+            .chain(node.aliases.iter())
+            .chain(std::iter::once(&node.key))
+            .any(|name| normalize_place_name(name) == normalized)
 }
 
 /// How a query text was matched to a node.

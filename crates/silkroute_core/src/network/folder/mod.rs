@@ -104,14 +104,17 @@ pub fn load_dir(dir: &Path) -> Result<(Network, Vec<LoadWarning>), LoadError> {
 
 const ID_RULE: &str = "lower-case letters, digits and `_`";
 
-fn is_id(text: &str) -> bool {
+/// Whether `text` is a valid node, link, corridor, zone or class id: lower-case letters,
+/// digits and `_`.
+pub(crate) fn is_id(text: &str) -> bool {
     !text.is_empty()
         && text
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
-fn is_source_key(text: &str) -> bool {
+/// Whether `text` is a valid source id: upper-case letters, digits and `_`.
+pub(crate) fn is_source_key(text: &str) -> bool {
     !text.is_empty()
         && text
             .bytes()
@@ -245,7 +248,7 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
         for (node, kind, validity, line) in &handled {
             if *node == handling.node
                 && *kind == handling.kind
-                && overlaps(validity, &handling.validity)
+                && validity.overlaps(&handling.validity)
             {
                 return Err(fields.error(
                     "kind",
@@ -399,16 +402,6 @@ fn line_of_key(bytes: &[u8], key: &str) -> u64 {
     text.lines()
         .position(|line| line.trim_start().starts_with(key))
         .map_or(0, |index| index as u64 + 1)
-}
-
-fn overlaps(a: &Validity, b: &Validity) -> bool {
-    let start = |v: &Validity| match v.opening_year {
-        Some(year) => year,
-        None if matches!(v.status, Status::Operational | Status::Closed) => i32::MIN,
-        None => i32::MAX,
-    };
-    let end = |v: &Validity| v.closing_year.unwrap_or(i32::MAX);
-    start(a).max(start(b)) < end(a).min(end(b))
 }
 
 fn connectivity_warnings(network: &Network, nodes_file: &str) -> Vec<LoadWarning> {
@@ -633,64 +626,15 @@ fn parse_validity(
         opening_year.is_some() || closing_year.is_some(),
         resolve,
     )?;
-    if let (Some(open), Some(close)) = (opening_year, closing_year)
-        && close <= open
-    {
-        return Err(fields.error(
-            "closing_year",
-            format!("{close} is not after the opening year {open}"),
-        ));
-    }
-    match status {
-        Status::Operational => {
-            if let Some(open) = opening_year.filter(|&y| y > reference_year) {
-                return Err(fields.error(
-                    "opening_year",
-                    format!(
-                        "status is operational but the opening year {open} is after the reference year {reference_year} (use under_construction or planned)"
-                    ),
-                ));
-            }
-            if let Some(close) = closing_year.filter(|&y| y <= reference_year) {
-                return Err(fields.error(
-                    "status",
-                    format!(
-                        "status is operational but the closing year {close} is not after the reference year {reference_year} (use closed)"
-                    ),
-                ));
-            }
-        }
-        Status::UnderConstruction | Status::Planned => {
-            if let Some(open) = opening_year.filter(|&y| y <= reference_year) {
-                return Err(fields.error(
-                    "opening_year",
-                    format!(
-                        "status is {} but the opening year {open} is not after the reference year {reference_year}",
-                        status.as_str()
-                    ),
-                ));
-            }
-        }
-        Status::Closed => match closing_year {
-            Some(close) if close <= reference_year => {}
-            _ => {
-                return Err(fields.error(
-                    "closing_year",
-                    format!(
-                        "status is closed, so a closing year no later than the reference year {reference_year} is required"
-                    ),
-                ));
-            }
-        },
-    }
-    Ok((
-        Validity {
-            status,
-            opening_year,
-            closing_year,
-        },
-        sources,
-    ))
+    let validity = Validity {
+        status,
+        opening_year,
+        closing_year,
+    };
+    validity
+        .check(reference_year)
+        .map_err(|error| fields.error(error.field, error.reason))?;
+    Ok((validity, sources))
 }
 
 fn parse_link(
@@ -993,27 +937,7 @@ pub(crate) fn parse_sources(
                 ));
             }
         };
-        if kind != SourceKind::Published && record.method.trim().is_empty() {
-            return Err(error(
-                "method",
-                format!(
-                    "source `{}` is {}, so `method` must say how the value was obtained",
-                    record.id,
-                    kind.as_str()
-                ),
-            ));
-        }
-        if !matches!(record.confidence.as_str(), "" | "H" | "M" | "L") {
-            return Err(error(
-                "confidence",
-                format!("`{}` is not one of H, M, L", record.confidence),
-            ));
-        }
-        if record.title.trim().is_empty() {
-            return Err(error("title", "missing value".to_string()));
-        }
-        lines.push(line);
-        sources.push(Source {
+        let source = Source {
             key: record.id,
             title: record.title,
             url: record.url,
@@ -1021,7 +945,12 @@ pub(crate) fn parse_sources(
             confidence: record.confidence,
             kind,
             method: record.method,
-        });
+        };
+        source
+            .check()
+            .map_err(|invalid| error(invalid.field, invalid.reason))?;
+        lines.push(line);
+        sources.push(source);
     }
     Ok((sources, lines))
 }
@@ -1730,7 +1659,7 @@ mod tests {
             opening_year: Some(2025),
             closing_year: None,
         };
-        assert!(overlaps(&always, &from_2025));
-        assert!(!overlaps(&until_2025, &from_2025));
+        assert!(always.overlaps(&from_2025));
+        assert!(!until_2025.overlaps(&from_2025));
     }
 }
