@@ -113,7 +113,10 @@ fn bench_assign(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(20));
     group.bench_function("bfw_1e-4_chicago_sketch", |b| {
         let options = AssignOptions::new(Method::BiconjugateFrankWolfe);
-        b.iter(|| assign(&problem, &options, &mut |_| {}).expect("connected demand"))
+        b.iter(|| {
+            assign(&problem, &options, &mut silkroute_core::assign::keep_going)
+                .expect("connected demand")
+        })
     });
     group.finish();
 }

@@ -1,18 +1,21 @@
 //! `silkroute assign`: static traffic assignment (user equilibrium or system optimum), of the
-//! freight demand on the corridor network (default) or of a TNTP network's demand (`--tntp`),
-//! with all-or-nothing, the Frank–Wolfe family or Algorithm B.
+//! freight demand on the corridor network (default) or of a TNTP or GMNS network's demand,
+//! with all-or-nothing, the Frank–Wolfe family or Algorithm B
+//! (`silkroute_core::assign::Study`, `silkroute_core::freight::assign_freight`).
 
 use super::thousands;
 use crate::table::new_table;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde::Serialize;
 use silkroute_core::assign::{
-    AssignError, AssignOptions, AssignResult, CostModel, IterationStats, Method, Problem, assign,
+    AssignRequest, AssignResult, CostModel, IterationStats, Method, Study, StudyError,
+    StudyOptions, TNTP_GAP,
 };
-use silkroute_core::assign::{TntpProblem, load_gmns_assignment, load_tntp};
+use silkroute_core::freight::FREIGHT_GAP;
+use silkroute_core::report::{AssignReport, assign_geojson};
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -33,20 +36,20 @@ pub struct AssignArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "tntp")]
     pub demand: Option<PathBuf>,
     /// Freight: the network of this year (links and handling open in it).
-    #[arg(long, conflicts_with_all = ["tntp", "gmns"])]
+    #[arg(long, allow_negative_numbers = true, conflicts_with_all = ["tntp", "gmns"])]
     pub year: Option<i32>,
     /// Freight: close countries, places, links, modes or corridors (as for `route`).
     #[arg(long, value_name = "LIST", conflicts_with_all = ["tntp", "gmns"])]
     pub avoid: Vec<String>,
     /// Freight: multiply every demand by this (growth scenarios).
-    #[arg(long, default_value_t = 1.0, value_name = "F", conflicts_with_all = ["tntp", "gmns"])]
+    #[arg(long, allow_negative_numbers = true, default_value_t = 1.0, value_name = "F", conflicts_with_all = ["tntp", "gmns"])]
     pub demand_factor: f64,
     /// TNTP/GMNS: time units added per unit of toll (default: the TNTP file's
     /// `<TOLL FACTOR>` or its README's value; 0 for GMNS).
-    #[arg(long, value_name = "F")]
+    #[arg(long, allow_negative_numbers = true, value_name = "F")]
     pub toll_factor: Option<f64>,
     /// TNTP/GMNS: time units added per unit of length (default as for --toll-factor).
-    #[arg(long, value_name = "F")]
+    #[arg(long, allow_negative_numbers = true, value_name = "F")]
     pub distance_factor: Option<f64>,
     /// The algorithm: all-or-nothing, successive averages, Frank–Wolfe, conjugate or
     /// bi-conjugate Frank–Wolfe, or Algorithm B (bush-based, to gaps of 1e-10).
@@ -55,13 +58,18 @@ pub struct AssignArgs {
     /// Stop once the relative gap (TSTT − SPTT) / TSTT is at most this [default: 1e-4 with
     /// --tntp and --gmns; 1e-6 for freight, whose TSTT also counts tariffs and handling charges (over
     /// the value of time), so a given gap is looser there].
-    #[arg(long, value_name = "G")]
+    #[arg(long, allow_negative_numbers = true, value_name = "G")]
     pub gap: Option<f64>,
     /// Stop after this many iterations.
-    #[arg(long, default_value_t = 1000, value_name = "N")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        default_value_t = 1000,
+        value_name = "N"
+    )]
     pub max_iter: usize,
     /// Stop after the iteration that passes this many seconds.
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, allow_negative_numbers = true, value_name = "SECONDS")]
     pub time_limit: Option<f64>,
     /// Minimize total travel time (users see marginal costs) instead of the user equilibrium.
     #[arg(long)]
@@ -91,65 +99,38 @@ fn method_parser() -> impl TypedValueParser<Value = Method> {
         .map(|name| Method::from_name(&name).expect("only listed names pass the parser"))
 }
 
-/// One link of the JSON report, with the files' node ids (TNTP: 1-based numbers).
-#[derive(Serialize)]
-struct LinkRecord<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    link_id: Option<&'a str>,
-    from: &'a NodeName,
-    to: &'a NodeName,
-    flow: f64,
-    cost: f64,
+impl AssignArgs {
+    /// The solver request of these arguments.
+    fn request(&self) -> AssignRequest {
+        AssignRequest {
+            method: self.method,
+            gap: self.gap,
+            max_iterations: self.max_iter,
+            time_limit_s: self.time_limit,
+        }
+    }
 }
 
-/// The JSON report.
-#[derive(Serialize)]
-struct AssignReport<'a> {
-    network: &'a str,
-    method: &'a str,
-    iterations: usize,
-    relative_gap: f64,
-    objective: f64,
-    converged: bool,
-    seconds: f64,
-    links: Vec<LinkRecord<'a>>,
+/// An assignment error in the command line's terms: request fields become options.
+pub(crate) fn study_error(error: StudyError) -> anyhow::Error {
+    match &error {
+        StudyError::InvalidParameter {
+            field,
+            value,
+            expected,
+        } => anyhow::anyhow!("{} {value}: {expected}", super::flag(field)),
+        _ => anyhow::Error::new(error),
+    }
 }
-
-/// Default `--gap` for TNTP and GMNS networks (the usual benchmark target).
-pub const TNTP_GAP: f64 = 1e-4;
-
-/// Default `--gap` for the freight assignment. Its total cost counts tariffs and handling
-/// charges (converted to hours by each class's value of time) besides time, about 90% of it
-/// and independent of the flows, so the same gap leaves a flow pattern farther from
-/// equilibrium than on a road network: on the default network the all-or-nothing load and one
-/// Algorithm B pass already give 5.2e-5 (below 1e-4), with 2,100 TEU a year (0.4%) still to move
-/// through the Dostyk gauge change and its delay 0.4 h short; at 1e-6 (two more passes, a few
-/// milliseconds) facility flows are within 0.01% of those at 1e-10.
-pub const FREIGHT_GAP: f64 = 1e-6;
 
 /// Runs `silkroute assign`.
 pub fn run(data: Option<&std::path::Path>, args: &AssignArgs, out: &mut dyn Write) -> Result<()> {
-    let gap = args
-        .gap
-        .unwrap_or(if args.tntp.is_some() || args.gmns.is_some() {
-            TNTP_GAP
-        } else {
-            FREIGHT_GAP
-        });
-    if !(gap.is_finite() && gap >= 0.0) {
-        bail!("--gap {gap}: expected a relative gap ≥ 0");
-    }
-    if args.max_iter == 0 {
-        bail!("--max-iter 0: expected at least 1 iteration");
-    }
-    let time_limit = match args.time_limit {
-        Some(seconds) if seconds.is_finite() && seconds > 0.0 => {
-            Some(Duration::from_secs_f64(seconds))
-        }
-        Some(seconds) => bail!("--time-limit {seconds}: expected a positive number of seconds"),
-        None => None,
-    };
-    if args.tntp.is_none() && args.gmns.is_none() {
+    let research = args.tntp.is_some() || args.gmns.is_some();
+    let options = args
+        .request()
+        .options(if research { TNTP_GAP } else { FREIGHT_GAP })
+        .map_err(study_error)?;
+    if !research {
         if args.toll_factor.is_some() || args.distance_factor.is_some() {
             bail!(
                 "--toll-factor and --distance-factor apply to --tntp and --gmns networks; the \
@@ -165,366 +146,64 @@ pub fn run(data: Option<&std::path::Path>, args: &AssignArgs, out: &mut dyn Writ
         let run = super::freight::FreightRun {
             data,
             demand: args.demand.as_deref(),
-            year: args.year,
-            avoid: &args.avoid,
-            demand_factor: args.demand_factor,
-            options: AssignOptions {
-                method: args.method,
-                target_gap: gap,
-                max_iterations: args.max_iter,
-                time_limit,
+            request: silkroute_core::freight::FreightRequest {
+                year: args.year,
+                avoid: args.avoid.clone(),
+                demand_factor: args.demand_factor,
+                system_optimum: args.system_optimum,
             },
-            system_optimum: args.system_optimum,
+            options,
             format,
         };
         return super::freight::run(&run, out);
     }
-    let study = Study::load(args)?;
-    for warning in &study.warnings {
-        eprintln!("warning: {warning}");
-    }
-    let options = AssignOptions {
-        method: args.method,
-        target_gap: gap,
-        max_iterations: args.max_iter,
-        time_limit,
-    };
-    let mut progress = Progress::new(gap);
-    let result = assign(&study.problem, &options, &mut |stats| {
-        progress.update(stats)
-    });
-    progress.finish();
-    let result = result.map_err(|error| match error {
-        // Name zones as the files do.
-        AssignError::Disconnected {
-            origin,
-            destination,
-            demand,
-            ..
-        } => anyhow::anyhow!(
-            "{}: no path from zone {} to zone {} carries their demand of {demand}",
-            study.name,
-            study.zone_ids[origin],
-            study.zone_ids[destination]
-        ),
-        other => anyhow::Error::new(other).context(format!("{}: assignment failed", study.name)),
-    })?;
-    let costs = generalized_costs(&study.problem, &result);
-    match args.format {
-        AssignFormat::Json => {
-            let report = AssignReport {
-                network: &study.name,
-                method: args.method.name(),
-                iterations: result.iterations,
-                relative_gap: significant3(result.relative_gap),
-                objective: round3(result.objective),
-                converged: result.converged,
-                seconds: (result.seconds * 1e6).round() / 1e6,
-                links: study
-                    .links
-                    .iter()
-                    .enumerate()
-                    .map(|(a, link)| LinkRecord {
-                        link_id: link.id.as_deref(),
-                        from: &link.from,
-                        to: &link.to,
-                        flow: round3(result.flows.total[a]),
-                        cost: round3(costs[a]),
-                    })
-                    .collect(),
-            };
-            serde_json::to_writer_pretty(&mut *out, &report)?;
-            writeln!(out)?;
-        }
-        AssignFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(&mut *out);
-            let with_ids = study.links.iter().any(|l| l.id.is_some());
-            if with_ids {
-                writer.write_record(["link_id", "from", "to", "flow", "cost"])?;
-            } else {
-                writer.write_record(["from", "to", "flow", "cost"])?;
-            }
-            for (a, link) in study.links.iter().enumerate() {
-                let mut row = Vec::with_capacity(5);
-                if with_ids {
-                    row.push(link.id.clone().unwrap_or_default());
-                }
-                row.push(link.from.to_string());
-                row.push(link.to.to_string());
-                row.push(round3(result.flows.total[a]).to_string());
-                row.push(round3(costs[a]).to_string());
-                writer.write_record(&row)?;
-            }
-            writer.flush()?;
-        }
-        AssignFormat::Geojson => write_geojson(&study, &result, &costs, out)?,
-        AssignFormat::Table => write_table(&study, &result, &costs, args, out)?,
-    }
-    Ok(())
-}
-
-/// A node as the input files name it: TNTP's numbers, GMNS's text ids.
-#[derive(Debug, Clone, Serialize)]
-#[serde(untagged)]
-enum NodeName {
-    Number(u32),
-    Text(String),
-}
-
-impl std::fmt::Display for NodeName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            NodeName::Number(n) => write!(f, "{n}"),
-            NodeName::Text(t) => f.write_str(t),
-        }
-    }
-}
-
-/// One link of the input, as reports name it; link `i` is link `i` of the problem.
-struct StudyLink {
-    id: Option<String>,
-    from: NodeName,
-    to: NodeName,
-    /// (longitude, latitude) points, when the input has coordinates in degrees.
-    line: Option<Vec<(f64, f64)>>,
-}
-
-/// A research network (TNTP or GMNS) with its demand, ready to assign.
-struct Study {
-    name: String,
-    problem: Problem,
-    intrazonal: f64,
-    /// Nodes in the input (a GMNS problem adds one centroid per zone).
-    node_count: usize,
-    /// Zone `z` as the files name it.
-    zone_ids: Vec<String>,
-    /// The input's links (a GMNS problem has zone connectors after them).
-    links: Vec<StudyLink>,
-    /// Why links have no lines, for `--format geojson`.
-    no_lines: Option<String>,
-    warnings: Vec<String>,
-}
-
-impl Study {
-    fn load(args: &AssignArgs) -> Result<Study> {
-        let model = if args.system_optimum {
+    let study_options = StudyOptions {
+        toll_factor: args.toll_factor,
+        distance_factor: args.distance_factor,
+        model: if args.system_optimum {
             CostModel::SystemOptimum
         } else {
             CostModel::UserEquilibrium
-        };
-        for (flag, value) in [
-            ("--toll-factor", args.toll_factor),
-            ("--distance-factor", args.distance_factor),
-        ] {
-            if let Some(value) = value
-                && !value.is_finite()
-            {
-                bail!("{flag} {value}: expected a finite number");
-            }
-        }
-        if let Some(spec) = &args.tntp {
-            let tntp = load_tntp(spec)
-                .with_context(|| format!("cannot load the TNTP network {}", spec.display()))?;
-            let (toll, distance) = tntp.cost_weights();
-            let problem = Problem::from_tntp(
-                &tntp,
-                args.toll_factor.unwrap_or(toll),
-                args.distance_factor.unwrap_or(distance),
-                model,
-            )
-            .with_context(|| format!("{}: not a valid assignment network", tntp.name))?;
-            let (coords, no_lines) = tntp_coordinates(&tntp);
-            let net = problem.network();
-            let links = (0..net.link_count())
-                .map(|a| {
-                    let (from, to) = (net.from(a) + 1, net.to(a) + 1);
-                    StudyLink {
-                        id: None,
-                        from: NodeName::Number(from),
-                        to: NodeName::Number(to),
-                        line: coords
-                            .as_ref()
-                            .and_then(|c| Some(vec![*c.get(&from)?, *c.get(&to)?])),
-                    }
-                })
-                .collect();
-            return Ok(Study {
-                name: tntp.name.clone(),
-                intrazonal: tntp.demand.intrazonal(),
-                node_count: problem.network().node_count(),
-                zone_ids: (1..=tntp.net.zones).map(|z| z.to_string()).collect(),
-                links,
-                no_lines,
-                warnings: tntp.warnings.iter().map(ToString::to_string).collect(),
-                problem,
-            });
-        }
-        let dir = args
-            .gmns
-            .as_ref()
-            .expect("the caller runs the freight assignment without --tntp or --gmns");
-        let gmns = load_gmns_assignment(dir, args.demand.as_deref())
-            .with_context(|| format!("cannot load the GMNS network {}", dir.display()))?;
-        let problem = Problem::from_gmns(
-            &gmns,
-            args.toll_factor.unwrap_or(0.0),
-            args.distance_factor.unwrap_or(0.0),
-            model,
-        )
-        .with_context(|| format!("{}: not a valid assignment network", gmns.name))?;
-        let mut no_lines = (!gmns.wgs84).then(|| {
-            format!(
-                "{}: config.csv states a coordinate system other than WGS84 degrees",
-                dir.display()
-            )
-        });
-        let links = gmns
-            .links
-            .iter()
-            .map(|l| {
-                let node = |n: u32| &gmns.nodes[n as usize];
-                let line = l
-                    .geometry
-                    .clone()
-                    .or_else(|| Some(vec![node(l.from).coord?, node(l.to).coord?]));
-                if line.is_none() && no_lines.is_none() {
-                    no_lines = Some(format!(
-                        "{}: link {} (link.csv line {}) has no geometry and a node without \
-                         x_coord/y_coord",
-                        dir.display(),
-                        l.id,
-                        l.line
-                    ));
-                }
-                StudyLink {
-                    id: Some(l.id.clone()),
-                    from: NodeName::Text(node(l.from).id.clone()),
-                    to: NodeName::Text(node(l.to).id.clone()),
-                    line,
-                }
-            })
-            .collect();
-        Ok(Study {
-            name: gmns.name.clone(),
-            intrazonal: gmns.demand.intrazonal(),
-            node_count: gmns.nodes.len(),
-            zone_ids: gmns.zones.clone(),
-            links,
-            no_lines,
-            warnings: gmns.warnings.iter().map(ToString::to_string).collect(),
-            problem,
-        })
-    }
-}
-
-/// TNTP node coordinates by id when `NAME_node.tntp` exists and is in degrees, else why not.
-#[allow(clippy::type_complexity)]
-fn tntp_coordinates(
-    tntp: &TntpProblem,
-) -> (
-    Option<std::collections::HashMap<u32, (f64, f64)>>,
-    Option<String>,
-) {
-    let Some(nodes) = &tntp.nodes else {
-        return (
-            None,
-            Some(format!(
-                "{}: no {}_node.tntp with coordinates",
-                tntp.name, tntp.name
-            )),
-        );
+        },
     };
-    if let Some(node) = nodes
-        .iter()
-        .find(|n| !((-180.0..=180.0).contains(&n.x) && (-90.0..=90.0).contains(&n.y)))
-    {
-        return (
-            None,
-            Some(format!(
-                "{}_node.tntp: node {} at ({}, {}) is not longitude/latitude in degrees (the \
-                 file uses a projected system GeoJSON cannot carry)",
-                tntp.name, node.id, node.x, node.y
-            )),
-        );
+    let study = match (&args.tntp, &args.gmns) {
+        (Some(spec), _) => Study::from_tntp(spec, study_options),
+        (None, Some(dir)) => Study::from_gmns(dir, args.demand.as_deref(), study_options),
+        (None, None) => unreachable!("checked above"),
     }
-    (
-        Some(nodes.iter().map(|n| (n.id, (n.x, n.y))).collect()),
-        None,
-    )
-}
-
-/// What users choosing routes see on each link: the time (marginal time for a system
-/// optimum) plus the toll and distance terms, like the Cost column of a TNTP flow file.
-fn generalized_costs(problem: &Problem, result: &AssignResult) -> Vec<f64> {
-    let fixed = &problem.classes()[0].fixed_cost;
-    result
-        .link_cost
-        .iter()
-        .zip(fixed)
-        .map(|(c, f)| c + f)
-        .collect()
-}
-
-/// Link flows as GeoJSON lines (RFC 7946: longitude, latitude).
-fn write_geojson(
-    study: &Study,
-    result: &AssignResult,
-    costs: &[f64],
-    out: &mut dyn Write,
-) -> Result<()> {
-    if let Some(reason) = &study.no_lines {
-        bail!("--format geojson needs link lines in degrees: {reason}");
+    .map_err(study_error)?;
+    for warning in &study.warnings {
+        eprintln!("warning: {warning}");
     }
-    let vdfs = study.problem.network().vdfs();
-    let features: Vec<serde_json::Value> = study
-        .links
-        .iter()
-        .enumerate()
-        .map(|(a, link)| {
-            let flow = result.flows.total[a];
-            let capacity = (!vdfs[a].is_constant()).then_some(vdfs[a].capacity);
-            let mut properties = serde_json::Map::new();
-            if let Some(id) = &link.id {
-                properties.insert("link_id".into(), id.clone().into());
-            }
-            properties.insert("from".into(), serde_json::json!(link.from));
-            properties.insert("to".into(), serde_json::json!(link.to));
-            properties.insert("flow".into(), round3(flow).into());
-            properties.insert("cost".into(), round3(costs[a]).into());
-            properties.insert("capacity".into(), serde_json::json!(capacity));
-            properties.insert(
-                "voc".into(),
-                serde_json::json!(capacity.map(|c| round3(flow / c))),
-            );
-            let points: Vec<[f64; 2]> = link
-                .line
-                .as_ref()
-                .expect("checked: every link has a line")
-                .iter()
-                .map(|&(lon, lat)| [lon, lat])
-                .collect();
-            serde_json::json!({
-                "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": points},
-                "properties": properties,
-            })
-        })
-        .collect();
-    serde_json::to_writer(
-        &mut *out,
-        &serde_json::json!({"type": "FeatureCollection", "features": features}),
-    )?;
-    writeln!(out)?;
+    let mut progress = Progress::new(options.target_gap);
+    let result = study.assign(&options, &mut |stats| {
+        progress.update(stats);
+        ControlFlow::Continue(())
+    });
+    progress.finish();
+    let result = result.map_err(study_error)?;
+    match args.format {
+        AssignFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &AssignReport::new(&study, &result))?;
+            writeln!(out)?;
+        }
+        AssignFormat::Csv => AssignReport::new(&study, &result).write_csv(out)?,
+        AssignFormat::Geojson => {
+            serde_json::to_writer(&mut *out, &assign_geojson(&study, &result)?)?;
+            writeln!(out)?;
+        }
+        AssignFormat::Table => write_table(&study, &result, args, out)?,
+    }
     Ok(())
 }
 
 fn write_table(
     study: &Study,
     result: &AssignResult,
-    costs: &[f64],
     args: &AssignArgs,
     out: &mut dyn Write,
 ) -> Result<()> {
+    let costs = study.generalized_costs(result);
     let problem = &study.problem;
     let model = match problem.model() {
         CostModel::UserEquilibrium => "user equilibrium",
@@ -601,15 +280,6 @@ fn write_table(
     }
     writeln!(out, "{table}")?;
     Ok(())
-}
-
-fn round3(value: f64) -> f64 {
-    (value * 1000.0).round() / 1000.0 + 0.0
-}
-
-/// Three significant digits, for gaps.
-fn significant3(value: f64) -> f64 {
-    format!("{value:.2e}").parse().unwrap_or(value)
 }
 
 /// A progress bar on stderr for long runs: hidden for the first second, drawn only when

@@ -4,8 +4,7 @@ use super::route::QueryArgs;
 use super::{Format, thousands};
 use crate::table::new_table;
 use anyhow::Result;
-use serde::Serialize;
-use silkroute_core::report::{PlaceRecord, QueryRecord, RouteRecord};
+use silkroute_core::report::CorridorsReport;
 use silkroute_core::route;
 use std::io::Write;
 use std::path::Path;
@@ -17,124 +16,32 @@ pub struct CorridorsArgs {
     pub query: QueryArgs,
 }
 
-#[derive(Serialize)]
-struct CorridorRecord {
-    corridor: String,
-    name: String,
-    route: Option<RouteRecord>,
-    no_route_reason: Option<String>,
-}
-
-#[derive(Serialize)]
-struct CorridorsReport {
-    version: u32,
-    from: PlaceRecord,
-    to: PlaceRecord,
-    query: QueryRecord,
-    corridors: Vec<CorridorRecord>,
-}
-
 /// Runs `silkroute corridors`.
 pub fn run(data: Option<&Path>, args: &CorridorsArgs, out: &mut dyn Write) -> Result<()> {
-    let query = args.query.resolve(data)?;
-    let network = &query.network;
+    let (network, query) = args.query.resolve(data)?;
+    let network = &network;
     let outcomes =
         route::best_by_corridor(network, &query.options, query.from.node(), query.to.node())?;
-    let rows: Vec<CorridorRecord> = outcomes
-        .iter()
-        .map(|outcome| {
-            let corridor = network.corridor(outcome.corridor);
-            let (route, no_route_reason) = match &outcome.result {
-                Ok(itinerary) => (
-                    Some(RouteRecord::new(
-                        network,
-                        itinerary,
-                        query.options.value_of_time_usd_per_day,
-                    )),
-                    None,
-                ),
-                Err(reason) => (None, Some(reason.describe())),
-            };
-            CorridorRecord {
-                corridor: corridor.key.clone(),
-                name: corridor.name.clone(),
-                route,
-                no_route_reason,
-            }
-        })
-        .collect();
+    let report = CorridorsReport::new(network, &query, &outcomes);
     match args.query.format {
         Format::Geojson => {
-            let (itineraries, records): (Vec<_>, Vec<_>) = outcomes
-                .iter()
-                .zip(&rows)
-                .filter_map(|(outcome, row)| {
-                    Some((outcome.result.as_ref().ok()?.clone(), row.route.clone()?))
-                })
-                .unzip();
-            let collection = super::route::geojson(network, &itineraries, &records);
-            serde_json::to_writer_pretty(&mut *out, &collection)?;
+            serde_json::to_writer_pretty(&mut *out, &report.to_geojson(network, &outcomes))?;
             writeln!(out)?;
         }
         Format::Json => {
-            let (from, to, query_record) = query.records(false);
-            let report = CorridorsReport {
-                version: silkroute_core::report::REPORT_VERSION,
-                from,
-                to,
-                query: query_record,
-                corridors: rows,
-            };
             serde_json::to_writer_pretty(&mut *out, &report)?;
             writeln!(out)?;
         }
-        Format::Csv => {
-            let mut writer = csv::Writer::from_writer(out);
-            writer.write_record([
-                "corridor",
-                "km",
-                "hours",
-                "days",
-                "cost_usd",
-                "co2e_kg",
-                "generalized_usd",
-                "no_route_reason",
-            ])?;
-            for row in &rows {
-                match &row.route {
-                    Some(r) => writer.write_record([
-                        row.corridor.clone(),
-                        r.total_km.to_string(),
-                        r.total_hours.to_string(),
-                        r.total_days.to_string(),
-                        r.total_cost_usd.to_string(),
-                        r.total_co2e_kg.to_string(),
-                        r.generalized_cost_usd.to_string(),
-                        String::new(),
-                    ])?,
-                    None => writer.write_record([
-                        row.corridor.clone(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        row.no_route_reason.clone().unwrap_or_default(),
-                    ])?,
-                }
-            }
-            writer.flush()?;
-        }
+        Format::Csv => report.write_csv(out)?,
         Format::Table => {
-            writeln!(out, "{}", query.title())?;
+            writeln!(out, "{}", super::route::title(network, &query))?;
             let mut table = new_table(
                 &[
                     "corridor", "route", "km", "days", "USD/FEU", "kg CO2e", "gen. USD",
                 ],
                 &[2, 3, 4, 5, 6],
             );
-            for row in &rows {
+            for row in &report.corridors {
                 match &row.route {
                     Some(r) => table.add_row(vec![
                         row.corridor.clone(),

@@ -1,15 +1,18 @@
 //! `silkroute assign` without `--tntp`: equilibrium assignment of the freight demand on the
 //! corridor network (the embedded default network, or `--data DIR`), printed as flows per
-//! corridor and link, v/c, delay and the bottlenecks ranked.
+//! corridor and link, v/c, delay and the bottlenecks ranked
+//! (`silkroute_core::freight::assign_freight`).
 
 use super::Format;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use silkroute_core::Network;
-use silkroute_core::assign::{AssignOptions, CostModel, Method, assign};
-use silkroute_core::freight::{FreightOptions, build_problem};
+use silkroute_core::assign::{AssignOptions, Method};
+use silkroute_core::freight::{FreightRequest, FreightRequestError, assign_freight};
+use silkroute_core::io::{Limit, read_named};
 use silkroute_core::network::{NetworkFiles, default_files, load_files};
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::Path;
 use std::time::Duration;
 
@@ -19,16 +22,10 @@ pub struct FreightRun<'a> {
     pub data: Option<&'a Path>,
     /// `--demand FILE`: a demand.csv replacing the network's own.
     pub demand: Option<&'a Path>,
-    /// `--year`.
-    pub year: Option<i32>,
-    /// `--avoid` items.
-    pub avoid: &'a [String],
-    /// `--demand-factor`: every demand cell multiplied by this (growth scenarios).
-    pub demand_factor: f64,
+    /// `--year`, `--avoid`, `--demand-factor`, `--system-optimum`.
+    pub request: FreightRequest,
     /// The solver settings.
     pub options: AssignOptions,
-    /// `--system-optimum`.
-    pub system_optimum: bool,
     /// Output format.
     pub format: Format,
 }
@@ -41,9 +38,7 @@ fn load(run: &FreightRun) -> Result<Network> {
         None => default_files(),
     };
     if let Some(path) = run.demand {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        files.demand = Some((path.display().to_string(), bytes));
+        files.demand = Some(read_named(path, Limit::NETWORK_FILE)?);
     }
     let (network, warnings) = load_files(&files).context("cannot load the freight network")?;
     if run.data.is_some() || run.demand.is_some() {
@@ -54,42 +49,45 @@ fn load(run: &FreightRun) -> Result<Network> {
     Ok(network)
 }
 
+/// A freight request error in the command line's terms.
+fn request_error(error: FreightRequestError) -> anyhow::Error {
+    match &error {
+        FreightRequestError::InvalidParameter {
+            field,
+            value,
+            expected,
+        } => anyhow::anyhow!("{} {value}: {expected}", super::flag(field)),
+        FreightRequestError::Avoid(avoid) => anyhow::anyhow!("--avoid {avoid}"),
+        FreightRequestError::NoDemand => anyhow::anyhow!(
+            "the network has no freight demand (zones.csv and demand.csv); give --demand FILE"
+        ),
+        _ => anyhow::Error::new(error),
+    }
+}
+
 /// Runs the freight assignment and prints its report.
 pub fn run(run: &FreightRun, out: &mut dyn Write) -> Result<()> {
+    run.request.validate().map_err(request_error)?;
     let network = load(run)?;
-    if network.freight().is_empty() {
-        bail!("the network has no freight demand (zones.csv and demand.csv); give --demand FILE");
-    }
-    let mut options = FreightOptions::defaults(&network);
-    if let Some(year) = run.year {
-        if !(1900..=2100).contains(&year) {
-            bail!("--year {year}: expected a year between 1900 and 2100");
-        }
-        options.year = year;
-    }
-    options.avoid = super::parse_avoid(&network, run.avoid)?;
-    if !(run.demand_factor.is_finite() && run.demand_factor >= 0.0) {
-        bail!(
-            "--demand-factor {}: expected a number ≥ 0",
-            run.demand_factor
-        );
-    }
-    options.demand_factor = run.demand_factor;
-    if run.system_optimum {
-        options.model = CostModel::SystemOptimum;
-    }
-    let problem = build_problem(&network, &options).context("cannot build the freight problem")?;
-    for warning in problem.warnings() {
+    let options = run.request.options(&network).map_err(request_error)?;
+    let bar = progress_bar(&run.options);
+    let mut warnings = Vec::new();
+    let report = assign_freight(
+        &network,
+        &options,
+        &run.options,
+        &mut warnings,
+        &mut |stats| {
+            bar.set_position(stats.iteration as u64);
+            bar.set_message(format!("relative gap {:.2e}", stats.relative_gap));
+            ControlFlow::Continue(())
+        },
+    );
+    bar.finish_and_clear();
+    for warning in &warnings {
         eprintln!("warning: {warning}");
     }
-    let bar = progress_bar(&run.options);
-    let result = assign(problem.problem(), &run.options, &mut |stats| {
-        bar.set_position(stats.iteration as u64);
-        bar.set_message(format!("relative gap {:.2e}", stats.relative_gap));
-    })
-    .context("the assignment failed")?;
-    bar.finish_and_clear();
-    let report = problem.report(&result);
+    let report = report.map_err(request_error)?;
     super::freight_report::write_freight_report(&network, &report, run.format, out)
 }
 

@@ -8,10 +8,8 @@
 use super::{Format, thousands};
 use crate::table::new_table;
 use anyhow::Result;
-use serde_json::json;
 use silkroute_core::Network;
 use silkroute_core::freight::{FreightReport, LinkFlowRecord};
-use std::collections::BTreeMap;
 use std::io::Write;
 
 /// How many links the table shows, busiest first.
@@ -38,10 +36,10 @@ pub fn write_freight_report(
             writeln!(out)?;
         }
         Format::Geojson => {
-            serde_json::to_writer_pretty(&mut *out, &freight_geojson(network, report))?;
+            serde_json::to_writer_pretty(&mut *out, &report.to_geojson(network))?;
             writeln!(out)?;
         }
-        Format::Csv => write_csv(report, out)?,
+        Format::Csv => report.write_csv(out)?,
         Format::Table => write_table(report, out)?,
     }
     Ok(())
@@ -234,156 +232,6 @@ fn write_table(report: &FreightReport, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-fn write_csv(report: &FreightReport, out: &mut dyn Write) -> Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    let mut header: Vec<String> = ["kind", "id", "name", "from", "to", "mode", "corridors"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    header.extend(report.classes.iter().map(|c| format!("teu_{}", c.id)));
-    header.extend(
-        [
-            "teu_per_year",
-            "capacity_teu_per_year",
-            "vc",
-            "free_flow_hours",
-            "congested_hours",
-            "delay_hours",
-        ]
-        .iter()
-        .map(|s| s.to_string()),
-    );
-    writer.write_record(&header)?;
-    let show = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-    for link in &report.links {
-        let mut row = vec![
-            "link".to_string(),
-            link.link.clone(),
-            link.name.clone(),
-            link.from.clone(),
-            link.to.clone(),
-            link.mode.clone(),
-            link.corridors.join("|"),
-        ];
-        row.extend(link.teu_by_class.iter().map(f64::to_string));
-        row.extend([
-            link.teu_per_year.to_string(),
-            show(link.capacity_teu_per_year),
-            show(link.vc),
-            link.free_flow_hours.to_string(),
-            link.congested_hours.to_string(),
-            link.delay_hours.to_string(),
-        ]);
-        writer.write_record(&row)?;
-    }
-    for facility in &report.handling {
-        let mut row = vec![
-            "handling".to_string(),
-            facility.node.clone(),
-            facility.name.clone(),
-            facility.node.clone(),
-            facility.node.clone(),
-            facility.kind.clone(),
-            String::new(),
-        ];
-        row.extend(facility.teu_by_class.iter().map(f64::to_string));
-        row.extend([
-            facility.teu_per_year.to_string(),
-            facility.capacity_teu_per_year.to_string(),
-            facility.vc.to_string(),
-            facility.free_flow_hours.to_string(),
-            facility.congested_hours.to_string(),
-            facility.delay_hours.to_string(),
-        ]);
-        writer.write_record(&row)?;
-    }
-    writer.flush()?;
-    Ok(())
-}
-
-/// A GeoJSON FeatureCollection of the flows: one LineString per open link (both directions
-/// summed, with each direction's TEU), drawn along its line of shapes.csv where the data has
-/// one, and one Point per handling facility modelled with its capacity.
-pub fn freight_geojson(network: &Network, report: &FreightReport) -> serde_json::Value {
-    // Directions of each link, in the report's (arc) order.
-    let mut by_link: BTreeMap<usize, Vec<&LinkFlowRecord>> = BTreeMap::new();
-    for record in &report.links {
-        if let Some(link) = network.link_by_key(&record.link) {
-            by_link.entry(link.0 as usize).or_default().push(record);
-        }
-    }
-    let mut features = Vec::new();
-    for (&index, directions) in &by_link {
-        let link_id = silkroute_core::network::LinkId(index as u32);
-        let link = network.link(link_id);
-        let (from, to) = (network.node(link.from), network.node(link.to));
-        let coordinates = super::route::link_line(network, link_id, link.from);
-        let along = |forward: bool| {
-            directions
-                .iter()
-                .find(|r| (r.from == from.key) == forward)
-                .copied()
-        };
-        let teu = |record: Option<&LinkFlowRecord>| record.map_or(0.0, |r| r.teu_per_year);
-        let max_of = |get: &dyn Fn(&LinkFlowRecord) -> Option<f64>| {
-            directions
-                .iter()
-                .filter_map(|r| get(r))
-                .fold(None, |acc: Option<f64>, v| {
-                    Some(acc.map_or(v, |a| a.max(v)))
-                })
-        };
-        let total: f64 = directions.iter().map(|r| r.teu_per_year).sum();
-        features.push(json!({
-            "type": "Feature",
-            "geometry": {"type": "LineString", "coordinates": coordinates},
-            "properties": {
-                "link": link.key,
-                "from": from.key,
-                "to": to.key,
-                "name": format!("{} – {}", from.name, to.name),
-                "mode": link.mode.as_str(),
-                "corridors": directions[0].corridors,
-                "teu_per_year": (total * 10.0).round() / 10.0,
-                "teu_forward": teu(along(true)),
-                "teu_backward": teu(along(false)),
-                "capacity_teu_per_year": max_of(&|r| r.capacity_teu_per_year),
-                "vc": max_of(&|r| r.vc),
-                "delay_hours": max_of(&|r| Some(r.delay_hours)),
-            },
-        }));
-    }
-    for facility in &report.handling {
-        let Some(node) = network.node_by_key(&facility.node).map(|n| network.node(n)) else {
-            continue;
-        };
-        features.push(json!({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [node.lon, node.lat]},
-            "properties": {
-                "node": facility.node,
-                "name": facility.name,
-                "kind": facility.kind,
-                "teu_per_year": facility.teu_per_year,
-                "capacity_teu_per_year": facility.capacity_teu_per_year,
-                "vc": facility.vc,
-                "delay_hours": facility.delay_hours,
-            },
-        }));
-    }
-    json!({
-        "type": "FeatureCollection",
-        "features": features,
-        "properties": {
-            "year": report.year,
-            "method": report.method,
-            "closed": report.closed,
-            "attribution": "Rail lines © OpenStreetMap contributors, ODbL 1.0; sea lanes: Eurostat SeaRoute / ORNL via searoute",
-            "note": "TEU per year of the freight assignment; lines follow the rail and sea networks (data/default/shapes.csv) where a link has one, else straight lines between places.",
-        },
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,7 +243,7 @@ mod tests {
         let result = assign(
             problem.problem(),
             &AssignOptions::new(Method::AllOrNothing),
-            &mut |_| {},
+            &mut silkroute_core::assign::keep_going,
         )
         .expect("assigns");
         problem.report(&result)

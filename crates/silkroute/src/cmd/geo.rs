@@ -46,10 +46,20 @@ pub struct GeoPackArgs {
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     /// Keep nodes inside `min_lat,min_lon,max_lat,max_lon`.
-    #[arg(long, default_value = "-90,-180,90,180", value_name = "BOX")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        default_value = "-90,-180,90,180",
+        value_name = "BOX"
+    )]
     pub bbox: String,
     /// Largest distance, km, between a dropped chain node and the simplified line.
-    #[arg(long, default_value_t = 0.5, value_name = "KM")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        default_value_t = 0.5,
+        value_name = "KM"
+    )]
     pub tolerance_km: f64,
     /// Drop fragments with fewer nodes.
     #[arg(long, default_value_t = 1)]
@@ -79,7 +89,12 @@ pub struct GeoMatrixArgs {
     #[arg(long, value_enum, default_value_t = SnapMode::Nearest)]
     pub snap: SnapMode,
     /// Largest snapping distance, km (nearest mode).
-    #[arg(long, default_value_t = 50.0, value_name = "KM")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        default_value_t = 50.0,
+        value_name = "KM"
+    )]
     pub max_snap_km: f64,
     /// Passages to avoid or allow.
     #[command(flatten)]
@@ -143,8 +158,10 @@ pub enum EngineKind {
 #[derive(Debug, clap::Args)]
 pub struct GeoRouteArgs {
     /// Origin as `lat,lon`.
+    #[arg(allow_hyphen_values = true)]
     pub from: Option<String>,
     /// Destination as `lat,lon`.
+    #[arg(allow_hyphen_values = true)]
     pub to: Option<String>,
     /// The network and cache options.
     #[command(flatten)]
@@ -157,7 +174,12 @@ pub struct GeoRouteArgs {
     #[arg(long, value_enum, default_value_t = SnapMode::Nearest)]
     pub snap: SnapMode,
     /// Largest snapping distance, km (nearest mode).
-    #[arg(long, default_value_t = 50.0, value_name = "KM")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        default_value_t = 50.0,
+        value_name = "KM"
+    )]
     pub max_snap_km: f64,
     /// Output format for a single route.
     #[arg(long, value_enum, default_value_t = Format::Table)]

@@ -17,10 +17,15 @@ pub struct HealArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Longest connector, km.
-    #[arg(long, default_value_t = 2.0, value_name = "KM")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        default_value_t = 2.0,
+        value_name = "KM"
+    )]
     pub threshold_km: f64,
     /// A gap within one component is real when the network detour exceeds this factor.
-    #[arg(long, default_value_t = 3.0)]
+    #[arg(long, allow_negative_numbers = true, default_value_t = 3.0)]
     pub detour_factor: f64,
     /// A maritime network (in any of the formats above): connectors never cross its
     /// shipping lanes.

@@ -14,10 +14,8 @@ pub mod route;
 pub mod shapes;
 pub mod validate;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use silkroute_core::Network;
-use silkroute_core::network::{Country, Mode};
-use silkroute_core::route::Avoid;
 use std::path::Path;
 
 /// Output formats.
@@ -48,69 +46,6 @@ pub fn load_network(data: Option<&Path>) -> Result<Network> {
         }
     }
     Ok(network)
-}
-
-/// Parses `--avoid` items: `RU`, `ferry`, `sea_suez`, a link id, a place, or the explicit
-/// forms `country:RU`, `mode:ferry`, `corridor:middle`, `link:ID`, `node:PLACE`.
-pub fn parse_avoid(network: &Network, items: &[String]) -> Result<Avoid> {
-    let mut avoid = Avoid::default();
-    for item in items.iter().flat_map(|i| i.split(',')).map(str::trim) {
-        if item.is_empty() {
-            continue;
-        }
-        let (kind, value) = match item.split_once(':') {
-            Some((kind, value)) => (Some(kind), value.trim()),
-            None => (None, item),
-        };
-        let country = || Country::parse(&value.to_ascii_uppercase()).filter(|_| value.len() == 2);
-        match kind {
-            Some("country") => avoid.countries.push(
-                country()
-                    .with_context(|| format!("--avoid {item}: not a two-letter country code"))?,
-            ),
-            Some("mode") => avoid.modes.push(Mode::parse(value).with_context(|| {
-                format!("--avoid {item}: unknown mode (expected rail, sea, ferry or road)")
-            })?),
-            Some("corridor") => avoid.corridors.push(
-                network
-                    .corridor_by_key(value)
-                    .with_context(|| format!("--avoid {item}: unknown corridor"))?,
-            ),
-            Some("link") => avoid.links.push(
-                network
-                    .link_by_key(value)
-                    .with_context(|| format!("--avoid {item}: unknown link id"))?,
-            ),
-            Some("node") => avoid.nodes.push(
-                network
-                    .find_place(value, 0.0)
-                    .with_context(|| format!("--avoid {item}"))?
-                    .node(),
-            ),
-            Some(other) => bail!(
-                "--avoid {item}: unknown kind `{other}` (expected country, mode, corridor, link or node)"
-            ),
-            None => {
-                if let Some(mode) = Mode::parse(value) {
-                    avoid.modes.push(mode);
-                } else if let Some(corridor) = network.corridor_by_key(value) {
-                    avoid.corridors.push(corridor);
-                } else if let Some(country) = country() {
-                    avoid.countries.push(country);
-                } else if let Some(link) = network.link_by_key(value) {
-                    avoid.links.push(link);
-                } else {
-                    let place = network.find_place(value, 0.0).with_context(|| {
-                        format!(
-                            "--avoid {item}: not a country code, mode, corridor, link id or place"
-                        )
-                    })?;
-                    avoid.nodes.push(place.node());
-                }
-            }
-        }
-    }
-    Ok(avoid)
 }
 
 /// The command-line option of a request field: `max_snap_km` → `--max-snap-km`.

@@ -3,9 +3,7 @@
 use super::{Format, load_network, thousands};
 use crate::table::new_table;
 use anyhow::Result;
-use serde::Serialize;
-use silkroute_core::network::{HandlingKind, Mode, NodeKind, SourceKind, Status};
-use std::collections::BTreeMap;
+use silkroute_core::report::{NetworkSummary, network_geojson, write_links_csv};
 use std::io::Write;
 use std::path::Path;
 
@@ -15,7 +13,8 @@ pub struct NetworkArgs {
     /// What to do; without a subcommand, summarize the corridor network.
     #[command(subcommand)]
     pub command: Option<NetworkCommand>,
-    /// Output format of the summary (table or json).
+    /// Output format: the summary as a table or JSON; the links as CSV (one row per link);
+    /// the network as GeoJSON (places as points, links as lines along their shapes).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
@@ -29,42 +28,6 @@ pub enum NetworkCommand {
     Shapes(super::shapes::ShapesArgs),
 }
 
-#[derive(Serialize)]
-struct CorridorSummary {
-    id: String,
-    name: String,
-    links: usize,
-    km: f64,
-}
-
-#[derive(Serialize)]
-struct FreightSummary {
-    zones: usize,
-    classes: Vec<String>,
-    demand_rows: usize,
-    teu_per_year: f64,
-}
-
-#[derive(Serialize)]
-struct Summary {
-    name: String,
-    reference_year: i32,
-    tariff_year: i32,
-    places: usize,
-    links: usize,
-    places_by_kind: BTreeMap<String, usize>,
-    links_by_mode: BTreeMap<String, usize>,
-    km_by_mode: BTreeMap<String, f64>,
-    links_by_status: BTreeMap<String, usize>,
-    handling_by_kind: BTreeMap<String, usize>,
-    countries: Vec<String>,
-    corridors: Vec<CorridorSummary>,
-    sources: BTreeMap<String, usize>,
-    upcoming: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    freight: Option<FreightSummary>,
-}
-
 /// Runs `silkroute network`.
 pub fn run(data: Option<&Path>, args: &NetworkArgs, out: &mut dyn Write) -> Result<()> {
     match &args.command {
@@ -73,125 +36,19 @@ pub fn run(data: Option<&Path>, args: &NetworkArgs, out: &mut dyn Write) -> Resu
         None => {}
     }
     let network = load_network(data)?;
-    let info = network.info();
-    let mut places_by_kind = BTreeMap::new();
-    for kind in NodeKind::ALL {
-        let count = network.nodes().iter().filter(|n| n.kind == kind).count();
-        places_by_kind.insert(kind.as_str().to_string(), count);
+    match args.format {
+        Format::Csv => {
+            write_links_csv(&network, out)?;
+            return Ok(());
+        }
+        Format::Geojson => {
+            serde_json::to_writer_pretty(&mut *out, &network_geojson(&network))?;
+            writeln!(out)?;
+            return Ok(());
+        }
+        Format::Json | Format::Table => {}
     }
-    let mut links_by_mode = BTreeMap::new();
-    let mut km_by_mode = BTreeMap::new();
-    for mode in Mode::ALL {
-        let links: Vec<_> = network.links().iter().filter(|l| l.mode == mode).collect();
-        links_by_mode.insert(mode.as_str().to_string(), links.len());
-        km_by_mode.insert(
-            mode.as_str().to_string(),
-            links.iter().map(|l| l.length_km).sum::<f64>().round(),
-        );
-    }
-    let mut links_by_status = BTreeMap::new();
-    for status in Status::ALL {
-        let count = network
-            .links()
-            .iter()
-            .filter(|l| l.validity.status == status)
-            .count();
-        links_by_status.insert(status.as_str().to_string(), count);
-    }
-    let mut handling_by_kind = BTreeMap::new();
-    for kind in HandlingKind::ALL {
-        let count = network
-            .handlings()
-            .iter()
-            .filter(|h| h.kind == kind)
-            .count();
-        handling_by_kind.insert(kind.as_str().to_string(), count);
-    }
-    let mut countries: Vec<String> = network
-        .nodes()
-        .iter()
-        .map(|n| n.country.to_string())
-        .collect();
-    countries.sort();
-    countries.dedup();
-    let corridors = network
-        .corridors()
-        .iter()
-        .enumerate()
-        .map(|(index, corridor)| {
-            let id = silkroute_core::network::CorridorId(index as u32);
-            let links: Vec<_> = network
-                .links()
-                .iter()
-                .filter(|l| {
-                    l.corridors.contains(&id) && l.validity.is_active_in(info.reference_year)
-                })
-                .collect();
-            CorridorSummary {
-                id: corridor.key.clone(),
-                name: corridor.name.clone(),
-                links: links.len(),
-                km: links.iter().map(|l| l.length_km).sum::<f64>().round(),
-            }
-        })
-        .collect();
-    let mut sources = BTreeMap::new();
-    for kind in [
-        SourceKind::Published,
-        SourceKind::Derived,
-        SourceKind::Estimate,
-    ] {
-        let count = network.sources().iter().filter(|s| s.kind == kind).count();
-        sources.insert(kind.as_str().to_string(), count);
-    }
-    let mut upcoming: Vec<(i32, String)> = network
-        .links()
-        .iter()
-        .filter_map(|l| {
-            let year = l.validity.opening_year?;
-            (year > info.reference_year).then(|| {
-                let name = if l.name.is_empty() {
-                    format!(
-                        "{} – {}",
-                        network.node(l.from).name,
-                        network.node(l.to).name
-                    )
-                } else {
-                    l.name.clone()
-                };
-                (
-                    year,
-                    format!("{year}: {name} ({})", l.validity.status.as_str()),
-                )
-            })
-        })
-        .collect();
-    upcoming.sort();
-    let summary = Summary {
-        name: info.name.clone(),
-        reference_year: info.reference_year,
-        tariff_year: info.tariff_year,
-        places: network.node_count(),
-        links: network.link_count(),
-        places_by_kind,
-        links_by_mode,
-        km_by_mode,
-        links_by_status,
-        handling_by_kind,
-        countries,
-        corridors,
-        sources,
-        upcoming: upcoming.into_iter().map(|(_, text)| text).collect(),
-        freight: {
-            let freight = network.freight();
-            (!freight.is_empty()).then(|| FreightSummary {
-                zones: freight.zones.len(),
-                classes: freight.classes.iter().map(|c| c.key.clone()).collect(),
-                demand_rows: freight.demand.len(),
-                teu_per_year: freight.total_teu_per_year(),
-            })
-        },
-    };
+    let summary = NetworkSummary::new(&network);
     if args.format == Format::Table {
         writeln!(out, "{}", summary.name)?;
         writeln!(

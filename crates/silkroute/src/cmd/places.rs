@@ -3,7 +3,7 @@
 use super::{Format, load_network};
 use crate::table::new_table;
 use anyhow::{Result, bail};
-use serde::Serialize;
+use silkroute_core::report::{PlaceRow, gauges, places_geojson, write_places_csv};
 use std::io::Write;
 use std::path::Path;
 
@@ -17,45 +17,24 @@ pub struct PlacesArgs {
     pub format: Format,
 }
 
-#[derive(Serialize)]
-struct PlaceRow {
-    id: String,
-    name: String,
-    country: String,
-    kind: String,
-    lat: f64,
-    lon: f64,
-    gauges_mm: Vec<u16>,
-    aliases: Vec<String>,
-}
-
 /// Runs `silkroute places`.
 pub fn run(data: Option<&Path>, args: &PlacesArgs, out: &mut dyn Write) -> Result<()> {
     let network = load_network(data)?;
     let query = args.query.as_deref().unwrap_or("");
     let found = network.search_places(query);
     if found.is_empty() {
-        let hint = match network.find_place(query, 0.0) {
+        let hint = match network.find_place_by_name(query) {
             Err(error) => error.to_string(),
             Ok(_) => String::new(),
         };
-        bail!("no place matches `{query}` ({hint})");
+        bail!(
+            "no place matches `{}` ({hint})",
+            silkroute_core::io::clip(query)
+        );
     }
     let rows: Vec<PlaceRow> = found
         .iter()
-        .map(|&id| {
-            let node = network.node(id);
-            PlaceRow {
-                id: node.key.clone(),
-                name: node.name.clone(),
-                country: node.country.to_string(),
-                kind: node.kind.as_str().to_string(),
-                lat: node.lat,
-                lon: node.lon,
-                gauges_mm: node.gauges_mm.clone(),
-                aliases: node.aliases.clone(),
-            }
-        })
+        .map(|&id| PlaceRow::new(&network, id))
         .collect();
     match args.format {
         Format::Json => {
@@ -63,48 +42,10 @@ pub fn run(data: Option<&Path>, args: &PlacesArgs, out: &mut dyn Write) -> Resul
             writeln!(out)?;
         }
         Format::Geojson => {
-            let features: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|row| {
-                    serde_json::json!({
-                        "type": "Feature",
-                        "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
-                        "properties": {"id": row.id, "name": row.name, "country": row.country, "kind": row.kind},
-                    })
-                })
-                .collect();
-            serde_json::to_writer_pretty(
-                &mut *out,
-                &serde_json::json!({"type": "FeatureCollection", "features": features}),
-            )?;
+            serde_json::to_writer_pretty(&mut *out, &places_geojson(&rows))?;
             writeln!(out)?;
         }
-        Format::Csv => {
-            let mut writer = csv::Writer::from_writer(out);
-            writer.write_record([
-                "id",
-                "name",
-                "country",
-                "kind",
-                "lat",
-                "lon",
-                "gauges_mm",
-                "aliases",
-            ])?;
-            for row in &rows {
-                writer.write_record([
-                    row.id.clone(),
-                    row.name.clone(),
-                    row.country.clone(),
-                    row.kind.clone(),
-                    row.lat.to_string(),
-                    row.lon.to_string(),
-                    gauges(&row.gauges_mm),
-                    row.aliases.join("|"),
-                ])?;
-            }
-            writer.flush()?;
-        }
+        Format::Csv => write_places_csv(&rows, out)?,
         Format::Table => {
             let mut table = new_table(
                 &["id", "name", "country", "kind", "gauges", "also known as"],
@@ -125,12 +66,4 @@ pub fn run(data: Option<&Path>, args: &PlacesArgs, out: &mut dyn Write) -> Resul
         }
     }
     Ok(())
-}
-
-fn gauges(gauges: &[u16]) -> String {
-    gauges
-        .iter()
-        .map(u16::to_string)
-        .collect::<Vec<_>>()
-        .join("|")
 }

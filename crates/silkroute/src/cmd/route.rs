@@ -1,20 +1,16 @@
 //! `silkroute route FROM TO`: routes side by side.
 
-use super::{Format, load_network, parse_avoid, thousands};
+use super::{Format, flag, load_network, thousands};
 use crate::table::new_table;
-use anyhow::{Context, Result, bail};
-use serde_json::json;
-use silkroute_core::network::{HandlingKind, LinkId, Network, NodeId, PlaceMatch};
-use silkroute_core::report::{
-    PlaceRecord, QueryRecord, REPORT_VERSION, RouteRecord, RouteReport, SourceRecord,
+use anyhow::{Result, bail};
+use silkroute_core::network::{HandlingKind, Network, PlaceMatch};
+use silkroute_core::report::{RouteRecord, RouteReport};
+use silkroute_core::route::{
+    self, Itinerary, MAX_ALTERNATIVES, Objective, Plan, PlanError, Query, RequestError,
+    RouteRequest,
 };
-use silkroute_core::route::{self, Itinerary, Objective, RouteOptions, Scope};
 use std::io::Write;
 use std::path::Path;
-
-/// Largest number of alternatives and of Pareto labels a query may ask for.
-const MAX_ALTERNATIVES: usize = 20;
-const MAX_PARETO_LABELS: usize = 2_000_000;
 
 /// What "best" means, on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -44,8 +40,10 @@ impl From<By> for Objective {
 #[derive(Debug, clap::Args)]
 pub struct QueryArgs {
     /// Origin: a place name, alias or id, or `lat,lon` (default: the dataset's default origin).
+    #[arg(allow_hyphen_values = true)]
     pub from: Option<String>,
     /// Destination, as the origin (default: the dataset's default destination).
+    #[arg(allow_hyphen_values = true)]
     pub to: Option<String>,
     /// What "best" means.
     #[arg(long, value_enum, default_value_t = By::Generalized)]
@@ -56,16 +54,21 @@ pub struct QueryArgs {
     pub avoid: Vec<String>,
     /// The network as of this year: links and facilities opening by then are included
     /// (default: the dataset's reference year).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub year: Option<i32>,
     /// Cargo tonnes per FEU for emissions (default: the dataset's).
-    #[arg(long, value_name = "TONNES")]
+    #[arg(long, allow_negative_numbers = true, value_name = "TONNES")]
     pub payload_t: Option<f64>,
     /// Value of time, USD per FEU-day, for the generalized cost (default: the dataset's).
-    #[arg(long, value_name = "USD")]
+    #[arg(long, allow_negative_numbers = true, value_name = "USD")]
     pub value_of_time: Option<f64>,
     /// Largest distance, km, at which `lat,lon` snaps to a place.
-    #[arg(long, default_value_t = 300.0, value_name = "KM")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        default_value_t = 300.0,
+        value_name = "KM"
+    )]
     pub max_snap_km: f64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -78,7 +81,12 @@ pub struct RouteArgs {
     #[command(flatten)]
     pub query: QueryArgs,
     /// Number of routes to show (distinct corridors first).
-    #[arg(long, default_value_t = 5, value_name = "N")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        default_value_t = 5,
+        value_name = "N"
+    )]
     pub alternatives: usize,
     /// Print only the summary table, not each route's legs and transfers (table format).
     #[arg(long)]
@@ -88,153 +96,95 @@ pub struct RouteArgs {
     pub pareto: bool,
 }
 
-/// A resolved query.
-pub struct Query {
-    pub network: Network,
-    pub from: PlaceMatch,
-    pub to: PlaceMatch,
-    pub options: RouteOptions,
-    pub avoid_text: Vec<String>,
-}
-
 impl QueryArgs {
-    /// Loads the network and resolves places and options.
-    pub fn resolve(&self, data: Option<&Path>) -> Result<Query> {
+    /// The request these arguments make.
+    pub fn request(&self) -> RouteRequest {
+        RouteRequest {
+            from: self.from.clone(),
+            to: self.to.clone(),
+            objective: self.by.into(),
+            year: self.year,
+            avoid: self.avoid.clone(),
+            payload_t: self.payload_t,
+            value_of_time_usd_per_day: self.value_of_time,
+            max_snap_km: self.max_snap_km,
+        }
+    }
+
+    /// Loads the network and resolves the request against it.
+    pub fn resolve(&self, data: Option<&Path>) -> Result<(Network, Query)> {
+        let request = self.request();
+        request.validate().map_err(request_error)?;
         let network = load_network(data)?;
-        let info = network.info().clone();
-        let from_text = self.from.clone().unwrap_or(info.default_from.clone());
-        let to_text = self.to.clone().unwrap_or(info.default_to.clone());
-        if self.max_snap_km.is_nan() || self.max_snap_km < 0.0 {
-            bail!("--max-snap-km must be ≥ 0");
-        }
-        let from = network
-            .find_place(&from_text, self.max_snap_km)
-            .context("origin")?;
-        let to = network
-            .find_place(&to_text, self.max_snap_km)
-            .context("destination")?;
-        let mut options = RouteOptions::defaults(&network);
-        options.objective = self.by.into();
-        if let Some(year) = self.year {
-            if !(1900..=2100).contains(&year) {
-                bail!("--year {year}: expected a year between 1900 and 2100");
-            }
-            options.year = year;
-        }
-        if let Some(payload) = self.payload_t {
-            if !(payload.is_finite() && payload > 0.0 && payload <= 40.0) {
-                bail!("--payload-t {payload}: expected a number of tonnes in (0, 40]");
-            }
-            options.payload_t = payload;
-        }
-        if let Some(value) = self.value_of_time {
-            if !(value.is_finite() && value >= 0.0) {
-                bail!("--value-of-time {value}: expected a number of USD ≥ 0");
-            }
-            options.value_of_time_usd_per_day = value;
-        }
-        options.avoid = parse_avoid(&network, &self.avoid)?;
-        Ok(Query {
-            network,
-            from,
-            to,
-            options,
-            avoid_text: self
-                .avoid
-                .iter()
-                .flat_map(|a| a.split(','))
-                .map(|a| a.trim().to_string())
-                .filter(|a| !a.is_empty())
-                .collect(),
-        })
+        let query = request.resolve(&network).map_err(request_error)?;
+        Ok((network, query))
     }
 }
 
-impl Query {
-    /// The report header records.
-    pub fn records(&self, pareto: bool) -> (PlaceRecord, PlaceRecord, QueryRecord) {
-        let snapped = |place: &PlaceMatch| match place {
-            PlaceMatch::Snapped { distance_km, .. } => Some(*distance_km),
-            PlaceMatch::Name(_) => None,
-        };
-        (
-            PlaceRecord::new(&self.network, self.from.node(), snapped(&self.from)),
-            PlaceRecord::new(&self.network, self.to.node(), snapped(&self.to)),
-            QueryRecord {
-                by: self.options.objective.as_str().to_string(),
-                year: self.options.year,
-                avoid: self.avoid_text.clone(),
-                payload_t: self.options.payload_t,
-                value_of_time_usd_per_day: self.options.value_of_time_usd_per_day,
-                pareto,
-            },
-        )
+/// A request error in the command line's terms: request fields become options.
+pub fn request_error(error: RequestError) -> anyhow::Error {
+    match &error {
+        RequestError::InvalidParameter {
+            field,
+            value,
+            expected,
+        } => anyhow::anyhow!("{} {value}: {expected}", flag(field)),
+        RequestError::Avoid(avoid) => anyhow::anyhow!("--avoid {avoid}"),
+        _ => anyhow::Error::new(error),
     }
+}
 
-    /// A one-line description of the query for table output.
-    pub fn title(&self) -> String {
-        let network = &self.network;
-        let place = |place: &PlaceMatch| {
-            let node = network.node(place.node());
-            match place {
-                PlaceMatch::Snapped { distance_km, .. } => {
-                    format!("{} (snapped, {:.0} km away)", node.name, distance_km)
-                }
-                PlaceMatch::Name(_) => node.name.clone(),
+/// A one-line description of the query for table output.
+pub fn title(network: &Network, query: &Query) -> String {
+    let place = |place: &PlaceMatch| {
+        let node = network.node(place.node());
+        match place {
+            PlaceMatch::Snapped { distance_km, .. } => {
+                format!("{} (snapped, {:.0} km away)", node.name, distance_km)
             }
-        };
-        let mut title = format!(
-            "{} → {} · best by {} · network of {} · {} t per FEU",
-            place(&self.from),
-            place(&self.to),
-            self.options.objective.as_str(),
-            self.options.year,
-            self.options.payload_t
-        );
-        if self.options.objective == Objective::Generalized {
-            title.push_str(&format!(
-                " · value of time ${}/FEU-day",
-                thousands(self.options.value_of_time_usd_per_day)
-            ));
+            PlaceMatch::Name(_) => node.name.clone(),
         }
-        if !self.avoid_text.is_empty() {
-            title.push_str(&format!(" · avoiding {}", self.avoid_text.join(", ")));
-        }
-        title
+    };
+    let mut title = format!(
+        "{} → {} · best by {} · network of {} · {} t per FEU",
+        place(&query.from),
+        place(&query.to),
+        query.options.objective.as_str(),
+        query.options.year,
+        query.options.payload_t
+    );
+    if query.options.objective == Objective::Generalized {
+        title.push_str(&format!(
+            " · value of time ${}/FEU-day",
+            thousands(query.options.value_of_time_usd_per_day)
+        ));
     }
+    if !query.avoid_text.is_empty() {
+        title.push_str(&format!(" · avoiding {}", query.avoid_text.join(", ")));
+    }
+    title
 }
 
 /// Runs `silkroute route`.
 pub fn run(data: Option<&Path>, args: &RouteArgs, out: &mut dyn Write) -> Result<()> {
-    if args.alternatives == 0 || args.alternatives > MAX_ALTERNATIVES {
-        bail!(
-            "--alternatives {}: expected 1 to {MAX_ALTERNATIVES}",
-            args.alternatives
-        );
-    }
-    let query = args.query.resolve(data)?;
-    let network = &query.network;
-    let (origin, destination) = (query.from.node(), query.to.node());
-    let itineraries: Vec<Itinerary> = if args.pareto {
-        let scope = Scope::new(network, &query.options);
-        route::pareto_set(&scope, origin, destination, MAX_PARETO_LABELS)?
-            .iter()
-            .map(|path| Itinerary::new(&scope, path))
-            .collect()
+    let (network, query) = args.query.resolve(data)?;
+    let network = &network;
+    let how = if args.pareto {
+        Plan::Pareto
     } else {
-        route::alternatives(
-            network,
-            &query.options,
-            origin,
-            destination,
-            args.alternatives,
-        )?
+        Plan::Alternatives(args.alternatives)
     };
+    let itineraries = route::plan(network, &query, how).map_err(|error| match error {
+        PlanError::Alternatives { count } => {
+            anyhow::anyhow!("--alternatives {count}: expected 1 to {MAX_ALTERNATIVES}")
+        }
+        other => anyhow::Error::new(other),
+    })?;
     if itineraries.is_empty() {
         bail!(
             "no route from {} to {} in the network of {}{}",
-            network.node(origin).name,
-            network.node(destination).name,
+            network.node(query.from.node()).name,
+            network.node(query.to.node()).name,
             query.options.year,
             if query.options.avoid.is_empty() {
                 String::new()
@@ -243,31 +193,18 @@ pub fn run(data: Option<&Path>, args: &RouteArgs, out: &mut dyn Write) -> Result
             }
         );
     }
-    let records: Vec<RouteRecord> = itineraries
-        .iter()
-        .map(|it| RouteRecord::new(network, it, query.options.value_of_time_usd_per_day))
-        .collect();
+    let report = RouteReport::new(network, &query, &itineraries, args.pareto);
     match args.query.format {
         Format::Json => {
-            let (from, to, query_record) = query.records(args.pareto);
-            let report = RouteReport {
-                version: REPORT_VERSION,
-                from,
-                to,
-                query: query_record,
-                sources: SourceRecord::cited(network, &records),
-                routes: records,
-            };
             serde_json::to_writer_pretty(&mut *out, &report)?;
             writeln!(out)?;
         }
         Format::Geojson => {
-            let collection = geojson(network, &itineraries, &records);
-            serde_json::to_writer_pretty(&mut *out, &collection)?;
+            serde_json::to_writer_pretty(&mut *out, &report.to_geojson(network, &itineraries))?;
             writeln!(out)?;
         }
-        Format::Csv => write_csv(&records, out)?,
-        Format::Table => write_table(&query, &itineraries, &records, args, out)?,
+        Format::Csv => report.write_csv(out)?,
+        Format::Table => write_table(network, &query, &itineraries, &report.routes, args, out)?,
     }
     Ok(())
 }
@@ -300,14 +237,14 @@ fn via(network: &Network, itinerary: &Itinerary) -> String {
 }
 
 fn write_table(
+    network: &Network,
     query: &Query,
     itineraries: &[Itinerary],
     records: &[RouteRecord],
     args: &RouteArgs,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let network = &query.network;
-    writeln!(out, "{}", query.title())?;
+    writeln!(out, "{}", title(network, query))?;
     if args.pareto {
         writeln!(
             out,
@@ -426,141 +363,5 @@ fn write_table(
             record.sources.join(", ")
         )?;
     }
-    Ok(())
-}
-
-/// The GeoJSON coordinates (`[lon, lat]`) of a link travelled from `from`: its line from the
-/// geographic network when the data has one (shapes.csv), in travel order; otherwise a
-/// straight line between its places.
-pub fn link_line(network: &Network, link: LinkId, from: NodeId) -> Vec<[f64; 2]> {
-    let link_data = network.link(link);
-    let forward = link_data.from == from;
-    match network.link_shape(link) {
-        Some(shape) => {
-            let mut points: Vec<[f64; 2]> =
-                shape.points.iter().map(|&(lat, lon)| [lon, lat]).collect();
-            if !forward {
-                points.reverse();
-            }
-            points
-        }
-        None => {
-            let (a, b) = if forward {
-                (link_data.from, link_data.to)
-            } else {
-                (link_data.to, link_data.from)
-            };
-            let (a, b) = (network.node(a), network.node(b));
-            vec![[a.lon, a.lat], [b.lon, b.lat]]
-        }
-    }
-}
-
-/// A GeoJSON FeatureCollection of routes: one LineString per leg, one Point per handling step.
-pub fn geojson(
-    network: &Network,
-    itineraries: &[Itinerary],
-    records: &[RouteRecord],
-) -> serde_json::Value {
-    let mut features = Vec::new();
-    for (index, (itinerary, record)) in itineraries.iter().zip(records).enumerate() {
-        for (leg, leg_record) in itinerary.legs.iter().zip(&record.legs) {
-            let coordinates = link_line(network, leg.link, leg.from);
-            features.push(json!({
-                "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": coordinates},
-                "properties": {
-                    "route": index + 1,
-                    "corridor": record.corridor,
-                    "link": leg_record.link,
-                    "from": leg_record.from,
-                    "to": leg_record.to,
-                    "mode": leg_record.mode,
-                    "km": leg_record.km,
-                    "hours": leg_record.hours,
-                    "cost_usd": leg_record.cost_usd,
-                    "co2e_kg": leg_record.co2e_kg,
-                },
-            }));
-        }
-        for transfer in &record.transfers {
-            let node = network
-                .node_by_key(&transfer.node)
-                .map(|id| network.node(id))
-                .expect("transfer nodes come from the network");
-            features.push(json!({
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [node.lon, node.lat]},
-                "properties": {
-                    "route": index + 1,
-                    "corridor": record.corridor,
-                    "node": transfer.node,
-                    "name": node.name,
-                    "kind": transfer.kind,
-                    "reason": transfer.reason,
-                    "hours": transfer.hours,
-                    "cost_usd": transfer.cost_usd,
-                },
-            }));
-        }
-    }
-    json!({
-        "type": "FeatureCollection",
-        "features": features,
-        "properties": {
-            "attribution": "Rail lines © OpenStreetMap contributors, ODbL 1.0; sea lanes: Eurostat SeaRoute / ORNL via searoute",
-            "note": "Lines follow the rail and sea networks (data/default/shapes.csv) where a link has one, else straight lines between places.",
-        },
-    })
-}
-
-fn write_csv(records: &[RouteRecord], out: &mut dyn Write) -> Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    writer.write_record([
-        "route", "corridor", "seq", "kind", "from", "to", "mode", "km", "hours", "cost_usd",
-        "co2e_kg", "reason",
-    ])?;
-    for (index, record) in records.iter().enumerate() {
-        let route = (index + 1).to_string();
-        let mut seq = 0;
-        let mut transfers = record.transfers.iter().peekable();
-        for leg_index in 0..=record.legs.len() {
-            while let Some(transfer) = transfers.next_if(|t| t.after_leg == leg_index) {
-                seq += 1;
-                writer.write_record([
-                    route.as_str(),
-                    &record.corridor,
-                    &seq.to_string(),
-                    &transfer.kind,
-                    &transfer.node,
-                    &transfer.node,
-                    "",
-                    "0",
-                    &transfer.hours.to_string(),
-                    &transfer.cost_usd.to_string(),
-                    "0",
-                    &transfer.reason,
-                ])?;
-            }
-            if let Some(leg) = record.legs.get(leg_index) {
-                seq += 1;
-                writer.write_record([
-                    route.as_str(),
-                    &record.corridor,
-                    &seq.to_string(),
-                    "leg",
-                    &leg.from,
-                    &leg.to,
-                    &leg.mode,
-                    &leg.km.to_string(),
-                    &leg.hours.to_string(),
-                    &leg.cost_usd.to_string(),
-                    &leg.co2e_kg.to_string(),
-                    "",
-                ])?;
-            }
-        }
-    }
-    writer.flush()?;
     Ok(())
 }

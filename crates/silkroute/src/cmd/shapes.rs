@@ -28,14 +28,19 @@ pub struct ShapesArgs {
     #[arg(long, default_value = "D_SHAPE_MARNET")]
     pub sea_source: String,
     /// Douglas–Peucker tolerance of the stored lines, km.
-    #[arg(long, default_value_t = 1.0, value_name = "KM")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        default_value_t = 1.0,
+        value_name = "KM"
+    )]
     pub tolerance_km: f64,
     /// Report links whose curated and network lengths differ by more than this share.
-    #[arg(long, default_value_t = 0.15)]
+    #[arg(long, allow_negative_numbers = true, default_value_t = 0.15)]
     pub report_share: f64,
     /// Store no line for a link whose network length differs by more than this share (a
     /// detour around a gap in the geographic network would draw nonsense).
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, allow_negative_numbers = true, default_value_t = 0.5)]
     pub max_share: f64,
     /// Why reported links differ (CSV `link_id,reason,note`): copied into the report's `reason`
     /// and `note` columns.

@@ -168,7 +168,7 @@ fn assign_reports_bad_input_and_exits_2() {
     );
     check(
         &["--demand", "/nonexistent/demand.csv"],
-        "cannot read /nonexistent/demand.csv",
+        "/nonexistent/demand.csv: cannot read",
     );
     check(
         &["--tntp", &braess, "--format", "geojson"],

@@ -279,6 +279,32 @@ fn bad_arguments_exit_2_with_a_reason() {
             "no route",
         ),
         (vec!["places", "zzzzzz"], "no place matches"),
+        // See: issue #9 — clap took a negative value for an unknown flag, and `XX` closed
+        // nothing, silently.
+        (
+            vec!["route", "--payload-t", "-5"],
+            "--payload-t -5: expected a number of tonnes in (0, 40]",
+        ),
+        (
+            vec!["route", "--avoid", "XX"],
+            "--avoid XX: no place of the network is in XX",
+        ),
+        (
+            vec!["route", "41.0,51.5", "Baku"],
+            "snapped to Baku, 152 km away, which is also the destination",
+        ),
+        (
+            vec!["route", "76.9,43.2", "Duisburg"],
+            "did you swap latitude and longitude? `43.2,76.9`",
+        ),
+        (
+            vec!["assign", "--time-limit", "1e308"],
+            "--time-limit 1e308: expected a positive number of seconds",
+        ),
+        (
+            vec!["route", "-33.9,18.4", "Duisburg"],
+            "`-33.9,18.4`: the nearest place, Colombo",
+        ),
     ] {
         let output = silkroute(&args);
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -286,6 +312,40 @@ fn bad_arguments_exit_2_with_a_reason() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
+}
+
+/// `network --format csv` is one row per link and `--format geojson` the network as a map;
+/// both printed JSON before. See: issue #9
+#[test]
+fn network_prints_links_as_csv_and_the_network_as_geojson_issue_9() {
+    let csv = stdout_of(&["network", "--format", "csv"]);
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .is_some_and(|h| h.starts_with("link,from,to,name,mode,gauge_mm,km,")),
+        "{csv}"
+    );
+    assert_eq!(lines.count(), 130);
+    assert!(csv.contains("\ndostyk_aktogay_rail_double,"), "{csv}");
+    let geojson: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["network", "--format", "geojson"])).expect("JSON");
+    let features = geojson["features"].as_array().expect("features");
+    let points = features
+        .iter()
+        .filter(|f| f["geometry"]["type"] == "Point")
+        .count();
+    assert_eq!(points, 98);
+    assert_eq!(features.len(), 98 + 130);
+    let dostyk = features
+        .iter()
+        .find(|f| f["properties"]["id"] == "dostyk")
+        .expect("Dostyk");
+    assert!(
+        dostyk["properties"]["handling"]
+            .as_array()
+            .is_some_and(|h| h.iter().any(|k| k == "gauge_change"))
+    );
 }
 
 #[test]

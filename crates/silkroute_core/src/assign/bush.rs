@@ -132,7 +132,7 @@ pub(crate) fn solve(
     max_iterations: usize,
     time_limit: Option<std::time::Duration>,
     start: Instant,
-    observer: &mut dyn FnMut(&IterationStats),
+    observer: &mut super::Observer<'_>,
 ) -> Result<BushOutcome, AssignError> {
     let net = problem.network();
     let nodes = net.node_count();
@@ -258,7 +258,9 @@ pub(crate) fn solve(
             seconds: start.elapsed().as_secs_f64(),
         };
         if iterations > 0 {
-            observer(&stats);
+            if observer(&stats).is_break() {
+                return Err(AssignError::Cancelled);
+            }
             history.push(stats);
         }
         let out_of_time = time_limit.is_some_and(|t| start.elapsed() >= t);
@@ -750,7 +752,7 @@ mod tests {
         let mut options = AssignOptions::new(Method::AlgorithmB);
         options.target_gap = gap;
         options.max_iterations = 10_000;
-        assign(problem, &options, &mut |_| {}).unwrap()
+        assign(problem, &options, &mut crate::assign::keep_going).unwrap()
     }
 
     fn one_class(net: AssignNetwork, od: &[(usize, usize, f64)], model: CostModel) -> Problem {

@@ -123,7 +123,7 @@ pub(super) fn solve(
     start: Instant,
     gap: &mut GapEvaluator,
     flows: &mut Flows,
-    observer: &mut dyn FnMut(&IterationStats),
+    observer: &mut super::Observer<'_>,
 ) -> Result<Outcome, AssignError> {
     let method = options.method;
     let links = problem.network().link_count();
@@ -146,7 +146,9 @@ pub(super) fn solve(
             objective: problem.objective(flows),
             seconds: start.elapsed().as_secs_f64(),
         };
-        observer(&stats);
+        if observer(&stats).is_break() {
+            return Err(AssignError::Cancelled);
+        }
         history.push(stats);
         let out_of_time = options
             .time_limit

@@ -17,6 +17,7 @@ mod gmns;
 mod network;
 mod solve;
 mod spt;
+mod study;
 #[cfg(test)]
 mod tests;
 mod tntp;
@@ -28,9 +29,11 @@ pub use gmns::{
 };
 pub use network::{AssignError, AssignNetwork, LinkSpec};
 pub use solve::{
-    AssignOptions, AssignResult, GapEvaluator, IterationStats, Method, assign, relative_gap,
+    AssignOptions, AssignResult, GapEvaluator, IterationStats, Method, Observer, assign,
+    keep_going, relative_gap,
 };
 pub use spt::{AllOrNothing, SptWorkspace};
+pub use study::{AssignRequest, NodeName, Study, StudyError, StudyLink, StudyOptions, TNTP_GAP};
 pub use tntp::{
     TntpFlow, TntpLink, TntpNet, TntpNode, TntpProblem, known_cost_weights, load_tntp,
     parse_tntp_flow, parse_tntp_net, parse_tntp_nodes, parse_tntp_trips,

@@ -37,6 +37,9 @@ pub enum AssignError {
         /// What is wrong.
         reason: String,
     },
+    /// The observer stopped the run.
+    #[error("cancelled")]
+    Cancelled,
     /// Demand between two zones that no path connects.
     #[error(
         "no path from zone {origin} to zone {destination} carries their demand of {demand} (class `{class}`)"

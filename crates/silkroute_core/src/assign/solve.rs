@@ -1,6 +1,7 @@
 //! The entry point of every assignment method, its options and its result.
 
 use super::{AllOrNothing, AssignError, Flows, Problem, frank_wolfe};
+use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 /// An assignment algorithm.
@@ -113,15 +114,26 @@ pub struct AssignResult {
     pub history: Vec<IterationStats>,
 }
 
+/// What an observer of a long job returns: go on, or stop the work (a server whose client
+/// went away, Ctrl-C in Python).
+pub type Observer<'a> = dyn FnMut(&IterationStats) -> ControlFlow<()> + 'a;
+
+/// An observer that never stops the run: `assign(&problem, &options, &mut keep_going)`.
+pub fn keep_going(_: &IterationStats) -> ControlFlow<()> {
+    ControlFlow::Continue(())
+}
+
 /// Solves `problem` with `options`, calling `observer` after each iteration (for progress
-/// bars and convergence logs).
+/// bars and convergence logs); the observer can stop the run by returning
+/// `ControlFlow::Break`.
 ///
 /// # Errors
-/// Demand between zones no path connects ([`AssignError::Disconnected`]).
+/// Demand between zones no path connects ([`AssignError::Disconnected`]);
+/// [`AssignError::Cancelled`] when the observer stopped the run.
 pub fn assign(
     problem: &Problem,
     options: &AssignOptions,
-    observer: &mut dyn FnMut(&IterationStats),
+    observer: &mut Observer<'_>,
 ) -> Result<AssignResult, AssignError> {
     let start = Instant::now();
     let mut gap = GapEvaluator::new(problem);
@@ -142,7 +154,9 @@ pub fn assign(
                 objective,
                 seconds: start.elapsed().as_secs_f64(),
             };
-            observer(&stats);
+            if observer(&stats).is_break() {
+                return Err(AssignError::Cancelled);
+            }
             Outcome {
                 iterations: 1,
                 relative_gap,

@@ -66,7 +66,7 @@ fn run(problem: &Problem, method: Method, target_gap: f64, max_iterations: usize
         max_iterations,
         time_limit: None,
     };
-    assign(problem, &options, &mut |_| {}).expect("connected demand")
+    assign(problem, &options, &mut crate::assign::keep_going).expect("connected demand")
 }
 
 /// [`run`], asserting the target gap was reached.
@@ -415,7 +415,11 @@ fn limits_stop_the_iterations_and_the_observer_sees_each_one() {
         max_iterations: 7,
         time_limit: None,
     };
-    let result = assign(&problem, &options, &mut |s| seen.push(*s)).expect("connected");
+    let result = assign(&problem, &options, &mut |s| {
+        seen.push(*s);
+        std::ops::ControlFlow::Continue(())
+    })
+    .expect("connected");
     assert_eq!(result.iterations, 7);
     assert!(!result.converged);
     assert_eq!(result.history, seen);
@@ -433,11 +437,67 @@ fn limits_stop_the_iterations_and_the_observer_sees_each_one() {
         time_limit: Some(std::time::Duration::ZERO),
         ..options
     };
-    let result = assign(&problem, &options, &mut |_| {}).expect("connected");
+    let result = assign(&problem, &options, &mut crate::assign::keep_going).expect("connected");
     assert_eq!(
         result.iterations, 1,
         "the time limit is checked after each iteration"
     );
+}
+
+#[test]
+fn the_observer_can_stop_every_method() {
+    // A server whose client went away, or Ctrl-C in Python, stops the run between
+    // iterations.
+    let (problem, _) = braess(CostModel::UserEquilibrium);
+    for &method in Method::ALL {
+        let options = AssignOptions {
+            method,
+            target_gap: 0.0,
+            max_iterations: 50,
+            time_limit: None,
+        };
+        let mut calls = 0;
+        let stopped = assign(&problem, &options, &mut |_| {
+            calls += 1;
+            if calls == 2 || method == Method::AllOrNothing {
+                std::ops::ControlFlow::Break(())
+            } else {
+                std::ops::ControlFlow::Continue(())
+            }
+        });
+        assert_eq!(stopped.err(), Some(AssignError::Cancelled), "{method:?}");
+    }
+}
+
+#[test]
+fn request_limits_are_checked_before_any_work_issue_9() {
+    // `--time-limit 1e308` panicked converting to a Duration. See: issue #9
+    let request = |time_limit_s, gap, max_iterations| AssignRequest {
+        method: Method::AlgorithmB,
+        gap,
+        max_iterations,
+        time_limit_s,
+    };
+    for (bad, field) in [
+        (request(Some(1e308), None, 10), "time_limit"),
+        (request(Some(f64::INFINITY), None, 10), "time_limit"),
+        (request(Some(-1.0), None, 10), "time_limit"),
+        (request(Some(0.0), None, 10), "time_limit"),
+        (request(None, Some(f64::NAN), 10), "gap"),
+        (request(None, Some(-1.0), 10), "gap"),
+        (request(None, None, 0), "max_iter"),
+    ] {
+        match bad.options(1e-4) {
+            Err(StudyError::InvalidParameter { field: f, .. }) => assert_eq!(f, field),
+            other => panic!("{bad:?}: {other:?}"),
+        }
+    }
+    let options = request(Some(2.5), None, 10).options(1e-4).expect("valid");
+    assert_eq!(
+        options.time_limit,
+        Some(std::time::Duration::from_millis(2500))
+    );
+    assert_eq!(options.target_gap, 1e-4);
 }
 
 #[test]
@@ -480,7 +540,7 @@ fn disconnected_demand_is_an_error() {
         CostModel::UserEquilibrium,
     );
     let options = AssignOptions::new(Method::BiconjugateFrankWolfe);
-    let error = assign(&problem, &options, &mut |_| {}).unwrap_err();
+    let error = assign(&problem, &options, &mut crate::assign::keep_going).unwrap_err();
     assert_eq!(
         error,
         AssignError::Disconnected {
@@ -739,7 +799,7 @@ fn gmns_zones_connect_through_their_access_nodes() {
     let result = assign(
         &problem,
         &AssignOptions::new(Method::AllOrNothing),
-        &mut |_| {},
+        &mut crate::assign::keep_going,
     )
     .unwrap();
     let flow = |id: &str| {

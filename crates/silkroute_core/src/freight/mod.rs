@@ -58,13 +58,17 @@
 
 mod expand;
 mod report;
+mod request;
 #[cfg(test)]
 mod tests;
 
-pub use report::{
-    BottleneckRecord, ClassRecord, CorridorFlowRecord, DestinationRecord, FREIGHT_REPORT_VERSION,
-    FreightReport, HandlingFlowRecord, LinkFlowRecord, SplitRecord, TotalsRecord, UnservedRecord,
+pub use crate::report::freight::{
+    BottleneckRecord, ClassRecord, CorridorAmount, CorridorFlowRecord, DestinationRecord,
+    FREIGHT_REPORT_VERSION, FreightReport, HandlingFlowRecord, LinkFlowRecord, SplitRecord,
+    TotalsRecord, UnservedRecord,
 };
+
+pub use request::{FREIGHT_GAP, FreightRequest, FreightRequestError, assign_freight};
 
 use crate::assign::{AssignError, CostModel, Problem};
 use crate::network::{ArcId, FreightClassId, FreightData, HandlingId, Network, NodeId, ZoneId};

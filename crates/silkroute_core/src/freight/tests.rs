@@ -224,7 +224,7 @@ fn default_aon(
     let result = assign(
         problem.problem(),
         &AssignOptions::new(Method::AllOrNothing),
-        &mut |_| {},
+        &mut crate::assign::keep_going,
     )
     .expect("assigns");
     let report = problem.report(&result);
@@ -291,7 +291,7 @@ fn flow_is_conserved_at_every_node_but_the_zone_centroids() {
     let result = assign(
         problem.problem(),
         &AssignOptions::new(Method::AllOrNothing),
-        &mut |_| {},
+        &mut crate::assign::keep_going,
     )
     .expect("assigns");
     let net = problem.problem().network();
@@ -354,7 +354,7 @@ fn all_or_nothing_corridors_are_the_routers_corridors_per_demand() {
     let result = assign(
         problem.problem(),
         &AssignOptions::new(Method::AllOrNothing),
-        &mut |_| {},
+        &mut crate::assign::keep_going,
     )
     .expect("assigns");
     let report = problem.report(&result);
@@ -536,7 +536,7 @@ fn equilibrium_corridor_volumes_do_not_depend_on_the_decomposition_rule() {
             target_gap: 1e-10,
             ..AssignOptions::new(Method::AlgorithmB)
         },
-        &mut |_| {},
+        &mut crate::assign::keep_going,
     )
     .expect("assigns");
     assert!(result.converged);

@@ -430,7 +430,7 @@ impl GeoQueryOptions {
         if self.max_snap_km.is_nan() || self.max_snap_km < 0.0 {
             return Err(GeoError::InvalidParameter {
                 field: "max_snap_km",
-                value: self.max_snap_km.to_string(),
+                value: crate::io::number(self.max_snap_km),
                 expected: "must be ≥ 0",
             });
         }

@@ -20,4 +20,4 @@ pub use fs::{
     AtomicFile, Limit, WriteError, read_limited, read_named, write_all_atomic, write_atomic,
 };
 pub use polyline::{decode_polyline, encode_polyline};
-pub use text::{CLIP_CHARS, MESSAGE_CHARS, clip, clip_message};
+pub use text::{CLIP_CHARS, MESSAGE_CHARS, clip, clip_message, number};

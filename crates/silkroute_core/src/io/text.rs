@@ -29,9 +29,29 @@ pub fn clip_message(message: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(format!("{head}… ({} characters cut) …{tail}", count - 550))
 }
 
+/// A number as a message quotes it: plainly, or in scientific notation when plain would be
+/// long (`1e308`, not 309 digits).
+pub fn number(value: f64) -> String {
+    let magnitude = value.abs();
+    if value.is_finite() && magnitude != 0.0 && !(1e-6..1e15).contains(&magnitude) {
+        format!("{value:e}")
+    } else {
+        value.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_stay_short() {
+        assert_eq!(number(1e308), "1e308");
+        assert_eq!(number(-2.5), "-2.5");
+        assert_eq!(number(f64::NAN), "NaN");
+        assert_eq!(number(1e-9), "1e-9");
+        assert_eq!(number(0.0), "0");
+    }
 
     #[test]
     fn long_values_are_cut_with_their_length() {

@@ -117,7 +117,8 @@ pub enum PlaceError {
     },
     /// The nearest node is further away than allowed.
     #[error(
-        "`{query}`: the nearest place, {nearest}, is {distance_km:.0} km away (more than the {max_km:.0} km snapping limit)"
+        "`{query}`: the nearest place, {nearest}, is {distance_km:.0} km away (more than the {max_km:.0} km snapping limit){}",
+        swapped_hint(.swapped)
     )]
     TooFar {
         /// What was asked.
@@ -128,6 +129,8 @@ pub enum PlaceError {
         distance_km: f64,
         /// The limit, km.
         max_km: f64,
+        /// The coordinates swapped (`lon,lat`), when they would snap.
+        swapped: Option<String>,
     },
     /// The network has no node to snap to.
     #[error("`{query}`: the network has no node to snap to")]
@@ -135,6 +138,13 @@ pub enum PlaceError {
         /// What was asked.
         query: String,
     },
+}
+
+fn swapped_hint(swapped: &Option<String>) -> String {
+    swapped
+        .as_ref()
+        .map(|s| format!("; did you swap latitude and longitude? `{s}` is near the network"))
+        .unwrap_or_default()
 }
 
 fn did_you_mean(suggestions: &[String]) -> String {
@@ -163,6 +173,14 @@ impl Network {
         if let Some((lat, lon)) = parse_lat_lon(query) {
             return self.snap(query, lat, lon, max_snap_km);
         }
+        self.find_place_by_name(query)
+    }
+
+    /// Finds a place by name, alias or id only (coordinates are not snapped).
+    ///
+    /// # Errors
+    /// [`PlaceError::Unknown`] with up to three suggestions.
+    pub fn find_place_by_name(&self, query: &str) -> Result<PlaceMatch, PlaceError> {
         if let Some(id) = self.place_index.by_key(query.trim()) {
             return Ok(PlaceMatch::Name(id));
         }
@@ -171,7 +189,7 @@ impl Network {
             return Ok(PlaceMatch::Name(id));
         }
         Err(PlaceError::Unknown {
-            query: query.to_string(),
+            query: crate::io::clip(query),
             suggestions: self.suggest(&normalized, 3),
         })
     }
@@ -211,35 +229,46 @@ impl Network {
     fn snap(&self, query: &str, lat: f64, lon: f64, max_km: f64) -> Result<PlaceMatch, PlaceError> {
         if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
             return Err(PlaceError::BadCoordinates {
-                query: query.to_string(),
+                query: crate::io::clip(query),
             });
         }
-        // A linear scan: corridor networks have a few hundred nodes. Large geographic
-        // networks are snapped with an R-tree in the geographic engine instead.
-        let nearest = self
-            .nodes
-            .iter()
-            .enumerate()
-            .filter(|(_, node)| node.kind != NodeKind::SeaPassage)
-            .map(|(index, node)| (haversine_km(lat, lon, node.lat, node.lon), index))
-            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let Some((distance_km, index)) = nearest else {
+        let Some((distance_km, index)) = self.nearest_place(lat, lon) else {
             return Err(PlaceError::NoNodes {
-                query: query.to_string(),
+                query: crate::io::clip(query),
             });
         };
         if distance_km > max_km {
+            // Latitude and longitude swapped is the commonest slip with coordinates.
+            let in_range = (-90.0..=90.0).contains(&lon) && (-180.0..=180.0).contains(&lat);
+            let swapped = (lat != lon && in_range)
+                .then(|| self.nearest_place(lon, lat))
+                .flatten()
+                .filter(|&(km, _)| km <= max_km)
+                .map(|_| format!("{lon},{lat}"));
             return Err(PlaceError::TooFar {
-                query: query.to_string(),
+                query: crate::io::clip(query),
                 nearest: self.nodes[index].name.clone(),
                 distance_km,
                 max_km,
+                swapped,
             });
         }
         Ok(PlaceMatch::Snapped {
             node: NodeId(index as u32),
             distance_km,
         })
+    }
+
+    /// The nearest node that is not a sea passage: (km, index). A linear scan: corridor
+    /// networks have a few hundred nodes; large geographic networks are snapped with an R-tree
+    /// in the geographic engine instead.
+    fn nearest_place(&self, lat: f64, lon: f64) -> Option<(f64, usize)> {
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, node)| node.kind != NodeKind::SeaPassage)
+            .map(|(index, node)| (haversine_km(lat, lon, node.lat, node.lon), index))
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
     }
 
     /// Nodes whose name, alias or id contains the normalized query, in node order; all nodes

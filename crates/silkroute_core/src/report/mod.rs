@@ -3,13 +3,26 @@
 //! modules and keyed by the data's stable string ids (`dostyk`, `dm_second_track`), so two
 //! reports can be compared key by key. [`geojson`] is the one GeoJSON writer.
 
+mod assign;
+mod corridors;
+pub mod freight;
 pub mod geo;
 pub mod geojson;
+mod network;
+mod places;
 mod route;
 
+pub use assign::{AssignLinkRecord, AssignReport, NoLines, assign_geojson};
+pub use corridors::{CorridorRecord, CorridorsReport};
+pub use freight::FreightReport;
 pub use geo::GeoRouteReport;
 pub use geojson::{Feature, FeatureCollection, Geometry};
+pub use network::{
+    CorridorSummary, FreightSummary, NetworkSummary, network_geojson, write_links_csv,
+};
+pub use places::{PlaceRow, gauges, places_geojson, write_places_csv};
 pub use route::{
-    LegRecord, PlaceRecord, QueryRecord, REPORT_VERSION, RouteRecord, RouteReport, SourceRecord,
-    TransferRecord, corridor_keys, round1,
+    LegRecord, PlaceRecord, QueryRecord, REPORT_VERSION, RouteRecord, RouteReport,
+    SHAPES_ATTRIBUTION, SourceRecord, TransferRecord, corridor_keys, link_positions, query_records,
+    round1, routes_geojson, write_routes_csv,
 };

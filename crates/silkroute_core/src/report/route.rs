@@ -2,9 +2,12 @@
 //! `docs/formats.md`. These record types are the serialization boundary: model types do not
 //! derive `Serialize`.
 
-use crate::network::Network;
-use crate::route::Itinerary;
+use super::geojson::{Feature, FeatureCollection, Geometry, Position};
+use crate::network::{LinkId, Network, NodeId, PlaceMatch};
+use crate::route::{Itinerary, Query};
 use serde::Serialize;
+use serde_json::json;
+use std::io::Write;
 
 /// Version of the JSON layout; bumped on any incompatible change.
 pub const REPORT_VERSION: u32 = 1;
@@ -292,4 +295,206 @@ impl SourceRecord {
             })
             .collect()
     }
+}
+
+/// The header records of a report on `query`: origin, destination, options.
+pub fn query_records(
+    network: &Network,
+    query: &Query,
+    pareto: bool,
+) -> (PlaceRecord, PlaceRecord, QueryRecord) {
+    let snapped = |place: &PlaceMatch| match place {
+        PlaceMatch::Snapped { distance_km, .. } => Some(*distance_km),
+        PlaceMatch::Name(_) => None,
+    };
+    (
+        PlaceRecord::new(network, query.from.node(), snapped(&query.from)),
+        PlaceRecord::new(network, query.to.node(), snapped(&query.to)),
+        QueryRecord {
+            by: query.options.objective.as_str().to_string(),
+            year: query.options.year,
+            avoid: query.avoid_text.clone(),
+            payload_t: query.options.payload_t,
+            value_of_time_usd_per_day: query.options.value_of_time_usd_per_day,
+            pareto,
+        },
+    )
+}
+
+impl RouteReport {
+    /// The report of the routes found for `query` (`pareto`: they are the Pareto set).
+    pub fn new(
+        network: &Network,
+        query: &Query,
+        itineraries: &[Itinerary],
+        pareto: bool,
+    ) -> RouteReport {
+        let routes: Vec<RouteRecord> = itineraries
+            .iter()
+            .map(|it| RouteRecord::new(network, it, query.options.value_of_time_usd_per_day))
+            .collect();
+        let (from, to, query) = query_records(network, query, pareto);
+        RouteReport {
+            version: REPORT_VERSION,
+            from,
+            to,
+            query,
+            sources: SourceRecord::cited(network, &routes),
+            routes,
+        }
+    }
+
+    /// The routes as GeoJSON (see [`routes_geojson`]).
+    pub fn to_geojson(&self, network: &Network, itineraries: &[Itinerary]) -> FeatureCollection {
+        routes_geojson(network, itineraries, &self.routes)
+    }
+
+    /// The routes as CSV (see [`write_routes_csv`]).
+    ///
+    /// # Errors
+    /// Only from writing to `out`.
+    pub fn write_csv(&self, out: &mut dyn Write) -> csv::Result<()> {
+        write_routes_csv(&self.routes, out)
+    }
+}
+
+/// The attribution of lines drawn from the network's shapes.
+pub const SHAPES_ATTRIBUTION: &str = "Rail lines © OpenStreetMap contributors, ODbL 1.0; sea lanes: Eurostat SeaRoute / ORNL via searoute";
+
+/// The positions (`[lon, lat]`) of a link travelled from `from`: its line from the
+/// geographic network when the data has one (shapes.csv), in travel order; otherwise a
+/// straight line between its places.
+pub fn link_positions(network: &Network, link: LinkId, from: NodeId) -> Vec<Position> {
+    let link_data = network.link(link);
+    let forward = link_data.from == from;
+    match network.link_shape(link) {
+        Some(shape) => {
+            let mut points: Vec<Position> =
+                shape.points.iter().map(|&(lat, lon)| [lon, lat]).collect();
+            if !forward {
+                points.reverse();
+            }
+            points
+        }
+        None => {
+            let (a, b) = if forward {
+                (link_data.from, link_data.to)
+            } else {
+                (link_data.to, link_data.from)
+            };
+            let (a, b) = (network.node(a), network.node(b));
+            vec![[a.lon, a.lat], [b.lon, b.lat]]
+        }
+    }
+}
+
+/// Routes as a GeoJSON FeatureCollection: one line per leg, along the network's shapes, and
+/// one point per handling step.
+pub fn routes_geojson(
+    network: &Network,
+    itineraries: &[Itinerary],
+    records: &[RouteRecord],
+) -> FeatureCollection {
+    let mut features = Vec::new();
+    for (index, (itinerary, record)) in itineraries.iter().zip(records).enumerate() {
+        for (leg, leg_record) in itinerary.legs.iter().zip(&record.legs) {
+            features.push(Feature::new(
+                Geometry::line(link_positions(network, leg.link, leg.from)),
+                json!({
+                    "route": index + 1,
+                    "corridor": record.corridor,
+                    "link": leg_record.link,
+                    "from": leg_record.from,
+                    "to": leg_record.to,
+                    "mode": leg_record.mode,
+                    "km": leg_record.km,
+                    "hours": leg_record.hours,
+                    "cost_usd": leg_record.cost_usd,
+                    "co2e_kg": leg_record.co2e_kg,
+                }),
+            ));
+        }
+        for transfer in &record.transfers {
+            let node = network
+                .node_by_key(&transfer.node)
+                .map(|id| network.node(id))
+                .expect("transfer nodes come from the network");
+            features.push(Feature::new(
+                Geometry::Point([node.lon, node.lat]),
+                json!({
+                    "route": index + 1,
+                    "corridor": record.corridor,
+                    "node": transfer.node,
+                    "name": node.name,
+                    "kind": transfer.kind,
+                    "reason": transfer.reason,
+                    "hours": transfer.hours,
+                    "cost_usd": transfer.cost_usd,
+                }),
+            ));
+        }
+    }
+    FeatureCollection::new(
+        features,
+        Some(json!({
+            "attribution": SHAPES_ATTRIBUTION,
+            "note": "Lines follow the rail and sea networks (data/default/shapes.csv) where a link has one, else straight lines between places.",
+        })),
+    )
+}
+
+/// Routes as CSV: one row per leg and per handling step, in travel order:
+/// `route,corridor,seq,kind,from,to,mode,km,hours,cost_usd,co2e_kg,reason`.
+///
+/// # Errors
+/// Only from writing to `out`.
+pub fn write_routes_csv(records: &[RouteRecord], out: &mut dyn Write) -> csv::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record([
+        "route", "corridor", "seq", "kind", "from", "to", "mode", "km", "hours", "cost_usd",
+        "co2e_kg", "reason",
+    ])?;
+    for (index, record) in records.iter().enumerate() {
+        let route = (index + 1).to_string();
+        let mut seq = 0;
+        let mut transfers = record.transfers.iter().peekable();
+        for leg_index in 0..=record.legs.len() {
+            while let Some(transfer) = transfers.next_if(|t| t.after_leg == leg_index) {
+                seq += 1;
+                writer.write_record([
+                    route.as_str(),
+                    &record.corridor,
+                    &seq.to_string(),
+                    &transfer.kind,
+                    &transfer.node,
+                    &transfer.node,
+                    "",
+                    "0",
+                    &transfer.hours.to_string(),
+                    &transfer.cost_usd.to_string(),
+                    "0",
+                    &transfer.reason,
+                ])?;
+            }
+            if let Some(leg) = record.legs.get(leg_index) {
+                seq += 1;
+                writer.write_record([
+                    route.as_str(),
+                    &record.corridor,
+                    &seq.to_string(),
+                    "leg",
+                    &leg.from,
+                    &leg.to,
+                    &leg.mode,
+                    &leg.km.to_string(),
+                    &leg.hours.to_string(),
+                    &leg.cost_usd.to_string(),
+                    &leg.co2e_kg.to_string(),
+                    "",
+                ])?;
+            }
+        }
+    }
+    writer.flush()?;
+    Ok(())
 }

@@ -12,6 +12,7 @@ mod alternatives;
 mod dijkstra;
 mod itinerary;
 mod pareto;
+mod request;
 
 pub use alternatives::{
     CorridorOutcome, MAX_DETOUR, NoRouteReason, alternatives, best_by_corridor,
@@ -19,6 +20,10 @@ pub use alternatives::{
 pub use dijkstra::shortest_path;
 pub use itinerary::{Itinerary, Leg, Transfer, TransferReason, TransferStep, classify_corridor};
 pub use pareto::{ParetoError, pareto_set};
+pub use request::{
+    AvoidError, DEFAULT_MAX_SNAP_KM, MAX_ALTERNATIVES, MAX_PARETO_LABELS, Plan, PlanError, Query,
+    RequestError, RouteRequest, YEARS, plan,
+};
 
 use crate::network::{
     ArcId, CorridorId, Country, HandlingId, HandlingKind, LinkId, Mode, Network, NodeId,

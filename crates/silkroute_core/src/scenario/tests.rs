@@ -92,7 +92,7 @@ fn freight_report(network: &Network, method: Method, year: Option<i32>) -> Freig
             max_iterations: 200,
             ..AssignOptions::new(method)
         },
-        &mut |_| {},
+        &mut crate::assign::keep_going,
     )
     .expect("assigns");
     problem.report(&result)

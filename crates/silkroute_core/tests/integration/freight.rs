@@ -19,7 +19,7 @@ fn aon(network: &Network, options: &FreightOptions) -> FreightReport {
     let result = assign(
         problem.problem(),
         &AssignOptions::new(Method::AllOrNothing),
-        &mut |_| {},
+        &mut silkroute_core::assign::keep_going,
     )
     .expect("every zone pair is connected");
     problem.report(&result)
@@ -245,7 +245,7 @@ fn bakhty_stays_empty_in_2027_because_altynkol_is_cheaper_for_express_boxes() {
             target_gap: 1e-6,
             ..AssignOptions::new(Method::AlgorithmB)
         },
-        &mut |_| {},
+        &mut silkroute_core::assign::keep_going,
     )
     .expect("assigns");
     assert!(result.converged, "{}", result.relative_gap);
@@ -313,7 +313,7 @@ fn algorithm_b_reaches_1e_10_on_the_freight_network() {
                 max_iterations: 50,
                 ..AssignOptions::new(Method::AlgorithmB)
             },
-            &mut |_| {},
+            &mut silkroute_core::assign::keep_going,
         )
         .expect("assigns");
         assert!(

@@ -119,7 +119,8 @@ fn check(
     let mut options = AssignOptions::new(method);
     options.target_gap = gap;
     options.max_iterations = 5000;
-    let result = assign(&problem, &options, &mut |_| {}).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let result = assign(&problem, &options, &mut silkroute_core::assign::keep_going)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
     assert!(
         result.converged,
         "{name} {method:?}: gap {:.2e} after {} iterations",

@@ -1,0 +1,656 @@
+//! Route requests as front ends receive them (places as text, things to avoid as words,
+//! optional overrides of the dataset's defaults), checked and resolved against a network
+//! into a [`Query`], then answered by [`plan`]: alternatives or the exact Pareto set.
+//!
+//! Every rule a request must satisfy lives here, so the command line, the HTTP server and the
+//! Python bindings reject the same requests with the same typed errors
+//! ([`RequestError`]), each naming the request field at fault.
+
+use super::{
+    Avoid, Itinerary, Objective, ParetoError, RouteError, RouteOptions, Scope, alternatives,
+    pareto_set,
+};
+use crate::io::clip;
+use crate::network::{Country, Mode, Network, PlaceError, PlaceMatch};
+
+/// Largest number of alternatives a request may ask for.
+pub const MAX_ALTERNATIVES: usize = 20;
+/// Largest number of labels the Pareto search may create before it gives up.
+pub const MAX_PARETO_LABELS: usize = 2_000_000;
+/// Years a request may ask for.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+/// Default largest distance, km, at which `lat,lon` snaps to a place.
+pub const DEFAULT_MAX_SNAP_KM: f64 = 300.0;
+
+/// A route request: what a user asks, before it is checked against a network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RouteRequest {
+    /// Origin: a place name, alias or id, or `lat,lon`; the dataset's default origin when
+    /// `None`.
+    pub from: Option<String>,
+    /// Destination, as the origin; the dataset's default destination when `None`.
+    pub to: Option<String>,
+    /// What "best" means.
+    pub objective: Objective,
+    /// The network as of this year (default: the dataset's reference year).
+    pub year: Option<i32>,
+    /// Things not to use ([`Avoid::parse`]).
+    pub avoid: Vec<String>,
+    /// Cargo tonnes per FEU for emissions (default: the dataset's).
+    pub payload_t: Option<f64>,
+    /// Value of time, USD per FEU-day (default: the dataset's).
+    pub value_of_time_usd_per_day: Option<f64>,
+    /// Largest distance, km, at which `lat,lon` snaps to a place.
+    pub max_snap_km: f64,
+}
+
+impl Default for RouteRequest {
+    fn default() -> RouteRequest {
+        RouteRequest {
+            from: None,
+            to: None,
+            objective: Objective::Generalized,
+            year: None,
+            avoid: Vec::new(),
+            payload_t: None,
+            value_of_time_usd_per_day: None,
+            max_snap_km: DEFAULT_MAX_SNAP_KM,
+        }
+    }
+}
+
+/// A request resolved against a network: its places found and its options complete.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    /// The origin.
+    pub from: PlaceMatch,
+    /// The destination.
+    pub to: PlaceMatch,
+    /// Everything else.
+    pub options: RouteOptions,
+    /// The things avoided, as the request wrote them (for reports).
+    pub avoid_text: Vec<String>,
+}
+
+/// How a query is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plan {
+    /// Up to this many routes, distinct corridors first ([`alternatives`]).
+    Alternatives(usize),
+    /// Every route no other beats in time, cost and CO2e at once ([`pareto_set`]).
+    Pareto,
+}
+
+/// Why a request cannot be answered. Each variant names the request field at fault
+/// ([`RequestError::field`]).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RequestError {
+    /// A number or year outside its range.
+    #[error("{field} {value}: {expected}")]
+    InvalidParameter {
+        /// The request field (`year`, `payload_t`, `value_of_time`, `max_snap_km`,
+        /// `alternatives`).
+        field: &'static str,
+        /// The value given.
+        value: String,
+        /// What is expected.
+        expected: String,
+    },
+    /// The origin or destination is not a place of the network.
+    #[error("{end}: {fault}")]
+    Place {
+        /// `origin` or `destination`.
+        end: &'static str,
+        /// Why.
+        fault: PlaceError,
+    },
+    /// Both ends are the same place because a coordinate snapped to the other end.
+    #[error(
+        "the {end} `{query}` snapped to {place}, {distance_km:.0} km away, which is also the {other}; give a place or coordinates nearer the one meant"
+    )]
+    SnappedToSamePlace {
+        /// The end that was given as coordinates.
+        end: &'static str,
+        /// The coordinates as given.
+        query: String,
+        /// The place both ends are.
+        place: String,
+        /// How far the coordinates are from it, km.
+        distance_km: f64,
+        /// The other end.
+        other: &'static str,
+    },
+    /// An item to avoid that is not valid.
+    #[error(transparent)]
+    Avoid(#[from] AvoidError),
+}
+
+impl RequestError {
+    /// The request field at fault.
+    pub fn field(&self) -> &'static str {
+        match self {
+            RequestError::InvalidParameter { field, .. } => field,
+            RequestError::Place { end, .. } | RequestError::SnappedToSamePlace { end, .. } => {
+                if *end == "origin" {
+                    "from"
+                } else {
+                    "to"
+                }
+            }
+            RequestError::Avoid(_) => "avoid",
+        }
+    }
+}
+
+/// Why an item to avoid is not valid. `item` is the item as written.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AvoidError {
+    /// `country:X` where X is not two letters.
+    #[error("{item}: not a two-letter country code")]
+    NotACountryCode {
+        /// The item.
+        item: String,
+    },
+    /// A country code with no place in the network (`XX`, `BL`): avoiding it would close
+    /// nothing.
+    #[error("{item}: no place of the network is in {code} (countries: {known})")]
+    CountryNotInNetwork {
+        /// The item.
+        item: String,
+        /// The code.
+        code: String,
+        /// The network's countries, comma-separated.
+        known: String,
+    },
+    /// `mode:X` where X is not a mode.
+    #[error("{item}: unknown mode (expected rail, sea, ferry or road)")]
+    UnknownMode {
+        /// The item.
+        item: String,
+    },
+    /// `corridor:X` where X is not a corridor.
+    #[error("{item}: unknown corridor (the network has {known})")]
+    UnknownCorridor {
+        /// The item.
+        item: String,
+        /// The network's corridors, comma-separated.
+        known: String,
+    },
+    /// `link:X` where X is not a link id.
+    #[error("{item}: unknown link id")]
+    UnknownLink {
+        /// The item.
+        item: String,
+    },
+    /// `node:X` where X is not a place.
+    #[error("{item}: {fault}")]
+    UnknownPlace {
+        /// The item.
+        item: String,
+        /// Why.
+        fault: PlaceError,
+    },
+    /// `kind:value` with an unknown kind.
+    #[error("{item}: unknown kind `{kind}` (expected country, mode, corridor, link or node)")]
+    UnknownKind {
+        /// The item.
+        item: String,
+        /// The kind.
+        kind: String,
+    },
+    /// A bare word that is nothing the network has.
+    #[error("{item}: not a country code, mode, corridor, link id or place{}", hint(.suggestion))]
+    Unknown {
+        /// The item.
+        item: String,
+        /// A place it may be.
+        suggestion: Option<String>,
+    },
+}
+
+fn hint(suggestion: &Option<String>) -> String {
+    suggestion
+        .as_ref()
+        .map(|name| format!("; did you mean {name}?"))
+        .unwrap_or_default()
+}
+
+impl Avoid {
+    /// Parses items to avoid, comma-separated or one per entry: a country code (`RU`), a mode
+    /// (`ferry`), a corridor (`sea_suez`), a link id or a place; or the explicit forms
+    /// `country:RU`, `mode:ferry`, `corridor:middle`, `link:ID`, `node:PLACE`. A bare word is
+    /// tried as a mode, a corridor, a country of the network, a link id and a place, in that
+    /// order. A country must have a place in the network (`XX` closes nothing and is an error).
+    ///
+    /// # Errors
+    /// [`AvoidError`] for the first item that is not valid.
+    pub fn parse(network: &Network, items: &[String]) -> Result<Avoid, AvoidError> {
+        let mut avoid = Avoid::default();
+        let countries: Vec<Country> = {
+            let mut countries: Vec<Country> = network.nodes().iter().map(|n| n.country).collect();
+            countries.sort();
+            countries.dedup();
+            countries
+        };
+        let known_countries = || {
+            countries
+                .iter()
+                .map(Country::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for item in items.iter().flat_map(|i| i.split(',')).map(str::trim) {
+            if item.is_empty() {
+                continue;
+            }
+            let shown = clip(item);
+            let (kind, value) = match item.split_once(':') {
+                Some((kind, value)) => (Some(kind), value.trim()),
+                None => (None, item),
+            };
+            let code = value.to_ascii_uppercase();
+            let as_country = || Country::parse(&code).filter(|_| value.len() == 2);
+            let in_network = |country: Country| countries.contains(&country);
+            match kind {
+                Some("country") => {
+                    let country = as_country().ok_or_else(|| AvoidError::NotACountryCode {
+                        item: shown.clone(),
+                    })?;
+                    if !in_network(country) {
+                        return Err(AvoidError::CountryNotInNetwork {
+                            item: shown,
+                            code: country.to_string(),
+                            known: known_countries(),
+                        });
+                    }
+                    avoid.countries.push(country);
+                }
+                Some("mode") => avoid
+                    .modes
+                    .push(Mode::parse(value).ok_or(AvoidError::UnknownMode { item: shown })?),
+                Some("corridor") => {
+                    avoid
+                        .corridors
+                        .push(network.corridor_by_key(value).ok_or_else(|| {
+                            AvoidError::UnknownCorridor {
+                                item: shown,
+                                known: network
+                                    .corridors()
+                                    .iter()
+                                    .map(|c| c.key.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                            }
+                        })?)
+                }
+                Some("link") => avoid.links.push(
+                    network
+                        .link_by_key(value)
+                        .ok_or(AvoidError::UnknownLink { item: shown })?,
+                ),
+                Some("node") => avoid.nodes.push(
+                    network
+                        .find_place_by_name(value)
+                        .map_err(|fault| AvoidError::UnknownPlace { item: shown, fault })?
+                        .node(),
+                ),
+                Some(other) => {
+                    return Err(AvoidError::UnknownKind {
+                        item: shown,
+                        kind: clip(other),
+                    });
+                }
+                None => {
+                    if let Some(mode) = Mode::parse(value) {
+                        avoid.modes.push(mode);
+                    } else if let Some(corridor) = network.corridor_by_key(value) {
+                        avoid.corridors.push(corridor);
+                    } else if let Some(country) = as_country().filter(|c| in_network(*c)) {
+                        avoid.countries.push(country);
+                    } else if let Some(link) = network.link_by_key(value) {
+                        avoid.links.push(link);
+                    } else {
+                        match network.find_place_by_name(value) {
+                            Ok(place) => avoid.nodes.push(place.node()),
+                            Err(PlaceError::Unknown { suggestions, .. }) => {
+                                if let Some(country) = as_country() {
+                                    return Err(AvoidError::CountryNotInNetwork {
+                                        item: shown,
+                                        code: country.to_string(),
+                                        known: known_countries(),
+                                    });
+                                }
+                                return Err(AvoidError::Unknown {
+                                    item: shown,
+                                    suggestion: suggestions.into_iter().next(),
+                                });
+                            }
+                            Err(fault) => {
+                                return Err(AvoidError::UnknownPlace { item: shown, fault });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(avoid)
+    }
+}
+
+impl RouteRequest {
+    /// Checks the parameters that do not depend on a network: the year, payload, value of
+    /// time and snapping distance.
+    ///
+    /// # Errors
+    /// [`RequestError::InvalidParameter`] naming the field.
+    pub fn validate(&self) -> Result<(), RequestError> {
+        if self.max_snap_km.is_nan() || self.max_snap_km < 0.0 {
+            return Err(RequestError::InvalidParameter {
+                field: "max_snap_km",
+                value: crate::io::number(self.max_snap_km),
+                expected: "must be ≥ 0".to_string(),
+            });
+        }
+        if let Some(year) = self.year
+            && !YEARS.contains(&year)
+        {
+            return Err(RequestError::InvalidParameter {
+                field: "year",
+                value: year.to_string(),
+                expected: format!(
+                    "expected a year between {} and {}",
+                    YEARS.start(),
+                    YEARS.end()
+                ),
+            });
+        }
+        if let Some(payload) = self.payload_t
+            && !(payload.is_finite() && payload > 0.0 && payload <= 40.0)
+        {
+            return Err(RequestError::InvalidParameter {
+                field: "payload_t",
+                value: crate::io::number(payload),
+                expected: "expected a number of tonnes in (0, 40]".to_string(),
+            });
+        }
+        if let Some(value) = self.value_of_time_usd_per_day
+            && !(value.is_finite() && value >= 0.0)
+        {
+            return Err(RequestError::InvalidParameter {
+                field: "value_of_time",
+                value: crate::io::number(value),
+                expected: "expected a number of USD ≥ 0".to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks the request and resolves it against `network`: places found (by name, or by
+    /// coordinates snapped within [`RouteRequest::max_snap_km`]), things to avoid parsed, the
+    /// dataset's defaults filled in.
+    ///
+    /// # Errors
+    /// [`RequestError`] naming the field at fault.
+    pub fn resolve(&self, network: &Network) -> Result<Query, RequestError> {
+        self.validate()?;
+        let info = network.info();
+        let from_text = self.from.clone().unwrap_or(info.default_from.clone());
+        let to_text = self.to.clone().unwrap_or(info.default_to.clone());
+        let from = network
+            .find_place(&from_text, self.max_snap_km)
+            .map_err(|fault| RequestError::Place {
+                end: "origin",
+                fault,
+            })?;
+        let to = network
+            .find_place(&to_text, self.max_snap_km)
+            .map_err(|fault| RequestError::Place {
+                end: "destination",
+                fault,
+            })?;
+        if from.node() == to.node() {
+            // A coordinate that snapped onto the other end is a different fault from asking
+            // for the same place twice.
+            let snapped = [
+                ("origin", &from, &from_text, "destination"),
+                ("destination", &to, &to_text, "origin"),
+            ];
+            if let Some((end, PlaceMatch::Snapped { distance_km, .. }, query, other)) = snapped
+                .into_iter()
+                .find(|(_, place, _, _)| matches!(place, PlaceMatch::Snapped { .. }))
+                .map(|(end, place, query, other)| (end, *place, query, other))
+            {
+                return Err(RequestError::SnappedToSamePlace {
+                    end,
+                    query: clip(query),
+                    place: network.node(from.node()).name.clone(),
+                    distance_km,
+                    other,
+                });
+            }
+        }
+        let mut options = RouteOptions::defaults(network);
+        options.objective = self.objective;
+        if let Some(year) = self.year {
+            options.year = year;
+        }
+        if let Some(payload) = self.payload_t {
+            options.payload_t = payload;
+        }
+        if let Some(value) = self.value_of_time_usd_per_day {
+            options.value_of_time_usd_per_day = value;
+        }
+        options.avoid = Avoid::parse(network, &self.avoid)?;
+        Ok(Query {
+            from,
+            to,
+            options,
+            avoid_text: self
+                .avoid
+                .iter()
+                .flat_map(|a| a.split(','))
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .collect(),
+        })
+    }
+}
+
+/// Why a query has no answer: an error of the search (same place, an end avoided, too many
+/// Pareto labels). "No route" is an empty list, not an error.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlanError {
+    /// The ends are not usable.
+    #[error(transparent)]
+    Route(#[from] RouteError),
+    /// The Pareto search gave up.
+    #[error(transparent)]
+    Pareto(#[from] ParetoError),
+    /// An alternatives count out of range.
+    #[error("alternatives {count}: expected 1 to {MAX_ALTERNATIVES}")]
+    Alternatives {
+        /// The count asked for.
+        count: usize,
+    },
+}
+
+/// Answers a resolved query: alternatives or the Pareto set, best first.
+///
+/// # Errors
+/// [`PlanError`]; an empty list when no route exists.
+pub fn plan(network: &Network, query: &Query, how: Plan) -> Result<Vec<Itinerary>, PlanError> {
+    let (origin, destination) = (query.from.node(), query.to.node());
+    match how {
+        Plan::Alternatives(count) => {
+            if count == 0 || count > MAX_ALTERNATIVES {
+                return Err(PlanError::Alternatives { count });
+            }
+            Ok(alternatives(
+                network,
+                &query.options,
+                origin,
+                destination,
+                count,
+            )?)
+        }
+        Plan::Pareto => {
+            let scope = Scope::new(network, &query.options);
+            Ok(pareto_set(&scope, origin, destination, MAX_PARETO_LABELS)?
+                .iter()
+                .map(|path| Itinerary::new(&scope, path))
+                .collect())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn network() -> Network {
+        crate::network::load_default()
+            .expect("the default network loads")
+            .0
+    }
+
+    fn request(from: &str, to: &str) -> RouteRequest {
+        RouteRequest {
+            from: Some(from.to_string()),
+            to: Some(to.to_string()),
+            ..RouteRequest::default()
+        }
+    }
+
+    #[test]
+    fn every_out_of_range_parameter_names_its_field() {
+        let network = network();
+        let cases: Vec<(RouteRequest, &str, &str)> = vec![
+            (
+                RouteRequest {
+                    year: Some(1850),
+                    ..request("Xian", "Duisburg")
+                },
+                "year",
+                "year 1850: expected a year between 1900 and 2100",
+            ),
+            (
+                RouteRequest {
+                    payload_t: Some(-5.0),
+                    ..request("Xian", "Duisburg")
+                },
+                "payload_t",
+                "payload_t -5: expected a number of tonnes in (0, 40]",
+            ),
+            (
+                RouteRequest {
+                    value_of_time_usd_per_day: Some(f64::NAN),
+                    ..request("Xian", "Duisburg")
+                },
+                "value_of_time",
+                "value_of_time NaN: expected a number of USD ≥ 0",
+            ),
+            (
+                RouteRequest {
+                    max_snap_km: -1.0,
+                    ..request("Xian", "Duisburg")
+                },
+                "max_snap_km",
+                "max_snap_km -1: must be ≥ 0",
+            ),
+            (
+                request("Xian", "Nowhere"),
+                "to",
+                "destination: unknown place `Nowhere`",
+            ),
+        ];
+        for (request, field, message) in cases {
+            let error = request.resolve(&network).expect_err(message);
+            assert_eq!(error.field(), field, "{error}");
+            assert!(error.to_string().starts_with(message), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_country_without_places_is_an_error_not_a_silent_no_op_issue_9() {
+        // See: issue #9 (`--avoid XX` and `--avoid BL` closed nothing, silently).
+        let network = network();
+        for item in ["XX", "BL", "country:XX"] {
+            let error = Avoid::parse(&network, &[item.to_string()]).expect_err(item);
+            assert!(
+                matches!(error, AvoidError::CountryNotInNetwork { .. }),
+                "{item}: {error}"
+            );
+            assert!(error.to_string().contains("countries: AT, AZ"), "{error}");
+        }
+        let ok = Avoid::parse(&network, &["RU,ferry".to_string()]).expect("valid");
+        assert_eq!(ok.countries.len(), 1);
+        assert_eq!(ok.modes, vec![Mode::Ferry]);
+        let error = Avoid::parse(&network, &["Aktauu".to_string()]).expect_err("a typo");
+        assert_eq!(
+            error.to_string(),
+            "Aktauu: not a country code, mode, corridor, link id or place; did you mean Aktau?"
+        );
+        let error = Avoid::parse(&network, &["corridor:arctic".to_string()]).expect_err("x");
+        assert!(
+            error
+                .to_string()
+                .starts_with("corridor:arctic: unknown corridor (the network has northern, "),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_point_that_snaps_onto_the_other_end_says_so_issue_9() {
+        // A point in the Caspian 180 km from Baku snapped to Baku, then read as "origin and
+        // destination are the same place". See: issue #9
+        let network = network();
+        let error = request("41.0,51.5", "Baku")
+            .resolve(&network)
+            .expect_err("same place");
+        let message = error.to_string();
+        assert!(
+            message.starts_with("the origin `41.0,51.5` snapped to Baku, "),
+            "{message}"
+        );
+        assert!(
+            message.contains("which is also the destination"),
+            "{message}"
+        );
+        assert_eq!(error.field(), "from");
+    }
+
+    #[test]
+    fn swapped_coordinates_get_a_hint_issue_9() {
+        // See: issue #9. 76.9,43.2 is in range but 1,000+ km from any place; 43.2,76.9 is
+        // Almaty.
+        let network = network();
+        let error = request("76.9,43.2", "Duisburg")
+            .resolve(&network)
+            .expect_err("too far");
+        assert!(
+            error
+                .to_string()
+                .contains("did you swap latitude and longitude? `43.2,76.9` is near the network"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn plans_alternatives_or_the_pareto_set() {
+        let network = network();
+        let query = request("Lianyungang", "Duisburg")
+            .resolve(&network)
+            .expect("valid");
+        let routes = plan(&network, &query, Plan::Alternatives(3)).expect("routes");
+        assert_eq!(routes.len(), 3);
+        assert!(
+            !plan(&network, &query, Plan::Pareto)
+                .expect("set")
+                .is_empty()
+        );
+        assert_eq!(
+            plan(&network, &query, Plan::Alternatives(0)),
+            Err(PlanError::Alternatives { count: 0 })
+        );
+    }
+}
