@@ -251,14 +251,22 @@ fn read_nodes(
         |line, fields| {
             let id = text(file, line, "node_id", fields[0])?;
             if is_missing(id) {
-                return Err(field_error(file, line, "node_id", "missing value".into()));
+                return Err(field_error(
+                    file,
+                    line,
+                    "node_id",
+                    crate::io::Fault::missing(),
+                ));
             }
             if let Some(first) = seen.insert(id.to_string(), line) {
                 return Err(field_error(
                     file,
                     line,
                     "node_id",
-                    format!("duplicate id `{id}` (first on line {first})"),
+                    crate::io::Fault::DuplicateId {
+                        id: crate::io::clip(id),
+                        first_line: Some(first),
+                    },
                 ));
             }
             let zone = text(file, line, "zone_id", fields[1])?;
@@ -277,7 +285,7 @@ fn read_nodes(
                 ))
             };
             if nodes.len() >= u32::MAX as usize / 2 {
-                return Err(field_error(file, line, "node_id", "too many nodes".into()));
+                return Err(field_error(file, line, "node_id", "too many nodes"));
             }
             nodes.push(GmnsNode {
                 id: id.to_string(),
@@ -333,12 +341,11 @@ fn read_links(
             let node = |field: &str, raw: &[u8]| -> Result<u32, LoadError> {
                 let id = text(file, line, field, raw)?;
                 if is_missing(id) {
-                    return Err(field_error(file, line, field, "missing value".into()));
+                    return Err(field_error(file, line, field, crate::io::Fault::missing()));
                 }
-                index_of
-                    .get(id)
-                    .copied()
-                    .ok_or_else(|| field_error(file, line, field, format!("unknown node `{id}`")))
+                index_of.get(id).copied().ok_or_else(|| {
+                    field_error(file, line, field, crate::io::Fault::unknown("node", id, ""))
+                })
             };
             let from = node("from_node_id", f[0])?;
             let to = node("to_node_id", f[1])?;
@@ -347,7 +354,7 @@ fn read_links(
                     file,
                     line,
                     "to_node_id",
-                    "a link from a node to itself".into(),
+                    "a link from a node to itself",
                 ));
             }
             let id = text(file, line, "link_id", f[2])?;
@@ -406,7 +413,7 @@ fn read_links(
                             file,
                             line,
                             "free_speed",
-                            "0 gives no free-flow time; give vdf_fftt".into(),
+                            "0 gives no free-flow time; give vdf_fftt",
                         ));
                     }
                     _ => {
@@ -414,7 +421,7 @@ fn read_links(
                             file,
                             line,
                             "vdf_fftt",
-                            "missing value, and no length and free_speed to compute it from".into(),
+                            "missing value, and no length and free_speed to compute it from",
                         ));
                     }
                 },
@@ -435,7 +442,7 @@ fn read_links(
                             file,
                             line,
                             "vdf_alpha",
-                            "missing value (a conical function needs its alpha > 1)".into(),
+                            "missing value (a conical function needs its alpha > 1)",
                         )
                     })?;
                     if alpha <= 1.0 {
@@ -474,8 +481,7 @@ fn read_links(
                         line,
                         field,
                         "zero capacity on a link whose time depends on its volume (leave \
-                         capacity empty for a link without congestion)"
-                            .into(),
+                         capacity empty for a link without congestion)",
                     ));
                 }
                 _ => {
@@ -570,7 +576,7 @@ fn read_demand(
             let zone = |field: &str, raw: &[u8]| -> Result<u32, LoadError> {
                 let id = text(file, line, field, raw)?;
                 if is_missing(id) {
-                    return Err(field_error(file, line, field, "missing value".into()));
+                    return Err(field_error(file, line, field, crate::io::Fault::missing()));
                 }
                 let found = if explicit_zones {
                     zone_of.get(id).copied()
@@ -591,7 +597,12 @@ fn read_demand(
             let destination = zone("d_zone_id", f[1])?;
             let value = text(file, line, "volume", f[2])?;
             if is_missing(value) {
-                return Err(field_error(file, line, "volume", "missing value".into()));
+                return Err(field_error(
+                    file,
+                    line,
+                    "volume",
+                    crate::io::Fault::missing(),
+                ));
             }
             let volume = finite(file, line, "volume", value)?;
             if volume < 0.0 {

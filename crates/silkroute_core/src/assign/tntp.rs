@@ -193,12 +193,12 @@ fn resolve_tntp(spec: &Path) -> Result<(std::path::PathBuf, String), LoadError> 
         names.sort();
         return match names.len() {
             1 => Ok((spec.to_path_buf(), names.remove(0))),
-            0 => Err(LoadError::Toml {
-                file: spec.display().to_string(),
+            0 => Err(LoadError::UnknownFormat {
+                path: spec.display().to_string(),
                 reason: "no NAME_net.tntp file in this folder".to_string(),
             }),
-            _ => Err(LoadError::Toml {
-                file: spec.display().to_string(),
+            _ => Err(LoadError::UnknownFormat {
+                path: spec.display().to_string(),
                 reason: format!(
                     "several networks in this folder ({}); give DIR/NAME",
                     names.join(", ")
@@ -211,8 +211,8 @@ fn resolve_tntp(spec: &Path) -> Result<(std::path::PathBuf, String), LoadError> 
         .and_then(|n| n.to_str())
         .map(|n| n.strip_suffix("_net.tntp").unwrap_or(n).to_string())
         .filter(|n| !n.is_empty())
-        .ok_or_else(|| LoadError::Toml {
-            file: spec.display().to_string(),
+        .ok_or_else(|| LoadError::UnknownFormat {
+            path: spec.display().to_string(),
             reason: "expected DIR/NAME (with DIR/NAME_net.tntp and DIR/NAME_trips.tntp)"
                 .to_string(),
         })?;
@@ -311,7 +311,7 @@ fn field(file: &str, line: u64, field: &str, reason: String) -> LoadError {
         file: file.to_string(),
         line,
         field: field.to_string(),
-        reason,
+        fault: reason.into(),
     }
 }
 

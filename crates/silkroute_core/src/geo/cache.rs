@@ -32,7 +32,7 @@ pub enum CacheError {
     },
     /// The file could not be read (unreadable, not a regular file, too large).
     #[error(transparent)]
-    Read(#[from] LoadError),
+    Read(Box<LoadError>),
     /// The file could not be written; the previous cache, if any, is unchanged.
     #[error(transparent)]
     Write(#[from] WriteError),
@@ -237,7 +237,7 @@ pub fn load_geo_cache(
             path: path.to_path_buf(),
         });
     }
-    let bytes = read_limited(path, Limit::CACHE_FILE)?;
+    let bytes = read_limited(path, Limit::CACHE_FILE).map_err(|e| CacheError::Read(Box::new(e)))?;
     parse_geo_cache(path, &bytes, source_fingerprint)
 }
 

@@ -9,7 +9,7 @@
 //! The formats are in `docs/formats.md`. Every error names the file, the line and the field.
 
 use crate::io::csv::{Column, Table, required, split_list};
-use crate::io::{Limit, LoadError, read_named};
+use crate::io::{Fault, Limit, LoadError, read_named};
 use crate::network::parse_sources;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -83,7 +83,13 @@ pub fn parse_geo_patches(
             ));
         }
         if let Some(first) = seen.insert(id.to_string(), fields.line()) {
-            return Err(fields.error("id", format!("duplicate id `{id}` (first on line {first})")));
+            return Err(fields.error(
+                "id",
+                Fault::DuplicateId {
+                    id: crate::io::clip(id),
+                    first_line: Some(first),
+                },
+            ));
         }
         let coordinate = |field: &str, limit: f64| -> Result<f64, LoadError> {
             let value = fields
@@ -99,7 +105,12 @@ pub fn parse_geo_patches(
         let reason = fields.required_text("reason")?.to_string();
         let ids = split_list(fields.text("source"));
         if ids.is_empty() {
-            return Err(fields.error("source", "missing value (a patch needs a source id)"));
+            return Err(fields.error(
+                "source",
+                Fault::Missing {
+                    hint: " (a patch needs a source id)",
+                },
+            ));
         }
         if let Some(unknown) = ids.iter().find(|key| !known.contains(key.as_str())) {
             return Err(fields.error(
@@ -273,7 +284,7 @@ mod tests {
             ),
             (
                 "a,0,0,0,0,r,OSM_X\na,1,1,1,1,r,OSM_X",
-                "rail_patches.csv:3: id: duplicate id `a` (first on line 2)",
+                "rail_patches.csv:3: id: duplicate id `a` (first defined on line 2)",
             ),
             ("a,0,0,0,0,r", "rail_patches.csv:2: malformed CSV"),
         ] {

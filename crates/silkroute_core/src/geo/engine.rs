@@ -175,7 +175,7 @@ pub enum GeoError {
         /// The network as given.
         path: String,
         /// The cause.
-        source: LoadError,
+        source: Box<LoadError>,
     },
     /// The progress observer asked to stop.
     #[error("cancelled")]
@@ -301,7 +301,7 @@ impl PreparedGeo {
     ) -> Result<PreparedGeo, GeoError> {
         let load_error = |source| GeoError::Load {
             path: spec.display(),
-            source,
+            source: Box::new(source),
         };
         let attribution = spec.attribution();
         /// Where the network's bytes are.

@@ -88,7 +88,7 @@ pub enum PackError {
     },
     /// The passage-tag file is not valid.
     #[error(transparent)]
-    Tags(#[from] LoadError),
+    Tags(Box<LoadError>),
 }
 
 /// A packed network and what packing did.
@@ -128,7 +128,8 @@ pub fn pack_network(
         });
     }
     if let Some(file) = tags {
-        network.passages = super::apply_passage_tags(&network, file)?;
+        network.passages =
+            super::apply_passage_tags(&network, file).map_err(|e| PackError::Tags(Box::new(e)))?;
     }
     for tag in &options.untag {
         if !network.passages.names().iter().any(|n| n == tag.trim()) {
@@ -284,12 +285,12 @@ impl<'a> Cursor<'a> {
 /// Decodes a packed network (version 2, or version 1 without passages) and its attribution.
 ///
 /// # Errors
-/// [`LoadError::Toml`] (a file-level error) naming `name` when the bytes are not a valid pack,
+/// [`LoadError::CorruptPack`] naming `name` when the bytes are not a valid pack,
 /// or are of an unknown version.
 pub fn unpack_geo(name: &str, bytes: &[u8]) -> Result<(GeoNetwork, String), LoadError> {
-    let corrupt = |reason: &str| LoadError::Toml {
+    let corrupt = |reason: &str| LoadError::CorruptPack {
         file: name.to_string(),
-        reason: format!("not a valid packed network: {reason}"),
+        reason: reason.to_string(),
     };
     if bytes.len() < 8 + 16 + 8 || &bytes[..8] != MAGIC {
         return Err(corrupt("wrong magic"));

@@ -1,7 +1,7 @@
 //! Reading a CSV table row by row with its line numbers, and typed access to its fields that
 //! reports the file, line and column of any bad value.
 
-use super::LoadError;
+use super::{Fault, LoadError, clip};
 use std::collections::HashMap;
 
 /// A column of a table format.
@@ -47,7 +47,7 @@ impl Table {
         // The CSV reader lets an unclosed quote swallow the rest of the file and then reports a
         // field count; find the quote first so the message points at its line.
         if let Some(line) = unclosed_quote_line(bytes) {
-            return Err(LoadError::Csv {
+            return Err(LoadError::MalformedCsv {
                 file: file.to_string(),
                 line,
                 reason: "unclosed quote: a quoted field opened on this line is never closed (a `\"` inside a quoted field must be doubled)".to_string(),
@@ -220,7 +220,7 @@ fn csv_error(file: &str, error: &csv::Error) -> LoadError {
         } => format!("expected {expected_len} fields as in the header, found {len}"),
         _ => error.to_string(),
     };
-    LoadError::Csv {
+    LoadError::MalformedCsv {
         file: file.to_string(),
         line,
         reason,
@@ -266,12 +266,12 @@ impl Fields<'_> {
     }
 
     /// An error about a field of this row.
-    pub fn error(&self, field: &str, reason: impl Into<String>) -> LoadError {
+    pub fn error(&self, field: &str, fault: impl Into<Fault>) -> LoadError {
         LoadError::Field {
             file: self.table.file.clone(),
             line: self.row.line,
             field: field.to_string(),
-            reason: reason.into(),
+            fault: fault.into(),
         }
     }
 
@@ -288,7 +288,7 @@ impl Fields<'_> {
     pub fn required_text(&self, field: &str) -> Result<&str, LoadError> {
         let text = self.text(field);
         if text.is_empty() {
-            Err(self.error(field, "missing value"))
+            Err(self.error(field, Fault::missing()))
         } else {
             Ok(text)
         }
@@ -302,17 +302,19 @@ impl Fields<'_> {
         }
         match text.parse::<f64>() {
             Ok(value) if value.is_finite() => Ok(Some(value)),
-            Ok(_) => Err(self.error(field, format!("`{text}` is not a finite number"))),
-            Err(_) => Err(self.error(field, format!("`{text}` is not a number"))),
+            _ => Err(self.error(field, Fault::number(text))),
         }
     }
 
     /// An optional number ≥ 0.
     pub fn non_negative(&self, field: &str) -> Result<Option<f64>, LoadError> {
         match self.number(field)? {
-            Some(value) if value < 0.0 => {
-                Err(self.error(field, format!("must be ≥ 0, found {value}")))
-            }
+            Some(value) if value < 0.0 => Err(self.error(
+                field,
+                Fault::Negative {
+                    value: value.to_string(),
+                },
+            )),
             other => Ok(other),
         }
     }
@@ -320,9 +322,12 @@ impl Fields<'_> {
     /// An optional number > 0.
     pub fn positive(&self, field: &str) -> Result<Option<f64>, LoadError> {
         match self.number(field)? {
-            Some(value) if value <= 0.0 => {
-                Err(self.error(field, format!("must be > 0, found {value}")))
-            }
+            Some(value) if value <= 0.0 => Err(self.error(
+                field,
+                Fault::NotPositive {
+                    value: value.to_string(),
+                },
+            )),
             other => Ok(other),
         }
     }
@@ -335,10 +340,7 @@ impl Fields<'_> {
         }
         match text.parse::<i32>() {
             Ok(year) if (1800..=2200).contains(&year) => Ok(Some(year)),
-            _ => Err(self.error(
-                field,
-                format!("`{text}` is not a year between 1800 and 2200"),
-            )),
+            _ => Err(self.error(field, Fault::NotAYear { value: clip(text) })),
         }
     }
 
@@ -353,10 +355,10 @@ impl Fields<'_> {
         parse(text).ok_or_else(|| {
             self.error(
                 field,
-                format!(
-                    "unknown value `{text}` (expected one of: {})",
-                    allowed.join(", ")
-                ),
+                Fault::UnknownValue {
+                    value: clip(text),
+                    expected: allowed.join(", "),
+                },
             )
         })
     }
@@ -379,7 +381,9 @@ impl Fields<'_> {
         if has_value && keys.is_empty() {
             return Err(self.error(
                 source_field,
-                format!("`{value_field}` has a value but no source id"),
+                Fault::MissingSource {
+                    value_field: value_field.to_string(),
+                },
             ));
         }
         keys.iter()
@@ -387,7 +391,7 @@ impl Fields<'_> {
                 resolve(key).ok_or_else(|| {
                     self.error(
                         source_field,
-                        format!("unknown source id `{key}` (not in SOURCES.toml)"),
+                        Fault::unknown("source id", key, " (not in SOURCES.toml)"),
                     )
                 })
             })
@@ -406,13 +410,13 @@ pub(crate) fn split_list(text: &str) -> Vec<String> {
 
 // ---- Byte rows: the lenient reader of large geographic tables ----
 
-pub(crate) fn field_error(file: &str, line: u64, field: &str, reason: String) -> LoadError {
-    LoadError::Field {
-        file: file.to_string(),
-        line,
-        field: field.to_string(),
-        reason,
-    }
+pub(crate) fn field_error(
+    file: &str,
+    line: u64,
+    field: &str,
+    fault: impl Into<Fault>,
+) -> LoadError {
+    LoadError::field_fault(file, line, field, fault)
 }
 
 pub(crate) fn text<'a>(
@@ -436,7 +440,7 @@ pub(crate) fn text<'a>(
 pub(crate) fn number(file: &str, line: u64, field: &str, raw: &[u8]) -> Result<f64, LoadError> {
     let value = text(file, line, field, raw)?;
     if value.is_empty() {
-        return Err(field_error(file, line, field, "missing value".into()));
+        return Err(field_error(file, line, field, Fault::missing()));
     }
     finite(file, line, field, value)
 }
@@ -445,18 +449,7 @@ pub(crate) fn number(file: &str, line: u64, field: &str, raw: &[u8]) -> Result<f
 pub(crate) fn finite(file: &str, line: u64, field: &str, value: &str) -> Result<f64, LoadError> {
     match value.parse::<f64>() {
         Ok(number) if number.is_finite() => Ok(number),
-        Ok(_) => Err(field_error(
-            file,
-            line,
-            field,
-            format!("`{value}` is not a finite number"),
-        )),
-        Err(_) => Err(field_error(
-            file,
-            line,
-            field,
-            format!("`{value}` is not a number"),
-        )),
+        _ => Err(field_error(file, line, field, Fault::number(value))),
     }
 }
 
@@ -479,7 +472,7 @@ pub(crate) fn read_rows(
         .flexible(false)
         .from_reader(bytes);
     let mut record = csv::ByteRecord::new();
-    let csv_error = |error: csv::Error| LoadError::Csv {
+    let csv_error = |error: csv::Error| LoadError::MalformedCsv {
         file: file.to_string(),
         line: error.position().map_or(0, |p| p.line()),
         reason: match error.kind() {

@@ -53,7 +53,7 @@ pub(crate) fn read_config(config: &(String, Vec<u8>)) -> Result<GmnsConfig, Load
         |line, fields| {
             rows += 1;
             if rows > 1 {
-                return Err(LoadError::Csv {
+                return Err(LoadError::MalformedCsv {
                     file: file.clone(),
                     line,
                     reason: "config.csv must have a single row".into(),

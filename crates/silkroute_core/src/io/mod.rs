@@ -15,7 +15,7 @@ pub(crate) mod gmns;
 mod polyline;
 mod text;
 
-pub use error::{LoadError, LoadWarning};
+pub use error::{Fault, LoadError, LoadWarning};
 pub use fs::{
     AtomicFile, Limit, WriteError, read_limited, read_named, write_all_atomic, write_atomic,
 };

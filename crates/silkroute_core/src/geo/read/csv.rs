@@ -56,7 +56,12 @@ pub fn parse_geo(
         |line, fields| {
             let id = text(&nodes.0, line, "id", fields[0])?;
             if id.is_empty() {
-                return Err(field_error(&nodes.0, line, "id", "missing value".into()));
+                return Err(field_error(
+                    &nodes.0,
+                    line,
+                    "id",
+                    crate::io::Fault::missing(),
+                ));
             }
             let lat = number(&nodes.0, line, "lat", fields[1])?;
             if !(-90.0..=90.0).contains(&lat) {
@@ -88,7 +93,10 @@ pub fn parse_geo(
                     &nodes.0,
                     line,
                     "id",
-                    format!("duplicate id `{id}`"),
+                    crate::io::Fault::DuplicateId {
+                        id: crate::io::clip(id),
+                        first_line: None,
+                    },
                 ));
             }
             ids.push(id.to_string());
@@ -113,7 +121,7 @@ pub fn parse_geo(
                         &edges.0,
                         line,
                         field,
-                        format!("unknown node `{id}` (not in nodes.csv)"),
+                        crate::io::Fault::unknown("node", id, " (not in nodes.csv)"),
                     )
                 })
             };
@@ -165,11 +173,11 @@ pub fn parse_geo(
     )?;
     let graph = GeoGraph::new(coords, &links).map_err(|error| match error {
         // Ids and coordinates were checked row by row above.
-        GeoGraphError::TooLarge => LoadError::Toml {
+        GeoGraphError::TooLarge => LoadError::Graph {
             file: nodes.0.clone(),
             reason: error.to_string(),
         },
-        other => LoadError::Toml {
+        other => LoadError::Graph {
             file: edges.0.clone(),
             reason: other.to_string(),
         },
@@ -183,7 +191,7 @@ pub fn parse_geo(
             (a, b, length, class)
         })
         .collect();
-    let passages = Passages::new(&graph, names, &classes).map_err(|error| LoadError::Toml {
+    let passages = Passages::new(&graph, names, &classes).map_err(|error| LoadError::Graph {
         file: edges.0.clone(),
         reason: error.to_string(),
     })?;
@@ -233,7 +241,12 @@ pub fn apply_passage_tags(
             let end = |field: &str, raw: &[u8]| -> Result<u32, LoadError> {
                 let id = text(&file.0, line, field, raw)?;
                 index_of.get(id).copied().ok_or_else(|| {
-                    field_error(&file.0, line, field, format!("unknown node `{id}`"))
+                    field_error(
+                        &file.0,
+                        line,
+                        field,
+                        crate::io::Fault::unknown("node", id, ""),
+                    )
                 })
             };
             let (a, b) = (end("from", fields[0])?, end("to", fields[1])?);
@@ -269,7 +282,7 @@ pub fn apply_passage_tags(
             (a, b, graph.edge_length(a, b).unwrap_or_default(), class)
         })
         .collect();
-    Passages::new(graph, names, &tagged).map_err(|error| LoadError::Toml {
+    Passages::new(graph, names, &tagged).map_err(|error| LoadError::Graph {
         file: file.0.clone(),
         reason: error.to_string(),
     })

@@ -121,7 +121,7 @@ fn json_error(file: &str, error: &serde_json::Error, feature: Option<usize>) -> 
         }
         _ => format!("malformed JSON: {message}"),
     };
-    LoadError::Json {
+    LoadError::MalformedJson {
         file: file.to_string(),
         line: error.line(),
         column: error.column(),
@@ -165,7 +165,7 @@ impl<'a> Builder<'a> {
             file: self.file.to_string(),
             index,
             field: field.to_string(),
-            reason,
+            fault: reason.into(),
         }
     }
 

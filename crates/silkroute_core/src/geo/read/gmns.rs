@@ -57,7 +57,12 @@ pub fn parse_gmns(
         |line, fields| {
             let id = text(file, line, "node_id", fields[0])?;
             if is_missing(id) {
-                return Err(field_error(file, line, "node_id", "missing value".into()));
+                return Err(field_error(
+                    file,
+                    line,
+                    "node_id",
+                    crate::io::Fault::missing(),
+                ));
             }
             let lon = coordinate(file, line, "x_coord", fields[1], 180.0)?;
             let lat = coordinate(file, line, "y_coord", fields[2], 90.0)?;
@@ -67,7 +72,10 @@ pub fn parse_gmns(
                     file,
                     line,
                     "node_id",
-                    format!("duplicate id `{id}`"),
+                    crate::io::Fault::DuplicateId {
+                        id: crate::io::clip(id),
+                        first_line: None,
+                    },
                 ));
             }
             ids.push(id.to_string());
@@ -87,14 +95,14 @@ pub fn parse_gmns(
             let end = |field: &str, raw: &[u8]| -> Result<u32, LoadError> {
                 let id = text(file, line, field, raw)?;
                 if is_missing(id) {
-                    return Err(field_error(file, line, field, "missing value".into()));
+                    return Err(field_error(file, line, field, crate::io::Fault::missing()));
                 }
                 index_of.get(id).copied().ok_or_else(|| {
                     field_error(
                         file,
                         line,
                         field,
-                        format!("unknown node `{id}` (not in {})", node.0),
+                        crate::io::Fault::unknown("node", id, format!(" (not in {})", node.0)),
                     )
                 })
             };
@@ -180,7 +188,7 @@ fn coordinate(
 ) -> Result<f64, LoadError> {
     let value = text(file, line, field, raw)?;
     if is_missing(value) {
-        return Err(field_error(file, line, field, "missing value".into()));
+        return Err(field_error(file, line, field, crate::io::Fault::missing()));
     }
     let number = value
         .parse::<f64>()

@@ -2,7 +2,7 @@
 //! `handling.csv`, `emissions.csv`, and the optional `shapes.csv`, `zones.csv` and `demand.csv`.
 
 use crate::io::csv::{Column, Fields, Table, optional, required, split_list};
-use crate::io::{Limit, LoadError, LoadWarning, read_named};
+use crate::io::{Fault, Limit, LoadError, LoadWarning, clip, read_named};
 use crate::network::{
     BuildError, Corridor, CorridorId, Country, DatasetInfo, Demand, Direction, EmissionFactor,
     Energy, FreightClass, FreightClassId, FreightData, Handling, HandlingKind, Link, Mode, Network,
@@ -194,10 +194,10 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
         if let Some(first) = builder.node_id(&node.key) {
             return Err(fields.error(
                 "node_id",
-                format!(
-                    "duplicate id `{}` (first defined on line {})",
-                    node.key, node_lines[first.0 as usize]
-                ),
+                Fault::DuplicateId {
+                    id: node.key.clone(),
+                    first_line: Some(node_lines[first.0 as usize]),
+                },
             ));
         }
         builder
@@ -218,10 +218,10 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
         if let Some(first) = link_lines.get(&link.key) {
             return Err(fields.error(
                 "link_id",
-                format!(
-                    "duplicate id `{}` (first defined on line {first})",
-                    link.key
-                ),
+                Fault::DuplicateId {
+                    id: link.key.clone(),
+                    first_line: Some(*first),
+                },
             ));
         }
         link_lines.insert(link.key.clone(), fields.line());
@@ -300,7 +300,7 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
             let link = builder.link_id(key).ok_or_else(|| {
                 fields.error(
                     "link_id",
-                    format!("unknown link `{key}` (not in links.csv)"),
+                    Fault::unknown("link", key, " (not in links.csv)"),
                 )
             })?;
             let network_km = fields
@@ -328,9 +328,9 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
     let freight = parse_freight(files, &dataset, &builder, &resolve)?;
     builder
         .set_freight(freight)
-        .map_err(|error| LoadError::Toml {
+        .map_err(|fault| LoadError::Network {
             file: files.dataset.0.clone(),
-            reason: error.to_string(),
+            fault: Box::new(fault),
         })?;
 
     let network = builder.build().map_err(|error| match &error {
@@ -338,7 +338,7 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
             file: files.links.0.clone(),
             line: link_lines.get(key).copied().unwrap_or(0),
             field: "energy".to_string(),
-            reason: format!("{error} (add a row to emissions.csv)"),
+            fault: Fault::from(format!("{error} (add a row to emissions.csv)")),
         },
         BuildError::AmbiguousPlaceName { name, second, .. } => {
             // The colliding text belongs to the node added second; name its field.
@@ -357,14 +357,14 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
                 file: files.nodes.0.clone(),
                 line: index.map_or(0, |i| node_lines[i]),
                 field: field.to_string(),
-                reason: error.to_string(),
+                fault: Fault::from(error.to_string()),
             }
         }
         // Nodes, links and handling rows were checked when they were added; only the two
         // cases above are left for `build`.
-        other => LoadError::Toml {
+        _ => LoadError::Network {
             file: files.nodes.0.clone(),
-            reason: other.to_string(),
+            fault: Box::new(error),
         },
     })?;
 
@@ -377,7 +377,7 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
                 file: files.dataset.0.clone(),
                 line: entry_line(&files.dataset.1, "[defaults]", 0, key),
                 field: format!("defaults.{key}"),
-                reason: error.to_string(),
+                fault: Fault::from(error.to_string()),
             });
         }
     }
@@ -548,7 +548,13 @@ fn parse_node(
 ) -> Result<Node, LoadError> {
     let key = fields.required_text("node_id")?;
     if !is_id(key) {
-        return Err(fields.error("node_id", format!("`{key}` must use only {ID_RULE}")));
+        return Err(fields.error(
+            "node_id",
+            Fault::BadId {
+                id: clip(key),
+                rule: ID_RULE,
+            },
+        ));
     }
     let name = fields.required_text("name")?.to_string();
     let country_text = fields.required_text("country")?;
@@ -562,13 +568,25 @@ fn parse_node(
         .number("lat")?
         .ok_or_else(|| fields.error("lat", "missing value"))?;
     if !(-90.0..=90.0).contains(&lat) {
-        return Err(fields.error("lat", format!("{lat} is outside [-90, 90]")));
+        return Err(fields.error(
+            "lat",
+            Fault::OutOfRange {
+                value: lat.to_string(),
+                range: "[-90, 90]",
+            },
+        ));
     }
     let lon = fields
         .number("lon")?
         .ok_or_else(|| fields.error("lon", "missing value"))?;
     if !(-180.0..=180.0).contains(&lon) {
-        return Err(fields.error("lon", format!("{lon} is outside [-180, 180]")));
+        return Err(fields.error(
+            "lon",
+            Fault::OutOfRange {
+                value: lon.to_string(),
+                range: "[-180, 180]",
+            },
+        ));
     }
     let coord_sources = fields.sources("coord_source", "lat", true, resolve)?;
     let kind_names: Vec<&str> = NodeKind::ALL.iter().map(|k| k.as_str()).collect();
@@ -646,13 +664,19 @@ fn parse_link(
 ) -> Result<Link, LoadError> {
     let key = fields.required_text("link_id")?;
     if !is_id(key) {
-        return Err(fields.error("link_id", format!("`{key}` must use only {ID_RULE}")));
+        return Err(fields.error(
+            "link_id",
+            Fault::BadId {
+                id: clip(key),
+                rule: ID_RULE,
+            },
+        ));
     }
     let node = |field: &str| -> Result<NodeId, LoadError> {
         let text = fields.required_text(field)?;
         builder
             .node_id(text)
-            .ok_or_else(|| fields.error(field, format!("unknown node `{text}` (not in nodes.csv)")))
+            .ok_or_else(|| fields.error(field, Fault::unknown("node", text, " (not in nodes.csv)")))
     };
     let from = node("from")?;
     let to = node("to")?;
@@ -685,7 +709,12 @@ fn parse_link(
             return Err(fields.error("hours", "give either speed_kmh or hours, not both"));
         }
         (None, None) => {
-            return Err(fields.error("speed_kmh", "missing value (give speed_kmh or hours)"));
+            return Err(fields.error(
+                "speed_kmh",
+                Fault::Missing {
+                    hint: " (give speed_kmh or hours)",
+                },
+            ));
         }
     };
     let time_sources = fields.sources("time_source", "speed_kmh", true, resolve)?;
@@ -725,7 +754,12 @@ fn parse_link(
     let mut corridors = Vec::new();
     let corridor_list = fields.list("corridors");
     if corridor_list.is_empty() {
-        return Err(fields.error("corridors", "missing value (use `regional` for none)"));
+        return Err(fields.error(
+            "corridors",
+            Fault::Missing {
+                hint: " (use `regional` for none)",
+            },
+        ));
     }
     for item in corridor_list {
         if item == "regional" {
@@ -786,7 +820,7 @@ fn parse_handling(
     let node = builder.node_id(node_text).ok_or_else(|| {
         fields.error(
             "node_id",
-            format!("unknown node `{node_text}` (not in nodes.csv)"),
+            Fault::unknown("node", node_text, " (not in nodes.csv)"),
         )
     })?;
     let kind_names: Vec<&str> = HandlingKind::ALL.iter().map(|k| k.as_str()).collect();
@@ -856,17 +890,12 @@ struct SourceRecord {
 }
 
 fn toml_error(file: &str, text: &str, error: &toml::de::Error) -> LoadError {
-    match error.span() {
-        Some(span) => LoadError::Field {
-            file: file.to_string(),
-            line: text[..span.start.min(text.len())].matches('\n').count() as u64 + 1,
-            field: "toml".to_string(),
-            reason: error.message().trim().to_string(),
-        },
-        None => LoadError::Toml {
-            file: file.to_string(),
-            reason: error.message().trim().to_string(),
-        },
+    LoadError::MalformedToml {
+        file: file.to_string(),
+        line: error
+            .span()
+            .map(|span| text[..span.start.min(text.len())].matches('\n').count() as u64 + 1),
+        reason: error.message().trim().to_string(),
     }
 }
 
@@ -903,7 +932,7 @@ pub(crate) fn parse_sources(
                 file: file.0.clone(),
                 line: if at == header { line } else { at },
                 field: field.to_string(),
-                reason,
+                fault: reason.into(),
             }
         };
         if !is_source_key(&record.id) {
@@ -1079,7 +1108,7 @@ fn parse_dataset(
         file: file.0.clone(),
         line: line_of_key(&file.1, field),
         field: field.to_string(),
-        reason,
+        fault: reason.into(),
     };
     if !(1800..=2200).contains(&parsed.reference_year) {
         return Err(error(
@@ -1129,7 +1158,7 @@ fn parse_dataset(
             file: file.0.clone(),
             line: entry_line(&file.1, "[[corridor]]", index, field),
             field: field.to_string(),
-            reason,
+            fault: reason.into(),
         };
         if !is_id(&record.id) || record.id == "regional" {
             return Err(error(
@@ -1158,7 +1187,7 @@ fn parse_dataset(
                 file: file.0.clone(),
                 line: entry_line(&file.1, "[freight]", 0, field),
                 field: format!("freight.{field}"),
-                reason,
+                fault: reason.into(),
             };
             match record.teu_per_train {
                 None => (None, Vec::new()),
@@ -1175,7 +1204,9 @@ fn parse_dataset(
                             file: file.0.clone(),
                             line: entry_line(&file.1, "[freight]", 0, "teu_per_train"),
                             field: "freight.teu_per_train_source".to_string(),
-                            reason: "`teu_per_train` has a value but no source id".to_string(),
+                            fault: Fault::MissingSource {
+                                value_field: "teu_per_train".to_string(),
+                            },
                         });
                     }
                     let ids = keys
@@ -1200,7 +1231,7 @@ fn parse_dataset(
             file: file.0.clone(),
             line: entry_line(&file.1, "[[freight_class]]", index, field),
             field: format!("freight_class.{field}"),
-            reason,
+            fault: reason.into(),
         };
         let sources = |field: &str, value_field: &str, text: &str| {
             let keys = split_list(text);
@@ -1210,7 +1241,9 @@ fn parse_dataset(
                     file: file.0.clone(),
                     line: entry_line(&file.1, "[[freight_class]]", index, value_field),
                     field: format!("freight_class.{field}"),
-                    reason: format!("`{value_field}` has a value but no source id"),
+                    fault: Fault::MissingSource {
+                        value_field: value_field.to_string(),
+                    },
                 });
             }
             keys.iter()
@@ -1327,28 +1360,39 @@ fn parse_freight(
             let fields = table.at(row);
             let key = fields.required_text("zone_id")?;
             if !is_id(key) {
-                return Err(fields.error("zone_id", format!("`{key}` must use only {ID_RULE}")));
+                return Err(fields.error(
+                    "zone_id",
+                    Fault::BadId {
+                        id: clip(key),
+                        rule: ID_RULE,
+                    },
+                ));
             }
             if let Some(first) = freight.zones.iter().position(|z| z.key == key) {
                 return Err(fields.error(
                     "zone_id",
-                    format!(
-                        "duplicate id `{key}` (first defined on line {})",
-                        zone_lines[first]
-                    ),
+                    Fault::DuplicateId {
+                        id: key.to_string(),
+                        first_line: Some(zone_lines[first]),
+                    },
                 ));
             }
             let name = fields.required_text("name")?.to_string();
             let items = fields.list("places");
             if items.is_empty() {
-                return Err(fields.error("places", "missing value (one or more node ids)"));
+                return Err(fields.error(
+                    "places",
+                    Fault::Missing {
+                        hint: " (one or more node ids)",
+                    },
+                ));
             }
             let mut places: Vec<NodeId> = Vec::new();
             for item in items {
                 let node = builder.node_id(&item).ok_or_else(|| {
                     fields.error(
                         "places",
-                        format!("unknown node `{item}` (not in nodes.csv)"),
+                        Fault::unknown("node", &item, " (not in nodes.csv)"),
                     )
                 })?;
                 if places.contains(&node) {
@@ -1390,7 +1434,7 @@ fn parse_freight(
                     } else {
                         "not in zones.csv"
                     };
-                    fields.error(field, format!("unknown zone `{text}` ({hint})"))
+                    fields.error(field, Fault::unknown("zone", text, format!(" ({hint})")))
                 })
             };
             let origin = zone("origin")?;
@@ -1621,6 +1665,95 @@ mod tests {
                 "expected `{expected}`, got `{message}`"
             );
         }
+    }
+
+    #[test]
+    fn errors_carry_stable_codes_and_the_file_line_and_field() {
+        type Edit = Box<dyn FnOnce(&mut NetworkFiles)>;
+        let cases: Vec<(Edit, &str, Option<u64>, Option<&str>)> = vec![
+            (
+                Box::new(|f| replace(&mut f.nodes, "CN,34.0,110.0", "CN,34.x,110.0")),
+                "not_a_number",
+                Some(2),
+                Some("lat"),
+            ),
+            (
+                Box::new(|f| replace(&mut f.nodes, "CN,34.0,110.0", "CN,inf,110.0")),
+                "not_finite",
+                Some(2),
+                Some("lat"),
+            ),
+            (
+                Box::new(|f| {
+                    replace(
+                        f.demand.as_mut().expect("demand"),
+                        "east,caucasus",
+                        "east,atlantis",
+                    )
+                }),
+                "unknown_reference",
+                Some(6),
+                Some("destination"),
+            ),
+            (
+                Box::new(|f| {
+                    replace(
+                        f.zones.as_mut().expect("zones"),
+                        "caucasus,Caucasus",
+                        "east,Caucasus",
+                    )
+                }),
+                "duplicate_id",
+                Some(4),
+                Some("zone_id"),
+            ),
+            (
+                Box::new(|f| {
+                    replace(
+                        f.demand.as_mut().expect("demand"),
+                        "express,30000,T_HAND",
+                        "express,30000,",
+                    )
+                }),
+                "missing_source",
+                Some(6),
+                Some("demand_source"),
+            ),
+            (
+                Box::new(|f| replace(&mut f.dataset, "reference_year", "reference_yeer")),
+                "malformed_toml",
+                None,
+                None,
+            ),
+            (
+                Box::new(|f| f.nodes.1 = b"node_id,name\n".to_vec()),
+                "missing_column",
+                Some(1),
+                Some("country"),
+            ),
+        ];
+        for (edit, code, line, field) in cases {
+            let mut files = mini();
+            edit(&mut files);
+            let error = load_files(&files).expect_err("invalid");
+            assert_eq!(error.code(), code, "{error}");
+            if line.is_some() {
+                assert_eq!(error.line(), line, "{error}");
+            }
+            assert_eq!(error.field(), field, "{error}");
+        }
+    }
+
+    #[test]
+    fn a_huge_value_is_cut_in_the_message_issue_9() {
+        // A 1 MB field value was echoed whole in a one-line message. See: issue #9
+        let mut files = mini();
+        let huge = format!("55.2{}", "a".repeat(1_000_000));
+        replace(&mut files.nodes, "34.0,110.0", &format!("34.0,{huge}"));
+        let message = load_files(&files).expect_err("not a number").to_string();
+        assert!(message.len() < 300, "{} bytes", message.len());
+        assert!(message.contains("is not a number"), "{message}");
+        assert!(message.contains("(1000004 bytes)"), "{message}");
     }
 
     #[test]
