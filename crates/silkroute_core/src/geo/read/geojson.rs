@@ -28,7 +28,7 @@ const UNITS_PER_DEGREE: f64 = 1e7;
 /// Parses a GeoJSON `FeatureCollection` given as (name for messages, bytes).
 ///
 /// # Errors
-/// [`LoadError`]: [`LoadError::Json`] with line and column for malformed JSON or a value of the
+/// [`LoadError`]: [`LoadError::MalformedJson`] with line and column for malformed JSON or a value of the
 /// wrong JSON type, [`LoadError::Feature`] naming the feature and member for a position that
 /// is not a valid longitude/latitude, a line with fewer than two positions or a `length_km`
 /// that is not a number ≥ 0, and [`LoadError::Content`] for an empty file, a document that is
@@ -108,7 +108,7 @@ fn crs_name(crs: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
-/// A serde_json error as a [`LoadError::Json`], without the " at line L column C" that the
+/// A serde_json error as a [`LoadError::MalformedJson`], without the " at line L column C" that the
 /// error's text repeats.
 fn json_error(file: &str, error: &serde_json::Error, feature: Option<usize>) -> LoadError {
     let text = error.to_string();
