@@ -39,81 +39,195 @@ pub(crate) struct Row {
     fields: Vec<String>,
 }
 
-impl Table {
-    /// Parses `bytes` as a CSV table with exactly the given columns (optional ones may be
-    /// absent; unknown ones are an error).
-    pub fn parse(file: &str, bytes: &[u8], schema: &[Column]) -> Result<Table, LoadError> {
-        let bytes = &*unix_line_endings(bytes);
+/// How strictly a CSV file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Strictness {
+    /// The project's own formats (the corridor network folder, curated lists): every column
+    /// must be one of the format's, a column may appear once, `#` starts a comment line, and
+    /// an unclosed quote is found before parsing so the message points at its line.
+    Strict,
+    /// Files written by other tools (geographic networks, GMNS): columns the reader does not
+    /// need are ignored, the first of repeated columns counts, no comment lines.
+    Lenient,
+}
+
+/// The one CSV reader: header checks by [`Strictness`], data rows as byte records with the
+/// line where each starts (past comment and blank lines), rows of whitespace skipped, CSV
+/// errors with their line.
+pub(crate) struct CsvReader<'a> {
+    file: &'a str,
+    bytes: std::borrow::Cow<'a, [u8]>,
+    /// The header as written (trimmed, byte-order mark removed).
+    header: Vec<String>,
+    /// Where each column of the schema is in the file.
+    positions: Vec<Option<usize>>,
+    strictness: Strictness,
+}
+
+impl<'a> CsvReader<'a> {
+    /// Reads the header of `bytes` and finds the `schema`'s columns in it.
+    ///
+    /// # Errors
+    /// An empty file, a missing required column; in strict mode also an unknown or repeated
+    /// column, an unclosed quote.
+    pub fn new(
+        file: &'a str,
+        bytes: &'a [u8],
+        schema: &[Column],
+        strictness: Strictness,
+    ) -> Result<CsvReader<'a>, LoadError> {
+        let bytes = unix_line_endings(bytes);
         // The CSV reader lets an unclosed quote swallow the rest of the file and then reports a
         // field count; find the quote first so the message points at its line.
-        if let Some(line) = unclosed_quote_line(bytes) {
+        if strictness == Strictness::Strict
+            && let Some(line) = unclosed_quote_line(&bytes)
+        {
             return Err(LoadError::MalformedCsv {
                 file: file.to_string(),
                 line,
                 reason: "unclosed quote: a quoted field opened on this line is never closed (a `\"` inside a quoted field must be doubled)".to_string(),
             });
         }
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .comment(Some(b'#'))
-            .flexible(false)
-            .from_reader(bytes);
-        let mut records = reader.byte_records();
-        let header = match records.next() {
-            None => {
-                return Err(LoadError::Empty {
-                    file: file.to_string(),
-                    expected: schema
-                        .iter()
-                        .filter(|c| c.required)
-                        .map(|c| c.name)
-                        .collect::<Vec<_>>()
-                        .join(","),
-                });
-            }
-            Some(record) => record.map_err(|error| csv_error(file, &error))?,
-        };
-        let header_fields = utf8_fields(file, 1, &header, None)?;
-        let mut columns = HashMap::new();
-        for (position, name) in header_fields.iter().enumerate() {
-            let name = name.trim().trim_start_matches('\u{feff}');
-            let Some(column) = schema.iter().find(|c| c.name == name) else {
-                return Err(LoadError::UnknownColumn {
-                    file: file.to_string(),
-                    column: name.to_string(),
-                    known: schema.iter().map(|c| c.name).collect::<Vec<_>>().join(", "),
-                });
-            };
-            if columns.insert(column.name, position).is_some() {
-                return Err(LoadError::DuplicateColumn {
-                    file: file.to_string(),
-                    column: name.to_string(),
-                });
+        let mut reader = builder(strictness).from_reader(&*bytes);
+        let mut record = csv::ByteRecord::new();
+        if !reader
+            .read_byte_record(&mut record)
+            .map_err(|error| csv_error(file, &error))?
+        {
+            return Err(LoadError::Empty {
+                file: file.to_string(),
+                expected: schema
+                    .iter()
+                    .filter(|c| c.required)
+                    .map(|c| c.name)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            });
+        }
+        let header: Vec<String> = match strictness {
+            Strictness::Strict => utf8_fields(file, 1, &record, None)?,
+            Strictness::Lenient => record
+                .iter()
+                .map(|name| String::from_utf8_lossy(name).into_owned())
+                .collect(),
+        }
+        .into_iter()
+        .map(|name| name.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+        let mut positions = vec![None; schema.len()];
+        for (position, name) in header.iter().enumerate() {
+            match schema.iter().position(|c| c.name == name) {
+                Some(column) => match (positions[column], strictness) {
+                    (None, _) => positions[column] = Some(position),
+                    (Some(_), Strictness::Strict) => {
+                        return Err(LoadError::DuplicateColumn {
+                            file: file.to_string(),
+                            column: name.to_string(),
+                        });
+                    }
+                    (Some(_), Strictness::Lenient) => {}
+                },
+                None if strictness == Strictness::Strict => {
+                    return Err(LoadError::UnknownColumn {
+                        file: file.to_string(),
+                        column: name.to_string(),
+                        known: schema.iter().map(|c| c.name).collect::<Vec<_>>().join(", "),
+                    });
+                }
+                None => {}
             }
         }
-        for column in schema.iter().filter(|c| c.required) {
-            if !columns.contains_key(column.name) {
+        for (column, position) in schema.iter().zip(&positions) {
+            if column.required && position.is_none() {
                 return Err(LoadError::MissingColumn {
                     file: file.to_string(),
                     column: column.name.to_string(),
                 });
             }
         }
-        let mut rows = Vec::new();
-        for record in records {
-            let record = record.map_err(|error| csv_error(file, &error))?;
-            let line = record
-                .position()
-                .map_or(0, |p| first_data_line(bytes, p.byte() as usize, p.line()));
+        Ok(CsvReader {
+            file,
+            bytes,
+            header,
+            positions,
+            strictness,
+        })
+    }
+
+    /// Where each column of the schema is in the file, in schema order.
+    pub fn positions(&self) -> &[Option<usize>] {
+        &self.positions
+    }
+
+    /// Calls `row(line, record)` for every data row that is not only whitespace; in strict
+    /// mode every field is checked to be UTF-8 first.
+    ///
+    /// # Errors
+    /// A malformed row, a field that is not UTF-8 (strict), or the first error of `row`.
+    pub fn for_each(
+        &self,
+        mut row: impl FnMut(u64, &csv::ByteRecord) -> Result<(), LoadError>,
+    ) -> Result<(), LoadError> {
+        let mut reader = builder(self.strictness).from_reader(&*self.bytes);
+        let mut record = csv::ByteRecord::new();
+        let mut first = true;
+        while reader
+            .read_byte_record(&mut record)
+            .map_err(|error| csv_error(self.file, &error))?
+        {
+            if std::mem::take(&mut first) {
+                continue; // the header
+            }
+            let line = record.position().map_or(0, |p| {
+                first_data_line(&self.bytes, p.byte() as usize, p.line())
+            });
             if record
                 .iter()
                 .all(|field| field.iter().all(u8::is_ascii_whitespace))
             {
                 continue;
             }
-            let fields = utf8_fields(file, line, &record, Some(&header_fields))?;
-            rows.push(Row { line, fields });
+            if self.strictness == Strictness::Strict {
+                check_utf8(self.file, line, &record, &self.header)?;
+            }
+            row(line, &record)?;
         }
+        Ok(())
+    }
+}
+
+fn builder(strictness: Strictness) -> csv::ReaderBuilder {
+    let mut builder = csv::ReaderBuilder::new();
+    builder.has_headers(false).flexible(false);
+    if strictness == Strictness::Strict {
+        builder.comment(Some(b'#'));
+    }
+    builder
+}
+
+impl Table {
+    /// Parses `bytes` as a CSV table with exactly the given columns (optional ones may be
+    /// absent; unknown ones are an error): [`CsvReader`] in strict mode, rows kept.
+    pub fn parse(file: &str, bytes: &[u8], schema: &[Column]) -> Result<Table, LoadError> {
+        let reader = CsvReader::new(file, bytes, schema, Strictness::Strict)?;
+        let columns = schema
+            .iter()
+            .zip(reader.positions())
+            .filter_map(|(column, position)| Some((column.name, (*position)?)))
+            .collect();
+        let mut rows = Vec::new();
+        reader.for_each(|line, record| {
+            let fields = record
+                .iter()
+                .map(|field| {
+                    std::str::from_utf8(field)
+                        .expect("strict rows are checked to be UTF-8")
+                        .to_string()
+                })
+                .collect();
+            rows.push(Row { line, fields });
+            Ok(())
+        })?;
         Ok(Table {
             file: file.to_string(),
             columns,
@@ -225,6 +339,30 @@ fn csv_error(file: &str, error: &csv::Error) -> LoadError {
         line,
         reason,
     }
+}
+
+fn check_utf8(
+    file: &str,
+    line: u64,
+    record: &csv::ByteRecord,
+    header: &[String],
+) -> Result<(), LoadError> {
+    for (index, bytes) in record.iter().enumerate() {
+        if let Err(error) = std::str::from_utf8(bytes) {
+            let position = error.valid_up_to();
+            return Err(LoadError::NotUtf8 {
+                file: file.to_string(),
+                line,
+                field: header
+                    .get(index)
+                    .cloned()
+                    .unwrap_or_else(|| "header".to_string()),
+                byte: bytes[position],
+                position,
+            });
+        }
+    }
+    Ok(())
 }
 
 fn utf8_fields(
@@ -462,68 +600,28 @@ const MAX_COLUMNS: usize = 16;
 pub(crate) fn read_rows(
     file: &str,
     bytes: &[u8],
-    columns: &[&str],
-    optional: &[&str],
+    columns: &[&'static str],
+    optional_columns: &[&'static str],
     mut row: impl FnMut(u64, &[&[u8]]) -> Result<(), LoadError>,
 ) -> Result<(), LoadError> {
-    let bytes = &*unix_line_endings(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(false)
-        .from_reader(bytes);
-    let mut record = csv::ByteRecord::new();
-    let csv_error = |error: csv::Error| LoadError::MalformedCsv {
-        file: file.to_string(),
-        line: error.position().map_or(0, |p| p.line()),
-        reason: match error.kind() {
-            csv::ErrorKind::UnequalLengths {
-                expected_len, len, ..
-            } => format!("expected {expected_len} fields as in the header, found {len}"),
-            _ => error.to_string(),
-        },
-    };
-    if !reader.read_byte_record(&mut record).map_err(csv_error)? {
-        return Err(LoadError::Empty {
-            file: file.to_string(),
-            expected: columns.join(","),
-        });
-    }
-    let header: Vec<String> = record
+    let schema: Vec<Column> = columns
         .iter()
-        .map(|name| {
-            String::from_utf8_lossy(name)
-                .trim()
-                .trim_start_matches('\u{feff}')
-                .to_string()
-        })
+        .map(|&name| required(name))
+        .chain(optional_columns.iter().map(|&name| optional(name)))
         .collect();
-    let mut positions: Vec<Option<usize>> = Vec::with_capacity(columns.len() + optional.len());
-    for column in columns {
-        let position = header
-            .iter()
-            .position(|name| name == column)
-            .ok_or_else(|| LoadError::MissingColumn {
-                file: file.to_string(),
-                column: (*column).to_string(),
-            })?;
-        positions.push(Some(position));
-    }
-    for column in optional {
-        positions.push(header.iter().position(|name| name == column));
-    }
     assert!(
-        positions.len() <= MAX_COLUMNS,
+        schema.len() <= MAX_COLUMNS,
         "geo tables have at most {MAX_COLUMNS} columns of interest"
     );
-    while reader.read_byte_record(&mut record).map_err(csv_error)? {
-        let line = record.position().map_or(0, |p| p.line());
+    let reader = CsvReader::new(file, bytes, &schema, Strictness::Lenient)?;
+    let positions = reader.positions().to_vec();
+    reader.for_each(|line, record| {
         let mut fields: [&[u8]; MAX_COLUMNS] = [b""; MAX_COLUMNS];
         for (slot, position) in fields.iter_mut().zip(&positions) {
             *slot = position.and_then(|p| record.get(p)).unwrap_or(b"");
         }
-        row(line, &fields[..positions.len()])?;
-    }
-    Ok(())
+        row(line, &fields[..positions.len()])
+    })
 }
 
 #[cfg(test)]

@@ -167,7 +167,7 @@ pub fn load_geo(path: &Path) -> Result<(GeoNetwork, Vec<LoadWarning>), LoadError
 /// # Errors
 /// [`LoadError`] naming the file, line and column of a missing column, a malformed row or a
 /// value that is not a finite number; a file too large for a list.
-pub fn read_points(path: &Path, columns: &[&str]) -> Result<Vec<Vec<f64>>, LoadError> {
+pub fn read_points(path: &Path, columns: &[&'static str]) -> Result<Vec<Vec<f64>>, LoadError> {
     let (file, bytes) = read_named(path, Limit::LIST_FILE)?;
     parse_points(&file, &bytes, columns)
 }
@@ -179,7 +179,7 @@ pub fn read_points(path: &Path, columns: &[&str]) -> Result<Vec<Vec<f64>>, LoadE
 pub fn parse_points(
     file: &str,
     bytes: &[u8],
-    columns: &[&str],
+    columns: &[&'static str],
 ) -> Result<Vec<Vec<f64>>, LoadError> {
     let mut rows = Vec::new();
     crate::io::csv::read_rows(file, bytes, columns, &[], |line, fields| {
