@@ -368,14 +368,14 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
         },
     })?;
 
-    for (key, place) in [
-        ("from", &dataset.info.default_from),
-        ("to", &dataset.info.default_to),
+    for (key, place, line) in [
+        ("from", &dataset.info.default_from, dataset.default_lines.0),
+        ("to", &dataset.info.default_to, dataset.default_lines.1),
     ] {
-        if let Err(error) = network.find_place(place, 0.0) {
+        if let Err(error) = network.find_place_by_name(place) {
             return Err(LoadError::Field {
                 file: files.dataset.0.clone(),
-                line: entry_line(&files.dataset.1, "[defaults]", 0, key),
+                line,
                 field: format!("defaults.{key}"),
                 fault: Fault::from(error.to_string()),
             });
@@ -394,14 +394,6 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
     }
     warnings.extend(connectivity_warnings(&network, &files.nodes.0));
     Ok((network, warnings))
-}
-
-/// Line (1-based) of the first line starting with `key` (after whitespace), or 0.
-fn line_of_key(bytes: &[u8], key: &str) -> u64 {
-    let text = String::from_utf8_lossy(bytes);
-    text.lines()
-        .position(|line| line.trim_start().starts_with(key))
-        .map_or(0, |index| index as u64 + 1)
 }
 
 fn connectivity_warnings(network: &Network, nodes_file: &str) -> Vec<LoadWarning> {
@@ -866,6 +858,25 @@ fn parse_handling(
 }
 
 // ---- TOML files ----
+//
+// Every key is read as a `toml::Spanned` value, so errors name the line of the key at fault
+// (or of its table when the key is absent) from the parser's own positions.
+
+type Spanned<T> = toml::Spanned<T>;
+
+/// The line (1-based) of a byte offset of `text`.
+fn line_at(text: &str, offset: usize) -> u64 {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64
+        + 1
+}
+
+/// The line of a spanned value.
+fn line_of<T>(text: &str, value: &Spanned<T>) -> u64 {
+    line_at(text, value.span().start)
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -877,24 +888,19 @@ struct SourcesFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SourceRecord {
-    id: String,
-    title: String,
-    #[serde(default)]
-    url: String,
-    year: Option<i32>,
-    #[serde(default)]
-    confidence: String,
-    kind: String,
-    #[serde(default)]
-    method: String,
+    id: Spanned<String>,
+    title: Spanned<String>,
+    url: Option<Spanned<String>>,
+    year: Option<Spanned<i32>>,
+    confidence: Option<Spanned<String>>,
+    kind: Spanned<String>,
+    method: Option<Spanned<String>>,
 }
 
 fn toml_error(file: &str, text: &str, error: &toml::de::Error) -> LoadError {
     LoadError::MalformedToml {
         file: file.to_string(),
-        line: error
-            .span()
-            .map(|span| text[..span.start.min(text.len())].matches('\n').count() as u64 + 1),
+        line: error.span().map(|span| line_at(text, span.start)),
         reason: error.message().trim().to_string(),
     }
 }
@@ -921,175 +927,138 @@ pub(crate) fn parse_sources(
     let mut sources = Vec::new();
     let mut lines = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
-    let id_lines = record_key_lines(text, "[[source]]", "id");
-    for (index, record) in parsed.source.into_iter().enumerate() {
-        let line = id_lines.get(index).copied().unwrap_or(0);
-        let error = |field: &str, reason: String| {
-            // The line of the offending key, or of the record's id when the key is absent.
-            let at = entry_line(&file.1, "[[source]]", index, field);
-            let header = entry_line(&file.1, "[[source]]", index, "");
-            LoadError::Field {
-                file: file.0.clone(),
-                line: if at == header { line } else { at },
-                field: field.to_string(),
-                fault: reason.into(),
-            }
+    for record in parsed.source {
+        let line = line_of(text, &record.id);
+        let optional_line =
+            |value: &Option<Spanned<String>>| value.as_ref().map_or(line, |v| line_of(text, v));
+        // The line of the offending key, or of the record's id when the key is absent.
+        let key_lines = [
+            ("id", line),
+            ("title", line_of(text, &record.title)),
+            ("kind", line_of(text, &record.kind)),
+            ("url", optional_line(&record.url)),
+            ("confidence", optional_line(&record.confidence)),
+            ("method", optional_line(&record.method)),
+            (
+                "year",
+                record.year.as_ref().map_or(line, |y| line_of(text, y)),
+            ),
+        ];
+        let error = |field: &str, fault: Fault| LoadError::Field {
+            file: file.0.clone(),
+            line: key_lines
+                .iter()
+                .find(|(key, _)| *key == field)
+                .map_or(line, |&(_, line)| line),
+            field: field.to_string(),
+            fault,
         };
-        if !is_source_key(&record.id) {
+        let id = record.id.into_inner();
+        if !is_source_key(&id) {
             return Err(error(
                 "id",
-                format!(
-                    "`{}` must use only upper-case letters, digits and `_`",
-                    record.id
-                ),
+                Fault::BadId {
+                    id: clip(&id),
+                    rule: "upper-case letters, digits and `_`",
+                },
             ));
         }
-        if let Some(first) = seen.insert(record.id.clone(), line) {
+        if let Some(first) = seen.insert(id.clone(), line) {
             return Err(error(
                 "id",
-                format!(
-                    "duplicate source id `{}` (first on line {first})",
-                    record.id
-                ),
+                Fault::rule(format!(
+                    "duplicate source id `{id}` (first on line {first})"
+                )),
             ));
         }
-        let kind = match record.kind.as_str() {
+        let kind = match record.kind.get_ref().as_str() {
             "published" => SourceKind::Published,
             "derived" => SourceKind::Derived,
             "estimate" => SourceKind::Estimate,
             other => {
                 return Err(error(
                     "kind",
-                    format!(
-                        "unknown value `{other}` (expected one of: published, derived, estimate)"
-                    ),
+                    Fault::UnknownValue {
+                        value: clip(other),
+                        expected: "published, derived, estimate".to_string(),
+                    },
                 ));
             }
         };
+        let text_of =
+            |value: Option<Spanned<String>>| value.map(Spanned::into_inner).unwrap_or_default();
         let source = Source {
-            key: record.id,
-            title: record.title,
-            url: record.url,
-            year: record.year,
-            confidence: record.confidence,
+            key: id,
+            title: record.title.into_inner(),
+            url: text_of(record.url),
+            year: record.year.map(Spanned::into_inner),
+            confidence: text_of(record.confidence),
             kind,
-            method: record.method,
+            method: text_of(record.method),
         };
         source
             .check()
-            .map_err(|invalid| error(invalid.field, invalid.reason))?;
+            .map_err(|invalid| error(invalid.field, Fault::from(invalid.reason)))?;
         lines.push(line);
         sources.push(source);
     }
     Ok((sources, lines))
 }
 
-/// For each table whose header line is `header`, in order, the line (1-based) of its `key`, or of
-/// the header when the key is absent. One pass over the text.
-fn record_key_lines(text: &str, header: &str, key: &str) -> Vec<u64> {
-    let mut lines = Vec::new();
-    let mut in_table = false;
-    for (number, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            in_table = line == header;
-            if in_table {
-                lines.push(number as u64 + 1);
-            }
-        } else if in_table
-            && let Some(rest) = line.strip_prefix(key)
-            && rest.trim_start().starts_with('=')
-            && let Some(last) = lines.last_mut()
-        {
-            *last = number as u64 + 1;
-        }
-    }
-    lines
-}
-
-/// Line (1-based) of `key = ...` inside the `index`-th table whose header line is `header`
-/// (`[[source]]`, `[defaults]`), or of the header itself when the key is absent; 0 when the
-/// table is not found. TOML keeps array-of-tables in file order, so the `index`-th record
-/// parsed is the `index`-th header.
-fn entry_line(bytes: &[u8], header: &str, index: usize, key: &str) -> u64 {
-    let text = String::from_utf8_lossy(bytes);
-    let lines: Vec<&str> = text.lines().collect();
-    let Some(start) = lines
-        .iter()
-        .enumerate()
-        .filter(|(_, line)| line.trim() == header)
-        .map(|(number, _)| number)
-        .nth(index)
-    else {
-        return 0;
-    };
-    for (offset, line) in lines[start + 1..].iter().enumerate() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            break;
-        }
-        if let Some(rest) = line.strip_prefix(key)
-            && !key.is_empty()
-            && rest.trim_start().starts_with('=')
-        {
-            return (start + offset + 2) as u64;
-        }
-    }
-    start as u64 + 1
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DatasetFile {
     name: String,
-    reference_year: i32,
+    reference_year: Spanned<i32>,
     tariff_year: i32,
-    defaults: DefaultsRecord,
+    defaults: Spanned<DefaultsRecord>,
     #[serde(default)]
-    corridor: Vec<CorridorRecord>,
-    freight: Option<FreightRecord>,
+    corridor: Vec<Spanned<CorridorRecord>>,
+    freight: Option<Spanned<FreightRecord>>,
     #[serde(default)]
-    freight_class: Vec<FreightClassRecord>,
+    freight_class: Vec<Spanned<FreightClassRecord>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FreightRecord {
-    teu_per_train: Option<f64>,
-    teu_per_train_source: Option<String>,
+    teu_per_train: Option<Spanned<f64>>,
+    teu_per_train_source: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FreightClassRecord {
-    id: String,
+    id: Spanned<String>,
     name: String,
-    value_of_time_usd_per_teu_day: f64,
-    value_of_time_source: String,
-    pce: Option<f64>,
-    pce_source: Option<String>,
+    value_of_time_usd_per_teu_day: Spanned<f64>,
+    value_of_time_source: Spanned<String>,
+    pce: Option<Spanned<f64>>,
+    pce_source: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DefaultsRecord {
-    payload_t: f64,
-    payload_source: String,
-    value_of_time_usd_per_day: f64,
-    value_of_time_source: String,
-    from: String,
-    to: String,
+    payload_t: Spanned<f64>,
+    payload_source: Spanned<String>,
+    value_of_time_usd_per_day: Spanned<f64>,
+    value_of_time_source: Spanned<String>,
+    from: Spanned<String>,
+    to: Spanned<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CorridorRecord {
-    id: String,
+    id: Spanned<String>,
     name: String,
 }
 
 struct Dataset {
     info: DatasetInfo,
+    /// Lines of `defaults.from` and `defaults.to`.
+    default_lines: (u64, u64),
     corridors: Vec<Corridor>,
     /// `[freight]`: TEU per train and its sources.
     teu_per_train: (Option<f64>, Vec<SourceId>),
@@ -1104,47 +1073,57 @@ fn parse_dataset(
     let text = toml_text(file)?;
     let parsed: DatasetFile =
         toml::from_str(text).map_err(|error| toml_error(&file.0, text, &error))?;
-    let error = |field: &str, reason: String| LoadError::Field {
+    let error = |field: &str, line: u64, fault: Fault| LoadError::Field {
         file: file.0.clone(),
-        line: line_of_key(&file.1, field),
+        line,
         field: field.to_string(),
-        fault: reason.into(),
+        fault,
     };
-    if !(1800..=2200).contains(&parsed.reference_year) {
+    let reference_year = *parsed.reference_year.get_ref();
+    if !(1800..=2200).contains(&reference_year) {
         return Err(error(
             "reference_year",
-            format!(
-                "{} is not a year between 1800 and 2200",
-                parsed.reference_year
-            ),
+            line_of(text, &parsed.reference_year),
+            Fault::rule(format!(
+                "{reference_year} is not a year between 1800 and 2200"
+            )),
         ));
     }
-    let defaults = &parsed.defaults;
-    if !(defaults.payload_t.is_finite() && defaults.payload_t > 0.0) {
+    let defaults = parsed.defaults.get_ref();
+    let payload_t = *defaults.payload_t.get_ref();
+    if !(payload_t.is_finite() && payload_t > 0.0) {
         return Err(error(
             "payload_t",
-            format!("must be > 0, found {}", defaults.payload_t),
+            line_of(text, &defaults.payload_t),
+            Fault::NotPositive {
+                value: payload_t.to_string(),
+            },
         ));
     }
-    if !(defaults.value_of_time_usd_per_day.is_finite()
-        && defaults.value_of_time_usd_per_day >= 0.0)
-    {
+    let value_of_time = *defaults.value_of_time_usd_per_day.get_ref();
+    if !(value_of_time.is_finite() && value_of_time >= 0.0) {
         return Err(error(
             "value_of_time_usd_per_day",
-            format!("must be ≥ 0, found {}", defaults.value_of_time_usd_per_day),
+            line_of(text, &defaults.value_of_time_usd_per_day),
+            Fault::Negative {
+                value: value_of_time.to_string(),
+            },
         ));
     }
-    let sources = |field: &str, text: &str| -> Result<Vec<SourceId>, LoadError> {
-        let keys = split_list(text);
+    // Source ids of `field` (a list `A|B`); the field's line in errors.
+    let sources = |field: &str, value: &Spanned<String>| -> Result<Vec<SourceId>, LoadError> {
+        let line = line_of(text, value);
+        let keys = split_list(value.get_ref());
         if keys.is_empty() {
-            return Err(error(field, "missing source id".to_string()));
+            return Err(error(field, line, Fault::rule("missing source id")));
         }
         keys.iter()
             .map(|key| {
                 resolve(key).ok_or_else(|| {
                     error(
                         field,
-                        format!("unknown source id `{key}` (not in SOURCES.toml)"),
+                        line,
+                        Fault::unknown("source id", key, " (not in SOURCES.toml)"),
                     )
                 })
             })
@@ -1153,147 +1132,169 @@ fn parse_dataset(
     let payload_sources = sources("payload_source", &defaults.payload_source)?;
     let value_of_time_sources = sources("value_of_time_source", &defaults.value_of_time_source)?;
     let mut corridors: Vec<Corridor> = Vec::new();
-    for (index, record) in parsed.corridor.iter().enumerate() {
-        let error = |field: &str, reason: String| LoadError::Field {
-            file: file.0.clone(),
-            line: entry_line(&file.1, "[[corridor]]", index, field),
-            field: field.to_string(),
-            fault: reason.into(),
-        };
-        if !is_id(&record.id) || record.id == "regional" {
+    for record in &parsed.corridor {
+        let record = record.get_ref();
+        let id = record.id.get_ref();
+        let line = line_of(text, &record.id);
+        if !is_id(id) || id == "regional" {
             return Err(error(
                 "id",
-                format!(
+                line,
+                Fault::rule(format!(
                     "corridor id `{}` must use only {ID_RULE} and must not be `regional` (implicit)",
-                    record.id
-                ),
+                    clip(id)
+                )),
             ));
         }
-        if corridors.iter().any(|c| c.key == record.id) {
+        if corridors.iter().any(|c| &c.key == id) {
             return Err(error(
                 "id",
-                format!("duplicate corridor id `{}`", record.id),
+                line,
+                Fault::rule(format!("duplicate corridor id `{id}`")),
             ));
         }
         corridors.push(Corridor {
-            key: record.id.clone(),
+            key: id.clone(),
             name: record.name.clone(),
         });
     }
-    let teu_per_train = match &parsed.freight {
+    let teu_per_train = match parsed.freight.as_ref().map(Spanned::get_ref) {
         None => (None, Vec::new()),
-        Some(record) => {
-            let error = |field: &str, reason: String| LoadError::Field {
-                file: file.0.clone(),
-                line: entry_line(&file.1, "[freight]", 0, field),
-                field: format!("freight.{field}"),
-                fault: reason.into(),
-            };
-            match record.teu_per_train {
-                None => (None, Vec::new()),
-                Some(value) => {
-                    if !(value.is_finite() && value > 0.0) {
-                        return Err(error(
-                            "teu_per_train",
-                            format!("must be > 0, found {value}"),
-                        ));
-                    }
-                    let keys = split_list(record.teu_per_train_source.as_deref().unwrap_or(""));
-                    if keys.is_empty() {
-                        return Err(LoadError::Field {
-                            file: file.0.clone(),
-                            line: entry_line(&file.1, "[freight]", 0, "teu_per_train"),
-                            field: "freight.teu_per_train_source".to_string(),
-                            fault: Fault::MissingSource {
-                                value_field: "teu_per_train".to_string(),
-                            },
-                        });
-                    }
-                    let ids = keys
-                        .iter()
-                        .map(|key| {
-                            resolve(key).ok_or_else(|| {
-                                error(
-                                    "teu_per_train_source",
-                                    format!("unknown source id `{key}` (not in SOURCES.toml)"),
-                                )
-                            })
-                        })
-                        .collect::<Result<Vec<_>, _>>()?;
-                    (Some(value), ids)
+        Some(record) => match &record.teu_per_train {
+            None => (None, Vec::new()),
+            Some(value) => {
+                let line = line_of(text, value);
+                let value = *value.get_ref();
+                if !(value.is_finite() && value > 0.0) {
+                    return Err(error(
+                        "freight.teu_per_train",
+                        line,
+                        Fault::NotPositive {
+                            value: value.to_string(),
+                        },
+                    ));
                 }
+                let source_line = record
+                    .teu_per_train_source
+                    .as_ref()
+                    .map_or(line, |s| line_of(text, s));
+                let keys = split_list(
+                    record
+                        .teu_per_train_source
+                        .as_ref()
+                        .map_or("", |s| s.get_ref().as_str()),
+                );
+                if keys.is_empty() {
+                    return Err(error(
+                        "freight.teu_per_train_source",
+                        line,
+                        Fault::MissingSource {
+                            value_field: "teu_per_train".to_string(),
+                        },
+                    ));
+                }
+                let ids = keys
+                    .iter()
+                    .map(|key| {
+                        resolve(key).ok_or_else(|| {
+                            error(
+                                "freight.teu_per_train_source",
+                                source_line,
+                                Fault::unknown("source id", key, " (not in SOURCES.toml)"),
+                            )
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                (Some(value), ids)
             }
-        }
+        },
     };
     let mut classes: Vec<FreightClass> = Vec::new();
-    for (index, record) in parsed.freight_class.iter().enumerate() {
-        let error = |field: &str, reason: String| LoadError::Field {
-            file: file.0.clone(),
-            line: entry_line(&file.1, "[[freight_class]]", index, field),
-            field: format!("freight_class.{field}"),
-            fault: reason.into(),
-        };
-        let sources = |field: &str, value_field: &str, text: &str| {
-            let keys = split_list(text);
+    for record in &parsed.freight_class {
+        let record = record.get_ref();
+        let field = |name: &str| format!("freight_class.{name}");
+        // Source ids of a class value; a missing source points at the value.
+        let sources = |name: &str,
+                       value_field: &str,
+                       value_line: u64,
+                       spanned: Option<&Spanned<String>>|
+         -> Result<Vec<SourceId>, LoadError> {
+            let keys = split_list(spanned.map_or("", |s| s.get_ref().as_str()));
             if keys.is_empty() {
-                // Point at the value when its source is missing altogether.
-                return Err(LoadError::Field {
-                    file: file.0.clone(),
-                    line: entry_line(&file.1, "[[freight_class]]", index, value_field),
-                    field: format!("freight_class.{field}"),
-                    fault: Fault::MissingSource {
+                return Err(error(
+                    &field(name),
+                    value_line,
+                    Fault::MissingSource {
                         value_field: value_field.to_string(),
                     },
-                });
+                ));
             }
+            let line = spanned.map_or(value_line, |s| line_of(text, s));
             keys.iter()
                 .map(|key| {
                     resolve(key).ok_or_else(|| {
                         error(
-                            field,
-                            format!("unknown source id `{key}` (not in SOURCES.toml)"),
+                            &field(name),
+                            line,
+                            Fault::unknown("source id", key, " (not in SOURCES.toml)"),
                         )
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()
         };
-        if !is_id(&record.id) {
+        let id = record.id.get_ref();
+        let id_line = line_of(text, &record.id);
+        if !is_id(id) {
             return Err(error(
-                "id",
-                format!("class id `{}` must use only {ID_RULE}", record.id),
+                &field("id"),
+                id_line,
+                Fault::rule(format!("class id `{}` must use only {ID_RULE}", clip(id))),
             ));
         }
-        if classes.iter().any(|c| c.key == record.id) {
-            return Err(error("id", format!("duplicate class id `{}`", record.id)));
+        if classes.iter().any(|c| &c.key == id) {
+            return Err(error(
+                &field("id"),
+                id_line,
+                Fault::rule(format!("duplicate class id `{id}`")),
+            ));
         }
-        let vot = record.value_of_time_usd_per_teu_day;
+        let vot_line = line_of(text, &record.value_of_time_usd_per_teu_day);
+        let vot = *record.value_of_time_usd_per_teu_day.get_ref();
         if !(vot.is_finite() && vot > 0.0) {
             return Err(error(
-                "value_of_time_usd_per_teu_day",
-                format!("must be > 0, found {vot}"),
+                &field("value_of_time_usd_per_teu_day"),
+                vot_line,
+                Fault::NotPositive {
+                    value: vot.to_string(),
+                },
             ));
         }
         let value_of_time_sources = sources(
             "value_of_time_source",
             "value_of_time_usd_per_teu_day",
-            &record.value_of_time_source,
+            vot_line,
+            Some(&record.value_of_time_source),
         )?;
-        let (pce, pce_sources) = match record.pce {
+        let (pce, pce_sources) = match &record.pce {
             None => (1.0, Vec::new()),
-            Some(pce) => {
+            Some(spanned) => {
+                let pce = *spanned.get_ref();
+                let pce_line = line_of(text, spanned);
                 if !(pce.is_finite() && pce > 0.0) {
-                    return Err(error("pce", format!("must be > 0, found {pce}")));
+                    return Err(error(
+                        &field("pce"),
+                        pce_line,
+                        Fault::NotPositive {
+                            value: pce.to_string(),
+                        },
+                    ));
                 }
-                let ids = sources(
-                    "pce_source",
-                    "pce",
-                    record.pce_source.as_deref().unwrap_or(""),
-                )?;
+                let ids = sources("pce_source", "pce", pce_line, record.pce_source.as_ref())?;
                 (pce, ids)
             }
         };
         classes.push(FreightClass {
-            key: record.id.clone(),
+            key: id.clone(),
             name: record.name.clone(),
             value_of_time_usd_per_teu_day: vot,
             value_of_time_sources,
@@ -1302,16 +1303,17 @@ fn parse_dataset(
         });
     }
     Ok(Dataset {
+        default_lines: (line_of(text, &defaults.from), line_of(text, &defaults.to)),
         info: DatasetInfo {
             name: parsed.name,
-            reference_year: parsed.reference_year,
+            reference_year,
             tariff_year: parsed.tariff_year,
-            payload_t: defaults.payload_t,
+            payload_t,
             payload_sources,
-            value_of_time_usd_per_day: defaults.value_of_time_usd_per_day,
+            value_of_time_usd_per_day: value_of_time,
             value_of_time_sources,
-            default_from: defaults.from.clone(),
-            default_to: defaults.to.clone(),
+            default_from: defaults.from.get_ref().clone(),
+            default_to: defaults.to.get_ref().clone(),
         },
         corridors,
         teu_per_train,
@@ -1757,6 +1759,40 @@ mod tests {
     }
 
     #[test]
+    fn toml_errors_name_the_line_of_the_key_wherever_it_is_written() {
+        // Keys in an inline table, after a comment naming the key, or dotted: the parser's
+        // spans find them where the old line-prefix scanners could not.
+        let mut files = mini();
+        replace(
+            &mut files.dataset,
+            "[defaults]\npayload_t = 10.0\npayload_source = \"T_HAND\"\n",
+            "# payload_t is per FEU\n[defaults]\npayload_source = \"T_HAND\"\npayload_t = -1.0\n",
+        );
+        let error = load_files(&files).expect_err("negative payload");
+        assert_eq!(error.line(), Some(8), "{error}");
+        assert_eq!(error.field(), Some("payload_t"));
+        let mut files = mini();
+        replace(
+            &mut files.dataset,
+            "[freight]\nteu_per_train = 100.0\nteu_per_train_source = \"T_HAND\"\n",
+            "",
+        );
+        replace(
+            &mut files.dataset,
+            "tariff_year = 2025\n",
+            "tariff_year = 2025\nfreight = { teu_per_train = 100.0, teu_per_train_source = \"T_NONE\" }\n",
+        );
+        let error = load_files(&files).expect_err("unknown source");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "{}:4: freight.teu_per_train_source: unknown source id `T_NONE` (not in SOURCES.toml)",
+                files.dataset.0
+            )
+        );
+    }
+
+    #[test]
     fn an_unused_source_is_a_warning() {
         let mut files = mini();
         files.sources.1.extend_from_slice(
@@ -1770,13 +1806,6 @@ mod tests {
             warnings[0]
         );
         assert_eq!(warnings[0].line, Some(16));
-    }
-
-    #[test]
-    fn record_key_lines_finds_each_records_key() {
-        let text =
-            "[[source]]\nid = \"A\"\n\n[[source]]\ntitle = \"x\"\nid = \"B\"\n[other]\nid = 1\n";
-        assert_eq!(record_key_lines(text, "[[source]]", "id"), vec![2, 6]);
     }
 
     #[test]
