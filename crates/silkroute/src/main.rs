@@ -36,6 +36,7 @@ enum Command {
     /// Routing on geographic networks (OpenStreetMap railways, maritime networks).
     Geo(cmd::geo::GeoArgs),
     /// Imports outside data as a network folder: railways from an OpenStreetMap PBF extract.
+    #[cfg(feature = "osm")]
     Import(cmd::import::ImportArgs),
     /// Traffic assignment (user equilibrium or system optimum) of a TNTP network's demand.
     Assign(cmd::assign::AssignArgs),
@@ -51,6 +52,7 @@ fn main() -> ExitCode {
         Command::Network(args) => cmd::network::run(cli.data.as_deref(), &args, &mut stdout),
         Command::Validate(args) => cmd::validate::run(&args, &mut stdout),
         Command::Geo(args) => cmd::geo::run(&args, &mut stdout),
+        #[cfg(feature = "osm")]
         Command::Import(args) => cmd::import::run(&args),
         Command::Assign(args) => cmd::assign::run(cli.data.as_deref(), &args, &mut stdout),
     };

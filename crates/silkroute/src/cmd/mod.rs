@@ -7,6 +7,7 @@ pub mod freight;
 pub mod freight_report;
 pub mod geo;
 pub mod heal;
+#[cfg(feature = "osm")]
 pub mod import;
 pub mod network;
 pub mod places;

@@ -7,6 +7,7 @@ mod broken_networks;
 mod geo;
 mod geo_conformance;
 mod geo_readers;
+#[cfg(feature = "osm")]
 mod import_osm;
 mod route;
 mod support;

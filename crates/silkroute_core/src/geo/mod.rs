@@ -15,6 +15,7 @@ mod engine;
 mod graph;
 mod heal;
 mod matrix;
+#[cfg(feature = "osm")]
 mod osm;
 mod pack;
 mod passage;
@@ -44,6 +45,7 @@ pub use heal::{
     WaterLanes, apply as apply_connectors, heal, heal_network, patch,
 };
 pub use matrix::distance_matrix;
+#[cfg(feature = "osm")]
 pub use osm::{
     OSM_ATTRIBUTION, OsmImportError, OsmImportSummary, OsmPass, OsmProgress, OsmRailEdge,
     OsmRailNetwork, OsmRailNode, OsmRailOptions, read_osm_rail, write_osm_rail_dir,
