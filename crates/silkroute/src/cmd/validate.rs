@@ -1,6 +1,8 @@
-//! `silkroute validate DIR`.
+//! `silkroute validate DIR`: every problem of a network folder (`silkroute_core::network::
+//! validate_files`).
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
+use silkroute_core::network::{MAX_PROBLEMS, NetworkFiles, validate_files};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -12,10 +14,32 @@ pub struct ValidateArgs {
     pub dir: PathBuf,
 }
 
-/// Runs `silkroute validate`: exit 0 when the network loads (warnings allowed), 2 otherwise.
+/// Runs `silkroute validate`: exit 0 when the network loads (warnings allowed); otherwise
+/// every problem on stderr, one per line, and exit 2.
 pub fn run(args: &ValidateArgs, out: &mut dyn Write) -> Result<()> {
-    let (network, warnings) = silkroute_core::network::load_dir(&args.dir)
-        .with_context(|| format!("{} is not a valid network", args.dir.display()))?;
+    let invalid = || format!("{} is not a valid network", args.dir.display());
+    let files = NetworkFiles::read_dir(&args.dir).with_context(invalid)?;
+    let (network, warnings) = match validate_files(&files) {
+        Ok(loaded) => loaded,
+        Err(problems) => {
+            if let [only] = problems.as_slice() {
+                bail!("{}: {only}", invalid());
+            }
+            for problem in &problems {
+                eprintln!("error: {problem}");
+            }
+            let more = if problems.len() >= MAX_PROBLEMS {
+                format!(", stopped at {MAX_PROBLEMS}")
+            } else {
+                String::new()
+            };
+            bail!(
+                "{}: {} problems{more} (listed above)",
+                invalid(),
+                problems.len()
+            );
+        }
+    };
     for warning in &warnings {
         writeln!(out, "warning: {warning}")?;
     }

@@ -314,6 +314,42 @@ fn bad_arguments_exit_2_with_a_reason() {
     }
 }
 
+/// `validate` lists every problem, one per line, then how many. See: issue #9
+#[test]
+fn validate_lists_every_problem_issue_9() {
+    let tmp = temp_dir();
+    let dir = tmp.path().join("net");
+    std::fs::create_dir(&dir).expect("dir");
+    for entry in std::fs::read_dir(repo("testdata/mini")).expect("mini") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("text");
+        let text = match path.file_name().and_then(|n| n.to_str()) {
+            Some("nodes.csv") => text.replace("KZ,47.0,74.0", "KZ,47.0,740.0"),
+            Some("demand.csv") => text.replacen("express,30000", "express,-3", 1),
+            _ => text,
+        };
+        std::fs::write(dir.join(path.file_name().expect("name")), text).expect("write");
+    }
+    let dir = dir.to_string_lossy().into_owned();
+    let output = silkroute(&["validate", &dir]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "{stderr}");
+    assert!(
+        lines[0].ends_with("nodes.csv:6: lon: 740 is outside [-180, 180]"),
+        "{stderr}"
+    );
+    assert!(
+        lines[1].ends_with("demand.csv:6: teu_per_year: must be ≥ 0, found -3"),
+        "{stderr}"
+    );
+    assert!(
+        lines[2].ends_with("is not a valid network: 2 problems (listed above)"),
+        "{stderr}"
+    );
+}
+
 /// `network --format csv` is one row per link and `--format geojson` the network as a map;
 /// both printed JSON before. See: issue #9
 #[test]

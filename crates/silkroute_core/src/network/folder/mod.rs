@@ -124,10 +124,82 @@ pub(crate) fn is_source_key(text: &str) -> bool {
 /// Loads a network from the contents of its six files.
 ///
 /// # Errors
-/// The first problem found, naming file, line and field.
+/// The first problem found, naming file, line and field ([`validate_files`] gives them all).
 pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), LoadError> {
+    validate_files(files).map_err(|mut problems| problems.swap_remove(0))
+}
+
+/// Most problems [`validate_files`] reports.
+pub const MAX_PROBLEMS: usize = 200;
+
+/// Tables with a problem, so that references into them are not reported after it: an
+/// "unknown node" in links.csv may only follow from a bad row of nodes.csv (a misspelt id),
+/// and shows again, if it is real, once that row is fixed (as compilers suppress errors
+/// that follow from an earlier one).
+#[derive(Default)]
+struct Failed {
+    /// nodes.csv had a problem.
+    nodes: bool,
+    /// links.csv had a problem.
+    links: bool,
+    /// zones.csv had a problem, or is missing and a reference to it was reported.
+    zones: bool,
+}
+
+impl Failed {
+    /// Whether `error` may only follow from an earlier problem.
+    fn explains(&self, error: &LoadError) -> bool {
+        let LoadError::Field {
+            fault: Fault::UnknownReference { kind, .. },
+            ..
+        } = error
+        else {
+            return false;
+        };
+        match *kind {
+            "node" => self.nodes,
+            "link" => self.links,
+            "zone" => self.zones,
+            _ => false,
+        }
+    }
+}
+
+/// The problems found so far.
+#[derive(Default)]
+struct Problems {
+    list: Vec<LoadError>,
+    failed: Failed,
+}
+
+impl Problems {
+    /// Records a problem, unless an earlier one explains it.
+    fn push(&mut self, error: LoadError) {
+        if !self.failed.explains(&error) && self.list.len() < MAX_PROBLEMS {
+            self.list.push(error);
+        }
+    }
+
+    /// Parses a table, recording its error and marking the file failed when it cannot.
+    fn table(&mut self, file: &(String, Vec<u8>), schema: &[Column]) -> Option<Table> {
+        Table::parse(&file.0, &file.1, schema)
+            .map_err(|error| self.push(error))
+            .ok()
+    }
+}
+
+/// Checks a network from the contents of its files and reports every problem it finds
+/// (up to [`MAX_PROBLEMS`]), each naming file, line and field: every bad row of every
+/// file, but not what only follows from an earlier problem (a link to a node whose own row
+/// was wrong). Files the rest depends on (`SOURCES.toml`, `dataset.toml`) stop the check
+/// at their first problem.
+///
+/// # Errors
+/// The problems, in the order the files are read (the first is [`load_files`]'s error).
+pub fn validate_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), Vec<LoadError>> {
+    let mut problems = Problems::default();
     let mut warnings = Vec::new();
-    let (sources, source_lines) = parse_sources(&files.sources)?;
+    let (sources, source_lines) = parse_sources(&files.sources).map_err(|e| vec![e])?;
     let source_keys: HashMap<String, SourceId> = sources
         .iter()
         .enumerate()
@@ -142,7 +214,7 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
         id
     };
 
-    let dataset = parse_dataset(&files.dataset, &resolve)?;
+    let dataset = parse_dataset(&files.dataset, &resolve).map_err(|e| vec![e])?;
     let mut builder = NetworkBuilder::new(dataset.info.clone());
     for source in sources.iter().cloned() {
         builder.add_source(source);
@@ -154,103 +226,138 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
     }
 
     // Emission factors.
-    let table = Table::parse(&files.emissions.0, &files.emissions.1, EMISSION_COLUMNS)?;
+    let table = problems.table(&files.emissions, EMISSION_COLUMNS);
     let mut seen_factors: HashMap<(Mode, Energy), u64> = HashMap::new();
-    for row in &table.rows {
-        let fields = table.at(row);
-        let mode = fields.one_of("mode", Mode::parse, &mode_names())?;
-        let energy = fields.one_of("energy", Energy::parse, &energy_names())?;
-        if let Some(first) = seen_factors.insert((mode, energy), fields.line()) {
-            return Err(fields.error(
-                "energy",
-                format!(
-                    "a factor for {} / {} is already given on line {first}",
-                    mode.as_str(),
-                    energy.as_str()
-                ),
-            ));
+    for row in table
+        .iter()
+        .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
+    {
+        let fields = row;
+        let mut row = || -> Result<(), LoadError> {
+            let mode = fields.one_of("mode", Mode::parse, &mode_names())?;
+            let energy = fields.one_of("energy", Energy::parse, &energy_names())?;
+            if let Some(first) = seen_factors.insert((mode, energy), fields.line()) {
+                return Err(fields.error(
+                    "energy",
+                    format!(
+                        "a factor for {} / {} is already given on line {first}",
+                        mode.as_str(),
+                        energy.as_str()
+                    ),
+                ));
+            }
+            let factor = fields
+                .non_negative("kg_co2e_per_tkm")?
+                .ok_or_else(|| fields.error("kg_co2e_per_tkm", "missing value"))?;
+            let sources = fields.sources("factor_source", "kg_co2e_per_tkm", true, &resolve)?;
+            builder.add_emission_factor(EmissionFactor {
+                mode,
+                energy,
+                kg_co2e_per_tkm: factor,
+                sources,
+                note: fields.text("note").to_string(),
+            });
+            Ok(())
+        };
+        if let Err(error) = row() {
+            problems.push(error);
         }
-        let factor = fields
-            .non_negative("kg_co2e_per_tkm")?
-            .ok_or_else(|| fields.error("kg_co2e_per_tkm", "missing value"))?;
-        let sources = fields.sources("factor_source", "kg_co2e_per_tkm", true, &resolve)?;
-        builder.add_emission_factor(EmissionFactor {
-            mode,
-            energy,
-            kg_co2e_per_tkm: factor,
-            sources,
-            note: fields.text("note").to_string(),
-        });
     }
 
     // Nodes.
-    let table = Table::parse(&files.nodes.0, &files.nodes.1, NODE_COLUMNS)?;
+    let table = problems.table(&files.nodes, NODE_COLUMNS);
+    problems.failed.nodes = table.is_none();
     let mut node_lines: Vec<u64> = Vec::new();
     let mut node_info: Vec<(String, String)> = Vec::new();
-    for row in &table.rows {
-        let fields = table.at(row);
-        let node = parse_node(&fields, &resolve)?;
-        let (key, name) = (node.key.clone(), node.name.clone());
-        if let Some(first) = builder.node_id(&node.key) {
-            return Err(fields.error(
-                "node_id",
-                Fault::DuplicateId {
-                    id: node.key.clone(),
-                    first_line: Some(node_lines[first.0 as usize]),
-                },
-            ));
+    for fields in table
+        .iter()
+        .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
+    {
+        let mut row = || -> Result<(), LoadError> {
+            let node = parse_node(&fields, &resolve)?;
+            let (key, name) = (node.key.clone(), node.name.clone());
+            if let Some(first) = builder.node_id(&node.key) {
+                return Err(fields.error(
+                    "node_id",
+                    Fault::DuplicateId {
+                        id: node.key.clone(),
+                        first_line: Some(node_lines[first.0 as usize]),
+                    },
+                ));
+            }
+            builder
+                .add_node(node)
+                .map_err(|e| fields.error("node_id", e.to_string()))?;
+            node_lines.push(fields.line());
+            node_info.push((key, name));
+            Ok(())
+        };
+        if let Err(error) = row() {
+            problems.push(error);
+            problems.failed.nodes = true;
         }
-        builder
-            .add_node(node)
-            .map_err(|e| fields.error("node_id", e.to_string()))?;
-        node_lines.push(fields.line());
-        node_info.push((key, name));
     }
 
     // Links.
     let reference_year = dataset.info.reference_year;
-    let table = Table::parse(&files.links.0, &files.links.1, LINK_COLUMNS)?;
+    let table = problems.table(&files.links, LINK_COLUMNS);
+    problems.failed.links = table.is_none();
     let mut link_lines: HashMap<String, u64> = HashMap::new();
     let mut border_links: Vec<(u64, NodeId, NodeId)> = Vec::new();
-    for row in &table.rows {
-        let fields = table.at(row);
-        let link = parse_link(&fields, &builder, &corridor_keys, reference_year, &resolve)?;
-        if let Some(first) = link_lines.get(&link.key) {
-            return Err(fields.error(
-                "link_id",
-                Fault::DuplicateId {
-                    id: link.key.clone(),
-                    first_line: Some(*first),
-                },
-            ));
+    for fields in table
+        .iter()
+        .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
+    {
+        let mut row = || -> Result<(), LoadError> {
+            let link = parse_link(&fields, &builder, &corridor_keys, reference_year, &resolve)?;
+            if let Some(first) = link_lines.get(&link.key) {
+                return Err(fields.error(
+                    "link_id",
+                    Fault::DuplicateId {
+                        id: link.key.clone(),
+                        first_line: Some(*first),
+                    },
+                ));
+            }
+            link_lines.insert(link.key.clone(), fields.line());
+            if !link.mode.is_water()
+                && builder.node(link.from).country != builder.node(link.to).country
+            {
+                border_links.push((fields.line(), link.from, link.to));
+            }
+            builder.add_link(link).map_err(|error| {
+                let field = match error {
+                    BuildError::GaugeMismatch { .. } | BuildError::GaugeRequired { .. } => {
+                        "gauge_mm"
+                    }
+                    BuildError::SelfLoop { .. } => "to",
+                    _ => "link_id",
+                };
+                fields.error(field, error.to_string())
+            })?;
+            Ok(())
+        };
+        if let Err(error) = row() {
+            problems.push(error);
+            problems.failed.links = true;
         }
-        link_lines.insert(link.key.clone(), fields.line());
-        if !link.mode.is_water() && builder.node(link.from).country != builder.node(link.to).country
-        {
-            border_links.push((fields.line(), link.from, link.to));
-        }
-        builder.add_link(link).map_err(|error| {
-            let field = match error {
-                BuildError::GaugeMismatch { .. } | BuildError::GaugeRequired { .. } => "gauge_mm",
-                BuildError::SelfLoop { .. } => "to",
-                _ => "link_id",
-            };
-            fields.error(field, error.to_string())
-        })?;
     }
 
     // Handling.
-    let table = Table::parse(&files.handling.0, &files.handling.1, HANDLING_COLUMNS)?;
+    let table = problems.table(&files.handling, HANDLING_COLUMNS);
     let mut handled: Vec<(NodeId, HandlingKind, Validity, u64)> = Vec::new();
-    for row in &table.rows {
-        let fields = table.at(row);
-        let handling = parse_handling(&fields, &builder, reference_year, &resolve)?;
-        for (node, kind, validity, line) in &handled {
-            if *node == handling.node
-                && *kind == handling.kind
-                && validity.overlaps(&handling.validity)
-            {
-                return Err(fields.error(
+    for fields in table
+        .iter()
+        .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
+    {
+        let mut row = || -> Result<(), LoadError> {
+            let handling = parse_handling(&fields, &builder, reference_year, &resolve)?;
+            for (node, kind, validity, line) in &handled {
+                if *node == handling.node
+                    && *kind == handling.kind
+                    && validity.overlaps(&handling.validity)
+                {
+                    return Err(fields.error(
                     "kind",
                     format!(
                         "node `{}` already has an active `{}` row in the same years (line {line})",
@@ -258,17 +365,22 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
                         kind.as_str()
                     ),
                 ));
+                }
             }
+            handled.push((
+                handling.node,
+                handling.kind,
+                handling.validity,
+                fields.line(),
+            ));
+            builder
+                .add_handling(handling)
+                .map_err(|e| fields.error("node_id", e.to_string()))?;
+            Ok(())
+        };
+        if let Err(error) = row() {
+            problems.push(error);
         }
-        handled.push((
-            handling.node,
-            handling.kind,
-            handling.validity,
-            fields.line(),
-        ));
-        builder
-            .add_handling(handling)
-            .map_err(|e| fields.error("node_id", e.to_string()))?;
     }
 
     for (line, from, to) in border_links {
@@ -293,79 +405,92 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
     }
 
     if let Some(shapes) = &files.shapes {
-        let table = Table::parse(&shapes.0, &shapes.1, SHAPE_COLUMNS)?;
-        for row in &table.rows {
-            let fields = table.at(row);
-            let key = fields.required_text("link_id")?;
-            let link = builder.link_id(key).ok_or_else(|| {
-                fields.error(
-                    "link_id",
-                    Fault::unknown("link", key, " (not in links.csv)"),
-                )
-            })?;
-            let network_km = fields
-                .non_negative("network_km")?
-                .ok_or_else(|| fields.error("network_km", "missing value"))?;
-            fields.non_negative("snap_km")?;
-            let sources = fields.sources("shape_source", "network_km", true, &resolve)?;
-            let text = fields.required_text("polyline")?;
-            let points = crate::io::decode_polyline(text)
-                .filter(|points| points.len() >= 2)
-                .ok_or_else(|| {
-                    fields.error("polyline", "not an encoded polyline of two or more points")
+        let table = problems.table(shapes, SHAPE_COLUMNS);
+        for fields in table
+            .iter()
+            .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
+        {
+            let mut row = || -> Result<(), LoadError> {
+                let key = fields.required_text("link_id")?;
+                let link = builder.link_id(key).ok_or_else(|| {
+                    fields.error(
+                        "link_id",
+                        Fault::unknown("link", key, " (not in links.csv)"),
+                    )
                 })?;
-            builder.set_link_shape(
-                link,
-                crate::network::LinkShape {
-                    points,
-                    network_km,
-                    sources,
-                },
-            );
+                let network_km = fields
+                    .non_negative("network_km")?
+                    .ok_or_else(|| fields.error("network_km", "missing value"))?;
+                fields.non_negative("snap_km")?;
+                let sources = fields.sources("shape_source", "network_km", true, &resolve)?;
+                let text = fields.required_text("polyline")?;
+                let points = crate::io::decode_polyline(text)
+                    .filter(|points| points.len() >= 2)
+                    .ok_or_else(|| {
+                        fields.error("polyline", "not an encoded polyline of two or more points")
+                    })?;
+                builder.set_link_shape(
+                    link,
+                    crate::network::LinkShape {
+                        points,
+                        network_km,
+                        sources,
+                    },
+                );
+                Ok(())
+            };
+            if let Err(error) = row() {
+                problems.push(error);
+            }
         }
     }
 
-    let freight = parse_freight(files, &dataset, &builder, &resolve)?;
-    builder
-        .set_freight(freight)
-        .map_err(|fault| LoadError::Network {
+    let freight = parse_freight(files, &dataset, &builder, &resolve, &mut problems);
+    if !problems.list.is_empty() {
+        return Err(problems.list);
+    }
+    builder.set_freight(freight).map_err(|fault| {
+        vec![LoadError::Network {
             file: files.dataset.0.clone(),
             fault: Box::new(fault),
-        })?;
+        }]
+    })?;
 
-    let network = builder.build().map_err(|error| match &error {
-        BuildError::MissingEmissionFactor { key, .. } => LoadError::Field {
-            file: files.links.0.clone(),
-            line: link_lines.get(key).copied().unwrap_or(0),
-            field: "energy".to_string(),
-            fault: Fault::from(format!("{error} (add a row to emissions.csv)")),
-        },
-        BuildError::AmbiguousPlaceName { name, second, .. } => {
-            // The colliding text belongs to the node added second; name its field.
-            let index = node_info.iter().position(|(key, _)| key == second);
-            let field = match index.map(|i| &node_info[i]) {
-                Some((key, _)) if key == name => "node_id",
-                Some((_, node_name))
-                    if crate::network::normalize_place_name(node_name)
-                        == crate::network::normalize_place_name(name) =>
-                {
-                    "name"
+    let network = builder.build().map_err(|error| {
+        vec![match &error {
+            BuildError::MissingEmissionFactor { key, .. } => LoadError::Field {
+                file: files.links.0.clone(),
+                line: link_lines.get(key).copied().unwrap_or(0),
+                field: "energy".to_string(),
+                fault: Fault::from(format!("{error} (add a row to emissions.csv)")),
+            },
+            BuildError::AmbiguousPlaceName { name, second, .. } => {
+                // The colliding text belongs to the node added second; name its field.
+                let index = node_info.iter().position(|(key, _)| key == second);
+                let field = match index.map(|i| &node_info[i]) {
+                    Some((key, _)) if key == name => "node_id",
+                    Some((_, node_name))
+                        if crate::network::normalize_place_name(node_name)
+                            == crate::network::normalize_place_name(name) =>
+                    {
+                        "name"
+                    }
+                    _ => "aliases",
+                };
+                LoadError::Field {
+                    file: files.nodes.0.clone(),
+                    line: index.map_or(0, |i| node_lines[i]),
+                    field: field.to_string(),
+                    fault: Fault::from(error.to_string()),
                 }
-                _ => "aliases",
-            };
-            LoadError::Field {
-                file: files.nodes.0.clone(),
-                line: index.map_or(0, |i| node_lines[i]),
-                field: field.to_string(),
-                fault: Fault::from(error.to_string()),
             }
-        }
-        // Nodes, links and handling rows were checked when they were added; only the two
-        // cases above are left for `build`.
-        _ => LoadError::Network {
-            file: files.nodes.0.clone(),
-            fault: Box::new(error),
-        },
+            // Nodes, links and handling rows were checked when they were added; only the two
+            // cases above are left for `build`.
+            _ => LoadError::Network {
+                file: files.nodes.0.clone(),
+                fault: Box::new(error),
+            },
+        }]
     })?;
 
     for (key, place, line) in [
@@ -373,12 +498,12 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
         ("to", &dataset.info.default_to, dataset.default_lines.1),
     ] {
         if let Err(error) = network.find_place_by_name(place) {
-            return Err(LoadError::Field {
+            return Err(vec![LoadError::Field {
                 file: files.dataset.0.clone(),
                 line,
                 field: format!("defaults.{key}"),
                 fault: Fault::from(error.to_string()),
-            });
+            }]);
         }
     }
 
@@ -1345,7 +1470,8 @@ fn parse_freight(
     dataset: &Dataset,
     builder: &NetworkBuilder,
     resolve: &dyn Fn(&str) -> Option<SourceId>,
-) -> Result<FreightData, LoadError> {
+    problems: &mut Problems,
+) -> FreightData {
     let mut freight = FreightData {
         teu_per_train: dataset.teu_per_train.0,
         teu_per_train_sources: dataset.teu_per_train.1.clone(),
@@ -1357,101 +1483,116 @@ fn parse_freight(
     // Zone (index) and line of each place already in a zone.
     let mut place_zone: HashMap<NodeId, (usize, u64)> = HashMap::new();
     if let Some(zones) = &files.zones {
-        let table = Table::parse(&zones.0, &zones.1, ZONE_COLUMNS)?;
-        for row in &table.rows {
-            let fields = table.at(row);
-            let key = fields.required_text("zone_id")?;
-            if !is_id(key) {
-                return Err(fields.error(
-                    "zone_id",
-                    Fault::BadId {
-                        id: clip(key),
-                        rule: ID_RULE,
-                    },
-                ));
-            }
-            if let Some(first) = freight.zones.iter().position(|z| z.key == key) {
-                return Err(fields.error(
-                    "zone_id",
-                    Fault::DuplicateId {
-                        id: key.to_string(),
-                        first_line: Some(zone_lines[first]),
-                    },
-                ));
-            }
-            let name = fields.required_text("name")?.to_string();
-            let items = fields.list("places");
-            if items.is_empty() {
-                return Err(fields.error(
-                    "places",
-                    Fault::Missing {
-                        hint: " (one or more node ids)",
-                    },
-                ));
-            }
-            let mut places: Vec<NodeId> = Vec::new();
-            for item in items {
-                let node = builder.node_id(&item).ok_or_else(|| {
-                    fields.error(
-                        "places",
-                        Fault::unknown("node", &item, " (not in nodes.csv)"),
-                    )
-                })?;
-                if places.contains(&node) {
-                    return Err(fields.error("places", format!("node `{item}` is listed twice")));
-                }
-                if let Some(&(zone, line)) = place_zone.get(&node) {
+        let table = problems.table(zones, ZONE_COLUMNS);
+        problems.failed.zones = table.is_none();
+        for fields in table
+            .iter()
+            .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
+        {
+            let mut row = || -> Result<(), LoadError> {
+                let key = fields.required_text("zone_id")?;
+                if !is_id(key) {
                     return Err(fields.error(
+                        "zone_id",
+                        Fault::BadId {
+                            id: clip(key),
+                            rule: ID_RULE,
+                        },
+                    ));
+                }
+                if let Some(first) = freight.zones.iter().position(|z| z.key == key) {
+                    return Err(fields.error(
+                        "zone_id",
+                        Fault::DuplicateId {
+                            id: key.to_string(),
+                            first_line: Some(zone_lines[first]),
+                        },
+                    ));
+                }
+                let name = fields.required_text("name")?.to_string();
+                let items = fields.list("places");
+                if items.is_empty() {
+                    return Err(fields.error(
+                        "places",
+                        Fault::Missing {
+                            hint: " (one or more node ids)",
+                        },
+                    ));
+                }
+                let mut places: Vec<NodeId> = Vec::new();
+                for item in items {
+                    let node = builder.node_id(&item).ok_or_else(|| {
+                        fields.error(
+                            "places",
+                            Fault::unknown("node", &item, " (not in nodes.csv)"),
+                        )
+                    })?;
+                    if places.contains(&node) {
+                        return Err(
+                            fields.error("places", format!("node `{item}` is listed twice"))
+                        );
+                    }
+                    if let Some(&(zone, line)) = place_zone.get(&node) {
+                        return Err(fields.error(
                         "places",
                         format!(
                             "node `{item}` already belongs to zone `{}` (line {line}); a place belongs to at most one zone",
                             freight.zones[zone].key
                         ),
                     ));
+                    }
+                    place_zone.insert(node, (freight.zones.len(), fields.line()));
+                    places.push(node);
                 }
-                place_zone.insert(node, (freight.zones.len(), fields.line()));
-                places.push(node);
+                let sources = fields.sources("zone_source", "places", true, resolve)?;
+                zone_lines.push(fields.line());
+                freight.zones.push(Zone {
+                    key: key.to_string(),
+                    name,
+                    places,
+                    sources,
+                    note: fields.text("note").to_string(),
+                });
+                Ok(())
+            };
+            if let Err(error) = row() {
+                problems.push(error);
+                problems.failed.zones = true;
             }
-            let sources = fields.sources("zone_source", "places", true, resolve)?;
-            zone_lines.push(fields.line());
-            freight.zones.push(Zone {
-                key: key.to_string(),
-                name,
-                places,
-                sources,
-                note: fields.text("note").to_string(),
-            });
         }
     }
     if let Some(demand) = &files.demand {
-        let table = Table::parse(&demand.0, &demand.1, DEMAND_COLUMNS)?;
+        let table = problems.table(demand, DEMAND_COLUMNS);
         let mut seen: HashMap<(ZoneId, ZoneId, FreightClassId), u64> = HashMap::new();
-        for row in &table.rows {
-            let fields = table.at(row);
-            let zone = |field: &str| -> Result<ZoneId, LoadError> {
-                let text = fields.required_text(field)?;
-                freight.zone_by_key(text).ok_or_else(|| {
-                    let hint = if files.zones.is_none() {
-                        "zones.csv is missing"
-                    } else {
-                        "not in zones.csv"
-                    };
-                    fields.error(field, Fault::unknown("zone", text, format!(" ({hint})")))
-                })
-            };
-            let origin = zone("origin")?;
-            let destination = zone("destination")?;
-            if origin == destination {
-                return Err(fields.error(
-                    "destination",
-                    format!(
-                        "same zone as the origin (`{}`); demand inside a zone is not assigned",
-                        freight.zone(origin).key
-                    ),
-                ));
-            }
-            let class_text = fields.required_text("class")?;
-            let class = freight.class_by_key(class_text).ok_or_else(|| {
+        for fields in table
+            .iter()
+            .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
+        {
+            let mut row = || -> Result<(), LoadError> {
+                let zone = |field: &str| -> Result<ZoneId, LoadError> {
+                    let text = fields.required_text(field)?;
+                    freight.zone_by_key(text).ok_or_else(|| {
+                        let hint = if files.zones.is_none() {
+                            "zones.csv is missing"
+                        } else {
+                            "not in zones.csv"
+                        };
+                        fields.error(field, Fault::unknown("zone", text, format!(" ({hint})")))
+                    })
+                };
+                let origin = zone("origin")?;
+                let destination = zone("destination")?;
+                if origin == destination {
+                    return Err(fields.error(
+                        "destination",
+                        format!(
+                            "same zone as the origin (`{}`); demand inside a zone is not assigned",
+                            freight.zone(origin).key
+                        ),
+                    ));
+                }
+                let class_text = fields.required_text("class")?;
+                let class = freight.class_by_key(class_text).ok_or_else(|| {
                 let known: Vec<&str> = freight.classes.iter().map(|c| c.key.as_str()).collect();
                 fields.error(
                     "class",
@@ -1465,12 +1606,12 @@ fn parse_freight(
                     ),
                 )
             })?;
-            let teu_per_year = fields
-                .non_negative("teu_per_year")?
-                .ok_or_else(|| fields.error("teu_per_year", "missing value"))?;
-            let sources = fields.sources("demand_source", "teu_per_year", true, resolve)?;
-            if let Some(first) = seen.insert((origin, destination, class), fields.line()) {
-                return Err(fields.error(
+                let teu_per_year = fields
+                    .non_negative("teu_per_year")?
+                    .ok_or_else(|| fields.error("teu_per_year", "missing value"))?;
+                let sources = fields.sources("demand_source", "teu_per_year", true, resolve)?;
+                if let Some(first) = seen.insert((origin, destination, class), fields.line()) {
+                    return Err(fields.error(
                     "class",
                     format!(
                         "a row for {} → {} and class `{class_text}` is already given on line {first}",
@@ -1478,18 +1619,25 @@ fn parse_freight(
                         freight.zone(destination).key
                     ),
                 ));
+                }
+                freight.demand.push(Demand {
+                    origin,
+                    destination,
+                    class,
+                    teu_per_year,
+                    sources,
+                    note: fields.text("note").to_string(),
+                });
+                Ok(())
+            };
+            if let Err(error) = row() {
+                problems.push(error);
+                // Without zones.csv every row would say so; once is enough.
+                problems.failed.zones |= files.zones.is_none();
             }
-            freight.demand.push(Demand {
-                origin,
-                destination,
-                class,
-                teu_per_year,
-                sources,
-                note: fields.text("note").to_string(),
-            });
         }
     }
-    Ok(freight)
+    freight
 }
 
 #[cfg(test)]
@@ -1790,6 +1938,47 @@ mod tests {
                 files.dataset.0
             )
         );
+    }
+
+    #[test]
+    fn validation_reports_every_problem_but_not_their_consequences_issue_9() {
+        // `validate` promised every problem and stopped at the first. See: issue #9
+        let mut files = mini();
+        replace(&mut files.nodes, "KZ,47.0,74.0", "KZ,47.0,740.0");
+        replace(&mut files.nodes, "NL,51.9,4.5", "NL,51.9,x");
+        replace(
+            &mut files.handling,
+            "west_city,terminal,6,T_HAND",
+            "west_city,terminal,6,T_NOPE",
+        );
+        replace(f_demand(&mut files), "express,30000", "express,-3");
+        let problems = validate_files(&files).expect_err("invalid");
+        let found: Vec<(String, Option<u64>, &str)> = problems
+            .iter()
+            .map(|p| {
+                let file = p.file().rsplit('/').next().unwrap_or("").to_string();
+                (file, p.line(), p.code())
+            })
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("nodes.csv".to_string(), Some(6), "out_of_range"),
+                ("nodes.csv".to_string(), Some(12), "not_a_number"),
+                ("handling.csv".to_string(), Some(3), "unknown_reference"),
+                ("demand.csv".to_string(), Some(6), "negative"),
+            ],
+            "{problems:?}"
+        );
+        // The first is what loading reports.
+        assert_eq!(
+            load_files(&files).expect_err("invalid").to_string(),
+            problems[0].to_string()
+        );
+    }
+
+    fn f_demand(files: &mut NetworkFiles) -> &mut (String, Vec<u8>) {
+        files.demand.as_mut().expect("mini has demand")
     }
 
     #[test]
