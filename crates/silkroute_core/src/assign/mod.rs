@@ -27,7 +27,7 @@ pub use gmns::{
     GMNS_DEFAULT_ALPHA, GMNS_DEFAULT_BETA, GmnsAssignment, GmnsLink, GmnsNode,
     load_gmns_assignment, parse_gmns_assignment,
 };
-pub use network::{AssignError, AssignNetwork, LinkSpec};
+pub use network::{AssignError, AssignNetwork, ClassFault, LinkFault, LinkSpec};
 pub use solve::{
     AssignOptions, AssignResult, GapEvaluator, IterationStats, Method, Observer, assign,
     keep_going, relative_gap,
@@ -173,25 +173,21 @@ impl Problem {
         model: CostModel,
     ) -> Result<Problem, AssignError> {
         if classes.is_empty() {
-            return Err(AssignError::BadClass {
-                class: String::new(),
-                reason: "an assignment needs at least one demand class".to_string(),
-            });
+            return Err(AssignError::NoClasses);
         }
         for class in &mut classes {
-            let bad = |reason: String| AssignError::BadClass {
+            let bad = |fault: ClassFault| AssignError::BadClass {
                 class: class.name.clone(),
-                reason,
+                fault,
             };
             if class.demand.zones() != network.zone_count() {
-                return Err(bad(format!(
-                    "its matrix has {} zones, the network {}",
-                    class.demand.zones(),
-                    network.zone_count()
-                )));
+                return Err(bad(ClassFault::ZoneCount {
+                    matrix: class.demand.zones(),
+                    network: network.zone_count(),
+                }));
             }
             if !(class.pce.is_finite() && class.pce > 0.0) {
-                return Err(bad(format!("pce {} must be > 0", class.pce)));
+                return Err(bad(ClassFault::BadPce(class.pce)));
             }
             if let Some(v) = class
                 .demand
@@ -199,24 +195,23 @@ impl Problem {
                 .iter()
                 .find(|v| !(v.is_finite() && **v >= 0.0))
             {
-                return Err(bad(format!("demand {v} is not a finite number ≥ 0")));
+                return Err(bad(ClassFault::BadDemand(*v)));
             }
             if class.fixed_cost.is_empty() {
                 class.fixed_cost = vec![0.0; network.link_count()];
             }
             if class.fixed_cost.len() != network.link_count() {
-                return Err(bad(format!(
-                    "{} fixed costs for {} links",
-                    class.fixed_cost.len(),
-                    network.link_count()
-                )));
+                return Err(bad(ClassFault::FixedCostCount {
+                    costs: class.fixed_cost.len(),
+                    links: network.link_count(),
+                }));
             }
             if let Some(v) = class
                 .fixed_cost
                 .iter()
                 .find(|v| !(v.is_finite() && **v >= 0.0))
             {
-                return Err(bad(format!("fixed cost {v} is not a finite number ≥ 0")));
+                return Err(bad(ClassFault::BadFixedCost(*v)));
             }
         }
         Ok(Problem {

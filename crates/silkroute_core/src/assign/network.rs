@@ -18,7 +18,7 @@ pub enum AssignError {
         nodes: u32,
     },
     /// A link's parameters are unusable.
-    #[error("link {link} ({from} -> {to}): {reason}")]
+    #[error("link {link} ({from} -> {to}): {fault}")]
     BadLink {
         /// The link index.
         link: usize,
@@ -27,15 +27,18 @@ pub enum AssignError {
         /// Head.
         to: u32,
         /// What is wrong.
-        reason: String,
+        fault: LinkFault,
     },
+    /// No demand class at all.
+    #[error("class ``: an assignment needs at least one demand class")]
+    NoClasses,
     /// A class is inconsistent with the network.
-    #[error("class `{class}`: {reason}")]
+    #[error("class `{class}`: {fault}")]
     BadClass {
         /// The class name.
         class: String,
         /// What is wrong.
-        reason: String,
+        fault: ClassFault,
     },
     /// The observer stopped the run.
     #[error("cancelled")]
@@ -62,6 +65,61 @@ pub enum AssignError {
         /// Nodes.
         nodes: u32,
     },
+}
+
+/// What is wrong with a link of an assignment network.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LinkFault {
+    /// Both ends are the same node.
+    #[error("a link from a node to itself")]
+    SelfLoop,
+    /// A free-flow time that is not a finite number ≥ 0.
+    #[error("free-flow time {0} is not a finite number ≥ 0")]
+    BadFreeFlowTime(f64),
+    /// BPR parameters that are not finite and ≥ 0.
+    #[error("BPR alpha {alpha} and beta {beta} must be finite and ≥ 0")]
+    BadBpr {
+        /// `alpha`.
+        alpha: f64,
+        /// `beta`.
+        beta: f64,
+    },
+    /// A conical alpha that is not > 1.
+    #[error("conical alpha {0} must be > 1")]
+    BadConical(f64),
+    /// A capacity that is not > 0 on a congestible link.
+    #[error("capacity {0} must be > 0 on a link whose time depends on its volume")]
+    BadCapacity(f64),
+}
+
+/// What is wrong with a demand class of an assignment problem.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ClassFault {
+    /// Its matrix does not have the network's zones.
+    #[error("its matrix has {matrix} zones, the network {network}")]
+    ZoneCount {
+        /// Zones of the matrix.
+        matrix: usize,
+        /// Zones of the network.
+        network: usize,
+    },
+    /// A pce that is not > 0.
+    #[error("pce {0} must be > 0")]
+    BadPce(f64),
+    /// A demand cell that is not a finite number ≥ 0.
+    #[error("demand {0} is not a finite number ≥ 0")]
+    BadDemand(f64),
+    /// Fixed costs that are not one per link.
+    #[error("{costs} fixed costs for {links} links")]
+    FixedCostCount {
+        /// Costs given.
+        costs: usize,
+        /// Links of the network.
+        links: usize,
+    },
+    /// A fixed cost that is not a finite number ≥ 0.
+    #[error("fixed cost {0} is not a finite number ≥ 0")]
+    BadFixedCost(f64),
 }
 
 /// A directed network for assignment. Link ids follow input order; adjacency (forward and
@@ -123,42 +181,36 @@ impl AssignNetwork {
                     });
                 }
             }
-            let bad = |reason: String| AssignError::BadLink {
+            let bad = |fault: LinkFault| AssignError::BadLink {
                 link: i,
                 from: l.from,
                 to: l.to,
-                reason,
+                fault,
             };
             if l.from == l.to {
-                return Err(bad("a link from a node to itself".to_string()));
+                return Err(bad(LinkFault::SelfLoop));
             }
             let t0 = l.vdf.free_flow_time;
             if !t0.is_finite() || t0 < 0.0 {
-                return Err(bad(format!(
-                    "free-flow time {t0} is not a finite number ≥ 0"
-                )));
+                return Err(bad(LinkFault::BadFreeFlowTime(t0)));
             }
             let congestible = match l.vdf.vdf {
                 Vdf::Bpr { alpha, beta } => {
                     if !(alpha.is_finite() && alpha >= 0.0 && beta.is_finite() && beta >= 0.0) {
-                        return Err(bad(format!(
-                            "BPR alpha {alpha} and beta {beta} must be finite and ≥ 0"
-                        )));
+                        return Err(bad(LinkFault::BadBpr { alpha, beta }));
                     }
                     alpha > 0.0
                 }
                 Vdf::Conical { alpha } => {
                     if !(alpha.is_finite() && alpha > 1.0) {
-                        return Err(bad(format!("conical alpha {alpha} must be > 1")));
+                        return Err(bad(LinkFault::BadConical(alpha)));
                     }
                     true
                 }
             };
             let cap = l.vdf.capacity;
             if congestible && !(cap.is_finite() && cap > 0.0) {
-                return Err(bad(format!(
-                    "capacity {cap} must be > 0 on a link whose time depends on its volume"
-                )));
+                return Err(bad(LinkFault::BadCapacity(cap)));
             }
             from.push(l.from);
             to.push(l.to);

@@ -2,7 +2,7 @@
 
 use super::{
     DAYS_PER_YEAR, ExpandedLink, FreightError, FreightLink, FreightOptions, FreightProblem,
-    Unserved, UnservedReason, usd_per_feu_to_hours,
+    FreightWarning, Unserved, UnservedReason, usd_per_feu_to_hours,
 };
 use crate::assign::{AssignNetwork, Class, LinkSpec, LinkVdf, OdMatrix, Problem, Vdf};
 use crate::network::{ArcId, FreightData, HandlingId, HandlingKind, Network, NodeId, ZoneId};
@@ -254,16 +254,15 @@ pub(super) fn build<'a>(
 ) -> Result<FreightProblem<'a>, FreightError> {
     let non_negative = |x: f64| x.is_finite() && x >= 0.0;
     if !(non_negative(options.bpr_alpha) && non_negative(options.bpr_beta)) {
-        return Err(FreightError::BadOption(format!(
-            "BPR alpha {} and beta {} must be finite numbers ≥ 0",
-            options.bpr_alpha, options.bpr_beta
-        )));
+        return Err(FreightError::BadBpr {
+            alpha: options.bpr_alpha,
+            beta: options.bpr_beta,
+        });
     }
     if !(options.demand_factor.is_finite() && options.demand_factor >= 0.0) {
-        return Err(FreightError::BadOption(format!(
-            "demand factor {} must be a finite number ≥ 0",
-            options.demand_factor
-        )));
+        return Err(FreightError::BadDemandFactor {
+            value: options.demand_factor,
+        });
     }
     data.check(network.node_count())
         .map_err(FreightError::BadData)?;
@@ -385,10 +384,9 @@ pub(super) fn build<'a>(
             Some(c) if c <= 0.0 => {
                 if !zero_capacity_links.contains(&arc.link) {
                     zero_capacity_links.push(arc.link);
-                    warnings.push(format!(
-                        "link `{}` has a capacity of 0; it is modelled without capacity",
-                        link.key
-                    ));
+                    warnings.push(FreightWarning::ZeroLinkCapacity {
+                        link: link.key.clone(),
+                    });
                 }
                 None
             }
@@ -443,10 +441,9 @@ pub(super) fn build<'a>(
                         Some(c) if c > 0.0 => capacitated.push(row),
                         Some(_) if !zero_capacity_rows.contains(&row) => {
                             zero_capacity_rows.push(row);
-                            warnings.push(format!(
-                                "{}: capacity 0; modelled without capacity",
-                                handling_label(network, row)
-                            ));
+                            warnings.push(FreightWarning::ZeroHandlingCapacity {
+                                handling: handling_label(network, row),
+                            });
                         }
                         _ => {}
                     }
@@ -478,10 +475,10 @@ pub(super) fn build<'a>(
                     }
                     hubs.push(hub);
                 }
-                Err(reason) => warnings.push(format!(
-                    "{}: its capacity cannot be shared through one link ({reason}); its transfers are modelled without capacity",
-                    handling_label(network, row)
-                )),
+                Err(reason) => warnings.push(FreightWarning::CapacityNotShared {
+                    handling: handling_label(network, row),
+                    reason,
+                }),
             }
         }
         for pair in pairs.iter().filter(|p| p.hub.is_none()) {
@@ -515,10 +512,9 @@ pub(super) fn build<'a>(
             }
             let row = network.handling(hub.handling);
             if row.hours == 0.0 && options.bpr_alpha > 0.0 {
-                warnings.push(format!(
-                    "{}: its handling time is 0 h, so its capacity cannot delay anything (the BPR function scales the free-flow time)",
-                    handling_label(network, hub.handling)
-                ));
+                warnings.push(FreightWarning::ZeroHandlingTime {
+                    handling: handling_label(network, hub.handling),
+                });
             }
             links.push(ExpandedLink {
                 kind: FreightLink::Handling(hub.handling),

@@ -126,15 +126,61 @@ pub enum FreightError {
         /// The link id.
         link: String,
     },
-    /// An option is out of range.
-    #[error("{0}")]
-    BadOption(String),
+    /// BPR parameters that are not finite numbers ≥ 0.
+    #[error("BPR alpha {alpha} and beta {beta} must be finite numbers ≥ 0")]
+    BadBpr {
+        /// `alpha`.
+        alpha: f64,
+        /// `beta`.
+        beta: f64,
+    },
+    /// A demand factor that is not a finite number ≥ 0.
+    #[error("demand factor {value} must be a finite number ≥ 0")]
+    BadDemandFactor {
+        /// The factor.
+        value: f64,
+    },
     /// The freight data does not fit the network.
     #[error("freight data: {0}")]
-    BadData(String),
+    BadData(crate::network::FreightDataError),
     /// The assignment problem could not be built.
     #[error(transparent)]
     Assign(#[from] AssignError),
+}
+
+/// A capacity the freight problem could not model as given; the assignment still runs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FreightWarning {
+    /// A link with a capacity of 0 (modelled without capacity).
+    #[error("link `{link}` has a capacity of 0; it is modelled without capacity")]
+    ZeroLinkCapacity {
+        /// The link id.
+        link: String,
+    },
+    /// A handling row with a capacity of 0 (modelled without capacity).
+    #[error("{handling}: capacity 0; modelled without capacity")]
+    ZeroHandlingCapacity {
+        /// The handling row (`Dostyk gauge change`).
+        handling: String,
+    },
+    /// A handling row whose transfers cannot share one capacity link.
+    #[error(
+        "{handling}: its capacity cannot be shared through one link ({reason}); its transfers are modelled without capacity"
+    )]
+    CapacityNotShared {
+        /// The handling row.
+        handling: String,
+        /// Why (a pair the hub would join at a lower cost than its direct turn).
+        reason: String,
+    },
+    /// A capacitated handling row of 0 hours, which a BPR function cannot delay.
+    #[error(
+        "{handling}: its handling time is 0 h, so its capacity cannot delay anything (the BPR function scales the free-flow time)"
+    )]
+    ZeroHandlingTime {
+        /// The handling row.
+        handling: String,
+    },
 }
 
 /// What a link of the expanded graph stands for.
@@ -235,7 +281,7 @@ pub struct FreightProblem<'a> {
     problem: Problem,
     links: Vec<ExpandedLink>,
     unserved: Vec<Unserved>,
-    warnings: Vec<String>,
+    warnings: Vec<FreightWarning>,
 }
 
 /// Builds the assignment problem of the network's own freight data ([`Network::freight`]).
@@ -295,7 +341,7 @@ impl<'a> FreightProblem<'a> {
 
     /// Things the construction could not model as asked (a handling capacity that could not
     /// be shared through one link, a zero capacity).
-    pub fn warnings(&self) -> &[String] {
+    pub fn warnings(&self) -> &[FreightWarning] {
         &self.warnings
     }
 

@@ -416,7 +416,7 @@ impl FreightProblem<'_> {
             handling,
             bottlenecks,
             unserved,
-            warnings: self.warnings.clone(),
+            warnings: self.warnings.iter().map(ToString::to_string).collect(),
         }
     }
 }

@@ -130,7 +130,7 @@ pub fn assign_freight(
     network: &Network,
     options: &FreightOptions,
     solver: &AssignOptions,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<super::FreightWarning>,
     observer: &mut Observer<'_>,
 ) -> Result<FreightReport, FreightRequestError> {
     let problem = build_problem(network, options).map_err(FreightRequestError::Build)?;

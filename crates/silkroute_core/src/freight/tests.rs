@@ -492,7 +492,7 @@ fn bad_options_and_missing_data_are_errors() {
     options.demand_factor = -1.0;
     assert!(matches!(
         build_problem(&network, &options),
-        Err(FreightError::BadOption(_))
+        Err(FreightError::BadDemandFactor { value: -1.0 })
     ));
     let options = FreightOptions::defaults(&network);
     let mut data = network.freight().clone();

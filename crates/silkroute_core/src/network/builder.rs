@@ -93,11 +93,8 @@ pub enum BuildError {
         second: String,
     },
     /// Freight data (zones, classes, demand) that does not fit the network.
-    #[error("freight data: {reason}")]
-    Freight {
-        /// What is wrong.
-        reason: String,
-    },
+    #[error("freight data: {0}")]
+    Freight(super::FreightDataError),
     /// Two sources share an id.
     #[error("duplicate source id `{key}`")]
     DuplicateSource {
@@ -280,7 +277,7 @@ impl NetworkBuilder {
     pub fn set_freight(&mut self, freight: FreightData) -> Result<(), BuildError> {
         freight
             .check(self.nodes.len())
-            .map_err(|reason| BuildError::Freight { reason })?;
+            .map_err(BuildError::Freight)?;
         self.freight = freight;
         Ok(())
     }
@@ -812,7 +809,7 @@ impl NetworkBuilder {
     fn check_freight(&self) -> Result<(), BuildError> {
         self.freight
             .check(self.nodes.len())
-            .map_err(|reason| BuildError::Freight { reason })
+            .map_err(BuildError::Freight)
     }
 
     /// The emission factor of each link, by link index.

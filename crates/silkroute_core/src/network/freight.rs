@@ -119,48 +119,58 @@ impl FreightData {
     /// zone, ids are in range and unique, origin ≠ destination, numbers finite and in range.
     ///
     /// # Errors
-    /// A description of the first problem.
-    pub fn check(&self, node_count: usize) -> Result<(), String> {
+    /// The first problem, as a [`FreightDataError`].
+    pub fn check(&self, node_count: usize) -> Result<(), FreightDataError> {
         if let Some(t) = self.teu_per_train
             && !(t.is_finite() && t > 0.0)
         {
-            return Err(format!("teu_per_train {t} must be > 0"));
+            return Err(FreightDataError::BadTeuPerTrain { value: t });
         }
         for (index, class) in self.classes.iter().enumerate() {
             if self.classes[..index].iter().any(|c| c.key == class.key) {
-                return Err(format!("duplicate class id `{}`", class.key));
+                return Err(FreightDataError::DuplicateClass {
+                    class: class.key.clone(),
+                });
             }
             let vot = class.value_of_time_usd_per_teu_day;
             if !(vot.is_finite() && vot > 0.0) {
-                return Err(format!(
-                    "class `{}`: value of time {vot} must be > 0",
-                    class.key
-                ));
+                return Err(FreightDataError::BadValueOfTime {
+                    class: class.key.clone(),
+                    value: vot,
+                });
             }
             if !(class.pce.is_finite() && class.pce > 0.0) {
-                return Err(format!(
-                    "class `{}`: pce {} must be > 0",
-                    class.key, class.pce
-                ));
+                return Err(FreightDataError::BadPce {
+                    class: class.key.clone(),
+                    value: class.pce,
+                });
             }
         }
         let mut zone_of = vec![None::<usize>; node_count];
         for (index, zone) in self.zones.iter().enumerate() {
             if self.zones[..index].iter().any(|z| z.key == zone.key) {
-                return Err(format!("duplicate zone id `{}`", zone.key));
+                return Err(FreightDataError::DuplicateZone {
+                    zone: zone.key.clone(),
+                });
             }
             if zone.places.is_empty() {
-                return Err(format!("zone `{}` has no place", zone.key));
+                return Err(FreightDataError::EmptyZone {
+                    zone: zone.key.clone(),
+                });
             }
             for place in &zone.places {
                 let slot = zone_of.get_mut(place.0 as usize).ok_or_else(|| {
-                    format!("zone `{}`: node index {} does not exist", zone.key, place.0)
+                    FreightDataError::NodeOutOfRange {
+                        zone: zone.key.clone(),
+                        node: place.0,
+                    }
                 })?;
                 if let Some(other) = *slot {
-                    return Err(format!(
-                        "zone `{}`: node index {} already belongs to zone `{}`",
-                        zone.key, place.0, self.zones[other].key
-                    ));
+                    return Err(FreightDataError::PlaceInTwoZones {
+                        zone: zone.key.clone(),
+                        node: place.0,
+                        other: self.zones[other].key.clone(),
+                    });
                 }
                 *slot = Some(index);
             }
@@ -168,23 +178,110 @@ impl FreightData {
         for (index, row) in self.demand.iter().enumerate() {
             let zones = self.zones.len() as u32;
             if row.origin.0 >= zones || row.destination.0 >= zones {
-                return Err(format!("demand row {index}: zone index out of range"));
+                return Err(FreightDataError::ZoneOutOfRange { row: index });
             }
             if row.origin == row.destination {
-                return Err(format!(
-                    "demand row {index}: origin and destination are the same zone"
-                ));
+                return Err(FreightDataError::SameZone { row: index });
             }
             if row.class.0 as usize >= self.classes.len() {
-                return Err(format!("demand row {index}: class index out of range"));
+                return Err(FreightDataError::ClassOutOfRange { row: index });
             }
             if !(row.teu_per_year.is_finite() && row.teu_per_year >= 0.0) {
-                return Err(format!(
-                    "demand row {index}: {} TEU per year is not a finite number ≥ 0",
-                    row.teu_per_year
-                ));
+                return Err(FreightDataError::BadDemand {
+                    row: index,
+                    value: row.teu_per_year,
+                });
             }
         }
         Ok(())
     }
+}
+
+/// Why freight data does not fit a network ([`FreightData::check`]).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FreightDataError {
+    /// TEU per train that is not > 0.
+    #[error("teu_per_train {value} must be > 0")]
+    BadTeuPerTrain {
+        /// The value.
+        value: f64,
+    },
+    /// Two classes with one id.
+    #[error("duplicate class id `{class}`")]
+    DuplicateClass {
+        /// The id.
+        class: String,
+    },
+    /// A value of time that is not > 0.
+    #[error("class `{class}`: value of time {value} must be > 0")]
+    BadValueOfTime {
+        /// The class.
+        class: String,
+        /// The value.
+        value: f64,
+    },
+    /// A pce that is not > 0.
+    #[error("class `{class}`: pce {value} must be > 0")]
+    BadPce {
+        /// The class.
+        class: String,
+        /// The value.
+        value: f64,
+    },
+    /// Two zones with one id.
+    #[error("duplicate zone id `{zone}`")]
+    DuplicateZone {
+        /// The id.
+        zone: String,
+    },
+    /// A zone without places.
+    #[error("zone `{zone}` has no place")]
+    EmptyZone {
+        /// The zone.
+        zone: String,
+    },
+    /// A zone place that is not a node of the network.
+    #[error("zone `{zone}`: node index {node} does not exist")]
+    NodeOutOfRange {
+        /// The zone.
+        zone: String,
+        /// The node index.
+        node: u32,
+    },
+    /// A place in two zones.
+    #[error("zone `{zone}`: node index {node} already belongs to zone `{other}`")]
+    PlaceInTwoZones {
+        /// The zone.
+        zone: String,
+        /// The node index.
+        node: u32,
+        /// The zone it is in already.
+        other: String,
+    },
+    /// A demand row naming a zone that does not exist.
+    #[error("demand row {row}: zone index out of range")]
+    ZoneOutOfRange {
+        /// The row (0-based).
+        row: usize,
+    },
+    /// A demand row from a zone to itself.
+    #[error("demand row {row}: origin and destination are the same zone")]
+    SameZone {
+        /// The row (0-based).
+        row: usize,
+    },
+    /// A demand row naming a class that does not exist.
+    #[error("demand row {row}: class index out of range")]
+    ClassOutOfRange {
+        /// The row (0-based).
+        row: usize,
+    },
+    /// A demand volume that is not a finite number ≥ 0.
+    #[error("demand row {row}: {value} TEU per year is not a finite number ≥ 0")]
+    BadDemand {
+        /// The row (0-based).
+        row: usize,
+        /// The value.
+        value: f64,
+    },
 }

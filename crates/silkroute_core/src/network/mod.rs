@@ -18,7 +18,9 @@ pub use folder::{
     MAX_PROBLEMS, NetworkFiles, default_files, load_default, load_dir, load_files, validate_files,
 };
 pub(crate) use folder::{is_id, parse_sources};
-pub use freight::{Demand, FreightClass, FreightClassId, FreightData, Zone, ZoneId};
+pub use freight::{
+    Demand, FreightClass, FreightClassId, FreightData, FreightDataError, Zone, ZoneId,
+};
 pub use place::{PlaceError, PlaceMatch, normalize_place_name, parse_lat_lon};
 
 use std::fmt;
