@@ -20,8 +20,7 @@ pub struct CorridorsArgs {
 pub fn run(data: Option<&Path>, args: &CorridorsArgs, out: &mut dyn Write) -> Result<()> {
     let (network, query) = args.query.resolve(data)?;
     let network = &network;
-    let outcomes =
-        route::best_by_corridor(network, &query.options, query.from.node(), query.to.node())?;
+    let outcomes = route::plan_corridors(network, &query)?;
     let report = CorridorsReport::new(network, &query, &outcomes);
     match args.query.format {
         Format::Geojson => {

@@ -235,18 +235,18 @@ fn write_table(report: &FreightReport, out: &mut dyn Write) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use silkroute_core::assign::{AssignOptions, Method, assign};
-    use silkroute_core::freight::{FreightOptions, build_problem};
+    use silkroute_core::assign::{AssignOptions, Method, keep_going};
+    use silkroute_core::freight::{FreightOptions, assign_freight};
 
     fn default_report(network: &Network) -> FreightReport {
-        let problem = build_problem(network, &FreightOptions::defaults(network)).expect("builds");
-        let result = assign(
-            problem.problem(),
+        assign_freight(
+            network,
+            &FreightOptions::defaults(network),
             &AssignOptions::new(Method::AllOrNothing),
-            &mut silkroute_core::assign::keep_going,
+            &mut Vec::new(),
+            &mut keep_going,
         )
-        .expect("assigns");
-        problem.report(&result)
+        .expect("assigns")
     }
 
     fn render(network: &Network, report: &FreightReport, format: Format) -> String {

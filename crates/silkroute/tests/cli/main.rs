@@ -2,6 +2,7 @@
 //! with a module per topic (ripgrep's layout). Reports are compared with golden files in
 //! `tests/cli/golden` (regenerate with `UPDATE_GOLDEN=1 cargo test -p silkroute --test cli`).
 
+mod architecture;
 mod assign;
 mod broken_networks;
 mod geo;

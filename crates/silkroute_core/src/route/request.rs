@@ -474,6 +474,18 @@ pub enum PlanError {
     },
 }
 
+/// The best route of each corridor for a resolved query, or why a corridor has none
+/// ([`crate::route::best_by_corridor`]).
+///
+/// # Errors
+/// [`RouteError`] when the ends are not usable.
+pub fn plan_corridors(
+    network: &Network,
+    query: &Query,
+) -> Result<Vec<super::CorridorOutcome>, RouteError> {
+    super::best_by_corridor(network, &query.options, query.from.node(), query.to.node())
+}
+
 /// Answers a resolved query: alternatives or the Pareto set, best first.
 ///
 /// # Errors
