@@ -31,6 +31,8 @@
 //! ```
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
+// Library code states why a value cannot be missing (`expect`) instead of unwrapping.
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
 #![warn(missing_docs)]
 
 pub mod assign;

@@ -439,8 +439,10 @@ fn recompute_volumes(problem: &Problem, bushes: &[Bush], state: &mut LinkState) 
 }
 
 /// Bush update and equilibration of one bush.
-// Links index several parallel arrays; a range loop reads better than zipped iterators.
-#[allow(clippy::needless_range_loop)]
+#[expect(
+    clippy::needless_range_loop,
+    reason = "links index several parallel arrays; a range loop reads better than zipped iterators"
+)]
 fn improve_bush(
     problem: &Problem,
     bush: &mut Bush,
@@ -656,7 +658,10 @@ fn compute_labels(
 
 /// Moves flow at node `j` from its longest used path to its shortest path, between the node
 /// where they diverge and `j`. Returns whether anything moved.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the hot inner step of Algorithm B: a struct of borrows would cost clarity, not speed"
+)]
 fn shift(
     problem: &Problem,
     bush: &mut Bush,

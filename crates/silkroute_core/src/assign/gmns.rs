@@ -234,11 +234,11 @@ pub fn parse_gmns_assignment(
     })
 }
 
-/// Nodes and, per node, its `zone_id` (with the line) where given.
-#[allow(clippy::type_complexity)]
-fn read_nodes(
-    node: &(String, Vec<u8>),
-) -> Result<(Vec<GmnsNode>, Vec<Option<(String, u64)>>), LoadError> {
+/// The `zone_id` of a node and the line it is on, where the file gives one.
+type ZoneOfNode = Option<(String, u64)>;
+
+/// Nodes and, per node, its `zone_id` where given.
+fn read_nodes(node: &(String, Vec<u8>)) -> Result<(Vec<GmnsNode>, Vec<ZoneOfNode>), LoadError> {
     let file = &node.0;
     let mut nodes = Vec::new();
     let mut zone_ids = Vec::new();
