@@ -171,6 +171,21 @@ pub struct StudyOptions {
 }
 
 /// A research network (TNTP or GMNS) with its demand, ready to assign.
+///
+/// # Example
+/// ```
+/// use silkroute_core::assign::{AssignRequest, Method, Study, StudyOptions, keep_going};
+/// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/gmns_braess");
+/// let study = Study::from_gmns(dir.as_ref(), None, StudyOptions::default()).unwrap();
+/// let request = AssignRequest {
+///     method: Method::AlgorithmB,
+///     gap: Some(1e-10),
+///     max_iterations: 100,
+///     time_limit_s: None,
+/// };
+/// let result = study.assign(&request.options(1e-4).unwrap(), &mut keep_going).unwrap();
+/// assert!(result.converged);
+/// ```
 #[derive(Debug, Clone)]
 pub struct Study {
     /// The network's name (TNTP: `SiouxFalls`; GMNS: the folder's name).

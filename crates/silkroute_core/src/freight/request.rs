@@ -124,6 +124,20 @@ impl FreightRequest {
 /// sees every iteration and can stop the run) and reports it. `warnings` receives the
 /// problem's warnings (a capacity that could not be modelled).
 ///
+/// # Example
+/// ```
+/// use silkroute_core::assign::{AssignOptions, Method, keep_going};
+/// use silkroute_core::freight::{FreightRequest, assign_freight};
+/// use silkroute_core::network::load_default;
+/// let (network, _) = load_default().unwrap();
+/// let request = FreightRequest { year: Some(2027), ..FreightRequest::default() };
+/// let options = request.options(&network).unwrap();
+/// let solver = AssignOptions::new(Method::AllOrNothing);
+/// let report = assign_freight(&network, &options, &solver, &mut Vec::new(), &mut keep_going)
+///     .unwrap();
+/// assert!(report.totals.assigned_teu_per_year > 1e6);
+/// ```
+///
 /// # Errors
 /// [`FreightRequestError::Build`] or [`FreightRequestError::Assign`].
 pub fn assign_freight(

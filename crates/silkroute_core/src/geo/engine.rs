@@ -487,6 +487,24 @@ pub struct GeoMatrix {
 
 /// Snapping and answer semantics over a prepared network, shared read-only by every thread;
 /// each thread brings its own [`Router`].
+///
+/// # Example
+/// ```
+/// use silkroute_core::geo::{GeoEngine, GeoQueryOptions, GeoSpec, PreparedGeo, SearchKind};
+/// use std::ops::ControlFlow;
+/// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/geo_tiny");
+/// let spec = GeoSpec::parse(std::path::Path::new(dir));
+/// let mut notes = Vec::new();
+/// let prepared = PreparedGeo::load(&spec, None, SearchKind::Ch, &mut notes, &mut |_| {
+///     ControlFlow::Continue(())
+/// })
+/// .unwrap();
+/// let engine = GeoEngine::new(&prepared, &GeoQueryOptions::default()).unwrap();
+/// let answer = engine.route_path((43.65, 51.17), (47.1, 51.9)).unwrap();
+/// assert_eq!(answer.km, 800.75);
+/// let matrix = engine.matrix(&[(43.65, 51.17), (10.0, 10.0)]).unwrap();
+/// assert_eq!(matrix.unsnapped, vec![1]);
+/// ```
 #[derive(Debug)]
 pub struct GeoEngine<'a> {
     prepared: &'a PreparedGeo,

@@ -23,6 +23,28 @@ pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
 pub const DEFAULT_MAX_SNAP_KM: f64 = 300.0;
 
 /// A route request: what a user asks, before it is checked against a network.
+///
+/// # Example
+/// ```
+/// use silkroute_core::network::load_default;
+/// use silkroute_core::report::RouteReport;
+/// use silkroute_core::route::{Objective, Plan, RouteRequest, plan};
+/// let (network, _) = load_default().unwrap();
+/// let request = RouteRequest {
+///     from: Some("Xi'an".into()),
+///     to: Some("Duisburg".into()),
+///     objective: Objective::Time,
+///     avoid: vec!["RU".into()],
+///     ..RouteRequest::default()
+/// };
+/// let query = request.resolve(&network).unwrap();
+/// let routes = plan(&network, &query, Plan::Alternatives(3)).unwrap();
+/// let report = RouteReport::new(&network, &query, &routes, false);
+/// assert!(report.routes.iter().all(|r| r.corridor != "northern"));
+/// // A bad value names its field.
+/// let bad = RouteRequest { year: Some(1066), ..request };
+/// assert_eq!(bad.resolve(&network).unwrap_err().field(), "year");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct RouteRequest {
     /// Origin: a place name, alias or id, or `lat,lon`; the dataset's default origin when

@@ -194,6 +194,17 @@ impl Problems {
 /// was wrong). Files the rest depends on (`SOURCES.toml`, `dataset.toml`) stop the check
 /// at their first problem.
 ///
+/// # Example
+/// ```
+/// use silkroute_core::network::{NetworkFiles, validate_files};
+/// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/mini");
+/// let mut files = NetworkFiles::read_dir(dir.as_ref()).unwrap();
+/// files.nodes.1 = String::from_utf8(files.nodes.1).unwrap().replace("34.0", "x").into_bytes();
+/// let problems = validate_files(&files).unwrap_err();
+/// assert_eq!(problems[0].code(), "not_a_number");
+/// assert_eq!(problems[0].line(), Some(2));
+/// ```
+///
 /// # Errors
 /// The problems, in the order the files are read (the first is [`load_files`]'s error).
 pub fn validate_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), Vec<LoadError>> {
