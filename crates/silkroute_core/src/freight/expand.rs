@@ -234,15 +234,15 @@ impl Numbering {
 
     fn inbound_end(&self, node: NodeId, arc: Option<ArcId>) -> u32 {
         match arc {
-            Some(arc) => self.head[arc.0 as usize].expect("allowed arcs have a head node"),
-            None => self.start[node.0 as usize].expect("zone places have a start node"),
+            Some(arc) => self.head[arc.index()].expect("allowed arcs have a head node"),
+            None => self.start[node.index()].expect("zone places have a start node"),
         }
     }
 
     fn outbound_end(&self, node: NodeId, arc: Option<ArcId>) -> u32 {
         match arc {
-            Some(arc) => self.tail[arc.0 as usize].expect("allowed arcs have a tail node"),
-            None => self.end[node.0 as usize].expect("zone places have an end node"),
+            Some(arc) => self.tail[arc.index()].expect("allowed arcs have a tail node"),
+            None => self.end[node.index()].expect("zone places have an end node"),
         }
     }
 }
@@ -290,13 +290,12 @@ pub(super) fn build<'a>(
     // Arcs arriving at each node, by arc id.
     let mut in_arcs: Vec<Vec<ArcId>> = vec![Vec::new(); network.node_count()];
     for (index, arc) in arcs.iter().enumerate() {
-        if allowed(ArcId(index as u32)) {
-            in_arcs[arc.head.0 as usize].push(ArcId(index as u32));
+        if allowed(ArcId::from_index(index)) {
+            in_arcs[arc.head.index()].push(ArcId::from_index(index));
         }
     }
     let has_arcs = |node: NodeId| {
-        !in_arcs[node.0 as usize].is_empty()
-            || network.out_arcs(node).iter().any(|&arc| allowed(arc))
+        !in_arcs[node.index()].is_empty() || network.out_arcs(node).iter().any(|&arc| allowed(arc))
     };
 
     let zones = data.zones.len() as u32;
@@ -311,14 +310,14 @@ pub(super) fn build<'a>(
     for (z, zone) in data.zones.iter().enumerate() {
         for &place in &zone.places {
             if scope.is_node_allowed(place) && has_arcs(place) {
-                numbering.start[place.0 as usize] = Some(numbering.take());
-                numbering.end[place.0 as usize] = Some(numbering.take());
+                numbering.start[place.index()] = Some(numbering.take());
+                numbering.end[place.index()] = Some(numbering.take());
                 zone_usable[z] = true;
             }
         }
     }
     for index in 0..arcs.len() {
-        if allowed(ArcId(index as u32)) {
+        if allowed(ArcId::from_index(index)) {
             numbering.tail[index] = Some(numbering.take());
             numbering.head[index] = Some(numbering.take());
         }
@@ -328,11 +327,10 @@ pub(super) fn build<'a>(
     // Connectors.
     for (z, zone) in data.zones.iter().enumerate() {
         for &place in &zone.places {
-            if let (Some(start), Some(end)) = (
-                numbering.start[place.0 as usize],
-                numbering.end[place.0 as usize],
-            ) {
-                let zone_id = ZoneId(z as u32);
+            if let (Some(start), Some(end)) =
+                (numbering.start[place.index()], numbering.end[place.index()])
+            {
+                let zone_id = ZoneId::from_index(z);
                 links.push(ExpandedLink {
                     kind: FreightLink::Origin {
                         zone: zone_id,
@@ -361,7 +359,7 @@ pub(super) fn build<'a>(
     // Arcs.
     let mut zero_capacity_links = Vec::new();
     for (index, arc) in arcs.iter().enumerate() {
-        let id = ArcId(index as u32);
+        let id = ArcId::from_index(index);
         if !allowed(id) {
             continue;
         }
@@ -407,7 +405,7 @@ pub(super) fn build<'a>(
     // Nodes: turns and hubs.
     let mut zero_capacity_rows: Vec<HandlingId> = Vec::new();
     for (index, arriving) in in_arcs.iter().enumerate() {
-        let node = NodeId(index as u32);
+        let node = NodeId::from_index(index);
         let mut ins: Vec<Option<ArcId>> = Vec::new();
         if numbering.start[index].is_some() {
             ins.push(None);
@@ -595,7 +593,7 @@ pub(super) fn build<'a>(
         if teu <= 0.0 {
             continue;
         }
-        let (o, d) = (row.origin.0 as usize, row.destination.0 as usize);
+        let (o, d) = (row.origin.index(), row.destination.index());
         let reason = if !zone_usable[o] {
             Some(UnservedReason::ZoneClosed(row.origin))
         } else if !zone_usable[d] {
@@ -613,7 +611,7 @@ pub(super) fn build<'a>(
                 teu_per_year: teu,
                 reason,
             }),
-            None => matrices[row.class.0 as usize].add(o, d, teu),
+            None => matrices[row.class.index()].add(o, d, teu),
         }
     }
     let classes: Vec<Class> = data

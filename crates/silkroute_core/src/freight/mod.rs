@@ -309,7 +309,7 @@ impl<'a> FreightProblem<'a> {
         let mut out = vec![None; self.network.arcs().len()];
         for (index, link) in self.links.iter().enumerate() {
             if let FreightLink::Arc(arc) = link.kind {
-                out[arc.0 as usize] = Some(index);
+                out[arc.index()] = Some(index);
             }
         }
         out
@@ -321,7 +321,7 @@ impl<'a> FreightProblem<'a> {
         let mut out = vec![None; self.network.handlings().len()];
         for (index, link) in self.links.iter().enumerate() {
             if let FreightLink::Handling(handling) = link.kind {
-                out[handling.0 as usize] = Some(index);
+                out[handling.index()] = Some(index);
             }
         }
         out

@@ -139,8 +139,7 @@ pub(super) fn attribute_in_order(
                         FreightLink::Arc(arc) => Some(network.arc(arc).link),
                         _ => None,
                     });
-                    let index =
-                        classify_corridor(network, arcs).map_or(corridors, |c| c.0 as usize);
+                    let index = classify_corridor(network, arcs).map_or(corridors, |c| c.index());
                     by_corridor[index][k] += amount;
                     arrivals[index] += amount;
                 }
@@ -259,7 +258,7 @@ impl FreightProblem<'_> {
             let unserved: f64 = self
                 .unserved
                 .iter()
-                .filter(|u| u.class.0 as usize == k)
+                .filter(|u| u.class.index() == k)
                 .map(|u| u.teu_per_year)
                 .sum();
             let mut hours = 0.0;
@@ -331,7 +330,7 @@ impl FreightProblem<'_> {
         let corridor_teu = |key: &str| {
             network
                 .corridor_by_key(key)
-                .map(|c| attribution.by_corridor[c.0 as usize].iter().sum::<f64>())
+                .map(|c| attribution.by_corridor[c.index()].iter().sum::<f64>())
         };
         let northern_middle = match (corridor_teu("northern"), corridor_teu("middle")) {
             (Some(n), Some(m)) => {

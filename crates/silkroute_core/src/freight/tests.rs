@@ -63,7 +63,7 @@ fn expanded_costs(problem: &FreightProblem<'_>, k: usize, extra: &[f64]) -> Vec<
         .enumerate()
         .map(|(l, link)| {
             let congestion = match link.kind {
-                FreightLink::Handling(h) => extra[h.0 as usize],
+                FreightLink::Handling(h) => extra[h.index()],
                 _ => 0.0,
             };
             link.hours + congestion + class.fixed_cost[l]
@@ -313,11 +313,11 @@ fn flow_is_conserved_at_every_node_but_the_zone_centroids() {
         let x: f64 = result.flows.class.iter().map(|f| f[l]).sum();
         match link.kind {
             FreightLink::Arc(arc) => {
-                leaving[network.arc(arc).tail.0 as usize] += x;
-                arriving[network.arc(arc).head.0 as usize] += x;
+                leaving[network.arc(arc).tail.index()] += x;
+                arriving[network.arc(arc).head.index()] += x;
             }
-            FreightLink::Origin { place, .. } => arriving[place.0 as usize] += x,
-            FreightLink::Destination { place, .. } => leaving[place.0 as usize] += x,
+            FreightLink::Origin { place, .. } => arriving[place.index()] += x,
+            FreightLink::Destination { place, .. } => leaving[place.index()] += x,
             _ => {}
         }
     }
@@ -385,7 +385,7 @@ fn all_or_nothing_corridors_are_the_routers_corridors_per_demand() {
             }
         }
         let corridor = best.expect("connected").1;
-        expected[corridor.map_or(network.corridors().len(), |c| c.0 as usize)] += row.teu_per_year;
+        expected[corridor.map_or(network.corridors().len(), |c| c.index())] += row.teu_per_year;
     }
     for (record, want) in report.corridors.iter().zip(&expected) {
         assert!(

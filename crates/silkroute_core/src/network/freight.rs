@@ -86,12 +86,12 @@ impl FreightData {
 
     /// The zone with this id.
     pub fn zone(&self, id: ZoneId) -> &Zone {
-        &self.zones[id.0 as usize]
+        &self.zones[id.index()]
     }
 
     /// The class with this id.
     pub fn class(&self, id: FreightClassId) -> &FreightClass {
-        &self.classes[id.0 as usize]
+        &self.classes[id.index()]
     }
 
     /// Looks a zone up by its id.
@@ -99,7 +99,7 @@ impl FreightData {
         self.zones
             .iter()
             .position(|zone| zone.key == key)
-            .map(|index| ZoneId(index as u32))
+            .map(ZoneId::from_index)
     }
 
     /// Looks a class up by its id.
@@ -107,7 +107,7 @@ impl FreightData {
         self.classes
             .iter()
             .position(|class| class.key == key)
-            .map(|index| FreightClassId(index as u32))
+            .map(FreightClassId::from_index)
     }
 
     /// Total TEU per year of all demand rows.
@@ -153,7 +153,7 @@ impl FreightData {
                 return Err(format!("zone `{}` has no place", zone.key));
             }
             for place in &zone.places {
-                let slot = zone_of.get_mut(place.0 as usize).ok_or_else(|| {
+                let slot = zone_of.get_mut(place.index()).ok_or_else(|| {
                     format!("zone `{}`: node index {} does not exist", zone.key, place.0)
                 })?;
                 if let Some(other) = *slot {
@@ -175,7 +175,7 @@ impl FreightData {
                     "demand row {index}: origin and destination are the same zone"
                 ));
             }
-            if row.class.0 as usize >= self.classes.len() {
+            if row.class.index() >= self.classes.len() {
                 return Err(format!("demand row {index}: class index out of range"));
             }
             if !(row.teu_per_year.is_finite() && row.teu_per_year >= 0.0) {
