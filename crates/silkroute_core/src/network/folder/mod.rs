@@ -196,7 +196,8 @@ pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), L
                 "node_id",
                 format!(
                     "duplicate id `{}` (first defined on line {})",
-                    node.key, node_lines[first.0 as usize]
+                    node.key,
+                    node_lines[first.index()]
                 ),
             ));
         }
@@ -416,8 +417,8 @@ fn connectivity_warnings(network: &Network, nodes_file: &str) -> Vec<LoadWarning
     }
     for link in network.links() {
         let (a, b) = (
-            root(&mut parent, link.from.0 as usize),
-            root(&mut parent, link.to.0 as usize),
+            root(&mut parent, link.from.index()),
+            root(&mut parent, link.to.index()),
         );
         if a != b {
             parent[a.max(b)] = a.min(b);
