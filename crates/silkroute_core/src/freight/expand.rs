@@ -4,7 +4,9 @@ use super::{
     DAYS_PER_YEAR, ExpandedLink, FreightError, FreightLink, FreightOptions, FreightProblem,
     Unserved, UnservedReason, usd_per_feu_to_hours,
 };
-use crate::assign::{AssignNetwork, Class, LinkSpec, LinkVdf, OdMatrix, Problem, Vdf};
+use crate::assign::{
+    AssignNetwork, AssignNodeId, AssignZoneId, Class, LinkSpec, LinkVdf, OdMatrix, Problem, Vdf,
+};
 use crate::network::{ArcId, FreightData, HandlingId, HandlingKind, Network, NodeId, ZoneId};
 use crate::route::{Criteria, Objective, RouteOptions, Scope};
 
@@ -220,26 +222,26 @@ fn plan_hub(
 /// Node numbers of the expanded graph.
 struct Numbering {
     next: u32,
-    start: Vec<Option<u32>>,
-    end: Vec<Option<u32>>,
-    tail: Vec<Option<u32>>,
-    head: Vec<Option<u32>>,
+    start: Vec<Option<AssignNodeId>>,
+    end: Vec<Option<AssignNodeId>>,
+    tail: Vec<Option<AssignNodeId>>,
+    head: Vec<Option<AssignNodeId>>,
 }
 
 impl Numbering {
-    fn take(&mut self) -> u32 {
+    fn take(&mut self) -> AssignNodeId {
         self.next += 1;
-        self.next - 1
+        AssignNodeId(self.next - 1)
     }
 
-    fn inbound_end(&self, node: NodeId, arc: Option<ArcId>) -> u32 {
+    fn inbound_end(&self, node: NodeId, arc: Option<ArcId>) -> AssignNodeId {
         match arc {
             Some(arc) => self.head[arc.index()].expect("allowed arcs have a head node"),
             None => self.start[node.index()].expect("zone places have a start node"),
         }
     }
 
-    fn outbound_end(&self, node: NodeId, arc: Option<ArcId>) -> u32 {
+    fn outbound_end(&self, node: NodeId, arc: Option<ArcId>) -> AssignNodeId {
         match arc {
             Some(arc) => self.tail[arc.index()].expect("allowed arcs have a tail node"),
             None => self.end[node.index()].expect("zone places have an end node"),
@@ -331,12 +333,14 @@ pub(super) fn build<'a>(
                 (numbering.start[place.index()], numbering.end[place.index()])
             {
                 let zone_id = ZoneId::from_index(z);
+                // Zone `z` of the data is zone `z` of the assignment, numbered first.
+                let zone_node = AssignZoneId::from_index(z).node();
                 links.push(ExpandedLink {
                     kind: FreightLink::Origin {
                         zone: zone_id,
                         place,
                     },
-                    from: z as u32,
+                    from: zone_node,
                     to: start,
                     hours: 0.0,
                     cost_usd: 0.0,
@@ -348,7 +352,7 @@ pub(super) fn build<'a>(
                         place,
                     },
                     from: end,
-                    to: z as u32,
+                    to: zone_node,
                     hours: 0.0,
                     cost_usd: 0.0,
                     capacity_teu_per_year: None,
@@ -564,19 +568,21 @@ pub(super) fn build<'a>(
     let assign_network = AssignNetwork::new(node_count, zones, zones, &specs)?;
 
     // Which zones each zone reaches (zones are not passed through).
-    let reach: Vec<Vec<bool>> = (0..zones)
-        .map(|origin| {
+    let reach: Vec<Vec<bool>> = assign_network
+        .zone_ids()
+        .map(|zone| {
+            let origin = zone.node();
             let mut seen = vec![false; node_count as usize];
             let mut stack = vec![origin];
-            seen[origin as usize] = true;
+            seen[origin.index()] = true;
             while let Some(node) = stack.pop() {
-                if node != origin && node < zones {
+                if node != origin && assign_network.zone_of(node).is_some() {
                     continue;
                 }
                 for &link in assign_network.out_links(node) {
-                    let next = assign_network.to(link as usize);
-                    if !seen[next as usize] {
-                        seen[next as usize] = true;
+                    let next = assign_network.to(link);
+                    if !seen[next.index()] {
+                        seen[next.index()] = true;
                         stack.push(next);
                     }
                 }
@@ -611,7 +617,11 @@ pub(super) fn build<'a>(
                 teu_per_year: teu,
                 reason,
             }),
-            None => matrices[row.class.index()].add(o, d, teu),
+            None => matrices[row.class.index()].add(
+                AssignZoneId::from_index(o),
+                AssignZoneId::from_index(d),
+                teu,
+            ),
         }
     }
     let classes: Vec<Class> = data

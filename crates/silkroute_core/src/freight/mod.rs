@@ -70,7 +70,7 @@ pub use crate::report::freight::{
 
 pub use request::{FREIGHT_GAP, FreightRequest, FreightRequestError, assign_freight};
 
-use crate::assign::{AssignError, CostModel, Problem};
+use crate::assign::{AssignError, AssignNodeId, CostModel, Problem};
 use crate::network::{ArcId, FreightClassId, FreightData, HandlingId, Network, NodeId, ZoneId};
 use crate::route::Avoid;
 
@@ -190,9 +190,9 @@ pub struct ExpandedLink {
     /// What it stands for.
     pub kind: FreightLink,
     /// Tail node.
-    pub from: u32,
+    pub from: AssignNodeId,
     /// Head node.
-    pub to: u32,
+    pub to: AssignNodeId,
     /// Free-flow hours.
     pub hours: f64,
     /// USD per FEU.

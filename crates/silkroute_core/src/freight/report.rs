@@ -4,7 +4,7 @@
 
 use super::expand::handling_label;
 use super::{FreightLink, FreightProblem, UnservedReason};
-use crate::assign::{AssignResult, Method, SptWorkspace};
+use crate::assign::{AssignResult, AssignZoneId, Method, SptWorkspace};
 use crate::network::{ArcId, Network};
 use crate::report::freight::{
     BottleneckRecord, ClassRecord, CorridorAmount, CorridorFlowRecord, DestinationRecord,
@@ -100,8 +100,9 @@ pub(super) fn attribute_in_order(
             continue;
         };
         let mut residual = flows.clone();
-        let mut pairs: Vec<(usize, usize)> = (0..zones)
-            .flat_map(|o| (0..zones).map(move |d| (o, d)))
+        let mut pairs: Vec<(AssignZoneId, AssignZoneId)> = net
+            .zone_ids()
+            .flat_map(|o| net.zone_ids().map(move |d| (o, d)))
             .filter(|&(o, d)| o != d)
             .collect();
         if peeling.reverse {
@@ -109,7 +110,7 @@ pub(super) fn attribute_in_order(
         }
         for (o, d) in pairs {
             {
-                let arrivals = &mut by_destination[d];
+                let arrivals = &mut by_destination[d.index()];
                 let mut remaining = class.demand.get(o, d);
                 while remaining > eps {
                     for (l, c) in cost.iter_mut().enumerate() {
@@ -119,16 +120,18 @@ pub(super) fn attribute_in_order(
                             f64::INFINITY
                         };
                     }
-                    workspace.tree(net, &cost, o as u32);
-                    if !workspace.dist[d].is_finite() {
+                    workspace.tree(net, &cost, o.node());
+                    if !workspace.distance(d.node()).is_finite() {
                         break;
                     }
                     let mut path = Vec::new();
-                    let mut node = d as u32;
-                    while node != o as u32 {
-                        let link = workspace.pred[node as usize];
-                        path.push(link as usize);
-                        node = net.from(link as usize);
+                    let mut node = d.node();
+                    while node != o.node() {
+                        let link = workspace
+                            .predecessor(node)
+                            .expect("a reached node other than the origin has a predecessor");
+                        path.push(link.index());
+                        node = net.from(link);
                     }
                     let amount = path.iter().map(|&l| residual[l]).fold(remaining, f64::min);
                     for &l in &path {
