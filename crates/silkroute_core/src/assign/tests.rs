@@ -562,6 +562,33 @@ fn disconnected_demand_is_an_error() {
 }
 
 #[test]
+fn errors_name_links_nodes_and_zones_as_before_typed_ids() {
+    // The messages of `AssignError` read as they did when ids were bare integers.
+    let out_of_range = AssignNetwork::new(2, 1, 0, &[link(0, 5, LinkVdf::constant(1.0))])
+        .expect_err("node 5 does not exist");
+    assert_eq!(out_of_range.to_string(), "link 0: node 5 is outside 0..2");
+    let links = [
+        link(0, 1, LinkVdf::constant(1.0)),
+        link(1, 1, LinkVdf::constant(1.0)),
+    ];
+    let self_loop = AssignNetwork::new(2, 1, 0, &links).expect_err("a self-loop");
+    assert_eq!(
+        self_loop.to_string(),
+        "link 1 (1 -> 1): a link from a node to itself"
+    );
+    let disconnected = AssignError::Disconnected {
+        class: "all".to_string(),
+        origin: zone(0),
+        destination: zone(2),
+        demand: 5.0,
+    };
+    assert_eq!(
+        disconnected.to_string(),
+        "no path from zone 0 to zone 2 carries their demand of 5 (class `all`)"
+    );
+}
+
+#[test]
 fn method_names_round_trip() {
     for &method in Method::ALL {
         assert_eq!(Method::from_name(method.name()), Some(method));
