@@ -97,7 +97,8 @@ pub struct GeoGraph {
 
 impl GeoGraph {
     /// Builds a graph from node coordinates `(lat, lon)` and undirected edges
-    /// `(a, b, length_m)`.
+    /// `(a, b, length_m)` as readers produce them: `a` and `b` are raw node numbers (node `i`
+    /// is `coords[i]`, [`GeoNodeId`]`(i)` in the graph), checked here.
     ///
     /// # Errors
     /// [`GeoGraphError`] for an edge to a missing node or an invalid coordinate.

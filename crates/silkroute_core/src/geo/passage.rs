@@ -107,8 +107,9 @@ impl Passages {
         Passages::default()
     }
 
-    /// Classes for the edges of `graph` from a list of tagged edges `(a, b, length, class)`,
-    /// `class` ≥ 1 numbering `names` from 1 (class 0 entries are ignored). Where the input had
+    /// Classes for the edges of `graph` from a list of tagged edges `(a, b, length, class)` as
+    /// readers produce them (raw node numbers and class numbers, checked here), `class` ≥ 1
+    /// numbering `names` from 1 (class 0 entries are ignored). Where the input had
     /// parallel edges, the graph keeps the shortest: an arc takes the class of a tagged edge of
     /// its own length (the highest class if several), so a longer tagged duplicate is dropped
     /// with its edge, as a tagged self-loop is.
