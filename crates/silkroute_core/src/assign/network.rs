@@ -321,9 +321,20 @@ impl AssignNetwork {
         self.to[link.index()]
     }
 
-    /// The links' volume-delay functions.
+    /// The links' volume-delay functions, indexed by [`AssignLinkId::index`].
     pub fn vdfs(&self) -> &[LinkVdf] {
         &self.vdf
+    }
+
+    /// The tail of every link, indexed by [`AssignLinkId::index`] (for loops over all links
+    /// that index several per-link vectors).
+    pub fn tails(&self) -> &[AssignNodeId] {
+        &self.from
+    }
+
+    /// The head of every link, indexed by [`AssignLinkId::index`].
+    pub fn heads(&self) -> &[AssignNodeId] {
+        &self.to
     }
 
     /// Whether paths may pass through `node`.
