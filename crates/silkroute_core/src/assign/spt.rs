@@ -109,9 +109,10 @@ impl SptWorkspace {
     ) -> f64 {
         let mut sptt = 0.0;
         for &(d, v) in row {
-            let dist = self.dist[d.index()];
+            let node = d.node().index();
+            let dist = self.dist[node];
             if dist.is_finite() {
-                self.acc[d.index()] += v;
+                self.acc[node] += v;
                 sptt += v * dist;
             } else {
                 unreached.push((d, v));
