@@ -8,8 +8,8 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use silkroute_core::assign::load_tntp;
 use silkroute_core::assign::{
-    AllOrNothing, AssignNetwork, AssignOptions, CostModel, LinkSpec, LinkVdf, Method, OdMatrix,
-    Problem, Vdf, assign,
+    AllOrNothing, AssignNetwork, AssignNodeId, AssignOptions, AssignZoneId, CostModel, LinkSpec,
+    LinkVdf, Method, OdMatrix, Problem, Vdf, assign,
 };
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -56,7 +56,11 @@ fn grid(side: u32) -> (AssignNetwork, OdMatrix) {
                         (node(r, c), node(r + dr, c + dc)),
                         (node(r + dr, c + dc), node(r, c)),
                     ] {
-                        links.push(LinkSpec { from, to, vdf });
+                        links.push(LinkSpec {
+                            from: AssignNodeId(from),
+                            to: AssignNodeId(to),
+                            vdf,
+                        });
                     }
                 }
             }
@@ -67,7 +71,8 @@ fn grid(side: u32) -> (AssignNetwork, OdMatrix) {
     for o in 0..zones as usize {
         for d in 0..zones as usize {
             if o != d {
-                demand.set(o, d, 1.0 + ((o * 31 + d * 17) % 10) as f64);
+                let zone = AssignZoneId::from_index;
+                demand.set(zone(o), zone(d), 1.0 + ((o * 31 + d * 17) % 10) as f64);
             }
         }
     }

@@ -8,7 +8,7 @@
 //! message and measures nothing.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use silkroute_core::geo::{ChQuery, ContractionHierarchy, GeoGraph};
+use silkroute_core::geo::{ChQuery, ContractionHierarchy, GeoGraph, GeoNodeId};
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -43,7 +43,7 @@ fn coordinate_key(lat: &str, lon: &str, path: &Path) -> (i64, i64) {
 
 struct Data {
     graph: GeoGraph,
-    pairs: Vec<(u32, u32)>,
+    pairs: Vec<(GeoNodeId, GeoNodeId)>,
 }
 
 fn load(geo_dir: &Path, queries: &Path) -> Data {
@@ -55,7 +55,10 @@ fn load(geo_dir: &Path, queries: &Path) -> Data {
         let id: usize = number(&row[0], &nodes_path);
         assert_eq!(id, coords.len(), "node ids are dense and in order");
         coords.push((number(&row[1], &nodes_path), number(&row[2], &nodes_path)));
-        node_at.insert(coordinate_key(&row[1], &row[2], &nodes_path), id as u32);
+        node_at.insert(
+            coordinate_key(&row[1], &row[2], &nodes_path),
+            GeoNodeId::from_index(id),
+        );
     }
     let edges: Vec<(u32, u32, u32)> = csv_rows(&edges_path)
         .iter()
@@ -87,7 +90,11 @@ fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
 
 /// Times every query once, to report the median and 90th percentile per query (criterion
 /// reports the time of the whole batch).
-fn report_per_query(name: &str, pairs: &[(u32, u32)], mut run: impl FnMut(u32, u32)) {
+fn report_per_query(
+    name: &str,
+    pairs: &[(GeoNodeId, GeoNodeId)],
+    mut run: impl FnMut(GeoNodeId, GeoNodeId),
+) {
     let mut times: Vec<Duration> = pairs
         .iter()
         .map(|&(source, target)| {

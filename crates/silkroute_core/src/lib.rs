@@ -35,6 +35,31 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 #![warn(missing_docs)]
 
+/// Adds `index` and `from_index` to dense ids (`struct NodeId(pub u32)`): the conversions
+/// between an id and the position of its element in the vector it numbers, so that no code
+/// needs `id.0 as usize`. Defined before the modules so that every module's typed ids share it.
+macro_rules! dense_id {
+    ($($id:ident),+ $(,)?) => {$(
+        impl $id {
+            /// The position of the element this id numbers.
+            #[inline]
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+
+            /// The id of the element at `index`.
+            ///
+            /// # Panics
+            /// If `index` does not fit in 32 bits (ids number dense vectors, which the readers
+            /// and builders keep far below that).
+            #[inline]
+            pub fn from_index(index: usize) -> Self {
+                Self(u32::try_from(index).expect("a dense index fits in 32 bits"))
+            }
+        }
+    )+};
+}
+
 pub mod assign;
 pub mod freight;
 pub mod geo;

@@ -22,7 +22,7 @@
 //! centroid joined to its nodes by connectors of zero cost, so a zone may have several access
 //! nodes and the physical nodes stay passable.
 
-use super::{LinkVdf, OdMatrix, Vdf};
+use super::{AssignZoneId, LinkVdf, OdMatrix, Vdf};
 use crate::io::csv::{field_error, finite, read_rows, text};
 use crate::io::gmns::{GmnsConfig, is_missing, is_wgs84, parse_wkt_linestring, read_config};
 use crate::io::{Limit, LoadError, LoadWarning, read_named};
@@ -214,7 +214,7 @@ pub fn parse_gmns_assignment(
             let zone = |n: u32| nodes[n as usize].zone.expect("named nodes are zones");
             (zone(row.origin), zone(row.destination))
         };
-        matrix.add(o as usize, d as usize, row.volume);
+        matrix.add(AssignZoneId(o), AssignZoneId(d), row.volume);
     }
     let mut zone_nodes = vec![Vec::new(); zones.len()];
     for (n, node) in nodes.iter().enumerate() {
@@ -694,8 +694,13 @@ mod tests {
         assert!((g.links[1].vdf.free_flow_time - 20.0).abs() < 1e-12);
         assert_eq!(g.warnings.len(), 1, "{:?}", g.warnings);
         assert!(g.warnings[0].message.contains("without a capacity"));
-        assert_eq!(g.demand.get(0, 1), 150.0, "rows for one pair add up");
-        assert_eq!(g.demand.get(1, 0), 7.0);
+        let zone = AssignZoneId;
+        assert_eq!(
+            g.demand.get(zone(0), zone(1)),
+            150.0,
+            "rows for one pair add up"
+        );
+        assert_eq!(g.demand.get(zone(1), zone(0)), 7.0);
         assert_eq!(g.nodes[1].coord, Some((10.1, 50.0)));
     }
 
@@ -718,7 +723,7 @@ mod tests {
         let links = "from_node_id,to_node_id,vdf_fftt,capacity\n1,2,1,10\n2,3,1,10\n";
         let g = parse(nodes, links, "o_zone_id,d_zone_id,volume\n3,1,4\n", None).unwrap();
         assert_eq!(g.zones, ["1", "3"], "zones in node order");
-        assert_eq!(g.demand.get(1, 0), 4.0);
+        assert_eq!(g.demand.get(AssignZoneId(1), AssignZoneId(0)), 4.0);
         assert!(!g.nodes[0].through && g.nodes[1].through);
     }
 

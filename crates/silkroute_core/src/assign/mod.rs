@@ -27,7 +27,10 @@ pub use gmns::{
     GMNS_DEFAULT_ALPHA, GMNS_DEFAULT_BETA, GmnsAssignment, GmnsLink, GmnsNode,
     load_gmns_assignment, parse_gmns_assignment,
 };
-pub use network::{AssignError, AssignNetwork, ClassFault, LinkFault, LinkSpec};
+pub use network::{
+    AssignError, AssignLinkId, AssignNetwork, AssignNodeId, AssignZoneId, ClassFault, LinkFault,
+    LinkSpec,
+};
 pub use solve::{
     AssignOptions, AssignResult, GapEvaluator, IterationStats, Method, Observer, assign,
     keep_going, relative_gap,
@@ -40,7 +43,8 @@ pub use tntp::{
 };
 pub use vdf::{LinkVdf, Vdf};
 
-/// A dense origin–destination matrix between `zones` zones (row = origin).
+/// A dense origin–destination matrix between `zones` zones (row = origin), indexed by
+/// [`AssignZoneId`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct OdMatrix {
     zones: usize,
@@ -61,20 +65,33 @@ impl OdMatrix {
         self.zones
     }
 
+    /// Every zone, in order.
+    pub fn zone_ids(&self) -> impl Iterator<Item = AssignZoneId> + use<> {
+        (0..self.zones).map(AssignZoneId::from_index)
+    }
+
+    /// Position of the cell from `o` to `d` in `values`.
+    #[inline]
+    fn cell(&self, o: AssignZoneId, d: AssignZoneId) -> usize {
+        o.index() * self.zones + d.index()
+    }
+
     /// Demand from `o` to `d`.
     #[inline]
-    pub fn get(&self, o: usize, d: usize) -> f64 {
-        self.values[o * self.zones + d]
+    pub fn get(&self, o: AssignZoneId, d: AssignZoneId) -> f64 {
+        self.values[self.cell(o, d)]
     }
 
     /// Sets the demand from `o` to `d`.
-    pub fn set(&mut self, o: usize, d: usize, v: f64) {
-        self.values[o * self.zones + d] = v;
+    pub fn set(&mut self, o: AssignZoneId, d: AssignZoneId, v: f64) {
+        let cell = self.cell(o, d);
+        self.values[cell] = v;
     }
 
     /// Adds to the demand from `o` to `d`.
-    pub fn add(&mut self, o: usize, d: usize, v: f64) {
-        self.values[o * self.zones + d] += v;
+    pub fn add(&mut self, o: AssignZoneId, d: AssignZoneId, v: f64) {
+        let cell = self.cell(o, d);
+        self.values[cell] += v;
     }
 
     /// Total demand, intrazonal cells included.
@@ -84,7 +101,7 @@ impl OdMatrix {
 
     /// Total intrazonal demand (the diagonal, which assignment leaves out).
     pub fn intrazonal(&self) -> f64 {
-        (0..self.zones).map(|z| self.get(z, z)).sum()
+        self.zone_ids().map(|z| self.get(z, z)).sum()
     }
 
     /// Every cell multiplied by `factor`.
@@ -151,7 +168,8 @@ pub struct Problem {
     model: CostModel,
 }
 
-/// Link flows per class and in total (pce-weighted).
+/// Link flows per class and in total (pce-weighted); the per-link vectors are indexed by
+/// [`AssignLinkId::index`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flows {
     /// Per class, per link, in class units.
@@ -267,24 +285,27 @@ impl Problem {
         model: CostModel,
     ) -> Result<Problem, AssignError> {
         let zones = gmns.zones.len() as u32;
-        // The number of each file node in the problem.
-        let mut number = vec![u32::MAX; gmns.nodes.len()];
+        // The node of each file node in the problem.
+        let mut number = vec![None; gmns.nodes.len()];
         let mut direct = vec![false; gmns.zones.len()];
         for (zone, access) in gmns.zone_nodes.iter().enumerate() {
             if let [node] = access[..]
                 && !gmns.nodes[node as usize].through
             {
-                number[node as usize] = zone as u32;
+                number[node as usize] = Some(AssignZoneId::from_index(zone).node());
                 direct[zone] = true;
             }
         }
         let mut next = zones;
-        for n in &mut number {
-            if *n == u32::MAX {
-                *n = next;
-                next += 1;
-            }
-        }
+        let number: Vec<AssignNodeId> = number
+            .into_iter()
+            .map(|n| {
+                n.unwrap_or_else(|| {
+                    next += 1;
+                    AssignNodeId(next - 1)
+                })
+            })
+            .collect();
         let mut links: Vec<LinkSpec> = gmns
             .links
             .iter()
@@ -303,9 +324,10 @@ impl Problem {
             if direct[zone] {
                 continue;
             }
+            let zone = AssignZoneId::from_index(zone).node();
             for &node in access {
                 let node = number[node as usize];
-                for (from, to) in [(zone as u32, node), (node, zone as u32)] {
+                for (from, to) in [(zone, node), (node, zone)] {
                     links.push(LinkSpec {
                         from,
                         to,

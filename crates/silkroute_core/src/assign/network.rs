@@ -1,31 +1,77 @@
 //! The network an assignment runs on: directed links with volume-delay functions over nodes
 //! numbered `0..nodes`, the first `zones` of which are zones (origins and destinations).
+//!
+//! Nodes, links and zones have typed ids ([`AssignNodeId`], [`AssignLinkId`],
+//! [`AssignZoneId`]); per-link and per-node vectors (flows, costs, distances) are indexed by
+//! their [`index`](AssignLinkId::index).
 
 use super::TntpNet;
 use super::vdf::{LinkVdf, Vdf};
+use std::fmt;
+
+/// Dense index of a node of an [`AssignNetwork`], `0..node_count()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct AssignNodeId(pub u32);
+
+/// Dense index of a link of an [`AssignNetwork`], `0..link_count()` in input order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct AssignLinkId(pub u32);
+
+/// Dense index of a zone, `0..zone_count()`: a row and column of an
+/// [`OdMatrix`](super::OdMatrix), and the node of the same number (zones are the first nodes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct AssignZoneId(pub u32);
+
+dense_id!(AssignNodeId, AssignLinkId, AssignZoneId);
+
+impl AssignZoneId {
+    /// The node of the zone.
+    #[inline]
+    pub fn node(self) -> AssignNodeId {
+        AssignNodeId(self.0)
+    }
+}
+
+impl fmt::Display for AssignNodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "node {}", self.0)
+    }
+}
+
+impl fmt::Display for AssignLinkId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "link {}", self.0)
+    }
+}
+
+impl fmt::Display for AssignZoneId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "zone {}", self.0)
+    }
+}
 
 /// Why an assignment network or problem cannot be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AssignError {
     /// A link refers to a node outside the network.
-    #[error("link {link}: node {node} is outside 0..{nodes}")]
+    #[error("{link}: {node} is outside 0..{nodes}")]
     NodeOutOfRange {
-        /// The link index.
-        link: usize,
+        /// The link.
+        link: AssignLinkId,
         /// The node.
-        node: u32,
+        node: AssignNodeId,
         /// The node count.
         nodes: u32,
     },
     /// A link's parameters are unusable.
-    #[error("link {link} ({from} -> {to}): {fault}")]
+    #[error("{link} ({} -> {}): {fault}", .from.0, .to.0)]
     BadLink {
-        /// The link index.
-        link: usize,
+        /// The link.
+        link: AssignLinkId,
         /// Tail.
-        from: u32,
+        from: AssignNodeId,
         /// Head.
-        to: u32,
+        to: AssignNodeId,
         /// What is wrong.
         fault: LinkFault,
     },
@@ -45,15 +91,15 @@ pub enum AssignError {
     Cancelled,
     /// Demand between two zones that no path connects.
     #[error(
-        "no path from zone {origin} to zone {destination} carries their demand of {demand} (class `{class}`)"
+        "no path from {origin} to {destination} carries their demand of {demand} (class `{class}`)"
     )]
     Disconnected {
         /// The class.
         class: String,
-        /// Origin zone (0-based).
-        origin: usize,
-        /// Destination zone (0-based).
-        destination: usize,
+        /// Origin zone.
+        origin: AssignZoneId,
+        /// Destination zone.
+        destination: AssignZoneId,
         /// The demand that cannot be assigned.
         demand: f64,
     },
@@ -129,25 +175,25 @@ pub enum ClassFault {
 pub struct AssignNetwork {
     nodes: u32,
     zones: u32,
-    from: Vec<u32>,
-    to: Vec<u32>,
+    from: Vec<AssignNodeId>,
+    to: Vec<AssignNodeId>,
     vdf: Vec<LinkVdf>,
     /// `true` where a shortest path may pass through the node (false for zones that are
     /// centroids only, TNTP's nodes below `<FIRST THRU NODE>`).
     through: Vec<bool>,
     out_start: Vec<u32>,
-    out_links: Vec<u32>,
+    out_links: Vec<AssignLinkId>,
     in_start: Vec<u32>,
-    in_links: Vec<u32>,
+    in_links: Vec<AssignLinkId>,
 }
 
 /// One link as given to [`AssignNetwork::new`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LinkSpec {
-    /// Tail node (0-based).
-    pub from: u32,
-    /// Head node (0-based).
-    pub to: u32,
+    /// Tail node.
+    pub from: AssignNodeId,
+    /// Head node.
+    pub to: AssignNodeId,
     /// Its volume-delay function.
     pub vdf: LinkVdf,
 }
@@ -159,6 +205,10 @@ impl AssignNetwork {
     /// # Errors
     /// Nodes out of range, self-loops, negative or non-finite times, non-positive capacity on
     /// a congestible link, a conical α ≤ 1, more zones than nodes.
+    ///
+    /// # Panics
+    /// With `u32::MAX` links or more: link ids are 32-bit (such a network would need over
+    /// 100 GB of memory).
     pub fn new(
         nodes: u32,
         zones: u32,
@@ -168,21 +218,22 @@ impl AssignNetwork {
         if zones > nodes {
             return Err(AssignError::TooManyZones { zones, nodes });
         }
+        assert!(
+            links.len() < u32::MAX as usize,
+            "an assignment network has fewer than 2^32 - 1 links"
+        );
         let mut from = Vec::with_capacity(links.len());
         let mut to = Vec::with_capacity(links.len());
         let mut vdf = Vec::with_capacity(links.len());
         for (i, l) in links.iter().enumerate() {
+            let link = AssignLinkId::from_index(i);
             for node in [l.from, l.to] {
-                if node >= nodes {
-                    return Err(AssignError::NodeOutOfRange {
-                        link: i,
-                        node,
-                        nodes,
-                    });
+                if node.0 >= nodes {
+                    return Err(AssignError::NodeOutOfRange { link, node, nodes });
                 }
             }
             let bad = |fault: LinkFault| AssignError::BadLink {
-                link: i,
+                link,
                 from: l.from,
                 to: l.to,
                 fault,
@@ -235,9 +286,12 @@ impl AssignNetwork {
 
     /// The same network where paths may not pass through `nodes` either (they may still
     /// start or end there).
-    pub fn without_through(mut self, nodes: impl IntoIterator<Item = u32>) -> AssignNetwork {
+    pub fn without_through(
+        mut self,
+        nodes: impl IntoIterator<Item = AssignNodeId>,
+    ) -> AssignNetwork {
         for node in nodes {
-            if let Some(through) = self.through.get_mut(node as usize) {
+            if let Some(through) = self.through.get_mut(node.index()) {
                 *through = false;
             }
         }
@@ -254,8 +308,8 @@ impl AssignNetwork {
             .links
             .iter()
             .map(|l| LinkSpec {
-                from: l.from - 1,
-                to: l.to - 1,
+                from: AssignNodeId(l.from - 1),
+                to: AssignNodeId(l.to - 1),
                 vdf: LinkVdf {
                     vdf: Vdf::Bpr {
                         alpha: l.b,
@@ -285,58 +339,91 @@ impl AssignNetwork {
         self.from.len()
     }
 
+    /// Every node, in order.
+    pub fn node_ids(&self) -> impl Iterator<Item = AssignNodeId> + use<> {
+        (0..self.nodes).map(AssignNodeId)
+    }
+
+    /// Every zone, in order.
+    pub fn zone_ids(&self) -> impl Iterator<Item = AssignZoneId> + use<> {
+        (0..self.zones).map(AssignZoneId)
+    }
+
+    /// Every link, in order.
+    pub fn link_ids(&self) -> impl Iterator<Item = AssignLinkId> + use<> {
+        // `new` keeps the link count below `u32::MAX`.
+        (0..self.from.len() as u32).map(AssignLinkId)
+    }
+
+    /// The zone a node is, if it is one (zones are nodes `0..zone_count()`).
+    #[inline]
+    pub fn zone_of(&self, node: AssignNodeId) -> Option<AssignZoneId> {
+        (node.0 < self.zones).then_some(AssignZoneId(node.0))
+    }
+
     /// Tail of a link.
     #[inline]
-    pub fn from(&self, link: usize) -> u32 {
-        self.from[link]
+    pub fn from(&self, link: AssignLinkId) -> AssignNodeId {
+        self.from[link.index()]
     }
 
     /// Head of a link.
     #[inline]
-    pub fn to(&self, link: usize) -> u32 {
-        self.to[link]
+    pub fn to(&self, link: AssignLinkId) -> AssignNodeId {
+        self.to[link.index()]
     }
 
-    /// The links' volume-delay functions.
+    /// The links' volume-delay functions, indexed by [`AssignLinkId::index`].
     pub fn vdfs(&self) -> &[LinkVdf] {
         &self.vdf
     }
 
+    /// The tail of every link, indexed by [`AssignLinkId::index`] (for loops over all links
+    /// that index several per-link vectors).
+    pub fn tails(&self) -> &[AssignNodeId] {
+        &self.from
+    }
+
+    /// The head of every link, indexed by [`AssignLinkId::index`].
+    pub fn heads(&self) -> &[AssignNodeId] {
+        &self.to
+    }
+
     /// Whether paths may pass through `node`.
     #[inline]
-    pub fn is_through(&self, node: u32) -> bool {
-        self.through[node as usize]
+    pub fn is_through(&self, node: AssignNodeId) -> bool {
+        self.through[node.index()]
     }
 
     /// Links leaving `node`, by increasing id.
     #[inline]
-    pub fn out_links(&self, node: u32) -> &[u32] {
-        let n = node as usize;
+    pub fn out_links(&self, node: AssignNodeId) -> &[AssignLinkId] {
+        let n = node.index();
         &self.out_links[self.out_start[n] as usize..self.out_start[n + 1] as usize]
     }
 
     /// Links entering `node`, by increasing id.
     #[inline]
-    pub fn in_links(&self, node: u32) -> &[u32] {
-        let n = node as usize;
+    pub fn in_links(&self, node: AssignNodeId) -> &[AssignLinkId] {
+        let n = node.index();
         &self.in_links[self.in_start[n] as usize..self.in_start[n + 1] as usize]
     }
 }
 
 /// Compressed adjacency of links grouped by `key[link]`, ids increasing within a group.
-fn csr(nodes: u32, key: &[u32]) -> (Vec<u32>, Vec<u32>) {
+fn csr(nodes: u32, key: &[AssignNodeId]) -> (Vec<u32>, Vec<AssignLinkId>) {
     let mut start = vec![0u32; nodes as usize + 1];
     for &k in key {
-        start[k as usize + 1] += 1;
+        start[k.index() + 1] += 1;
     }
     for i in 0..nodes as usize {
         start[i + 1] += start[i];
     }
     let mut fill = start.clone();
-    let mut links = vec![0u32; key.len()];
+    let mut links = vec![AssignLinkId(0); key.len()];
     for (link, &k) in key.iter().enumerate() {
-        links[fill[k as usize] as usize] = link as u32;
-        fill[k as usize] += 1;
+        links[fill[k.index()] as usize] = AssignLinkId::from_index(link);
+        fill[k.index()] += 1;
     }
     (start, links)
 }

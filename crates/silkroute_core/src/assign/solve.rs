@@ -1,6 +1,6 @@
 //! The entry point of every assignment method, its options and its result.
 
-use super::{AllOrNothing, AssignError, Flows, Problem, frank_wolfe};
+use super::{AllOrNothing, AssignError, AssignZoneId, Flows, Problem, frank_wolfe};
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
@@ -232,7 +232,7 @@ pub struct GapEvaluator {
     class_cost: Vec<f64>,
     /// All-or-nothing flows of each class at the last evaluated costs.
     pub aon_flows: Vec<Vec<f64>>,
-    unreached: Vec<(u32, u32, f64)>,
+    unreached: Vec<(AssignZoneId, AssignZoneId, f64)>,
 }
 
 impl GapEvaluator {
@@ -285,8 +285,8 @@ impl GapEvaluator {
             if let Some(&(o, d, v)) = self.unreached.first() {
                 return Err(AssignError::Disconnected {
                     class: class.name.clone(),
-                    origin: o as usize,
-                    destination: d as usize,
+                    origin: o,
+                    destination: d,
                     demand: v,
                 });
             }

@@ -6,7 +6,7 @@
 //! iteration, and the partial vectors are added in chunk order, so the floating-point sums are
 //! the same whatever rayon's scheduling.
 
-use super::{AssignNetwork, OdMatrix};
+use super::{AssignLinkId, AssignNetwork, AssignNodeId, AssignZoneId, OdMatrix};
 use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -14,15 +14,17 @@ use std::collections::BinaryHeap;
 /// No predecessor.
 pub(crate) const NONE: u32 = u32::MAX;
 
-/// The workspace of one shortest-path-tree search.
+/// The workspace of one shortest-path-tree search. Its per-node vectors are indexed by
+/// [`AssignNodeId::index`] and hold raw link numbers (`NONE` for none): the search is the
+/// inner loop of every assignment method.
 #[derive(Debug, Clone)]
 pub struct SptWorkspace {
     /// Distance from the origin (∞ where unreached).
-    pub dist: Vec<f64>,
+    dist: Vec<f64>,
     /// The link by which each node is reached (`NONE` at the origin and where unreached).
-    pub pred: Vec<u32>,
+    pred: Vec<u32>,
     /// Nodes in the order they were settled (the origin first).
-    pub order: Vec<u32>,
+    order: Vec<AssignNodeId>,
     heap: BinaryHeap<Reverse<(u64, u32)>>,
     acc: Vec<f64>,
 }
@@ -39,21 +41,22 @@ impl SptWorkspace {
         }
     }
 
-    /// Builds the shortest-path tree from `origin` under link costs `cost` (all ≥ 0). Nodes that
-    /// may not be passed through are settled but not expanded, except the origin. Ties are
-    /// broken by node id, then by link id, so the tree is deterministic.
-    pub fn tree(&mut self, net: &AssignNetwork, cost: &[f64], origin: u32) {
+    /// Builds the shortest-path tree from `origin` under link costs `cost` (all ≥ 0, indexed
+    /// by link). Nodes that may not be passed through are settled but not expanded, except the
+    /// origin. Ties are broken by node id, then by link id, so the tree is deterministic.
+    pub fn tree(&mut self, net: &AssignNetwork, cost: &[f64], origin: AssignNodeId) {
         for &n in &self.order {
-            self.dist[n as usize] = f64::INFINITY;
-            self.pred[n as usize] = NONE;
+            self.dist[n.index()] = f64::INFINITY;
+            self.pred[n.index()] = NONE;
         }
         self.order.clear();
         self.heap.clear();
-        self.dist[origin as usize] = 0.0;
-        self.heap.push(Reverse((0f64.to_bits(), origin)));
+        self.dist[origin.index()] = 0.0;
+        self.heap.push(Reverse((0f64.to_bits(), origin.0)));
         while let Some(Reverse((bits, u))) = self.heap.pop() {
+            let u = AssignNodeId(u);
             let d = f64::from_bits(bits);
-            if d > self.dist[u as usize] {
+            if d > self.dist[u.index()] {
                 continue;
             }
             // Entries of one node are pushed with strictly decreasing distances, so only its
@@ -63,45 +66,67 @@ impl SptWorkspace {
                 continue;
             }
             for &link in net.out_links(u) {
-                let v = net.to(link as usize);
-                let nd = d + cost[link as usize];
-                if nd < self.dist[v as usize] {
-                    self.dist[v as usize] = nd;
-                    self.pred[v as usize] = link;
-                    self.heap.push(Reverse((nd.to_bits(), v)));
+                let v = net.to(link);
+                let nd = d + cost[link.index()];
+                if nd < self.dist[v.index()] {
+                    self.dist[v.index()] = nd;
+                    self.pred[v.index()] = link.0;
+                    self.heap.push(Reverse((nd.to_bits(), v.0)));
                 }
             }
         }
     }
 
-    /// Loads the demand of the last tree's origin onto `flows` (adding `scale × demand` to each
-    /// link of each shortest path) and returns `Σ demand × distance` (the shortest-path total
-    /// travel time). Destinations with demand but no path are returned in `unreached`.
+    /// The distance from the last tree's origin to `node` (∞ where unreached).
+    #[inline]
+    pub fn distance(&self, node: AssignNodeId) -> f64 {
+        self.dist[node.index()]
+    }
+
+    /// The link by which the last tree reaches `node` (`None` at the origin and where
+    /// unreached).
+    #[inline]
+    pub fn predecessor(&self, node: AssignNodeId) -> Option<AssignLinkId> {
+        let link = self.pred[node.index()];
+        (link != NONE).then_some(AssignLinkId(link))
+    }
+
+    /// The nodes the last tree settled, in order (the origin first).
+    pub fn settled(&self) -> &[AssignNodeId] {
+        &self.order
+    }
+
+    /// Loads the demand of the last tree's origin onto `flows` (indexed by link), adding each
+    /// destination's demand to every link of its shortest path, and returns
+    /// `Σ demand × distance` (the shortest-path total travel time). Destinations with demand
+    /// but no path are returned in `unreached`.
     pub fn load(
         &mut self,
         net: &AssignNetwork,
-        row: &[(u32, f64)],
+        row: &[(AssignZoneId, f64)],
         flows: &mut [f64],
-        unreached: &mut Vec<(u32, f64)>,
+        unreached: &mut Vec<(AssignZoneId, f64)>,
     ) -> f64 {
         let mut sptt = 0.0;
         for &(d, v) in row {
-            let dist = self.dist[d as usize];
+            let node = d.node().index();
+            let dist = self.dist[node];
             if dist.is_finite() {
-                self.acc[d as usize] += v;
+                self.acc[node] += v;
                 sptt += v * dist;
             } else {
                 unreached.push((d, v));
             }
         }
         for &n in self.order.iter().rev() {
-            let a = self.acc[n as usize];
+            let a = self.acc[n.index()];
             if a != 0.0 {
-                self.acc[n as usize] = 0.0;
-                let link = self.pred[n as usize];
+                self.acc[n.index()] = 0.0;
+                let link = self.pred[n.index()];
                 if link != NONE {
-                    flows[link as usize] += a;
-                    self.acc[net.from(link as usize) as usize] += a;
+                    let link = AssignLinkId(link);
+                    flows[link.index()] += a;
+                    self.acc[net.from(link).index()] += a;
                 }
             }
         }
@@ -116,8 +141,8 @@ struct Chunk {
     workspace: SptWorkspace,
     flows: Vec<f64>,
     sptt: f64,
-    unreached: Vec<(u32, u32, f64)>,
-    scratch: Vec<(u32, f64)>,
+    unreached: Vec<(AssignZoneId, AssignZoneId, f64)>,
+    scratch: Vec<(AssignZoneId, f64)>,
 }
 
 /// All-or-nothing assignment of one demand matrix, reusable across iterations.
@@ -125,7 +150,7 @@ struct Chunk {
 pub struct AllOrNothing {
     chunks: Vec<Chunk>,
     /// Non-zero demand per origin, intrazonal demand left out.
-    rows: Vec<Vec<(u32, f64)>>,
+    rows: Vec<Vec<(AssignZoneId, f64)>>,
 }
 
 /// Most chunks a matrix is split into (a fixed number, so sums do not depend on threads).
@@ -135,11 +160,13 @@ impl AllOrNothing {
     /// Prepares AON loading of `demand` on `net`.
     pub fn new(net: &AssignNetwork, demand: &OdMatrix) -> AllOrNothing {
         let zones = demand.zones();
-        let rows: Vec<Vec<(u32, f64)>> = (0..zones)
+        let rows: Vec<Vec<(AssignZoneId, f64)>> = demand
+            .zone_ids()
             .map(|o| {
-                (0..zones)
+                demand
+                    .zone_ids()
                     .filter(|&d| d != o)
-                    .map(|d| (d as u32, demand.get(o, d)))
+                    .map(|d| (d, demand.get(o, d)))
                     .filter(|&(_, v)| v > 0.0)
                     .collect()
             })
@@ -160,8 +187,9 @@ impl AllOrNothing {
         AllOrNothing { chunks, rows }
     }
 
-    /// The non-zero, non-intrazonal demand leaving each origin.
-    pub fn rows(&self) -> &[Vec<(u32, f64)>] {
+    /// The non-zero, non-intrazonal demand leaving each origin (indexed by
+    /// [`AssignZoneId::index`]).
+    pub fn rows(&self) -> &[Vec<(AssignZoneId, f64)>] {
         &self.rows
     }
 
@@ -173,7 +201,7 @@ impl AllOrNothing {
         net: &AssignNetwork,
         cost: &[f64],
         flows: &mut [f64],
-        unreached: &mut Vec<(u32, u32, f64)>,
+        unreached: &mut Vec<(AssignZoneId, AssignZoneId, f64)>,
     ) -> f64 {
         let rows = &self.rows;
         self.chunks.par_iter_mut().for_each(|chunk| {
@@ -184,7 +212,8 @@ impl AllOrNothing {
                 if rows[o].is_empty() {
                     continue;
                 }
-                chunk.workspace.tree(net, cost, o as u32);
+                let origin = AssignZoneId::from_index(o);
+                chunk.workspace.tree(net, cost, origin.node());
                 chunk.scratch.clear();
                 chunk.sptt +=
                     chunk
@@ -192,7 +221,7 @@ impl AllOrNothing {
                         .load(net, &rows[o], &mut chunk.flows, &mut chunk.scratch);
                 chunk
                     .unreached
-                    .extend(chunk.scratch.iter().map(|&(d, v)| (o as u32, d, v)));
+                    .extend(chunk.scratch.iter().map(|&(d, v)| (origin, d, v)));
             }
         });
         flows.fill(0.0);
@@ -217,8 +246,8 @@ mod tests {
         // 0 -> 2 -> 1 costs 1 + 1; 0 -> 1 costs 5; 0 -> 3 -> 1 costs 1 + 1 via zone 3? no:
         // zones 0, 1; node 2 and 3 are intersections.
         let l = |from, to, t| LinkSpec {
-            from,
-            to,
+            from: AssignNodeId(from),
+            to: AssignNodeId(to),
             vdf: LinkVdf::constant(t),
         };
         AssignNetwork::new(
@@ -240,9 +269,10 @@ mod tests {
     fn aon_loads_shortest_paths_and_returns_sptt() {
         let n = net(0);
         let mut od = OdMatrix::zeros(2);
-        od.set(0, 1, 10.0);
-        od.set(1, 0, 4.0);
-        od.set(1, 1, 99.0); // intrazonal: ignored
+        let zone = AssignZoneId;
+        od.set(zone(0), zone(1), 10.0);
+        od.set(zone(1), zone(0), 4.0);
+        od.set(zone(1), zone(1), 99.0); // intrazonal: ignored
         let mut aon = AllOrNothing::new(&n, &od);
         let cost: Vec<f64> = n.vdfs().iter().map(|v| v.time(0.0)).collect();
         let mut flows = vec![0.0; n.link_count()];
@@ -257,8 +287,8 @@ mod tests {
     fn zones_below_first_thru_node_are_not_passed_through() {
         // Zone 1 may not be passed through; 0 -> 3 must not go 0 -> 2 -> 1 -> 3.
         let l = |from, to, t| LinkSpec {
-            from,
-            to,
+            from: AssignNodeId(from),
+            to: AssignNodeId(to),
             vdf: LinkVdf::constant(t),
         };
         let links = [l(0, 2, 1.0), l(2, 1, 1.0), l(1, 3, 1.0), l(0, 3, 10.0)];
@@ -266,8 +296,8 @@ mod tests {
             let n = AssignNetwork::new(4, 4, no_through, &links).unwrap();
             let mut ws = SptWorkspace::new(4);
             let cost: Vec<f64> = n.vdfs().iter().map(|v| v.time(0.0)).collect();
-            ws.tree(&n, &cost, 0);
-            assert_eq!(ws.dist[3], expect);
+            ws.tree(&n, &cost, AssignNodeId(0));
+            assert_eq!(ws.distance(AssignNodeId(3)), expect);
         }
     }
 
@@ -275,18 +305,18 @@ mod tests {
     fn unreachable_demand_is_reported() {
         let n = net(0);
         let l = |from, to| LinkSpec {
-            from,
-            to,
+            from: AssignNodeId(from),
+            to: AssignNodeId(to),
             vdf: LinkVdf::constant(1.0),
         };
         let cut = AssignNetwork::new(3, 2, 0, &[l(0, 2), l(2, 0)]).unwrap();
         let mut od = OdMatrix::zeros(2);
-        od.set(0, 1, 3.0);
+        od.set(AssignZoneId(0), AssignZoneId(1), 3.0);
         let mut aon = AllOrNothing::new(&cut, &od);
         let mut flows = vec![0.0; 2];
         let mut unreached = Vec::new();
         aon.assign(&cut, &[1.0, 1.0], &mut flows, &mut unreached);
-        assert_eq!(unreached, vec![(0, 1, 3.0)]);
+        assert_eq!(unreached, vec![(AssignZoneId(0), AssignZoneId(1), 3.0)]);
         let _ = n;
     }
 }

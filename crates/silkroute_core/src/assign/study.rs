@@ -256,9 +256,10 @@ impl Study {
             Err(reason) => (None, Some(reason)),
         };
         let net = problem.network();
-        let links = (0..net.link_count())
+        let links = net
+            .link_ids()
             .map(|a| {
-                let (from, to) = (net.from(a) + 1, net.to(a) + 1);
+                let (from, to) = (net.from(a).0 + 1, net.to(a).0 + 1);
                 StudyLink {
                     id: None,
                     from: NodeName::Number(from),
@@ -338,8 +339,8 @@ impl Study {
                 ..
             } => StudyError::Disconnected {
                 name: self.name.clone(),
-                origin: self.zone_ids[origin].clone(),
-                destination: self.zone_ids[destination].clone(),
+                origin: self.zone_ids[origin.index()].clone(),
+                destination: self.zone_ids[destination.index()].clone(),
                 demand,
             },
             source => StudyError::Failed {

@@ -31,13 +31,22 @@ fn linear(a: f64, b: f64) -> LinkVdf {
 }
 
 fn link(from: u32, to: u32, vdf: LinkVdf) -> LinkSpec {
-    LinkSpec { from, to, vdf }
+    LinkSpec {
+        from: AssignNodeId(from),
+        to: AssignNodeId(to),
+        vdf,
+    }
+}
+
+/// The zone numbered `index`.
+fn zone(index: usize) -> AssignZoneId {
+    AssignZoneId::from_index(index)
 }
 
 fn matrix(zones: usize, demand: &[(usize, usize, f64)]) -> OdMatrix {
     let mut m = OdMatrix::zeros(zones);
     for &(o, d, v) in demand {
-        m.add(o, d, v);
+        m.add(zone(o), zone(d), v);
     }
     m
 }
@@ -545,10 +554,37 @@ fn disconnected_demand_is_an_error() {
         error,
         AssignError::Disconnected {
             class: "all".to_string(),
-            origin: 0,
-            destination: 2,
+            origin: zone(0),
+            destination: zone(2),
             demand: 5.0
         }
+    );
+}
+
+#[test]
+fn errors_name_links_nodes_and_zones_as_before_typed_ids() {
+    // The messages of `AssignError` read as they did when ids were bare integers.
+    let out_of_range = AssignNetwork::new(2, 1, 0, &[link(0, 5, LinkVdf::constant(1.0))])
+        .expect_err("node 5 does not exist");
+    assert_eq!(out_of_range.to_string(), "link 0: node 5 is outside 0..2");
+    let links = [
+        link(0, 1, LinkVdf::constant(1.0)),
+        link(1, 1, LinkVdf::constant(1.0)),
+    ];
+    let self_loop = AssignNetwork::new(2, 1, 0, &links).expect_err("a self-loop");
+    assert_eq!(
+        self_loop.to_string(),
+        "link 1 (1 -> 1): a link from a node to itself"
+    );
+    let disconnected = AssignError::Disconnected {
+        class: "all".to_string(),
+        origin: zone(0),
+        destination: zone(2),
+        demand: 5.0,
+    };
+    assert_eq!(
+        disconnected.to_string(),
+        "no path from zone 0 to zone 2 carries their demand of 5 (class `all`)"
     );
 }
 
@@ -598,7 +634,7 @@ fn grid(side: u32, classes: usize, model: CostModel) -> Problem {
             for o in 0..n as usize {
                 for d in 0..n as usize {
                     if o != d && next() < 0.5 {
-                        demand.set(o, d, 20.0 * next());
+                        demand.set(zone(o), zone(d), 20.0 * next());
                     }
                 }
             }
@@ -707,15 +743,15 @@ fn conservation_error(problem: &Problem, flows: &[f64]) -> f64 {
     let net = problem.network();
     let demand = &problem.classes()[0].demand;
     let mut balance = vec![0.0; net.node_count()];
-    for (a, &x) in flows.iter().enumerate() {
-        balance[net.from(a) as usize] += x;
-        balance[net.to(a) as usize] -= x;
+    for (a, &x) in net.link_ids().zip(flows) {
+        balance[net.from(a).index()] += x;
+        balance[net.to(a).index()] -= x;
     }
-    for o in 0..demand.zones() {
-        for d in 0..demand.zones() {
+    for o in demand.zone_ids() {
+        for d in demand.zone_ids() {
             if o != d {
-                balance[o] -= demand.get(o, d);
-                balance[d] += demand.get(o, d);
+                balance[o.index()] -= demand.get(o, d);
+                balance[d.index()] += demand.get(o, d);
             }
         }
     }
@@ -794,8 +830,12 @@ fn gmns_zones_connect_through_their_access_nodes() {
     // Zone C is node c itself (number 1); A and D get centroids with two connectors per
     // access node: 6 file links + 2·2 (A) + 2·1 (D).
     assert_eq!(net.link_count(), 12);
-    assert_eq!(net.to(2), 1, "link bc ends at zone C's number");
-    assert!(!net.is_through(1));
+    assert_eq!(
+        net.to(AssignLinkId(2)),
+        zone(1).node(),
+        "link bc ends at zone C's number"
+    );
+    assert!(!net.is_through(AssignNodeId(1)));
     let result = assign(
         &problem,
         &AssignOptions::new(Method::AllOrNothing),

@@ -7,7 +7,7 @@
 //! lines starting with `~` are comments; link rows end with `;`. Node ids are 1-based in the
 //! files and in [`TntpLink`]; zones are nodes `1..=zones`.
 
-use super::OdMatrix;
+use super::{AssignZoneId, OdMatrix};
 use crate::io::{Limit, LoadError, LoadWarning, read_limited};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -585,7 +585,7 @@ pub fn parse_tntp_trips(
                     ));
                 }
             };
-            demand.add(o as usize - 1, d as usize - 1, value);
+            demand.add(AssignZoneId(o - 1), AssignZoneId(d - 1), value);
         }
     }
     if let Some((stated, line)) = meta.number(file, "TOTAL OD FLOW")? {
@@ -820,8 +820,9 @@ mod tests {
         let text = "<NUMBER OF ZONES> 2\n<TOTAL OD FLOW> 31.0\n<END OF METADATA>\n\nOrigin 1\n    1 :   0.0;   2 :  10.5;\nOrigin \t2\n 1 : 20; 2: 0;\n";
         let mut warnings = Vec::new();
         let m = parse_tntp_trips("t.tntp", text, 2, &mut warnings).unwrap();
-        assert_eq!(m.get(0, 1), 10.5);
-        assert_eq!(m.get(1, 0), 20.0);
+        let zone = AssignZoneId;
+        assert_eq!(m.get(zone(0), zone(1)), 10.5);
+        assert_eq!(m.get(zone(1), zone(0)), 20.0);
         assert_eq!(warnings.len(), 1, "30.5 != 31");
         assert!(warnings[0].to_string().starts_with("t.tntp:2:"));
         let e = parse_tntp_trips("t.tntp", "Origin 3\n1 : 2;\n", 2, &mut warnings)

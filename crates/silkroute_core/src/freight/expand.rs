@@ -4,7 +4,9 @@ use super::{
     DAYS_PER_YEAR, ExpandedLink, FreightError, FreightLink, FreightOptions, FreightProblem,
     FreightWarning, Unserved, UnservedReason, usd_per_feu_to_hours,
 };
-use crate::assign::{AssignNetwork, Class, LinkSpec, LinkVdf, OdMatrix, Problem, Vdf};
+use crate::assign::{
+    AssignNetwork, AssignNodeId, AssignZoneId, Class, LinkSpec, LinkVdf, OdMatrix, Problem, Vdf,
+};
 use crate::network::{ArcId, FreightData, HandlingId, HandlingKind, Network, NodeId, ZoneId};
 use crate::route::{Criteria, Objective, RouteOptions, Scope};
 
@@ -220,29 +222,29 @@ fn plan_hub(
 /// Node numbers of the expanded graph.
 struct Numbering {
     next: u32,
-    start: Vec<Option<u32>>,
-    end: Vec<Option<u32>>,
-    tail: Vec<Option<u32>>,
-    head: Vec<Option<u32>>,
+    start: Vec<Option<AssignNodeId>>,
+    end: Vec<Option<AssignNodeId>>,
+    tail: Vec<Option<AssignNodeId>>,
+    head: Vec<Option<AssignNodeId>>,
 }
 
 impl Numbering {
-    fn take(&mut self) -> u32 {
+    fn take(&mut self) -> AssignNodeId {
         self.next += 1;
-        self.next - 1
+        AssignNodeId(self.next - 1)
     }
 
-    fn inbound_end(&self, node: NodeId, arc: Option<ArcId>) -> u32 {
+    fn inbound_end(&self, node: NodeId, arc: Option<ArcId>) -> AssignNodeId {
         match arc {
-            Some(arc) => self.head[arc.0 as usize].expect("allowed arcs have a head node"),
-            None => self.start[node.0 as usize].expect("zone places have a start node"),
+            Some(arc) => self.head[arc.index()].expect("allowed arcs have a head node"),
+            None => self.start[node.index()].expect("zone places have a start node"),
         }
     }
 
-    fn outbound_end(&self, node: NodeId, arc: Option<ArcId>) -> u32 {
+    fn outbound_end(&self, node: NodeId, arc: Option<ArcId>) -> AssignNodeId {
         match arc {
-            Some(arc) => self.tail[arc.0 as usize].expect("allowed arcs have a tail node"),
-            None => self.end[node.0 as usize].expect("zone places have an end node"),
+            Some(arc) => self.tail[arc.index()].expect("allowed arcs have a tail node"),
+            None => self.end[node.index()].expect("zone places have an end node"),
         }
     }
 }
@@ -289,13 +291,12 @@ pub(super) fn build<'a>(
     // Arcs arriving at each node, by arc id.
     let mut in_arcs: Vec<Vec<ArcId>> = vec![Vec::new(); network.node_count()];
     for (index, arc) in arcs.iter().enumerate() {
-        if allowed(ArcId(index as u32)) {
-            in_arcs[arc.head.0 as usize].push(ArcId(index as u32));
+        if allowed(ArcId::from_index(index)) {
+            in_arcs[arc.head.index()].push(ArcId::from_index(index));
         }
     }
     let has_arcs = |node: NodeId| {
-        !in_arcs[node.0 as usize].is_empty()
-            || network.out_arcs(node).iter().any(|&arc| allowed(arc))
+        !in_arcs[node.index()].is_empty() || network.out_arcs(node).iter().any(|&arc| allowed(arc))
     };
 
     let zones = data.zones.len() as u32;
@@ -310,14 +311,14 @@ pub(super) fn build<'a>(
     for (z, zone) in data.zones.iter().enumerate() {
         for &place in &zone.places {
             if scope.is_node_allowed(place) && has_arcs(place) {
-                numbering.start[place.0 as usize] = Some(numbering.take());
-                numbering.end[place.0 as usize] = Some(numbering.take());
+                numbering.start[place.index()] = Some(numbering.take());
+                numbering.end[place.index()] = Some(numbering.take());
                 zone_usable[z] = true;
             }
         }
     }
     for index in 0..arcs.len() {
-        if allowed(ArcId(index as u32)) {
+        if allowed(ArcId::from_index(index)) {
             numbering.tail[index] = Some(numbering.take());
             numbering.head[index] = Some(numbering.take());
         }
@@ -327,17 +328,18 @@ pub(super) fn build<'a>(
     // Connectors.
     for (z, zone) in data.zones.iter().enumerate() {
         for &place in &zone.places {
-            if let (Some(start), Some(end)) = (
-                numbering.start[place.0 as usize],
-                numbering.end[place.0 as usize],
-            ) {
-                let zone_id = ZoneId(z as u32);
+            if let (Some(start), Some(end)) =
+                (numbering.start[place.index()], numbering.end[place.index()])
+            {
+                let zone_id = ZoneId::from_index(z);
+                // Zone `z` of the data is zone `z` of the assignment, numbered first.
+                let zone_node = AssignZoneId::from_index(z).node();
                 links.push(ExpandedLink {
                     kind: FreightLink::Origin {
                         zone: zone_id,
                         place,
                     },
-                    from: z as u32,
+                    from: zone_node,
                     to: start,
                     hours: 0.0,
                     cost_usd: 0.0,
@@ -349,7 +351,7 @@ pub(super) fn build<'a>(
                         place,
                     },
                     from: end,
-                    to: z as u32,
+                    to: zone_node,
                     hours: 0.0,
                     cost_usd: 0.0,
                     capacity_teu_per_year: None,
@@ -360,7 +362,7 @@ pub(super) fn build<'a>(
     // Arcs.
     let mut zero_capacity_links = Vec::new();
     for (index, arc) in arcs.iter().enumerate() {
-        let id = ArcId(index as u32);
+        let id = ArcId::from_index(index);
         if !allowed(id) {
             continue;
         }
@@ -405,7 +407,7 @@ pub(super) fn build<'a>(
     // Nodes: turns and hubs.
     let mut zero_capacity_rows: Vec<HandlingId> = Vec::new();
     for (index, arriving) in in_arcs.iter().enumerate() {
-        let node = NodeId(index as u32);
+        let node = NodeId::from_index(index);
         let mut ins: Vec<Option<ArcId>> = Vec::new();
         if numbering.start[index].is_some() {
             ins.push(None);
@@ -562,19 +564,21 @@ pub(super) fn build<'a>(
     let assign_network = AssignNetwork::new(node_count, zones, zones, &specs)?;
 
     // Which zones each zone reaches (zones are not passed through).
-    let reach: Vec<Vec<bool>> = (0..zones)
-        .map(|origin| {
+    let reach: Vec<Vec<bool>> = assign_network
+        .zone_ids()
+        .map(|zone| {
+            let origin = zone.node();
             let mut seen = vec![false; node_count as usize];
             let mut stack = vec![origin];
-            seen[origin as usize] = true;
+            seen[origin.index()] = true;
             while let Some(node) = stack.pop() {
-                if node != origin && node < zones {
+                if node != origin && assign_network.zone_of(node).is_some() {
                     continue;
                 }
                 for &link in assign_network.out_links(node) {
-                    let next = assign_network.to(link as usize);
-                    if !seen[next as usize] {
-                        seen[next as usize] = true;
+                    let next = assign_network.to(link);
+                    if !seen[next.index()] {
+                        seen[next.index()] = true;
                         stack.push(next);
                     }
                 }
@@ -591,7 +595,7 @@ pub(super) fn build<'a>(
         if teu <= 0.0 {
             continue;
         }
-        let (o, d) = (row.origin.0 as usize, row.destination.0 as usize);
+        let (o, d) = (row.origin.index(), row.destination.index());
         let reason = if !zone_usable[o] {
             Some(UnservedReason::ZoneClosed(row.origin))
         } else if !zone_usable[d] {
@@ -609,7 +613,11 @@ pub(super) fn build<'a>(
                 teu_per_year: teu,
                 reason,
             }),
-            None => matrices[row.class.0 as usize].add(o, d, teu),
+            None => matrices[row.class.index()].add(
+                AssignZoneId::from_index(o),
+                AssignZoneId::from_index(d),
+                teu,
+            ),
         }
     }
     let classes: Vec<Class> = data

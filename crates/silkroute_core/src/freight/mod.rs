@@ -70,7 +70,7 @@ pub use crate::report::freight::{
 
 pub use request::{FREIGHT_GAP, FreightRequest, FreightRequestError, assign_freight};
 
-use crate::assign::{AssignError, CostModel, Problem};
+use crate::assign::{AssignError, AssignNodeId, CostModel, Problem};
 use crate::network::{ArcId, FreightClassId, FreightData, HandlingId, Network, NodeId, ZoneId};
 use crate::route::Avoid;
 
@@ -236,9 +236,9 @@ pub struct ExpandedLink {
     /// What it stands for.
     pub kind: FreightLink,
     /// Tail node.
-    pub from: u32,
+    pub from: AssignNodeId,
     /// Head node.
-    pub to: u32,
+    pub to: AssignNodeId,
     /// Free-flow hours.
     pub hours: f64,
     /// USD per FEU.
@@ -355,7 +355,7 @@ impl<'a> FreightProblem<'a> {
         let mut out = vec![None; self.network.arcs().len()];
         for (index, link) in self.links.iter().enumerate() {
             if let FreightLink::Arc(arc) = link.kind {
-                out[arc.0 as usize] = Some(index);
+                out[arc.index()] = Some(index);
             }
         }
         out
@@ -367,7 +367,7 @@ impl<'a> FreightProblem<'a> {
         let mut out = vec![None; self.network.handlings().len()];
         for (index, link) in self.links.iter().enumerate() {
             if let FreightLink::Handling(handling) = link.kind {
-                out[handling.0 as usize] = Some(index);
+                out[handling.index()] = Some(index);
             }
         }
         out

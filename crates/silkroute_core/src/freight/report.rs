@@ -4,7 +4,7 @@
 
 use super::expand::handling_label;
 use super::{FreightLink, FreightProblem, UnservedReason};
-use crate::assign::{AssignResult, Method, SptWorkspace};
+use crate::assign::{AssignResult, AssignZoneId, Method, SptWorkspace};
 use crate::network::{ArcId, Network};
 use crate::report::freight::{
     BottleneckRecord, ClassRecord, CorridorAmount, CorridorFlowRecord, DestinationRecord,
@@ -100,8 +100,9 @@ pub(super) fn attribute_in_order(
             continue;
         };
         let mut residual = flows.clone();
-        let mut pairs: Vec<(usize, usize)> = (0..zones)
-            .flat_map(|o| (0..zones).map(move |d| (o, d)))
+        let mut pairs: Vec<(AssignZoneId, AssignZoneId)> = net
+            .zone_ids()
+            .flat_map(|o| net.zone_ids().map(move |d| (o, d)))
             .filter(|&(o, d)| o != d)
             .collect();
         if peeling.reverse {
@@ -109,7 +110,7 @@ pub(super) fn attribute_in_order(
         }
         for (o, d) in pairs {
             {
-                let arrivals = &mut by_destination[d];
+                let arrivals = &mut by_destination[d.index()];
                 let mut remaining = class.demand.get(o, d);
                 while remaining > eps {
                     for (l, c) in cost.iter_mut().enumerate() {
@@ -119,16 +120,18 @@ pub(super) fn attribute_in_order(
                             f64::INFINITY
                         };
                     }
-                    workspace.tree(net, &cost, o as u32);
-                    if !workspace.dist[d].is_finite() {
+                    workspace.tree(net, &cost, o.node());
+                    if !workspace.distance(d.node()).is_finite() {
                         break;
                     }
                     let mut path = Vec::new();
-                    let mut node = d as u32;
-                    while node != o as u32 {
-                        let link = workspace.pred[node as usize];
-                        path.push(link as usize);
-                        node = net.from(link as usize);
+                    let mut node = d.node();
+                    while node != o.node() {
+                        let link = workspace
+                            .predecessor(node)
+                            .expect("a reached node other than the origin has a predecessor");
+                        path.push(link.index());
+                        node = net.from(link);
                     }
                     let amount = path.iter().map(|&l| residual[l]).fold(remaining, f64::min);
                     for &l in &path {
@@ -139,8 +142,7 @@ pub(super) fn attribute_in_order(
                         FreightLink::Arc(arc) => Some(network.arc(arc).link),
                         _ => None,
                     });
-                    let index =
-                        classify_corridor(network, arcs).map_or(corridors, |c| c.0 as usize);
+                    let index = classify_corridor(network, arcs).map_or(corridors, |c| c.index());
                     by_corridor[index][k] += amount;
                     arrivals[index] += amount;
                 }
@@ -259,7 +261,7 @@ impl FreightProblem<'_> {
             let unserved: f64 = self
                 .unserved
                 .iter()
-                .filter(|u| u.class.0 as usize == k)
+                .filter(|u| u.class.index() == k)
                 .map(|u| u.teu_per_year)
                 .sum();
             let mut hours = 0.0;
@@ -331,7 +333,7 @@ impl FreightProblem<'_> {
         let corridor_teu = |key: &str| {
             network
                 .corridor_by_key(key)
-                .map(|c| attribution.by_corridor[c.0 as usize].iter().sum::<f64>())
+                .map(|c| attribution.by_corridor[c.index()].iter().sum::<f64>())
         };
         let northern_middle = match (corridor_teu("northern"), corridor_teu("middle")) {
             (Some(n), Some(m)) => {

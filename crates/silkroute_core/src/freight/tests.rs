@@ -63,19 +63,18 @@ fn expanded_costs(problem: &FreightProblem<'_>, k: usize, extra: &[f64]) -> Vec<
         .enumerate()
         .map(|(l, link)| {
             let congestion = match link.kind {
-                FreightLink::Handling(h) => extra[h.0 as usize],
+                FreightLink::Handling(h) => extra[h.index()],
                 _ => 0.0,
             };
             link.hours + congestion + class.fixed_cost[l]
         })
         .collect();
-    let zones = net.zone_count();
     let mut workspace = SptWorkspace::new(net.node_count());
-    (0..zones)
+    net.zone_ids()
         .map(|o| {
-            workspace.tree(net, &cost, o as u32);
-            (0..zones)
-                .map(|d| workspace.dist[d] * 2.0 * vot / 24.0)
+            workspace.tree(net, &cost, o.node());
+            net.zone_ids()
+                .map(|d| workspace.distance(d.node()) * 2.0 * vot / 24.0)
                 .collect()
         })
         .collect()
@@ -298,9 +297,9 @@ fn flow_is_conserved_at_every_node_but_the_zone_centroids() {
     // In the expanded graph: inflow = outflow at every node but the zones, for every class.
     for (k, flows) in result.flows.class.iter().enumerate() {
         let mut balance = vec![0.0; net.node_count()];
-        for (l, &x) in flows.iter().enumerate() {
-            balance[net.from(l) as usize] -= x;
-            balance[net.to(l) as usize] += x;
+        for (l, &x) in net.link_ids().zip(flows) {
+            balance[net.from(l).index()] -= x;
+            balance[net.to(l).index()] += x;
         }
         for (node, b) in balance.iter().enumerate().skip(net.zone_count()) {
             assert!(b.abs() < 1e-6, "class {k}, node {node}: {b}");
@@ -313,11 +312,11 @@ fn flow_is_conserved_at_every_node_but_the_zone_centroids() {
         let x: f64 = result.flows.class.iter().map(|f| f[l]).sum();
         match link.kind {
             FreightLink::Arc(arc) => {
-                leaving[network.arc(arc).tail.0 as usize] += x;
-                arriving[network.arc(arc).head.0 as usize] += x;
+                leaving[network.arc(arc).tail.index()] += x;
+                arriving[network.arc(arc).head.index()] += x;
             }
-            FreightLink::Origin { place, .. } => arriving[place.0 as usize] += x,
-            FreightLink::Destination { place, .. } => leaving[place.0 as usize] += x,
+            FreightLink::Origin { place, .. } => arriving[place.index()] += x,
+            FreightLink::Destination { place, .. } => leaving[place.index()] += x,
             _ => {}
         }
     }
@@ -385,7 +384,7 @@ fn all_or_nothing_corridors_are_the_routers_corridors_per_demand() {
             }
         }
         let corridor = best.expect("connected").1;
-        expected[corridor.map_or(network.corridors().len(), |c| c.0 as usize)] += row.teu_per_year;
+        expected[corridor.map_or(network.corridors().len(), |c| c.index())] += row.teu_per_year;
     }
     for (record, want) in report.corridors.iter().zip(&expected) {
         assert!(

@@ -1,6 +1,6 @@
 //! Exact bidirectional Dijkstra on a [`GeoGraph`], with a workspace reused across queries.
 
-use super::{ArcFilter, GeoGraph, UNREACHABLE};
+use super::{ArcFilter, GeoGraph, GeoNodeId, UNREACHABLE};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -10,12 +10,13 @@ pub struct GeoPath {
     /// Total length, metres.
     pub length_m: u64,
     /// Nodes from origin to destination.
-    pub nodes: Vec<u32>,
+    pub nodes: Vec<GeoNodeId>,
 }
 
 /// Reusable state of bidirectional Dijkstra: allocate once per thread, query many times.
 /// Only the entries touched by a query are reset afterwards, so a query costs time in
-/// proportion to the part of the graph it explores, not to the graph's size.
+/// proportion to the part of the graph it explores, not to the graph's size. The state is
+/// indexed by node ([`GeoNodeId::index`]); parents and queue entries hold raw node numbers.
 ///
 /// Reference: Dijkstra (1959); the bidirectional stopping rule (stop when the two queues'
 /// minima add up to at least the best meeting distance) as in Goldberg & Harrelson, "Computing
@@ -68,7 +69,12 @@ impl BidirectionalDijkstra {
     ///
     /// # Complexity
     /// O((V' + E') log V') where V', E' are the nodes and edges explored.
-    pub fn path(&mut self, graph: &GeoGraph, source: u32, target: u32) -> Option<GeoPath> {
+    pub fn path(
+        &mut self,
+        graph: &GeoGraph,
+        source: GeoNodeId,
+        target: GeoNodeId,
+    ) -> Option<GeoPath> {
         self.path_where(graph, source, target, None)
     }
 
@@ -76,21 +82,21 @@ impl BidirectionalDijkstra {
     pub fn path_where(
         &mut self,
         graph: &GeoGraph,
-        source: u32,
-        target: u32,
+        source: GeoNodeId,
+        target: GeoNodeId,
         filter: Option<&ArcFilter>,
     ) -> Option<GeoPath> {
         let (length_m, meeting) = self.search(graph, source, target, filter)?;
         let mut nodes = Vec::new();
         let mut node = meeting;
         while node != NONE {
-            nodes.push(node);
+            nodes.push(GeoNodeId(node));
             node = self.parent[0][node as usize];
         }
         nodes.reverse();
         let mut node = self.parent[1][meeting as usize];
         while node != NONE {
-            nodes.push(node);
+            nodes.push(GeoNodeId(node));
             node = self.parent[1][node as usize];
         }
         self.reset();
@@ -98,7 +104,12 @@ impl BidirectionalDijkstra {
     }
 
     /// The length of the shortest path, or `None` when not connected.
-    pub fn distance(&mut self, graph: &GeoGraph, source: u32, target: u32) -> Option<u64> {
+    pub fn distance(
+        &mut self,
+        graph: &GeoGraph,
+        source: GeoNodeId,
+        target: GeoNodeId,
+    ) -> Option<u64> {
         self.distance_where(graph, source, target, None)
     }
 
@@ -106,8 +117,8 @@ impl BidirectionalDijkstra {
     pub fn distance_where(
         &mut self,
         graph: &GeoGraph,
-        source: u32,
-        target: u32,
+        source: GeoNodeId,
+        target: GeoNodeId,
         filter: Option<&ArcFilter>,
     ) -> Option<u64> {
         let result = self
@@ -117,14 +128,16 @@ impl BidirectionalDijkstra {
         result
     }
 
-    /// Runs the search and leaves the state in place for path extraction.
+    /// Runs the search and leaves the state in place for path extraction; returns the
+    /// distance and the (raw) meeting node.
     fn search(
         &mut self,
         graph: &GeoGraph,
-        source: u32,
-        target: u32,
+        source: GeoNodeId,
+        target: GeoNodeId,
         filter: Option<&ArcFilter>,
     ) -> Option<(u64, u32)> {
+        let (source, target) = (source.0, target.0);
         self.reset();
         self.relax(0, source, 0, NONE);
         self.relax(1, target, 0, NONE);
@@ -168,9 +181,9 @@ impl BidirectionalDijkstra {
             }
             // Both directions of an edge share their class, so the backward search may test
             // the arc it scans (node → head) for the edge it walks the other way.
-            for (arc, head, length) in graph.arcs(node) {
+            for (arc, head, length) in graph.arcs(GeoNodeId(node)) {
                 if filter.is_none_or(|f| f.allows(arc)) {
-                    self.relax(side, head, dist + u64::from(length), node);
+                    self.relax(side, head.0, dist + u64::from(length), node);
                 }
             }
         }
@@ -187,10 +200,10 @@ mod tests {
     fn all_pairs(graph: &GeoGraph) -> Vec<Vec<u64>> {
         let n = graph.node_count();
         let mut d = vec![vec![UNREACHABLE; n]; n];
-        for (v, row) in d.iter_mut().enumerate() {
-            row[v] = 0;
-            for (w, length) in graph.neighbors(v as u32) {
-                row[w as usize] = row[w as usize].min(u64::from(length));
+        for (v, row) in graph.node_ids().zip(d.iter_mut()) {
+            row[v.index()] = 0;
+            for (w, length) in graph.neighbors(v) {
+                row[w.index()] = row[w.index()].min(u64::from(length));
             }
         }
         for k in 0..n {
@@ -216,9 +229,9 @@ mod tests {
             let graph = GeoGraph::new(vec![(0.0, 0.0); n], &edges).expect("valid");
             let reference = all_pairs(&graph);
             let mut search = BidirectionalDijkstra::new(&graph);
-            for s in 0..n as u32 {
-                for t in 0..n as u32 {
-                    let expected = reference[s as usize][t as usize];
+            for s in graph.node_ids() {
+                for t in graph.node_ids() {
+                    let expected = reference[s.index()][t.index()];
                     let path = search.path(&graph, s, t);
                     match path {
                         None => prop_assert_eq!(expected, UNREACHABLE),
@@ -247,13 +260,13 @@ mod tests {
             let graph = GeoGraph::new(vec![(0.0, 0.0); n], &plain).expect("valid");
             let passages = crate::geo::Passages::new(&graph, vec!["a".into(), "b".into()], &edges)
                 .expect("valid");
-            let Some(filter) = passages.filter(&[1]) else { return Ok(()); };
+            let Some(filter) = passages.filter(&[crate::geo::PassageClass(1)]) else { return Ok(()); };
             let subgraph = graph.subgraph_where(|arc| filter.allows(arc));
             let reference = all_pairs(&subgraph);
             let mut search = BidirectionalDijkstra::new(&graph);
-            for s in 0..n as u32 {
-                for t in 0..n as u32 {
-                    let expected = reference[s as usize][t as usize];
+            for s in graph.node_ids() {
+                for t in graph.node_ids() {
+                    let expected = reference[s.index()][t.index()];
                     let found = search.path_where(&graph, s, t, Some(&filter));
                     prop_assert_eq!(found.as_ref().map_or(UNREACHABLE, |p| p.length_m), expected);
                     if let Some(path) = found {

@@ -15,9 +15,10 @@
 
 use super::{
     ArcFilter, BidirectionalDijkstra, CacheError, ChError, ChQuery, ContractionHierarchy,
-    EmbeddedGeo, Extras, GeoGraph, GeoNetwork, GeoPath, PassageChoice, PassageChoiceError, Snap,
-    Snapper, ch_from_sections, ch_sections, checksum, distance_matrix, fingerprint,
-    folder_attribution, great_circle_km, load_geo_cache, read_geo_source, save_geo_cache,
+    EmbeddedGeo, Extras, GeoArcId, GeoGraph, GeoNetwork, GeoNodeId, GeoPath, PassageChoice,
+    PassageChoiceError, PassageClass, Snap, Snapper, ch_from_sections, ch_sections, checksum,
+    distance_matrix, fingerprint, folder_attribution, great_circle_km, load_geo_cache,
+    read_geo_source, save_geo_cache,
 };
 use crate::io::{LoadError, LoadWarning, clip};
 use std::ops::ControlFlow;
@@ -458,7 +459,7 @@ pub struct GeoAnswer {
     /// Where the destination attached.
     pub destination: Snap,
     /// The path's nodes (empty when only the length was asked for).
-    pub nodes: Vec<u32>,
+    pub nodes: Vec<GeoNodeId>,
 }
 
 /// The answer to one query of a batch, with the time it took.
@@ -509,16 +510,16 @@ pub struct GeoMatrix {
 pub struct GeoEngine<'a> {
     prepared: &'a PreparedGeo,
     snapper: Snapper,
-    /// Components of the network without the avoided arcs.
+    /// Components of the network without the avoided arcs, by node.
     components: Vec<u32>,
-    /// Whether a node has an arc the query may use.
+    /// Whether a node has an arc the query may use, by node.
     usable: Vec<bool>,
     snap: SnapMode,
     max_snap_km: f64,
     /// Arcs of avoided passages, when the network has any.
     filter: Option<ArcFilter>,
     /// The avoided passage classes.
-    avoided: Vec<u8>,
+    avoided: Vec<PassageClass>,
 }
 
 impl<'a> GeoEngine<'a> {
@@ -539,9 +540,10 @@ impl<'a> GeoEngine<'a> {
             SnapMode::Scgraph => Snapper::with_all_nodes(&network.graph),
         };
         let filter = network.passages.filter(&avoided);
-        let allows = |arc: usize| filter.as_ref().is_none_or(|f| f.allows(arc));
+        let allows = |arc: GeoArcId| filter.as_ref().is_none_or(|f| f.allows(arc));
         let graph = &network.graph;
-        let usable = (0..graph.node_count() as u32)
+        let usable = graph
+            .node_ids()
             .map(|node| graph.arcs(node).any(|(arc, _, _)| allows(arc)))
             .collect();
         Ok(GeoEngine {
@@ -577,7 +579,7 @@ impl<'a> GeoEngine<'a> {
     }
 
     /// The names of the passages a path goes through, in order.
-    pub fn passages_on(&self, nodes: &[u32]) -> Vec<String> {
+    pub fn passages_on(&self, nodes: &[GeoNodeId]) -> Vec<String> {
         self.prepared
             .network
             .passages
@@ -600,8 +602,8 @@ impl<'a> GeoEngine<'a> {
     fn connect(
         &self,
         router: &mut Router,
-        source: u32,
-        target: u32,
+        source: GeoNodeId,
+        target: GeoNodeId,
         with_path: bool,
     ) -> Option<GeoPath> {
         let graph = self.graph();
@@ -657,7 +659,7 @@ impl<'a> GeoEngine<'a> {
             && (lat, lon) != swapped
             && self
                 .snapper
-                .nearest_where(swapped.0, swapped.1, limit, |n| usable[n as usize])
+                .nearest_where(swapped.0, swapped.1, limit, |n| usable[n.index()])
                 .is_some()
         {
             format!(" (did you swap latitude and longitude? {lon},{lat} is near the network)")
@@ -714,19 +716,19 @@ impl<'a> GeoEngine<'a> {
                 let usable = &self.usable;
                 let origin = self
                     .snapper
-                    .nearest_where(from.0, from.1, limit, |n| usable[n as usize])
+                    .nearest_where(from.0, from.1, limit, |n| usable[n.index()])
                     .ok_or_else(|| GeoError::NoNodeNear {
                         lat: from.0,
                         lon: from.1,
                         limit_km: limit,
                         hint: self.swapped_hint(from.0, from.1, limit),
                     })?;
-                let component = self.components[origin.node as usize];
+                let component = self.components[origin.node.index()];
                 let components = &self.components;
                 let destination = self
                     .snapper
                     .nearest_where(to.0, to.1, limit, |n| {
-                        usable[n as usize] && components[n as usize] == component
+                        usable[n.index()] && components[n.index()] == component
                     })
                     .ok_or_else(|| {
                         if self
@@ -746,7 +748,7 @@ impl<'a> GeoEngine<'a> {
                             lon: to.1,
                             limit_km: limit,
                             avoiding: self.avoiding(),
-                            origin_node: self.prepared.network.ids[origin.node as usize].clone(),
+                            origin_node: self.prepared.network.ids[origin.node.index()].clone(),
                             origin_km: origin.distance_km,
                         }
                     })?;
@@ -850,7 +852,7 @@ impl<'a> GeoEngine<'a> {
             .iter()
             .map(|&(lat, lon)| {
                 self.snapper.nearest_where(lat, lon, limit, |node| {
-                    self.snap == SnapMode::Scgraph || usable[node as usize]
+                    self.snap == SnapMode::Scgraph || usable[node.index()]
                 })
             })
             .collect();
@@ -859,7 +861,7 @@ impl<'a> GeoEngine<'a> {
         }
         let snap_ms = started.elapsed().as_secs_f64() * 1e3;
         let snapped: Vec<usize> = (0..points.len()).filter(|&i| snaps[i].is_some()).collect();
-        let nodes: Vec<u32> = snapped
+        let nodes: Vec<GeoNodeId> = snapped
             .iter()
             .map(|&i| snaps[i].expect("only snapped points").node)
             .collect();

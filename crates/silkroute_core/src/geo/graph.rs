@@ -1,6 +1,32 @@
-//! The compact graph: forward-star (CSR) adjacency over `u32` node ids.
+//! The compact graph: forward-star (CSR) adjacency over dense node ids ([`GeoNodeId`]), its
+//! stored directions of edges numbered as arcs ([`GeoArcId`]).
 
 use super::Metres;
+use std::fmt;
+
+/// Dense index of a node of a [`GeoGraph`]: its row in the network's node file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct GeoNodeId(pub u32);
+
+/// Dense index of an arc of a [`GeoGraph`] (one stored direction of an edge), numbered
+/// `0..arc_count()` in adjacency order: the position of the arc in the graph's CSR arrays,
+/// which per-arc tables (passage classes, arc filters) are indexed by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct GeoArcId(pub u32);
+
+dense_id!(GeoNodeId, GeoArcId);
+
+impl fmt::Display for GeoNodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "node {}", self.0)
+    }
+}
+
+impl fmt::Display for GeoArcId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "arc {}", self.0)
+    }
+}
 
 /// Why a set of nodes and edges does not form a graph.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -71,7 +97,8 @@ pub struct GeoGraph {
 
 impl GeoGraph {
     /// Builds a graph from node coordinates `(lat, lon)` and undirected edges
-    /// `(a, b, length_m)`.
+    /// `(a, b, length_m)` as readers produce them: `a` and `b` are raw node numbers (node `i`
+    /// is `coords[i]`, [`GeoNodeId`]`(i)` in the graph), checked here.
     ///
     /// # Errors
     /// [`GeoGraphError`] for an edge to a missing node or an invalid coordinate.
@@ -184,22 +211,36 @@ impl GeoGraph {
         self.lat.len()
     }
 
+    /// Every node id, in order: `0..node_count()`.
+    pub fn node_ids(&self) -> impl Iterator<Item = GeoNodeId> + use<> {
+        // `new` and `from_raw_parts` keep the node count below `u32::MAX`.
+        (0..self.lat.len() as u32).map(GeoNodeId)
+    }
+
     /// Number of undirected edges (each stored twice).
     pub fn edge_count(&self) -> usize {
         self.head.len() / 2
     }
 
     /// Latitude and longitude of a node, degrees.
-    pub fn coord(&self, node: u32) -> (f64, f64) {
-        (self.lat[node as usize], self.lon[node as usize])
+    #[inline]
+    pub fn coord(&self, node: GeoNodeId) -> (f64, f64) {
+        (self.lat[node.index()], self.lon[node.index()])
+    }
+
+    /// Index range of the arcs leaving a node in the CSR arrays.
+    #[inline]
+    fn arc_range(&self, node: GeoNodeId) -> std::ops::Range<usize> {
+        self.first[node.index()] as usize..self.first[node.index() + 1] as usize
     }
 
     /// Neighbours of a node with the length of the edge to each, sorted by neighbour id.
-    pub fn neighbors(&self, node: u32) -> impl Iterator<Item = (u32, Metres)> + '_ {
-        let range = self.first[node as usize] as usize..self.first[node as usize + 1] as usize;
+    #[inline]
+    pub fn neighbors(&self, node: GeoNodeId) -> impl Iterator<Item = (GeoNodeId, Metres)> + '_ {
+        let range = self.arc_range(node);
         self.head[range.clone()]
             .iter()
-            .copied()
+            .map(|&head| GeoNodeId(head))
             .zip(self.length_m[range].iter().copied())
     }
 
@@ -209,56 +250,68 @@ impl GeoGraph {
         self.head.len()
     }
 
-    /// The arcs leaving a node as (arc index, neighbour, length), sorted by neighbour id.
-    pub fn arcs(&self, node: u32) -> impl Iterator<Item = (usize, u32, Metres)> + '_ {
-        let range = self.first[node as usize] as usize..self.first[node as usize + 1] as usize;
-        range.map(|arc| (arc, self.head[arc], self.length_m[arc]))
+    /// The arcs leaving a node as (arc, neighbour, length), sorted by neighbour id.
+    #[inline]
+    pub fn arcs(
+        &self,
+        node: GeoNodeId,
+    ) -> impl Iterator<Item = (GeoArcId, GeoNodeId, Metres)> + '_ {
+        // Arc positions are below `head.len()`, which `new` and `from_raw_parts` keep below
+        // `u32::MAX`.
+        self.arc_range(node).map(|arc| {
+            (
+                GeoArcId(arc as u32),
+                GeoNodeId(self.head[arc]),
+                self.length_m[arc],
+            )
+        })
     }
 
-    /// The index of the arc from `a` to `b`, if they are adjacent.
-    pub fn arc_between(&self, a: u32, b: u32) -> Option<usize> {
-        let start = self.first[a as usize] as usize;
-        let end = self.first[a as usize + 1] as usize;
-        self.head[start..end]
-            .binary_search(&b)
+    /// The arc from `a` to `b`, if they are adjacent.
+    pub fn arc_between(&self, a: GeoNodeId, b: GeoNodeId) -> Option<GeoArcId> {
+        let range = self.arc_range(a);
+        let start = range.start;
+        self.head[range]
+            .binary_search(&b.0)
             .ok()
-            .map(|offset| start + offset)
+            .map(|offset| GeoArcId((start + offset) as u32))
     }
 
     /// Number of neighbours of a node.
-    pub fn degree(&self, node: u32) -> usize {
-        (self.first[node as usize + 1] - self.first[node as usize]) as usize
+    #[inline]
+    pub fn degree(&self, node: GeoNodeId) -> usize {
+        (self.first[node.index() + 1] - self.first[node.index()]) as usize
     }
 
     /// The length of the edge between two adjacent nodes.
-    pub fn edge_length(&self, a: u32, b: u32) -> Option<Metres> {
+    pub fn edge_length(&self, a: GeoNodeId, b: GeoNodeId) -> Option<Metres> {
         self.neighbors(a)
             .find(|&(head, _)| head == b)
             .map(|(_, length)| length)
     }
 
-    /// Connected component of every node: ids are dense, numbered in order of each
-    /// component's smallest node.
+    /// Connected component of every node (indexed by [`GeoNodeId::index`]): component
+    /// numbers are dense, in order of each component's smallest node.
     pub fn components(&self) -> Vec<u32> {
         self.components_where(|_| true)
     }
 
     /// Connected components using only the arcs `allows` accepts (give the same answer for
     /// both directions of an edge); numbered as in [`GeoGraph::components`].
-    pub fn components_where(&self, allows: impl Fn(usize) -> bool) -> Vec<u32> {
+    pub fn components_where(&self, allows: impl Fn(GeoArcId) -> bool) -> Vec<u32> {
         let mut component = vec![u32::MAX; self.node_count()];
         let mut stack = Vec::new();
         let mut next = 0;
-        for start in 0..self.node_count() as u32 {
-            if component[start as usize] != u32::MAX {
+        for start in self.node_ids() {
+            if component[start.index()] != u32::MAX {
                 continue;
             }
-            component[start as usize] = next;
+            component[start.index()] = next;
             stack.push(start);
             while let Some(node) = stack.pop() {
                 for (arc, head, _) in self.arcs(node) {
-                    if allows(arc) && component[head as usize] == u32::MAX {
-                        component[head as usize] = next;
+                    if allows(arc) && component[head.index()] == u32::MAX {
+                        component[head.index()] = next;
                         stack.push(head);
                     }
                 }
@@ -270,15 +323,15 @@ impl GeoGraph {
 
     /// The same nodes with only the edges whose arcs `allows` accepts (both directions must
     /// give the same answer).
-    pub fn subgraph_where(&self, allows: impl Fn(usize) -> bool) -> GeoGraph {
+    pub fn subgraph_where(&self, allows: impl Fn(GeoArcId) -> bool) -> GeoGraph {
         let mut first = Vec::with_capacity(self.first.len());
         let mut head = Vec::with_capacity(self.head.len());
         let mut length_m = Vec::with_capacity(self.head.len());
         first.push(0);
-        for node in 0..self.node_count() as u32 {
+        for node in self.node_ids() {
             for (arc, to, length) in self.arcs(node) {
                 if allows(arc) {
-                    head.push(to);
+                    head.push(to.0);
                     length_m.push(length);
                 }
             }
@@ -304,13 +357,16 @@ mod tests {
         let graph = GeoGraph::new(coords, &[(0, 1, 500), (1, 0, 300), (1, 2, 100), (2, 2, 7)])
             .expect("valid");
         assert_eq!(graph.edge_count(), 2);
-        assert_eq!(graph.edge_length(0, 1), Some(300));
-        assert_eq!(graph.edge_length(1, 0), Some(300));
+        let node = GeoNodeId;
+        assert_eq!(graph.edge_length(node(0), node(1)), Some(300));
+        assert_eq!(graph.edge_length(node(1), node(0)), Some(300));
         assert_eq!(
-            graph.neighbors(1).collect::<Vec<_>>(),
-            vec![(0, 300), (2, 100)]
+            graph.neighbors(node(1)).collect::<Vec<_>>(),
+            vec![(node(0), 300), (node(2), 100)]
         );
-        assert_eq!(graph.degree(2), 1);
+        assert_eq!(graph.degree(node(2)), 1);
+        assert_eq!(graph.arc_between(node(1), node(2)), Some(GeoArcId(2)));
+        assert_eq!(graph.arc_between(node(0), node(2)), None);
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! source in a file, see `geo::load_geo_patches`). Both ends snap to the nearest node that has
 //! an edge; the edge has the great-circle length; the same shipping-lane test applies.
 
-use super::{GeoGraph, Metres, Snapper, great_circle_km};
+use super::{GeoGraph, GeoNodeId, Metres, Snapper, great_circle_km};
 use rstar::{AABB, RTree, RTreeObject};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -62,10 +62,10 @@ impl ConnectorKind {
 /// A healed edge.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Connector {
-    /// The dead end.
-    pub from: u32,
+    /// The dead end (for a patch, the node its first end snaps to).
+    pub from: GeoNodeId,
     /// The node it is joined to.
-    pub to: u32,
+    pub to: GeoNodeId,
     /// Its length, metres (great-circle).
     pub length_m: Metres,
     /// Why.
@@ -96,7 +96,7 @@ impl WaterLanes {
     /// skipped: no rail connector is near them).
     pub fn new(sea: &GeoGraph) -> WaterLanes {
         let mut segments = Vec::new();
-        for node in 0..sea.node_count() as u32 {
+        for node in sea.node_ids() {
             for (head, _) in sea.neighbors(node) {
                 if head > node {
                     let (alat, alon) = sea.coord(node);
@@ -138,7 +138,7 @@ fn segments_intersect(p: [f64; 2], q: [f64; 2], r: [f64; 2], s: [f64; 2]) -> boo
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Located {
     xy: [f64; 2],
-    node: u32,
+    node: GeoNodeId,
 }
 
 impl RTreeObject for Located {
@@ -155,7 +155,8 @@ impl RTreeObject for Located {
 /// nodes a bounded Dijkstra from it settles; near-linear in practice.
 pub fn heal(graph: &GeoGraph, options: HealOptions, water: Option<&WaterLanes>) -> Vec<Connector> {
     let components = graph.components();
-    let points: Vec<Located> = (0..graph.node_count() as u32)
+    let points: Vec<Located> = graph
+        .node_ids()
         .filter(|&n| graph.degree(n) > 0)
         .map(|node| {
             let (lat, lon) = graph.coord(node);
@@ -168,7 +169,7 @@ pub fn heal(graph: &GeoGraph, options: HealOptions, water: Option<&WaterLanes>) 
     let tree = RTree::bulk_load(points);
     let mut bounded = BoundedDijkstra::new(graph.node_count());
     let mut connectors = Vec::new();
-    for dead_end in 0..graph.node_count() as u32 {
+    for dead_end in graph.node_ids() {
         if graph.degree(dead_end) != 1 {
             continue;
         }
@@ -180,7 +181,7 @@ pub fn heal(graph: &GeoGraph, options: HealOptions, water: Option<&WaterLanes>) 
             [here.1 - dlon, here.0 - dlat],
             [here.1 + dlon, here.0 + dlat],
         );
-        let mut candidates: Vec<(f64, u32)> = tree
+        let mut candidates: Vec<(f64, GeoNodeId)> = tree
             .locate_in_envelope(&envelope)
             .filter(|p| p.node != dead_end)
             .map(|p| (great_circle_km(here, graph.coord(p.node)), p.node))
@@ -191,7 +192,7 @@ pub fn heal(graph: &GeoGraph, options: HealOptions, water: Option<&WaterLanes>) 
             let length_m = (km * 1000.0).round() as Metres;
             let limit_m =
                 (f64::from(length_m) * options.detour_factor).max(f64::from(length_m) + 5000.0);
-            let kind = if components[node as usize] != components[dead_end as usize] {
+            let kind = if components[node.index()] != components[dead_end.index()] {
                 ConnectorKind::JoinsComponents
             } else if bounded.within(graph, dead_end, node, limit_m as u64) {
                 // Already close through the network: the line simply ends here.
@@ -341,14 +342,14 @@ pub fn apply(graph: &GeoGraph, connectors: &[Connector]) -> GeoGraph {
         .collect();
     let mut edges: Vec<(u32, u32, Metres)> =
         Vec::with_capacity(graph.edge_count() + connectors.len());
-    for node in 0..graph.node_count() as u32 {
+    for node in graph.node_ids() {
         for (head, length) in graph.neighbors(node) {
             if head > node {
-                edges.push((node, head, length));
+                edges.push((node.0, head.0, length));
             }
         }
     }
-    edges.extend(connectors.iter().map(|c| (c.from, c.to, c.length_m)));
+    edges.extend(connectors.iter().map(|c| (c.from.0, c.to.0, c.length_m)));
     GeoGraph::new(coords, &edges)
         .expect("a healed graph has the nodes and coordinates of a valid one")
 }
@@ -356,8 +357,8 @@ pub fn apply(graph: &GeoGraph, connectors: &[Connector]) -> GeoGraph {
 /// Dijkstra that gives up beyond a distance limit.
 struct BoundedDijkstra {
     dist: Vec<u64>,
-    touched: Vec<u32>,
-    heap: BinaryHeap<Reverse<(u64, u32)>>,
+    touched: Vec<GeoNodeId>,
+    heap: BinaryHeap<Reverse<(u64, GeoNodeId)>>,
 }
 
 impl BoundedDijkstra {
@@ -370,17 +371,23 @@ impl BoundedDijkstra {
     }
 
     /// Whether the network distance is at most `limit`.
-    fn within(&mut self, graph: &GeoGraph, source: u32, target: u32, limit: u64) -> bool {
+    fn within(
+        &mut self,
+        graph: &GeoGraph,
+        source: GeoNodeId,
+        target: GeoNodeId,
+        limit: u64,
+    ) -> bool {
         for &node in &self.touched {
-            self.dist[node as usize] = u64::MAX;
+            self.dist[node.index()] = u64::MAX;
         }
         self.touched.clear();
         self.heap.clear();
-        self.dist[source as usize] = 0;
+        self.dist[source.index()] = 0;
         self.touched.push(source);
         self.heap.push(Reverse((0, source)));
         while let Some(Reverse((d, node))) = self.heap.pop() {
-            if d > self.dist[node as usize] {
+            if d > self.dist[node.index()] {
                 continue;
             }
             if node == target {
@@ -388,11 +395,11 @@ impl BoundedDijkstra {
             }
             for (head, length) in graph.neighbors(node) {
                 let candidate = d + u64::from(length);
-                if candidate <= limit && candidate < self.dist[head as usize] {
-                    if self.dist[head as usize] == u64::MAX {
+                if candidate <= limit && candidate < self.dist[head.index()] {
+                    if self.dist[head.index()] == u64::MAX {
                         self.touched.push(head);
                     }
-                    self.dist[head as usize] = candidate;
+                    self.dist[head.index()] = candidate;
                     self.heap.push(Reverse((candidate, head)));
                 }
             }
@@ -554,8 +561,8 @@ impl Healed {
             let (a, b) = (original.coord(c.from), original.coord(c.to));
             report.push_str(&format!(
                 "{},{},{:.3},{},{},{},{},{},{}\n",
-                ids[c.from as usize],
-                ids[c.to as usize],
+                ids[c.from.index()],
+                ids[c.to.index()],
                 f64::from(c.length_m) / 1000.0,
                 c.kind.as_str(),
                 a.0,
@@ -573,17 +580,17 @@ impl Healed {
     pub fn folder_files(&self, original: &GeoGraph, ids: &[String]) -> (String, String) {
         let mut nodes = String::from("id,lat,lon\n");
         for (index, id) in ids.iter().enumerate() {
-            let (lat, lon) = original.coord(index as u32);
+            let (lat, lon) = original.coord(GeoNodeId::from_index(index));
             nodes.push_str(&format!("{id},{lat},{lon}\n"));
         }
         let mut edges = String::from("from,to,km,healed,patch\n");
-        for node in 0..original.node_count() as u32 {
+        for node in original.node_ids() {
             for (head, length) in original.neighbors(node) {
                 if head > node {
                     edges.push_str(&format!(
                         "{},{},{:.3},0,\n",
-                        ids[node as usize],
-                        ids[head as usize],
+                        ids[node.index()],
+                        ids[head.index()],
                         f64::from(length) / 1000.0
                     ));
                 }
@@ -592,8 +599,8 @@ impl Healed {
         for (index, c) in self.connectors.iter().enumerate() {
             edges.push_str(&format!(
                 "{},{},{:.3},1,{}\n",
-                ids[c.from as usize],
-                ids[c.to as usize],
+                ids[c.from.index()],
+                ids[c.to.index()],
                 f64::from(c.length_m) / 1000.0,
                 self.patch_of(index)
             ));
@@ -630,7 +637,7 @@ mod tests {
         let c = connectors[0];
         assert_eq!(
             (c.from, c.to, c.kind),
-            (2, 4, ConnectorKind::JoinsComponents)
+            (GeoNodeId(2), GeoNodeId(4), ConnectorKind::JoinsComponents)
         );
         assert!(f64::from(c.length_m) < 2_000.0);
         let healed = apply(&graph, &connectors);
@@ -671,7 +678,10 @@ mod tests {
         let patches = patch(&graph, &ends, PatchOptions::default(), None).expect("valid");
         assert_eq!(patches.len(), 1);
         let c = patches[0];
-        assert_eq!((c.from, c.to, c.kind), (1, 2, ConnectorKind::Patch));
+        assert_eq!(
+            (c.from, c.to, c.kind),
+            (GeoNodeId(1), GeoNodeId(2), ConnectorKind::Patch)
+        );
         assert!((9_900..10_100).contains(&c.length_m), "{}", c.length_m);
         let patched = apply(&graph, &patches);
         assert_eq!(patched.components()[0], patched.components()[3]);

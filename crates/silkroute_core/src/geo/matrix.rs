@@ -5,7 +5,7 @@
 //! shortest paths using highway hierarchies", ALENEX 2007 (the bucket scheme, applied here to
 //! contraction hierarchies as is standard).
 
-use super::ContractionHierarchy;
+use super::{ContractionHierarchy, GeoNodeId};
 use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -13,9 +13,9 @@ use std::collections::BinaryHeap;
 /// Distances (metres) from every upward-reachable rank to the start, as (rank, distance) pairs
 /// sorted by rank: the upward search space of one node. The graph is undirected, so the same
 /// space serves forward and backward searches.
-fn upward_space(ch: &ContractionHierarchy, node: u32) -> Vec<(u32, u64)> {
+fn upward_space(ch: &ContractionHierarchy, node: GeoNodeId) -> Vec<(u32, u64)> {
     let (first, head, length) = (ch.first_up(), ch.up_head(), ch.up_length_m());
-    let start = ch.rank()[node as usize];
+    let start = ch.rank()[node.index()];
     let mut dist: Vec<(u32, u64)> = Vec::new();
     let mut best: std::collections::HashMap<u32, u64> = std::collections::HashMap::new();
     let mut heap = BinaryHeap::new();
@@ -51,8 +51,8 @@ fn upward_space(ch: &ContractionHierarchy, node: u32) -> Vec<(u32, u64)> {
 /// O((|S| + |T|) · U log U + Σ bucket scans), U being the size of an upward search space.
 pub fn distance_matrix(
     ch: &ContractionHierarchy,
-    sources: &[u32],
-    targets: &[u32],
+    sources: &[GeoNodeId],
+    targets: &[GeoNodeId],
 ) -> Vec<Option<u64>> {
     let target_spaces: Vec<Vec<(u32, u64)>> =
         targets.par_iter().map(|&t| upward_space(ch, t)).collect();
@@ -113,12 +113,12 @@ mod tests {
             let edges: Vec<_> = edges.into_iter().filter(|e| (e.0 as usize) < n && (e.1 as usize) < n).collect();
             let graph = GeoGraph::new(vec![(0.0, 0.0); n], &edges).expect("valid");
             let ch = ContractionHierarchy::new(&graph).expect("lengths fit");
-            let nodes: Vec<u32> = (0..n as u32).collect();
+            let nodes: Vec<GeoNodeId> = graph.node_ids().collect();
             let matrix = distance_matrix(&ch, &nodes, &nodes);
             let mut search = BidirectionalDijkstra::new(&graph);
-            for s in 0..n {
-                for t in 0..n {
-                    prop_assert_eq!(matrix[s * n + t], search.distance(&graph, s as u32, t as u32), "{} -> {}", s, t);
+            for s in graph.node_ids() {
+                for t in graph.node_ids() {
+                    prop_assert_eq!(matrix[s.index() * n + t.index()], search.distance(&graph, s, t), "{} -> {}", s, t);
                 }
             }
         }

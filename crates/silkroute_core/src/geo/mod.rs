@@ -39,7 +39,7 @@ pub use engine::{
     GeoSpec, LatLon, MAX_MATRIX_POINTS, PreparedGeo, Router, SearchKind, SnapMode, TimedAnswer,
     parse_coordinate,
 };
-pub use graph::{GeoGraph, GeoGraphError, RawParts};
+pub use graph::{GeoArcId, GeoGraph, GeoGraphError, GeoNodeId, RawParts};
 pub use heal::{
     Connector, ConnectorKind, HealError, HealOptions, Healed, PatchEnds, PatchError, PatchOptions,
     WaterLanes, apply as apply_connectors, heal, heal_network, patch,
@@ -56,7 +56,7 @@ pub use pack::{
 };
 pub use passage::{
     ArcFilter, ICE_PASSAGES, MAX_PASSAGE_NAME, MAX_PASSAGES, PassageChoice, PassageChoiceError,
-    PassageError, PassageList, Passages,
+    PassageClass, PassageError, PassageList, Passages,
 };
 pub use read::{
     GeoFormat, GeoNetwork, GeoSource, apply_passage_tags, detect_geo_format, folder_attribution,

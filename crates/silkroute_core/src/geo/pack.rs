@@ -152,7 +152,7 @@ pub fn pack_network(
     let bytes = pack_geo(&small, &passages, &options.attribution);
     let mut counts = vec![0usize; passages.names().len() + 1];
     for &(_, _, class) in &passages.tagged_edges(&small) {
-        counts[usize::from(class)] += 1;
+        counts[class.index()] += 1;
     }
     let passage_edges = if counts.iter().all(|&c| c == 0) {
         Vec::new()
@@ -178,7 +178,8 @@ pub fn pack_network(
 /// Never for a valid [`Passages`] (at most 255 names of at most 64 bytes).
 pub fn pack_geo(graph: &GeoGraph, passages: &Passages, attribution: &str) -> Vec<u8> {
     let n = graph.node_count();
-    let grid: Vec<(i64, i64)> = (0..n as u32)
+    let grid: Vec<(i64, i64)> = graph
+        .node_ids()
         .map(|v| {
             let (lat, lon) = graph.coord(v);
             ((lat * SCALE).round() as i64, (lon * SCALE).round() as i64)
@@ -219,18 +220,18 @@ pub fn pack_geo(graph: &GeoGraph, passages: &Passages, attribution: &str) -> Vec
     }
     let mut tagged: Vec<(u64, u8)> = Vec::new();
     let mut index = 0u64;
-    for a in 0..n as u32 {
+    for a in graph.node_ids() {
         put_varint(
             &mut out,
             graph.neighbors(a).filter(|&(b, _)| b > a).count() as u64,
         );
         let mut previous = a;
         for (arc, b, length) in graph.arcs(a).filter(|&(_, b, _)| b > a) {
-            put_varint(&mut out, u64::from(b - previous - 1));
+            put_varint(&mut out, u64::from(b.0 - previous.0 - 1));
             put_varint(&mut out, u64::from(length));
             previous = b;
-            if passages.class(arc) > 0 {
-                tagged.push((index, passages.class(arc)));
+            if !passages.class(arc).is_none() {
+                tagged.push((index, passages.class(arc).0));
             }
             index += 1;
         }
@@ -579,15 +580,15 @@ mod tests {
         }
         out.extend_from_slice(attribution.as_bytes());
         for index in 0..2 {
-            for v in 0..n as u32 {
+            for v in graph.node_ids() {
                 let (lat, lon) = graph.coord(v);
                 let degrees = if index == 0 { lat } else { lon };
                 out.extend_from_slice(&((degrees * SCALE).round() as i32).to_le_bytes());
             }
         }
-        for a in 0..n as u32 {
+        for a in graph.node_ids() {
             for (b, length) in graph.neighbors(a).filter(|&(b, _)| b > a) {
-                for value in [a, b, length] {
+                for value in [a.0, b.0, length] {
                     out.extend_from_slice(&value.to_le_bytes());
                 }
             }
@@ -606,7 +607,7 @@ mod tests {
         assert_eq!(pack_attribution(&bytes).as_deref(), Some("test ©"));
         assert_eq!(network.graph, graph);
         assert_eq!(network.passages, passages);
-        let (lat, lon) = network.graph.coord(0);
+        let (lat, lon) = network.graph.coord(crate::geo::GeoNodeId(0));
         assert!((lat - 43.65012).abs() < 1e-9 && (lon - 51.17034).abs() < 1e-9);
         let mut damaged = bytes.clone();
         damaged[30] ^= 1;

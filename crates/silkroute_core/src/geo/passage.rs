@@ -2,17 +2,52 @@
 //! `panama`, `northeast`, ...), so that a query can avoid some of them (a closed canal, a route
 //! only ice-class ships take) on a network that is prepared once.
 //!
-//! Classes are small integers: 0 is "no passage" (open water, or any edge of a network without
-//! tags), `k ≥ 1` is the `k`-th name of the network's name table. Both directions of an edge
-//! have the same class.
+//! Classes are small integers ([`PassageClass`]): 0 is "no passage" (open water, or any edge
+//! of a network without tags), `k ≥ 1` is the `k`-th name of the network's name table. Both
+//! directions of an edge have the same class.
 
-use super::{GeoGraph, Metres};
+use super::{GeoArcId, GeoGraph, GeoNodeId, Metres};
 
 /// Most passage names a network can have (classes are bytes; 0 is "none").
 pub const MAX_PASSAGES: usize = 255;
 
 /// Longest passage name, bytes.
 pub const MAX_PASSAGE_NAME: usize = 64;
+
+/// The passage class of an edge: 0 ([`PassageClass::NONE`]) for none, `k ≥ 1` for the `k`-th
+/// name of a [`Passages`] table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct PassageClass(pub u8);
+
+impl PassageClass {
+    /// No passage: open water, or any edge of a network without tags.
+    pub const NONE: PassageClass = PassageClass(0);
+
+    /// Whether this is [`PassageClass::NONE`].
+    #[inline]
+    pub fn is_none(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The class as an index into a table with one entry per class, [`PassageClass::NONE`]
+    /// first (`0..=MAX_PASSAGES`).
+    #[inline]
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+
+    /// The class of the name at `position` (0-based) of a name table.
+    ///
+    /// # Panics
+    /// If `position` is not below [`MAX_PASSAGES`] (name tables are checked against it).
+    fn of_name(position: usize) -> PassageClass {
+        assert!(
+            position < MAX_PASSAGES,
+            "a passage table has at most 255 names"
+        );
+        PassageClass(position as u8 + 1)
+    }
+}
 
 /// Why a passage table is not valid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -72,8 +107,9 @@ impl Passages {
         Passages::default()
     }
 
-    /// Classes for the edges of `graph` from a list of tagged edges `(a, b, length, class)`,
-    /// `class` ≥ 1 numbering `names` from 1 (class 0 entries are ignored). Where the input had
+    /// Classes for the edges of `graph` from a list of tagged edges `(a, b, length, class)` as
+    /// readers produce them (raw node numbers and class numbers, checked here), `class` ≥ 1
+    /// numbering `names` from 1 (class 0 entries are ignored). Where the input had
     /// parallel edges, the graph keeps the shortest: an arc takes the class of a tagged edge of
     /// its own length (the highest class if several), so a longer tagged duplicate is dropped
     /// with its edge, as a tagged self-loop is.
@@ -113,15 +149,21 @@ impl Passages {
                 });
             }
             let in_range = (a as usize) < graph.node_count() && (b as usize) < graph.node_count();
+            let (node_a, node_b) = (GeoNodeId(a), GeoNodeId(b));
             let arcs = in_range
-                .then(|| graph.arc_between(a, b).zip(graph.arc_between(b, a)))
+                .then(|| {
+                    graph
+                        .arc_between(node_a, node_b)
+                        .zip(graph.arc_between(node_b, node_a))
+                })
                 .flatten();
             let Some((forward, backward)) = arcs else {
                 return Err(PassageError::NoSuchEdge { a, b });
             };
-            if graph.edge_length(a, b) == Some(length) {
+            if graph.edge_length(node_a, node_b) == Some(length) {
                 for arc in [forward, backward] {
-                    arc_class[arc] = arc_class[arc].max(class);
+                    let slot = &mut arc_class[arc.index()];
+                    *slot = (*slot).max(class);
                 }
             }
         }
@@ -136,8 +178,8 @@ impl Passages {
         &self.arc_class
     }
 
-    /// Rebuilds the classes from [`Passages::names`] and [`Passages::arc_classes`], checking
-    /// that they fit the graph.
+    /// Rebuilds the classes from [`Passages::names`] and [`Passages::arc_classes`] (one class
+    /// number per arc), checking that they fit the graph.
     ///
     /// # Errors
     /// [`PassageError`] when they do not.
@@ -151,14 +193,15 @@ impl Passages {
             if arc_class.len() != graph.arc_count() {
                 return Err(PassageError::Inconsistent);
             }
-            for a in 0..graph.node_count() as u32 {
+            for a in graph.node_ids() {
                 for (arc, b, length) in graph.arcs(a) {
                     let back = graph.arc_between(b, a).ok_or(PassageError::Inconsistent)?;
-                    if arc_class[arc] != arc_class[back] {
+                    let class = arc_class[arc.index()];
+                    if class != arc_class[back.index()] {
                         return Err(PassageError::Inconsistent);
                     }
-                    if b > a && arc_class[arc] > 0 {
-                        tagged.push((a, b, length, arc_class[arc]));
+                    if b > a && class > 0 {
+                        tagged.push((a.0, b.0, length, class));
                     }
                 }
             }
@@ -175,8 +218,13 @@ impl Passages {
             .into_iter()
             .filter_map(|(a, b, class)| {
                 let name = self.name(class)?;
-                let index = kept.iter().position(|k| k == name)?;
-                Some((a, b, graph.edge_length(a, b)?, index as u8 + 1))
+                let position = kept.iter().position(|k| k == name)?;
+                Some((
+                    a.0,
+                    b.0,
+                    graph.edge_length(a, b)?,
+                    PassageClass::of_name(position).0,
+                ))
             })
             .collect();
         Passages::new(graph, kept, &tagged).expect("a subset of a valid table")
@@ -192,48 +240,51 @@ impl Passages {
         self.arc_class.is_empty()
     }
 
-    /// The class of an arc (0 = none).
-    pub fn class(&self, arc: usize) -> u8 {
-        self.arc_class.get(arc).copied().unwrap_or(0)
+    /// The class of an arc ([`PassageClass::NONE`] for none).
+    #[inline]
+    pub fn class(&self, arc: GeoArcId) -> PassageClass {
+        PassageClass(self.arc_class.get(arc.index()).copied().unwrap_or(0))
     }
 
     /// The class numbered for a name.
-    pub fn class_of(&self, name: &str) -> Option<u8> {
+    pub fn class_of(&self, name: &str) -> Option<PassageClass> {
         self.names
             .iter()
             .position(|n| n == name)
-            .map(|index| index as u8 + 1)
+            .map(PassageClass::of_name)
     }
 
-    /// The name of a class ≥ 1.
-    pub fn name(&self, class: u8) -> Option<&str> {
-        usize::from(class)
+    /// The name of a class other than [`PassageClass::NONE`].
+    pub fn name(&self, class: PassageClass) -> Option<&str> {
+        class
+            .index()
             .checked_sub(1)
             .and_then(|index| self.names.get(index))
             .map(String::as_str)
     }
 
     /// Every edge with a class, as `(a, b, class)` with `a < b`, sorted.
-    pub fn tagged_edges(&self, graph: &GeoGraph) -> Vec<(u32, u32, u8)> {
+    pub fn tagged_edges(&self, graph: &GeoGraph) -> Vec<(GeoNodeId, GeoNodeId, PassageClass)> {
         if self.arc_class.is_empty() {
             return Vec::new();
         }
-        (0..graph.node_count() as u32)
+        graph
+            .node_ids()
             .flat_map(|a| {
                 graph
                     .arcs(a)
-                    .filter(move |&(arc, b, _)| b > a && self.arc_class[arc] > 0)
-                    .map(move |(arc, b, _)| (a, b, self.arc_class[arc]))
+                    .map(move |(arc, b, _)| (a, b, self.class(arc)))
+                    .filter(move |&(a, b, class)| b > a && !class.is_none())
             })
             .collect()
     }
 
     /// The arcs to leave out when avoiding these classes, or `None` when no arc has one of
     /// them (then the unrestricted network, and its contraction hierarchy, give the answer).
-    pub fn filter(&self, avoid: &[u8]) -> Option<ArcFilter> {
+    pub fn filter(&self, avoid: &[PassageClass]) -> Option<ArcFilter> {
         let mut avoided = [false; 256];
         for &class in avoid {
-            avoided[usize::from(class)] = class > 0;
+            avoided[class.index()] = !class.is_none();
         }
         let blocked: Vec<bool> = self
             .arc_class
@@ -244,7 +295,7 @@ impl Passages {
     }
 
     /// The passages a path goes through, each once, in the order it first meets them.
-    pub fn on_path(&self, graph: &GeoGraph, nodes: &[u32]) -> Vec<&str> {
+    pub fn on_path(&self, graph: &GeoGraph, nodes: &[GeoNodeId]) -> Vec<&str> {
         let mut seen: Vec<&str> = Vec::new();
         if self.arc_class.is_empty() {
             return seen;
@@ -252,7 +303,7 @@ impl Passages {
         for pair in nodes.windows(2) {
             let class = graph
                 .arc_between(pair[0], pair[1])
-                .map_or(0, |arc| self.arc_class[arc]);
+                .map_or(PassageClass::NONE, |arc| self.class(arc));
             if let Some(name) = self.name(class)
                 && !seen.contains(&name)
             {
@@ -357,7 +408,11 @@ impl Passages {
     ///
     /// # Errors
     /// [`PassageChoiceError::Unknown`] or [`PassageChoiceError::NoPassages`].
-    pub fn resolve(&self, given: &str, list: PassageList) -> Result<u8, PassageChoiceError> {
+    pub fn resolve(
+        &self,
+        given: &str,
+        list: PassageList,
+    ) -> Result<PassageClass, PassageChoiceError> {
         let given = given.trim();
         let key = given.to_lowercase().replace(['-', ' '], "_");
         let name = PASSAGE_ALIASES
@@ -387,8 +442,8 @@ impl Passages {
     ///
     /// # Errors
     /// A name the network does not have, or a passage both avoided and allowed.
-    pub fn avoided(&self, choice: &PassageChoice) -> Result<Vec<u8>, PassageChoiceError> {
-        let listed = |items: &[String], list| -> Result<Vec<u8>, PassageChoiceError> {
+    pub fn avoided(&self, choice: &PassageChoice) -> Result<Vec<PassageClass>, PassageChoiceError> {
+        let listed = |items: &[String], list| -> Result<Vec<PassageClass>, PassageChoiceError> {
             items
                 .iter()
                 .filter(|item| !item.trim().is_empty())
@@ -402,7 +457,7 @@ impl Passages {
                 name: self.name(both).unwrap_or_default().to_string(),
             });
         }
-        let mut classes: Vec<u8> = ICE_PASSAGES
+        let mut classes: Vec<PassageClass> = ICE_PASSAGES
             .iter()
             .filter_map(|name| self.class_of(name))
             .filter(|class| !allow.contains(class))
@@ -414,7 +469,7 @@ impl Passages {
     }
 
     /// The names of passage classes, sorted.
-    pub fn names_of(&self, classes: &[u8]) -> Vec<String> {
+    pub fn names_of(&self, classes: &[PassageClass]) -> Vec<String> {
         let mut names: Vec<String> = classes
             .iter()
             .filter_map(|&class| self.name(class))
@@ -433,8 +488,9 @@ pub struct ArcFilter {
 
 impl ArcFilter {
     /// Whether a search may use an arc.
-    pub fn allows(&self, arc: usize) -> bool {
-        !self.blocked.get(arc).copied().unwrap_or(false)
+    #[inline]
+    pub fn allows(&self, arc: GeoArcId) -> bool {
+        !self.blocked.get(arc.index()).copied().unwrap_or(false)
     }
 
     /// Number of arcs left out (twice the number of edges).
@@ -465,27 +521,34 @@ mod tests {
             &[(2, 1, 100, 1), (0, 3, 150, 2), (0, 1, 100, 0)],
         )
         .expect("valid");
-        let arc = |a, b| graph.arc_between(a, b).expect("adjacent");
-        assert_eq!(passages.class(arc(1, 2)), 1);
-        assert_eq!(passages.class(arc(2, 1)), 1);
-        assert_eq!(passages.class(arc(3, 0)), 2);
-        assert_eq!(passages.class(arc(0, 1)), 0);
-        assert_eq!(passages.tagged_edges(&graph), vec![(0, 3, 2), (1, 2, 1)]);
-        assert_eq!(passages.class_of("strait"), Some(2));
-        assert_eq!(passages.name(1), Some("canal"));
-        assert_eq!(passages.name(0), None);
+        let (node, class) = (GeoNodeId, PassageClass);
+        let arc = |a, b| graph.arc_between(node(a), node(b)).expect("adjacent");
+        assert_eq!(passages.class(arc(1, 2)), class(1));
+        assert_eq!(passages.class(arc(2, 1)), class(1));
+        assert_eq!(passages.class(arc(3, 0)), class(2));
+        assert_eq!(passages.class(arc(0, 1)), PassageClass::NONE);
         assert_eq!(
-            passages.on_path(&graph, &[3, 0, 1, 2]),
+            passages.tagged_edges(&graph),
+            vec![(node(0), node(3), class(2)), (node(1), node(2), class(1))]
+        );
+        assert_eq!(passages.class_of("strait"), Some(class(2)));
+        assert_eq!(passages.name(class(1)), Some("canal"));
+        assert_eq!(passages.name(PassageClass::NONE), None);
+        assert_eq!(
+            passages.on_path(&graph, &[node(3), node(0), node(1), node(2)]),
             vec!["strait", "canal"]
         );
-        let filter = passages.filter(&[1]).expect("the canal is used");
+        let filter = passages.filter(&[class(1)]).expect("the canal is used");
         assert!(!filter.allows(arc(1, 2)) && !filter.allows(arc(2, 1)));
         assert!(filter.allows(arc(0, 1)));
         assert_eq!(filter.blocked_count(), 2);
         assert_eq!(passages.filter(&[]), None);
         let fewer = passages.without(&graph, |name| name == "canal");
         assert_eq!(fewer.names(), ["strait"]);
-        assert_eq!(fewer.tagged_edges(&graph), vec![(0, 3, 1)]);
+        assert_eq!(
+            fewer.tagged_edges(&graph),
+            vec![(node(0), node(3), class(1))]
+        );
     }
 
     #[test]

@@ -4,7 +4,10 @@
 //! line, simplified by Douglas–Peucker and stored as an encoded polyline in `shapes.csv`; the
 //! links whose curated and network lengths differ are reported with the reason a curator gave.
 
-use super::{BidirectionalDijkstra, GeoNetwork, LinkNote, PassageChoice, Snapper, great_circle_km};
+use super::{
+    BidirectionalDijkstra, GeoArcId, GeoNetwork, GeoNodeId, LinkNote, PassageChoice, Snapper,
+    great_circle_km,
+};
 use crate::network::{Mode, Network};
 use std::collections::BTreeMap;
 
@@ -128,12 +131,13 @@ pub fn draw_links(
         geo.passages.filter(&avoided)
     };
     let filters = [filter(rail), filter(sea)];
-    let allows = |which: usize, arc: usize| filters[which].as_ref().is_none_or(|f| f.allows(arc));
+    let allows =
+        |which: usize, arc: GeoArcId| filters[which].as_ref().is_none_or(|f| f.allows(arc));
     let components = [
         rail.graph.components_where(|arc| allows(0, arc)),
         sea.graph.components_where(|arc| allows(1, arc)),
     ];
-    let usable = |which: usize, node: u32| {
+    let usable = |which: usize, node: GeoNodeId| {
         geos[which]
             .graph
             .arcs(node)
@@ -174,9 +178,9 @@ pub fn draw_links(
             );
             continue;
         };
-        let component = components[which][a.node as usize];
+        let component = components[which][a.node.index()];
         let Some(b) = snapper.nearest_where(to.lat, to.lon, max_snap, |n| {
-            components[which][n as usize] == component
+            components[which][n.index()] == component
         }) else {
             report(
                 &link.key,

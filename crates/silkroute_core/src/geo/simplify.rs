@@ -3,7 +3,7 @@
 //! exact — a kept edge's length is the sum of the lengths it replaces — only the drawn shape is
 //! approximated, within the tolerance.
 
-use super::{GeoGraph, Metres, Passages};
+use super::{GeoGraph, GeoNodeId, Metres, PassageClass, Passages};
 
 /// What [`simplify`] keeps.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -16,11 +16,15 @@ pub struct SimplifyOptions {
     pub min_component_nodes: usize,
 }
 
-/// Returns the simplified graph and, for each of its nodes, the node of `graph` it was.
-pub fn simplify(graph: &GeoGraph, options: SimplifyOptions) -> (GeoGraph, Vec<u32>) {
+/// Returns the simplified graph and, for each of its nodes (indexed by
+/// [`GeoNodeId::index`]), the node of `graph` it was.
+pub fn simplify(graph: &GeoGraph, options: SimplifyOptions) -> (GeoGraph, Vec<GeoNodeId>) {
     let (simplified, old_of_new, _) = simplify_with_passages(graph, &Passages::none(), options);
     (simplified, old_of_new)
 }
+
+/// A kept edge of the simplified graph: ends (old ids), length and class.
+type KeptEdge = (GeoNodeId, GeoNodeId, Metres, PassageClass);
 
 /// [`simplify`] for a network whose edges have passage classes: a node where the class
 /// changes is kept, so every simplified edge stands for edges of one class, and the classes
@@ -29,23 +33,30 @@ pub fn simplify_with_passages(
     graph: &GeoGraph,
     passages: &Passages,
     options: SimplifyOptions,
-) -> (GeoGraph, Vec<u32>, Passages) {
-    let class_of = |a: u32, b: u32| graph.arc_between(a, b).map_or(0, |arc| passages.class(arc));
+) -> (GeoGraph, Vec<GeoNodeId>, Passages) {
+    let class_of = |a: GeoNodeId, b: GeoNodeId| {
+        graph
+            .arc_between(a, b)
+            .map_or(PassageClass::NONE, |arc| passages.class(arc))
+    };
     let [min_lat, min_lon, max_lat, max_lon] = options.bbox;
     let n = graph.node_count();
-    let inside: Vec<bool> = (0..n as u32)
+    let inside: Vec<bool> = graph
+        .node_ids()
         .map(|v| {
             let (lat, lon) = graph.coord(v);
             (min_lat..=max_lat).contains(&lat) && (min_lon..=max_lon).contains(&lon)
         })
         .collect();
     // The graph restricted to the box.
-    let boxed_edges: Vec<(u32, u32, Metres)> = (0..n as u32)
+    let boxed_edges: Vec<(u32, u32, Metres)> = graph
+        .node_ids()
         .flat_map(|v| graph.neighbors(v).map(move |(w, len)| (v, w, len)))
-        .filter(|&(v, w, _)| v < w && inside[v as usize] && inside[w as usize])
+        .filter(|&(v, w, _)| v < w && inside[v.index()] && inside[w.index()])
+        .map(|(v, w, len)| (v.0, w.0, len))
         .collect();
     let boxed = GeoGraph::new(
-        (0..n as u32).map(|v| graph.coord(v)).collect(),
+        graph.node_ids().map(|v| graph.coord(v)).collect(),
         &boxed_edges,
     )
     .expect("a subgraph of a valid graph is valid");
@@ -54,86 +65,88 @@ pub fn simplify_with_passages(
     for &c in &components {
         sizes[c as usize] += 1;
     }
-    let alive = |v: u32| {
-        boxed.degree(v) > 0 && sizes[components[v as usize] as usize] >= options.min_component_nodes
+    let alive = |v: GeoNodeId| {
+        boxed.degree(v) > 0 && sizes[components[v.index()] as usize] >= options.min_component_nodes
     };
     // A node is kept when it is not a plain chain node (degree 2, one class on both sides).
-    let mut keep: Vec<bool> = (0..n as u32)
+    let mut keep: Vec<bool> = graph
+        .node_ids()
         .map(|v| {
             let mut classes = boxed.neighbors(v).map(|(w, _)| class_of(v, w));
             let plain = boxed.degree(v) == 2 && classes.next() == classes.next();
             alive(v) && !plain
         })
         .collect();
-    let mut edges: Vec<(u32, u32, Metres, u8)> = Vec::new();
+    let mut edges: Vec<KeptEdge> = Vec::new();
     let mut visited_edge = std::collections::HashSet::new();
     // Walk every chain from a kept node; pure cycles of degree-2 nodes are handled after.
-    let walk = |start: u32,
-                keep: &mut Vec<bool>,
-                edges: &mut Vec<(u32, u32, Metres, u8)>,
-                visited_edge: &mut std::collections::HashSet<(u32, u32)>| {
-        for (first, first_len) in boxed.neighbors(start).collect::<Vec<_>>() {
-            if !visited_edge.insert((start.min(first), start.max(first))) {
-                continue;
-            }
-            // Chain nodes have one class on both sides: the whole chain has the first's.
-            let class = class_of(start, first);
-            let mut chain = vec![start];
-            let mut lengths = vec![first_len];
-            let (mut previous, mut current) = (start, first);
-            while !keep[current as usize] && current != start {
+    let walk =
+        |start: GeoNodeId,
+         keep: &mut Vec<bool>,
+         edges: &mut Vec<KeptEdge>,
+         visited_edge: &mut std::collections::HashSet<(GeoNodeId, GeoNodeId)>| {
+            for (first, first_len) in boxed.neighbors(start).collect::<Vec<_>>() {
+                if !visited_edge.insert((start.min(first), start.max(first))) {
+                    continue;
+                }
+                // Chain nodes have one class on both sides: the whole chain has the first's.
+                let class = class_of(start, first);
+                let mut chain = vec![start];
+                let mut lengths = vec![first_len];
+                let (mut previous, mut current) = (start, first);
+                while !keep[current.index()] && current != start {
+                    chain.push(current);
+                    let (next, len) = boxed
+                        .neighbors(current)
+                        .find(|&(w, _)| w != previous)
+                        .unwrap_or((previous, 0));
+                    visited_edge.insert((current.min(next), current.max(next)));
+                    lengths.push(len);
+                    previous = current;
+                    current = next;
+                }
                 chain.push(current);
-                let (next, len) = boxed
-                    .neighbors(current)
-                    .find(|&(w, _)| w != previous)
-                    .unwrap_or((previous, 0));
-                visited_edge.insert((current.min(next), current.max(next)));
-                lengths.push(len);
-                previous = current;
-                current = next;
-            }
-            chain.push(current);
-            // Douglas–Peucker over the chain's points; ends are always kept.
-            let mut selected = vec![false; chain.len()];
-            selected[0] = true;
-            *selected.last_mut().expect("a chain has two ends") = true;
-            douglas_peucker(
-                &boxed,
-                &chain,
-                0,
-                chain.len() - 1,
-                options.tolerance_km,
-                &mut selected,
-            );
-            let mut from = 0;
-            let mut length: u64 = 0;
-            for index in 1..chain.len() {
-                length += u64::from(lengths[index - 1]);
-                if selected[index] {
-                    keep[chain[index] as usize] = true;
-                    let clamped = length.min(u64::from(Metres::MAX)) as Metres;
-                    if chain[from] != chain[index] {
-                        edges.push((chain[from], chain[index], clamped, class));
+                // Douglas–Peucker over the chain's points; ends are always kept.
+                let mut selected = vec![false; chain.len()];
+                selected[0] = true;
+                *selected.last_mut().expect("a chain has two ends") = true;
+                douglas_peucker(
+                    &boxed,
+                    &chain,
+                    0,
+                    chain.len() - 1,
+                    options.tolerance_km,
+                    &mut selected,
+                );
+                let mut from = 0;
+                let mut length: u64 = 0;
+                for index in 1..chain.len() {
+                    length += u64::from(lengths[index - 1]);
+                    if selected[index] {
+                        keep[chain[index].index()] = true;
+                        let clamped = length.min(u64::from(Metres::MAX)) as Metres;
+                        if chain[from] != chain[index] {
+                            edges.push((chain[from], chain[index], clamped, class));
+                        }
+                        from = index;
+                        length = 0;
                     }
-                    from = index;
-                    length = 0;
                 }
             }
-        }
-    };
-    for v in 0..n as u32 {
-        if keep[v as usize] {
+        };
+    for v in graph.node_ids() {
+        if keep[v.index()] {
             walk(v, &mut keep, &mut edges, &mut visited_edge);
         }
     }
-    for v in 0..n as u32 {
+    for v in graph.node_ids() {
         // A cycle made only of degree-2 nodes: keep one node and walk from it.
-        if alive(v) && !keep[v as usize] && boxed.neighbors(v).all(|(w, _)| !keep[w as usize]) {
+        if alive(v) && !keep[v.index()] && boxed.neighbors(v).all(|(w, _)| !keep[w.index()]) {
             let untouched = boxed
                 .neighbors(v)
                 .all(|(w, _)| !visited_edge.contains(&(v.min(w), v.max(w))));
             if untouched {
-                keep[v as usize] = true;
+                keep[v.index()] = true;
                 walk(v, &mut keep, &mut edges, &mut visited_edge);
             }
         }
@@ -141,16 +154,16 @@ pub fn simplify_with_passages(
     let mut new_id = vec![u32::MAX; n];
     let mut old_of_new = Vec::new();
     let mut coords = Vec::new();
-    for v in 0..n as u32 {
-        if keep[v as usize] {
-            new_id[v as usize] = old_of_new.len() as u32;
+    for v in graph.node_ids() {
+        if keep[v.index()] {
+            new_id[v.index()] = old_of_new.len() as u32;
             old_of_new.push(v);
             coords.push(boxed.coord(v));
         }
     }
     let edges: Vec<(u32, u32, Metres, u8)> = edges
         .into_iter()
-        .map(|(a, b, len, class)| (new_id[a as usize], new_id[b as usize], len, class))
+        .map(|(a, b, len, class)| (new_id[a.index()], new_id[b.index()], len, class.0))
         .collect();
     let plain: Vec<(u32, u32, Metres)> = edges.iter().map(|e| (e.0, e.1, e.2)).collect();
     let simplified =
@@ -163,7 +176,7 @@ pub fn simplify_with_passages(
 /// Marks the points of `chain[first..=last]` that Douglas–Peucker keeps.
 fn douglas_peucker(
     graph: &GeoGraph,
-    chain: &[u32],
+    chain: &[GeoNodeId],
     first: usize,
     last: usize,
     tolerance_km: f64,
@@ -243,10 +256,15 @@ mod tests {
         edges.push((5, 11, 5600));
         let graph = GeoGraph::new(coords, &edges).expect("valid");
         let (small, old) = simplify(&graph, everything(0.5, 1));
-        assert_eq!(old, vec![0, 5, 10, 11], "ends and the junction remain");
+        let node = GeoNodeId;
+        assert_eq!(
+            old,
+            [node(0), node(5), node(10), node(11)],
+            "ends and the junction remain"
+        );
         let mut search = BidirectionalDijkstra::new(&small);
-        assert_eq!(search.distance(&small, 0, 2), Some(10_000));
-        assert_eq!(search.distance(&small, 0, 3), Some(10_600));
+        assert_eq!(search.distance(&small, node(0), node(2)), Some(10_000));
+        assert_eq!(search.distance(&small, node(0), node(3)), Some(10_600));
     }
 
     #[test]
@@ -262,7 +280,7 @@ mod tests {
         let edges = vec![(0, 1, 4000), (1, 2, 4000), (2, 3, 5600), (3, 4, 5600)];
         let graph = GeoGraph::new(coords, &edges).expect("valid");
         let (_, old) = simplify(&graph, everything(0.5, 1));
-        assert_eq!(old, vec![0, 2, 4]);
+        assert_eq!(old, [GeoNodeId(0), GeoNodeId(2), GeoNodeId(4)]);
     }
 
     #[test]
@@ -294,6 +312,7 @@ mod tests {
             min_component_nodes: 3,
         };
         let (small, old) = simplify(&graph, options);
+        let old: Vec<u32> = old.iter().map(|v| v.0).collect();
         assert!(
             !old.contains(&3) && !old.contains(&4) && !old.contains(&8),
             "{old:?}"
@@ -346,13 +365,17 @@ mod passage_tests {
             min_component_nodes: 1,
         };
         let (small, old, classes) = simplify_with_passages(&graph, &passages, options);
+        let node = GeoNodeId;
         assert_eq!(
             old,
-            vec![0, 2, 4, 6],
+            [node(0), node(2), node(4), node(6)],
             "the canal's ends stay, its middle goes"
         );
-        assert_eq!(small.edge_length(1, 2), Some(2000));
-        assert_eq!(classes.tagged_edges(&small), vec![(1, 2, 1)]);
+        assert_eq!(small.edge_length(node(1), node(2)), Some(2000));
+        assert_eq!(
+            classes.tagged_edges(&small),
+            [(node(1), node(2), PassageClass(1))]
+        );
         assert_eq!(classes.names(), ["canal"]);
     }
 }

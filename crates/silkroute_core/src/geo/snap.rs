@@ -4,7 +4,7 @@
 //! great-circle distance, so the R-tree's Euclidean nearest neighbour is the great-circle
 //! nearest node, with no trouble at the antimeridian or the poles.
 
-use super::GeoGraph;
+use super::{GeoGraph, GeoNodeId};
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
 
 /// Mean Earth radius, km.
@@ -13,7 +13,7 @@ pub const EARTH_RADIUS_KM: f64 = 6371.0088;
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Point {
     xyz: [f64; 3],
-    node: u32,
+    node: GeoNodeId,
 }
 
 impl RTreeObject for Point {
@@ -46,7 +46,7 @@ fn chord_to_km(chord_2: f64) -> f64 {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Snap {
     /// The node.
-    pub node: u32,
+    pub node: GeoNodeId,
     /// Great-circle distance from the coordinate to it, km.
     pub distance_km: f64,
 }
@@ -69,8 +69,9 @@ impl Snapper {
         Snapper::of_nodes(graph, |_| true)
     }
 
-    fn of_nodes(graph: &GeoGraph, include: impl Fn(u32) -> bool) -> Snapper {
-        let points = (0..graph.node_count() as u32)
+    fn of_nodes(graph: &GeoGraph, include: impl Fn(GeoNodeId) -> bool) -> Snapper {
+        let points = graph
+            .node_ids()
             .filter(|&node| include(node))
             .map(|node| {
                 let (lat, lon) = graph.coord(node);
@@ -97,10 +98,10 @@ impl Snapper {
         lat: f64,
         lon: f64,
         max_km: f64,
-        accept: impl Fn(u32) -> bool,
+        accept: impl Fn(GeoNodeId) -> bool,
     ) -> Option<Snap> {
         let target = unit_vector(lat, lon);
-        let mut best: Option<(f64, u32)> = None;
+        let mut best: Option<(f64, GeoNodeId)> = None;
         for (point, chord_2) in self.tree.nearest_neighbor_iter_with_distance_2(&target) {
             if let Some((best_2, _)) = best
                 && chord_2 > best_2
@@ -158,7 +159,8 @@ mod tests {
             (10.0, 10.0),
             (-60.0, 0.0),
         ] {
-            let expected = (0..graph.node_count() as u32)
+            let expected = graph
+                .node_ids()
                 .filter(|&n| graph.degree(n) > 0)
                 .map(|n| (great_circle_km((lat, lon), graph.coord(n)), n))
                 .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
@@ -177,14 +179,14 @@ mod tests {
                 .nearest(10.0, 10.0)
                 .expect("nodes")
                 .node,
-            4
+            GeoNodeId(4)
         );
         assert_eq!(
             Snapper::with_all_nodes(&graph)
                 .nearest(10.0, 10.0)
                 .expect("nodes")
                 .node,
-            4
+            GeoNodeId(4)
         );
     }
 
@@ -194,12 +196,12 @@ mod tests {
         let snapper = Snapper::new(&graph);
         assert!(snapper.nearest_where(43.0, 51.0, 10.0, |_| true).is_none());
         let snap = snapper
-            .nearest_where(43.65, 51.17, 1000.0, |n| n != 0)
+            .nearest_where(43.65, 51.17, 1000.0, |n| n != GeoNodeId(0))
             .expect("node 1");
-        assert_eq!(snap.node, 1);
+        assert_eq!(snap.node, GeoNodeId(1));
         // Across the antimeridian: 179.9 E is 0.15 degrees from 179.95 W.
         let snap = snapper.nearest(0.0, -179.95).expect("nodes");
-        assert_eq!(snap.node, 3);
+        assert_eq!(snap.node, GeoNodeId(3));
         assert!(snap.distance_km < 20.0);
     }
 }

@@ -178,10 +178,10 @@ impl NetworkBuilder {
     /// Rebuilds the key maps after ids moved.
     fn index_keys(&mut self) {
         self.node_keys = (self.nodes.iter().enumerate())
-            .map(|(index, node)| (node.key.clone(), NodeId(index as u32)))
+            .map(|(index, node)| (node.key.clone(), NodeId::from_index(index)))
             .collect();
         self.link_keys = (self.links.iter().enumerate())
-            .map(|(index, link)| (link.key.clone(), LinkId(index as u32)))
+            .map(|(index, link)| (link.key.clone(), LinkId::from_index(index)))
             .collect();
     }
 
@@ -227,17 +227,17 @@ impl NetworkBuilder {
 
     /// The drawn line of a link added earlier, if it has one.
     pub fn link_shape(&self, link: LinkId) -> Option<&LinkShape> {
-        self.link_shapes[link.0 as usize].as_ref()
+        self.link_shapes[link.index()].as_ref()
     }
 
     /// The link added with this id.
     pub fn link(&self, id: LinkId) -> &Link {
-        &self.links[id.0 as usize]
+        &self.links[id.index()]
     }
 
     /// The handling row added with this id.
     pub fn handling(&self, id: HandlingId) -> &Handling {
-        &self.handlings[id.0 as usize]
+        &self.handlings[id.index()]
     }
 
     /// Looks up a source added earlier.
@@ -245,7 +245,7 @@ impl NetworkBuilder {
         self.sources
             .iter()
             .position(|source| source.key == key)
-            .map(|index| SourceId(index as u32))
+            .map(SourceId::from_index)
     }
 
     /// Looks up a corridor added earlier.
@@ -253,7 +253,7 @@ impl NetworkBuilder {
         self.corridors
             .iter()
             .position(|corridor| corridor.key == key)
-            .map(|index| CorridorId(index as u32))
+            .map(CorridorId::from_index)
     }
 
     /// Looks up a link added earlier.
@@ -266,7 +266,7 @@ impl NetworkBuilder {
     /// # Panics
     /// If no link has this id.
     pub fn set_link_shape(&mut self, link: LinkId, shape: LinkShape) {
-        self.link_shapes[link.0 as usize] = Some(shape);
+        self.link_shapes[link.index()] = Some(shape);
     }
 
     /// Sets the freight data (zones, classes, demand), replacing any earlier one.
@@ -311,7 +311,7 @@ impl NetworkBuilder {
 
     /// The node added with this id.
     pub fn node(&self, id: NodeId) -> &Node {
-        &self.nodes[id.0 as usize]
+        &self.nodes[id.index()]
     }
 
     /// Adds a node; its key must be new.
@@ -348,12 +348,12 @@ impl NetworkBuilder {
         link: Link,
         shape: Option<LinkShape>,
     ) -> Result<LinkId, BuildError> {
-        assert!(at.0 as usize <= self.links.len(), "link index out of range");
+        assert!(at.index() <= self.links.len(), "link index out of range");
         if self.link_keys.contains_key(&link.key) {
             return Err(BuildError::DuplicateLink { key: link.key });
         }
         self.check_link(&link)?;
-        let index = at.0 as usize;
+        let index = at.index();
         if index == self.links.len() {
             self.link_keys.insert(link.key.clone(), at);
             self.links.push(link);
@@ -374,7 +374,7 @@ impl NetworkBuilder {
     /// # Panics
     /// If no link has this id.
     pub fn replace_link(&mut self, id: LinkId, link: Link) -> Result<Link, BuildError> {
-        let index = id.0 as usize;
+        let index = id.index();
         if let Some(&other) = self.link_keys.get(&link.key)
             && other != id
         {
@@ -395,7 +395,7 @@ impl NetworkBuilder {
     /// # Panics
     /// If no link has this id.
     pub fn remove_link(&mut self, id: LinkId) -> (Link, Option<LinkShape>) {
-        let index = id.0 as usize;
+        let index = id.index();
         let link = self.links.remove(index);
         let shape = self.link_shapes.remove(index);
         self.index_keys();
@@ -405,7 +405,7 @@ impl NetworkBuilder {
     /// The checks of a link against the nodes and corridors (not its key).
     fn check_link(&self, link: &Link) -> Result<(), BuildError> {
         for end in [link.from, link.to] {
-            if end.0 as usize >= self.nodes.len() {
+            if end.index() >= self.nodes.len() {
                 return Err(BuildError::NodeOutOfRange { index: end.0 });
             }
         }
@@ -423,7 +423,7 @@ impl NetworkBuilder {
             }
             (Mode::Rail, Some(gauge_mm)) => {
                 for end in [link.from, link.to] {
-                    let node = &self.nodes[end.0 as usize];
+                    let node = &self.nodes[end.index()];
                     if !node.gauges_mm.contains(&gauge_mm) {
                         return Err(BuildError::GaugeMismatch {
                             key: link.key.clone(),
@@ -445,7 +445,7 @@ impl NetworkBuilder {
         if let Some(corridor) = link
             .corridors
             .iter()
-            .find(|c| c.0 as usize >= self.corridors.len())
+            .find(|c| c.index() >= self.corridors.len())
         {
             return Err(BuildError::CorridorOutOfRange {
                 key: link.key.clone(),
@@ -477,11 +477,11 @@ impl NetworkBuilder {
         handling: Handling,
     ) -> Result<HandlingId, BuildError> {
         assert!(
-            at.0 as usize <= self.handlings.len(),
+            at.index() <= self.handlings.len(),
             "handling index out of range"
         );
         self.check_handling(&handling)?;
-        self.handlings.insert(at.0 as usize, handling);
+        self.handlings.insert(at.index(), handling);
         Ok(at)
     }
 
@@ -498,10 +498,7 @@ impl NetworkBuilder {
         handling: Handling,
     ) -> Result<Handling, BuildError> {
         self.check_handling(&handling)?;
-        Ok(std::mem::replace(
-            &mut self.handlings[id.0 as usize],
-            handling,
-        ))
+        Ok(std::mem::replace(&mut self.handlings[id.index()], handling))
     }
 
     /// Removes the handling row with id `id`; the rows after it move down by one.
@@ -509,11 +506,11 @@ impl NetworkBuilder {
     /// # Panics
     /// If no row has this id.
     pub fn remove_handling(&mut self, id: HandlingId) -> Handling {
-        self.handlings.remove(id.0 as usize)
+        self.handlings.remove(id.index())
     }
 
     fn check_handling(&self, handling: &Handling) -> Result<(), BuildError> {
-        if handling.node.0 as usize >= self.nodes.len() {
+        if handling.node.index() >= self.nodes.len() {
             return Err(BuildError::NodeOutOfRange {
                 index: handling.node.0,
             });
@@ -531,15 +528,15 @@ impl NetworkBuilder {
     /// # Panics
     /// If `at` is beyond the number of nodes.
     pub fn insert_node(&mut self, at: NodeId, node: Node) -> Result<NodeId, BuildError> {
-        assert!(at.0 as usize <= self.nodes.len(), "node index out of range");
+        assert!(at.index() <= self.nodes.len(), "node index out of range");
         if self.node_keys.contains_key(&node.key) {
             return Err(BuildError::DuplicateNode { key: node.key });
         }
-        if at.0 as usize == self.nodes.len() {
+        if at.index() == self.nodes.len() {
             return self.add_node(node);
         }
         self.renumber_nodes(|id| if id >= at { NodeId(id.0 + 1) } else { id });
-        self.nodes.insert(at.0 as usize, node);
+        self.nodes.insert(at.index(), node);
         self.index_keys();
         Ok(at)
     }
@@ -553,7 +550,7 @@ impl NetworkBuilder {
     /// # Panics
     /// If no node has this id.
     pub fn remove_node(&mut self, id: NodeId) -> Result<Node, BuildError> {
-        let node = &self.nodes[id.0 as usize];
+        let node = &self.nodes[id.index()];
         let mut users: Vec<String> = Vec::new();
         for link in &self.links {
             if link.from == id || link.to == id {
@@ -588,7 +585,7 @@ impl NetworkBuilder {
                 users: user_list(&users),
             });
         }
-        let node = self.nodes.remove(id.0 as usize);
+        let node = self.nodes.remove(id.index());
         self.renumber_nodes(|other| {
             if other > id {
                 NodeId(other.0 - 1)
@@ -626,14 +623,14 @@ impl NetworkBuilder {
     /// If `at` is beyond the number of sources.
     pub fn insert_source(&mut self, at: SourceId, source: Source) -> Result<SourceId, BuildError> {
         assert!(
-            at.0 as usize <= self.sources.len(),
+            at.index() <= self.sources.len(),
             "source index out of range"
         );
         if self.source_id(&source.key).is_some() {
             return Err(BuildError::DuplicateSource { key: source.key });
         }
         self.renumber_sources(|id| if id >= at { SourceId(id.0 + 1) } else { id });
-        self.sources.insert(at.0 as usize, source);
+        self.sources.insert(at.index(), source);
         Ok(at)
     }
 
@@ -654,11 +651,11 @@ impl NetworkBuilder {
             .collect();
         if !users.is_empty() {
             return Err(BuildError::SourceInUse {
-                key: self.sources[id.0 as usize].key.clone(),
+                key: self.sources[id.index()].key.clone(),
                 users: user_list(&users),
             });
         }
-        let source = self.sources.remove(id.0 as usize);
+        let source = self.sources.remove(id.index());
         self.renumber_sources(|other| {
             if other > id {
                 SourceId(other.0 - 1)
@@ -714,7 +711,7 @@ impl NetworkBuilder {
             }
         }
         for handling in &self.handlings {
-            let node = &self.nodes[handling.node.0 as usize].key;
+            let node = &self.nodes[handling.node.index()].key;
             let kind = handling.kind.as_str();
             for (what, list) in [
                 ("hours", &handling.hours_sources),
@@ -844,7 +841,7 @@ impl NetworkBuilder {
         // (and with them every tie-break in the router) follow the order of the input.
         let mut arcs = Vec::with_capacity(self.links.len() * 2);
         for (index, link) in self.links.iter().enumerate() {
-            let id = LinkId(index as u32);
+            let id = LinkId::from_index(index);
             arcs.push(Arc {
                 link: id,
                 tail: link.from,
@@ -862,7 +859,7 @@ impl NetworkBuilder {
         }
         let mut out_start = vec![0u32; self.nodes.len() + 1];
         for arc in &arcs {
-            out_start[arc.tail.0 as usize + 1] += 1;
+            out_start[arc.tail.index() + 1] += 1;
         }
         for index in 1..out_start.len() {
             out_start[index] += out_start[index - 1];
@@ -870,13 +867,13 @@ impl NetworkBuilder {
         let mut fill = out_start.clone();
         let mut out_arcs = vec![ArcId(0); arcs.len()];
         for (index, arc) in arcs.iter().enumerate() {
-            let slot = &mut fill[arc.tail.0 as usize];
-            out_arcs[*slot as usize] = ArcId(index as u32);
+            let slot = &mut fill[arc.tail.index()];
+            out_arcs[*slot as usize] = ArcId::from_index(index);
             *slot += 1;
         }
         let mut node_handlings = vec![Vec::new(); self.nodes.len()];
         for (index, handling) in self.handlings.iter().enumerate() {
-            node_handlings[handling.node.0 as usize].push(HandlingId(index as u32));
+            node_handlings[handling.node.index()].push(HandlingId::from_index(index));
         }
         Ok(Network {
             info: self.info,
@@ -952,17 +949,17 @@ mod tests {
         let network = mini();
         for index in 0..network.links().len() {
             let mut builder = NetworkBuilder::from_network(&network);
-            let (link, shape) = builder.remove_link(LinkId(index as u32));
+            let (link, shape) = builder.remove_link(LinkId::from_index(index));
             builder
-                .insert_link(LinkId(index as u32), link, shape)
+                .insert_link(LinkId::from_index(index), link, shape)
                 .expect("valid");
             assert_eq!(builder.build().expect("valid"), network);
         }
         for index in 0..network.handlings().len() {
             let mut builder = NetworkBuilder::from_network(&network);
-            let row = builder.remove_handling(HandlingId(index as u32));
+            let row = builder.remove_handling(HandlingId::from_index(index));
             builder
-                .insert_handling(HandlingId(index as u32), row)
+                .insert_handling(HandlingId::from_index(index), row)
                 .expect("valid");
             assert_eq!(builder.build().expect("valid"), network);
         }

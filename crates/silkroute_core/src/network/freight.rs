@@ -86,12 +86,12 @@ impl FreightData {
 
     /// The zone with this id.
     pub fn zone(&self, id: ZoneId) -> &Zone {
-        &self.zones[id.0 as usize]
+        &self.zones[id.index()]
     }
 
     /// The class with this id.
     pub fn class(&self, id: FreightClassId) -> &FreightClass {
-        &self.classes[id.0 as usize]
+        &self.classes[id.index()]
     }
 
     /// Looks a zone up by its id.
@@ -159,7 +159,7 @@ impl FreightData {
                 });
             }
             for place in &zone.places {
-                let slot = zone_of.get_mut(place.0 as usize).ok_or_else(|| {
+                let slot = zone_of.get_mut(place.index()).ok_or_else(|| {
                     FreightDataError::NodeOutOfRange {
                         zone: zone.key.clone(),
                         node: place.0,
@@ -183,7 +183,7 @@ impl FreightData {
             if row.origin == row.destination {
                 return Err(FreightDataError::SameZone { row: index });
             }
-            if row.class.0 as usize >= self.classes.len() {
+            if row.class.index() >= self.classes.len() {
                 return Err(FreightDataError::ClassOutOfRange { row: index });
             }
             if !(row.teu_per_year.is_finite() && row.teu_per_year >= 0.0) {

@@ -50,6 +50,17 @@ pub struct CorridorId(pub u32);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct HandlingId(pub u32);
 
+dense_id!(
+    NodeId,
+    LinkId,
+    ArcId,
+    SourceId,
+    CorridorId,
+    HandlingId,
+    ZoneId,
+    FreightClassId,
+);
+
 impl fmt::Display for NodeId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "node {}", self.0)
@@ -788,32 +799,32 @@ impl Network {
 
     /// The node with this id.
     pub fn node(&self, id: NodeId) -> &Node {
-        &self.nodes[id.0 as usize]
+        &self.nodes[id.index()]
     }
 
     /// The link with this id.
     pub fn link(&self, id: LinkId) -> &Link {
-        &self.links[id.0 as usize]
+        &self.links[id.index()]
     }
 
     /// The arc with this id.
     pub fn arc(&self, id: ArcId) -> &Arc {
-        &self.arcs[id.0 as usize]
+        &self.arcs[id.index()]
     }
 
     /// The handling row with this id.
     pub fn handling(&self, id: HandlingId) -> &Handling {
-        &self.handlings[id.0 as usize]
+        &self.handlings[id.index()]
     }
 
     /// The source with this id.
     pub fn source(&self, id: SourceId) -> &Source {
-        &self.sources[id.0 as usize]
+        &self.sources[id.index()]
     }
 
     /// The corridor with this id.
     pub fn corridor(&self, id: CorridorId) -> &Corridor {
-        &self.corridors[id.0 as usize]
+        &self.corridors[id.index()]
     }
 
     /// Number of nodes.
@@ -828,14 +839,14 @@ impl Network {
 
     /// Arcs leaving a node.
     pub fn out_arcs(&self, node: NodeId) -> &[ArcId] {
-        let start = self.out_start[node.0 as usize] as usize;
-        let end = self.out_start[node.0 as usize + 1] as usize;
+        let start = self.out_start[node.index()] as usize;
+        let end = self.out_start[node.index() + 1] as usize;
         &self.out_arcs[start..end]
     }
 
     /// Handling rows at a node (of every kind and year).
     pub fn handlings_at(&self, node: NodeId) -> &[HandlingId] {
-        &self.node_handlings[node.0 as usize]
+        &self.node_handlings[node.index()]
     }
 
     /// Freight demand: zones, classes and origin–destination volumes (empty when the dataset
@@ -846,12 +857,12 @@ impl Network {
 
     /// The drawn line of a link, when the data has one.
     pub fn link_shape(&self, link: LinkId) -> Option<&LinkShape> {
-        self.link_shapes[link.0 as usize].as_ref()
+        self.link_shapes[link.index()].as_ref()
     }
 
     /// The emission factor of a link.
     pub fn emission_factor_of(&self, link: LinkId) -> &EmissionFactor {
-        &self.emission_factors[self.link_factor[link.0 as usize]]
+        &self.emission_factors[self.link_factor[link.index()]]
     }
 
     /// Looks a node up by its external id.
@@ -864,7 +875,7 @@ impl Network {
         self.links
             .iter()
             .position(|link| link.key == key)
-            .map(|index| LinkId(index as u32))
+            .map(LinkId::from_index)
     }
 
     /// Looks a corridor up by its id.
@@ -872,7 +883,7 @@ impl Network {
         self.corridors
             .iter()
             .position(|corridor| corridor.key == key)
-            .map(|index| CorridorId(index as u32))
+            .map(CorridorId::from_index)
     }
 
     /// Looks a source up by its id.
@@ -880,7 +891,7 @@ impl Network {
         self.sources
             .iter()
             .position(|source| source.key == key)
-            .map(|index| SourceId(index as u32))
+            .map(SourceId::from_index)
     }
 
     /// Whether a link crosses a border: a land link whose ends lie in different countries.

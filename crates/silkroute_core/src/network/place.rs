@@ -26,7 +26,7 @@ impl PlaceIndex {
     pub(crate) fn new(nodes: &[Node]) -> Result<PlaceIndex, BuildError> {
         let mut index = PlaceIndex::default();
         for (position, node) in nodes.iter().enumerate() {
-            let id = NodeId(position as u32);
+            let id = NodeId::from_index(position);
             index.by_key.insert(node.key.clone(), id);
             let names = std::iter::once(&node.name).chain(node.aliases.iter());
             for name in names.chain(std::iter::once(&node.key)) {
@@ -38,7 +38,7 @@ impl PlaceIndex {
                     Some(&other) if other != id => {
                         return Err(BuildError::AmbiguousPlaceName {
                             name: name.clone(),
-                            first: nodes[other.0 as usize].key.clone(),
+                            first: nodes[other.index()].key.clone(),
                             second: node.key.clone(),
                         });
                     }
@@ -254,7 +254,7 @@ impl Network {
             });
         }
         Ok(PlaceMatch::Snapped {
-            node: NodeId(index as u32),
+            node: NodeId::from_index(index),
             distance_km,
         })
     }
@@ -286,7 +286,7 @@ impl Network {
                         .any(|name| normalize_place_name(name).contains(&normalized))
                     || node.country.as_str().eq_ignore_ascii_case(query.trim())
             })
-            .map(|(index, _)| NodeId(index as u32))
+            .map(|(index, _)| NodeId::from_index(index))
             .collect()
     }
 }

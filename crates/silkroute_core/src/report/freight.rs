@@ -320,12 +320,12 @@ impl FreightReport {
         let mut by_link: BTreeMap<usize, Vec<&LinkFlowRecord>> = BTreeMap::new();
         for record in &self.links {
             if let Some(link) = network.link_by_key(&record.link) {
-                by_link.entry(link.0 as usize).or_default().push(record);
+                by_link.entry(link.index()).or_default().push(record);
             }
         }
         let mut features = Vec::new();
         for (&index, directions) in &by_link {
-            let link_id = LinkId(index as u32);
+            let link_id = LinkId::from_index(index);
             let link = network.link(link_id);
             let (from, to) = (network.node(link.from), network.node(link.to));
             let along = |forward: bool| {

@@ -55,7 +55,7 @@ impl GeoRouteReport {
         let network = engine.network();
         let graph = &network.graph;
         let snap = |snap: &crate::geo::Snap| SnapRecord {
-            node: network.ids[snap.node as usize].clone(),
+            node: network.ids[snap.node.index()].clone(),
             snap_km: round3(snap.distance_km),
         };
         GeoRouteReport {
@@ -77,7 +77,7 @@ impl GeoRouteReport {
             node_ids: answer
                 .nodes
                 .iter()
-                .map(|&n| network.ids[n as usize].clone())
+                .map(|&n| network.ids[n.index()].clone())
                 .collect(),
             snapped: [
                 graph.coord(answer.origin.node),

@@ -121,7 +121,7 @@ impl NetworkSummary {
             .iter()
             .enumerate()
             .map(|(index, corridor)| {
-                let id = CorridorId(index as u32);
+                let id = CorridorId::from_index(index);
                 let links: Vec<_> = network
                     .links()
                     .iter()
@@ -286,7 +286,7 @@ pub fn network_geojson(network: &Network) -> FeatureCollection {
         ));
     }
     for (index, link) in network.links().iter().enumerate() {
-        let id = crate::network::LinkId(index as u32);
+        let id = crate::network::LinkId::from_index(index);
         features.push(Feature::new(
             Geometry::line(link_positions(network, id, link.from)),
             json!({

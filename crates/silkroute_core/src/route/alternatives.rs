@@ -58,7 +58,7 @@ pub fn best_by_corridor(
 ) -> Result<Vec<CorridorOutcome>, RouteError> {
     let mut outcomes = Vec::new();
     for index in 0..network.corridors().len() {
-        let corridor = CorridorId(index as u32);
+        let corridor = CorridorId::from_index(index);
         let restricted = RouteOptions {
             corridor: Some(corridor),
             ..options.clone()

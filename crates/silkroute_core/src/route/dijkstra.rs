@@ -85,8 +85,8 @@ pub(crate) fn shortest_path_with(
             continue;
         };
         let cost = scope.scalar(transfer) + arc_cost(arc);
-        if cost < dist[arc.0 as usize] {
-            dist[arc.0 as usize] = cost;
+        if cost < dist[arc.index()] {
+            dist[arc.index()] = cost;
             heap.push(Entry { cost, state: arc.0 });
         }
     }
@@ -101,7 +101,7 @@ pub(crate) fn shortest_path_with(
             // Finished at the destination after arriving on this arc.
             let mut arcs = vec![ArcId((state_index - n_arcs) as u32)];
             while let Some(&last) = arcs.last() {
-                let previous = pred[last.0 as usize];
+                let previous = pred[last.index()];
                 if previous == NO_PRED {
                     break;
                 }
@@ -133,16 +133,16 @@ pub(crate) fn shortest_path_with(
             continue;
         }
         for &next in network.out_arcs(node) {
-            if !scope.is_arc_allowed(next) || settled[next.0 as usize] {
+            if !scope.is_arc_allowed(next) || settled[next.index()] {
                 continue;
             }
             let Some((_, transfer)) = scope.transfer(node, Some(arc), Some(next)) else {
                 continue;
             };
             let candidate = cost + scope.scalar(transfer) + arc_cost(next);
-            if candidate < dist[next.0 as usize] {
-                dist[next.0 as usize] = candidate;
-                pred[next.0 as usize] = state;
+            if candidate < dist[next.index()] {
+                dist[next.index()] = candidate;
+                pred[next.index()] = state;
                 heap.push(Entry {
                     cost: candidate,
                     state: next.0,

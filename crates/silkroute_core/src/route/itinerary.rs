@@ -320,7 +320,7 @@ pub fn classify_corridor(
     for link in links {
         let link = network.link(link);
         for corridor in &link.corridors {
-            km[corridor.0 as usize] += link.length_km;
+            km[corridor.index()] += link.length_km;
         }
     }
     // Corridors tagged on the same links add the same lengths in the same order, so a tie is
@@ -328,7 +328,7 @@ pub fn classify_corridor(
     let most = km.iter().copied().fold(0.0, f64::max);
     let mut leaders = km.iter().enumerate().filter(|&(_, &value)| value == most);
     match (most > 0.0, leaders.next(), leaders.next()) {
-        (true, Some((index, _)), None) => Some(CorridorId(index as u32)),
+        (true, Some((index, _)), None) => Some(CorridorId::from_index(index)),
         _ => None,
     }
 }

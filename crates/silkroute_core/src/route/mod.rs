@@ -243,7 +243,7 @@ impl<'a> Scope<'a> {
             .enumerate()
             .map(|(index, node)| {
                 !avoid.countries.contains(&node.country)
-                    && !avoid.nodes.contains(&NodeId(index as u32))
+                    && !avoid.nodes.contains(&NodeId::from_index(index))
             })
             .collect();
         let only_avoided_corridors = |corridors: &[CorridorId]| {
@@ -255,9 +255,9 @@ impl<'a> Scope<'a> {
             .enumerate()
             .map(|(index, link)| {
                 link.validity.is_active_in(year)
-                    && node_allowed[link.from.0 as usize]
-                    && node_allowed[link.to.0 as usize]
-                    && !avoid.links.contains(&LinkId(index as u32))
+                    && node_allowed[link.from.index()]
+                    && node_allowed[link.to.index()]
+                    && !avoid.links.contains(&LinkId::from_index(index))
                     && !avoid.modes.contains(&link.mode)
                     && !only_avoided_corridors(&link.corridors)
                     && options
@@ -268,7 +268,7 @@ impl<'a> Scope<'a> {
         let arc_allowed = network
             .arcs()
             .iter()
-            .map(|arc| link_allowed[arc.link.0 as usize])
+            .map(|arc| link_allowed[arc.link.index()])
             .collect();
         let arc_criteria = network
             .arcs()
@@ -286,8 +286,8 @@ impl<'a> Scope<'a> {
         let mut active_handling = vec![[None; 4]; network.node_count()];
         for (index, handling) in network.handlings().iter().enumerate() {
             if handling.validity.is_active_in(year) {
-                active_handling[handling.node.0 as usize][handling.kind.index()] =
-                    Some(HandlingId(index as u32));
+                active_handling[handling.node.index()][handling.kind.index()] =
+                    Some(HandlingId::from_index(index));
             }
         }
         Scope {
@@ -313,22 +313,22 @@ impl<'a> Scope<'a> {
 
     /// Whether an arc may be used.
     pub fn is_arc_allowed(&self, arc: ArcId) -> bool {
-        self.arc_allowed[arc.0 as usize]
+        self.arc_allowed[arc.index()]
     }
 
     /// Whether a node may be visited.
     pub fn is_node_allowed(&self, node: NodeId) -> bool {
-        self.node_allowed[node.0 as usize]
+        self.node_allowed[node.index()]
     }
 
     /// Hours, cost and CO2e of travelling an arc (running time plus wait for a departure).
     pub fn arc_criteria(&self, arc: ArcId) -> Criteria {
-        self.arc_criteria[arc.0 as usize]
+        self.arc_criteria[arc.index()]
     }
 
     /// The active handling row of a kind at a node.
     pub fn active_handling(&self, node: NodeId, kind: HandlingKind) -> Option<HandlingId> {
-        self.active_handling[node.0 as usize][kind.index()]
+        self.active_handling[node.index()][kind.index()]
     }
 
     /// The objective value of a criteria vector.

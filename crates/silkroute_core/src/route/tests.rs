@@ -276,13 +276,13 @@ fn brute_force(
             return;
         }
         for &next in network.out_arcs(node) {
-            if used[next.0 as usize] || !scope.is_arc_allowed(next) {
+            if used[next.index()] || !scope.is_arc_allowed(next) {
                 continue;
             }
             let Some((_, transfer)) = scope.transfer(node, Some(last), Some(next)) else {
                 continue;
             };
-            used[next.0 as usize] = true;
+            used[next.index()] = true;
             arcs.push(next);
             walk(
                 scope,
@@ -293,7 +293,7 @@ fn brute_force(
                 out,
             );
             arcs.pop();
-            used[next.0 as usize] = false;
+            used[next.index()] = false;
         }
     }
     let network = scope.network();
@@ -306,7 +306,7 @@ fn brute_force(
         let Some((_, transfer)) = scope.transfer(origin, None, Some(first)) else {
             continue;
         };
-        used[first.0 as usize] = true;
+        used[first.index()] = true;
         let mut arcs = vec![first];
         walk(
             scope,
@@ -316,7 +316,7 @@ fn brute_force(
             transfer + scope.arc_criteria(first),
             &mut out,
         );
-        used[first.0 as usize] = false;
+        used[first.index()] = false;
     }
     out
 }

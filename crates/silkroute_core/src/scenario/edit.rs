@@ -60,7 +60,7 @@ impl fmt::Display for HandlingKey {
 
 fn key_of_row(nodes: &[Node], row: &Handling) -> HandlingKey {
     HandlingKey {
-        node: nodes[row.node.0 as usize].key.clone(),
+        node: nodes[row.node.index()].key.clone(),
         kind: row.kind,
         opening_year: row.validity.opening_year,
     }
@@ -204,8 +204,8 @@ fn link_spec(
     let keys = |ids: &[SourceId]| source_keys(sources, ids);
     LinkSpec {
         key: link.key.clone(),
-        from: nodes[link.from.0 as usize].key.clone(),
-        to: nodes[link.to.0 as usize].key.clone(),
+        from: nodes[link.from.index()].key.clone(),
+        to: nodes[link.to.index()].key.clone(),
         mode: link.mode,
         gauge_mm: link.gauge_mm,
         length_km: link.length_km,
@@ -227,7 +227,7 @@ fn link_spec(
         corridors: link
             .corridors
             .iter()
-            .map(|c| corridors[c.0 as usize].key.clone())
+            .map(|c| corridors[c.index()].key.clone())
             .collect(),
         name: link.name.clone(),
         note: link.note.clone(),
@@ -279,7 +279,7 @@ impl HandlingSpec {
 fn handling_spec(nodes: &[Node], sources: &[Source], row: &Handling) -> HandlingSpec {
     let keys = |ids: &[SourceId]| source_keys(sources, ids);
     HandlingSpec {
-        node: nodes[row.node.0 as usize].key.clone(),
+        node: nodes[row.node.index()].key.clone(),
         kind: row.kind,
         hours: row.hours,
         hours_sources: keys(&row.hours_sources),
@@ -295,7 +295,7 @@ fn handling_spec(nodes: &[Node], sources: &[Source], row: &Handling) -> Handling
 
 fn source_keys(sources: &[Source], ids: &[SourceId]) -> Vec<String> {
     ids.iter()
-        .map(|id| sources[id.0 as usize].key.clone())
+        .map(|id| sources[id.index()].key.clone())
         .collect()
 }
 
@@ -987,7 +987,7 @@ pub(super) fn apply_edit(
             let removed = builder
                 .remove_source(id)
                 .map_err(|error| cx.build("source", error))?;
-            let before = builder.sources().get(id.0 as usize).map(|s| s.key.clone());
+            let before = builder.sources().get(id.index()).map(|s| s.key.clone());
             vec![Edit::AddSource {
                 source: removed,
                 before,
@@ -1010,7 +1010,7 @@ pub(super) fn apply_edit(
             let removed = builder
                 .remove_node(id)
                 .map_err(|error| cx.build("node", error))?;
-            let before = builder.nodes().get(id.0 as usize).map(|n| n.key.clone());
+            let before = builder.nodes().get(id.index()).map(|n| n.key.clone());
             vec![Edit::AddNode {
                 node: node_spec(builder.sources(), &removed),
                 before,
@@ -1044,7 +1044,7 @@ pub(super) fn apply_edit(
                 &removed,
                 shape.as_ref(),
             );
-            let before = builder.links().get(id.0 as usize).map(|l| l.key.clone());
+            let before = builder.links().get(id.index()).map(|l| l.key.clone());
             vec![Edit::AddLink { link: spec, before }]
         }
         Edit::SetLinkCapacity {
@@ -1155,7 +1155,7 @@ pub(super) fn apply_edit(
             let members: Vec<LinkId> = if corridor == "regional" {
                 (builder.links().iter().enumerate())
                     .filter(|(_, link)| link.corridors.is_empty())
-                    .map(|(index, _)| LinkId(index as u32))
+                    .map(|(index, _)| LinkId::from_index(index))
                     .collect()
             } else {
                 let id = builder
@@ -1163,7 +1163,7 @@ pub(super) fn apply_edit(
                     .ok_or_else(|| cx.corridor_error(builder, "corridor", corridor))?;
                 (builder.links().iter().enumerate())
                     .filter(|(_, link)| link.corridors.contains(&id))
-                    .map(|(index, _)| LinkId(index as u32))
+                    .map(|(index, _)| LinkId::from_index(index))
                     .collect()
             };
             cx.non_negative("factor", *factor)?;
@@ -1212,7 +1212,7 @@ pub(super) fn apply_edit(
             let removed = builder.remove_handling(id);
             let before = builder
                 .handlings()
-                .get(id.0 as usize)
+                .get(id.index())
                 .map(|row| key_of_row(builder.nodes(), row));
             vec![Edit::AddHandling {
                 handling: handling_spec(builder.nodes(), builder.sources(), &removed),

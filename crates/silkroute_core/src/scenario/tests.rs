@@ -115,10 +115,7 @@ fn no_op_edits(network: &Network, link: &str, handling: &HandlingKey) -> Vec<Edi
         .find(|&h| &HandlingKey::of(network, h) == handling)
         .expect("the row exists");
     let row = HandlingSpec::of(network, row_id);
-    let next_link = network
-        .links()
-        .get(id.0 as usize + 1)
-        .map(|l| l.key.clone());
+    let next_link = network.links().get(id.index() + 1).map(|l| l.key.clone());
     let new_source = Source {
         key: "SCENARIO_TEST".into(),
         title: "a scenario test".into(),

@@ -356,7 +356,7 @@ fn sea_tags_on_chinese_rail_are_on_some_sea_route_from_china() {
                     let to = silkroute_core::network::NodeId(d as u32);
                     if let Some(path) = route::shortest_path(&scope, from, to).expect("valid") {
                         for leg in route::Itinerary::new(&scope, &path).legs {
-                            used[leg.link.0 as usize] = true;
+                            used[leg.link.index()] = true;
                         }
                     }
                 }

@@ -72,12 +72,11 @@ fn write_gmns(tntp: &TntpProblem, dir: &Path) {
         .unwrap();
     }
     let mut demand = String::from("o_zone_id,d_zone_id,volume\n");
-    let zones = tntp.demand.zones();
-    for o in 0..zones {
-        for d in 0..zones {
+    for o in tntp.demand.zone_ids() {
+        for d in tntp.demand.zone_ids() {
             let v = tntp.demand.get(o, d);
             if v != 0.0 {
-                writeln!(demand, "{},{},{v}", o + 1, d + 1).unwrap();
+                writeln!(demand, "{},{},{v}", o.0 + 1, d.0 + 1).unwrap();
             }
         }
     }

@@ -60,10 +60,10 @@ impl WorkingGraph {
         let mut slots = Vec::with_capacity(node_count);
         let mut arcs =
             Vec::with_capacity(2 * graph.edge_count() + node_count * INITIAL_SLACK as usize);
-        for node in 0..node_count as u32 {
+        for node in graph.node_ids() {
             let start = arcs.len() as u32;
             arcs.extend(graph.neighbors(node).map(|(head, length_m)| Arc {
-                head,
+                head: head.0,
                 length_m,
                 middle: NO_MIDDLE,
             }));

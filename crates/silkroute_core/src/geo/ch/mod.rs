@@ -96,13 +96,14 @@ impl ContractionHierarchy {
     ///
     /// # Example
     /// ```
-    /// use silkroute_core::geo::{ChQuery, ContractionHierarchy, GeoGraph};
+    /// use silkroute_core::geo::{ChQuery, ContractionHierarchy, GeoGraph, GeoNodeId};
     /// let coords = vec![(0.0, 0.0), (0.0, 1.0), (0.0, 2.0)];
     /// let graph = GeoGraph::new(coords, &[(0, 1, 1_000), (1, 2, 2_000)]).unwrap();
     /// let ch = ContractionHierarchy::new(&graph).unwrap();
     /// let mut query = ChQuery::new(&ch);
-    /// assert_eq!(query.distance(&ch, 0, 2), Some(3_000));
-    /// assert_eq!(query.path(&ch, 2, 0).unwrap().nodes, vec![2, 1, 0]);
+    /// let node = GeoNodeId;
+    /// assert_eq!(query.distance(&ch, node(0), node(2)), Some(3_000));
+    /// assert_eq!(query.path(&ch, node(2), node(0)).unwrap().nodes, [node(2), node(1), node(0)]);
     /// ```
     pub fn new(graph: &GeoGraph) -> Result<ContractionHierarchy, ChError> {
         contract::contract(graph, &mut |_, _| ControlFlow::Continue(()))
@@ -263,12 +264,14 @@ impl ContractionHierarchy {
             + 3 * self.up_unpack.capacity())
     }
 
-    /// Rank of every original node id (0 = contracted first, least important).
+    /// Rank of every original node (indexed by [`crate::geo::GeoNodeId::index`]; 0 =
+    /// contracted first, least important).
     pub fn rank(&self) -> &[u32] {
         &self.rank
     }
 
-    /// Original node id of every rank; the inverse of [`ContractionHierarchy::rank`].
+    /// Original node id (the raw number of a [`crate::geo::GeoNodeId`]) of every rank; the
+    /// inverse of [`ContractionHierarchy::rank`].
     pub fn node_of_rank(&self) -> &[u32] {
         &self.node_of_rank
     }

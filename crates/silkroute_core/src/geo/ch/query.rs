@@ -1,7 +1,7 @@
 //! Queries: bidirectional upward Dijkstra with stall-on-demand, and path unpacking.
 
 use super::{ContractionHierarchy, DistanceHeap, NO_MIDDLE};
-use crate::geo::GeoPath;
+use crate::geo::{GeoNodeId, GeoPath};
 
 /// Distance of a node not reached yet. Half of `u64::MAX`, so adding an edge length to it
 /// cannot overflow and the stall test needs no special case.
@@ -68,8 +68,8 @@ pub struct ChQuery {
     unpack_stack: Vec<(u32, bool)>,
     /// Scratch list of ranks on the up-down path, origin first.
     packed: Vec<u32>,
-    /// Scratch list of the unpacked path's node ids.
-    unpacked: Vec<u32>,
+    /// Scratch list of the unpacked path's nodes.
+    unpacked: Vec<GeoNodeId>,
 }
 
 impl ChQuery {
@@ -93,7 +93,12 @@ impl ChQuery {
     ///
     /// # Panics
     /// If a node id is not below [`ContractionHierarchy::node_count`].
-    pub fn distance(&mut self, ch: &ContractionHierarchy, source: u32, target: u32) -> Option<u64> {
+    pub fn distance(
+        &mut self,
+        ch: &ContractionHierarchy,
+        source: GeoNodeId,
+        target: GeoNodeId,
+    ) -> Option<u64> {
         self.search(ch, source, target).map(|(length, _)| length)
     }
 
@@ -105,7 +110,12 @@ impl ChQuery {
     ///
     /// # Panics
     /// If a node id is not below [`ContractionHierarchy::node_count`].
-    pub fn path(&mut self, ch: &ContractionHierarchy, source: u32, target: u32) -> Option<GeoPath> {
+    pub fn path(
+        &mut self,
+        ch: &ContractionHierarchy,
+        source: GeoNodeId,
+        target: GeoNodeId,
+    ) -> Option<GeoPath> {
         let (length_m, meeting) = self.search(ch, source, target)?;
         self.packed.clear();
         let mut node = meeting;
@@ -122,7 +132,7 @@ impl ChQuery {
         // Unpack into a reused buffer, then copy once: cheaper than growing a fresh vector.
         let nodes = &mut self.unpacked;
         nodes.clear();
-        nodes.push(ch.node_of_rank[self.packed[0] as usize]);
+        nodes.push(GeoNodeId(ch.node_of_rank[self.packed[0] as usize]));
         for pair in self.packed.windows(2) {
             let (from, to) = (pair[0], pair[1]);
             let edge = ch
@@ -134,7 +144,7 @@ impl ChQuery {
             while let Some((edge, towards_head)) = self.unpack_stack.pop() {
                 let [middle, tail_side, head_side] = ch.up_unpack[edge as usize];
                 if middle == NO_MIDDLE {
-                    nodes.push(if towards_head { head_side } else { tail_side });
+                    nodes.push(GeoNodeId(if towards_head { head_side } else { tail_side }));
                 } else if towards_head {
                     // tail -> middle -> head: the tail half backwards, then the head half.
                     self.unpack_stack.push((head_side, true));
@@ -157,10 +167,10 @@ impl ChQuery {
     fn search(
         &mut self,
         ch: &ContractionHierarchy,
-        source: u32,
-        target: u32,
+        source: GeoNodeId,
+        target: GeoNodeId,
     ) -> Option<(u64, u32)> {
-        let (source, target) = (ch.rank[source as usize], ch.rank[target as usize]);
+        let (source, target) = (ch.rank[source.index()], ch.rank[target.index()]);
         for side in &mut self.sides {
             side.reset();
         }

@@ -1,15 +1,15 @@
 //! Contraction hierarchies against bidirectional Dijkstra, the reference.
 
 use super::*;
-use crate::geo::{BidirectionalDijkstra, GeoPath};
+use crate::geo::{BidirectionalDijkstra, GeoNodeId, GeoPath};
 use proptest::prelude::*;
 
 /// Checks that `path` is a path of `graph` from `source` to `target` of length `expected`.
 fn check_path(
     graph: &GeoGraph,
     path: &GeoPath,
-    source: u32,
-    target: u32,
+    source: GeoNodeId,
+    target: GeoNodeId,
     expected: u64,
 ) -> Result<(), String> {
     if path.length_m != expected {
@@ -41,6 +41,7 @@ fn check_pairs(graph: &GeoGraph, pairs: impl Iterator<Item = (u32, u32)>) -> Res
     let mut query = ChQuery::new(&ch);
     let mut reference = BidirectionalDijkstra::new(graph);
     for (source, target) in pairs {
+        let (source, target) = (GeoNodeId(source), GeoNodeId(target));
         let expected = reference.distance(graph, source, target);
         let distance = query.distance(&ch, source, target);
         if distance != expected {
@@ -134,6 +135,7 @@ fn building_twice_gives_identical_hierarchies_and_answers() {
     assert_eq!(first, second);
     let (mut query_first, mut query_second) = (ChQuery::new(&first), ChQuery::new(&second));
     for (source, target) in [(0, 599), (17, 300), (450, 3)] {
+        let (source, target) = (GeoNodeId(source), GeoNodeId(target));
         assert_eq!(
             query_first.path(&first, source, target),
             query_second.path(&second, source, target)
@@ -149,14 +151,21 @@ fn a_chain_unpacks_to_every_node() {
     let ch = ContractionHierarchy::new(&graph).expect("lengths fit");
     assert!(ch.shortcut_count() > 0, "a chain needs shortcuts");
     let mut query = ChQuery::new(&ch);
-    let path = query.path(&ch, 0, node_count - 1).expect("connected");
-    assert_eq!(path.nodes, (0..node_count).collect::<Vec<_>>());
+    let (first, last) = (GeoNodeId(0), GeoNodeId(node_count - 1));
+    let path = query.path(&ch, first, last).expect("connected");
+    assert_eq!(
+        path.nodes,
+        (0..node_count).map(GeoNodeId).collect::<Vec<_>>()
+    );
     assert_eq!(
         path.length_m,
         edges.iter().map(|e| u64::from(e.2)).sum::<u64>()
     );
-    let back = query.path(&ch, node_count - 1, 0).expect("connected");
-    assert_eq!(back.nodes, (0..node_count).rev().collect::<Vec<_>>());
+    let back = query.path(&ch, last, first).expect("connected");
+    assert_eq!(
+        back.nodes,
+        (0..node_count).rev().map(GeoNodeId).collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -164,17 +173,18 @@ fn same_node_and_disconnected_nodes() {
     let graph = GeoGraph::new(vec![(0.0, 0.0); 4], &[(0, 1, 5), (2, 3, 0)]).expect("valid");
     let ch = ContractionHierarchy::new(&graph).expect("lengths fit");
     let mut query = ChQuery::new(&ch);
-    assert_eq!(query.distance(&ch, 1, 1), Some(0));
+    let node = GeoNodeId;
+    assert_eq!(query.distance(&ch, node(1), node(1)), Some(0));
     assert_eq!(
-        query.path(&ch, 1, 1),
+        query.path(&ch, node(1), node(1)),
         Some(GeoPath {
             length_m: 0,
-            nodes: vec![1]
+            nodes: vec![node(1)]
         })
     );
-    assert_eq!(query.distance(&ch, 0, 3), None);
-    assert_eq!(query.path(&ch, 3, 0), None);
-    assert_eq!(query.distance(&ch, 3, 2), Some(0));
+    assert_eq!(query.distance(&ch, node(0), node(3)), None);
+    assert_eq!(query.path(&ch, node(3), node(0)), None);
+    assert_eq!(query.distance(&ch, node(3), node(2)), Some(0));
     let empty = ContractionHierarchy::new(&GeoGraph::new(Vec::new(), &[]).expect("valid"))
         .expect("lengths fit");
     assert_eq!(empty.node_count(), 0);

@@ -4,7 +4,7 @@
 //! order and kept for output. An optional `passage` column of edges.csv names the canal,
 //! strait or ice route an edge belongs to (searoute's tags: `suez`, `panama`, `northwest`, ...).
 
-use crate::geo::{GeoGraph, GeoGraphError, MAX_EDGE_M, MAX_PASSAGES, Metres, Passages};
+use crate::geo::{GeoGraph, GeoGraphError, GeoNodeId, MAX_EDGE_M, MAX_PASSAGES, Metres, Passages};
 use crate::io::csv::{field_error, number, read_rows, text};
 use crate::io::{Limit, LoadError, read_named};
 use std::collections::{BTreeMap, HashMap};
@@ -228,7 +228,7 @@ pub fn apply_passage_tags(
         .into_iter()
         .map(|(a, b, class)| {
             let name = network.passages.name(class).unwrap_or_default().to_string();
-            ((a, b), name)
+            ((a.0, b.0), name)
         })
         .collect();
     let mut names: Vec<String> = network.passages.names().to_vec();
@@ -250,7 +250,7 @@ pub fn apply_passage_tags(
                 })
             };
             let (a, b) = (end("from", fields[0])?, end("to", fields[1])?);
-            if graph.arc_between(a, b).is_none() {
+            if graph.arc_between(GeoNodeId(a), GeoNodeId(b)).is_none() {
                 return Err(field_error(
                     &file.0,
                     line,
@@ -279,7 +279,8 @@ pub fn apply_passage_tags(
         .iter()
         .map(|(&(a, b), name)| {
             let class = names.binary_search(name).expect("every tag is named") as u8 + 1;
-            (a, b, graph.edge_length(a, b).unwrap_or_default(), class)
+            let length = graph.edge_length(GeoNodeId(a), GeoNodeId(b));
+            (a, b, length.unwrap_or_default(), class)
         })
         .collect();
     Passages::new(graph, names, &tagged).map_err(|error| LoadError::Graph {
@@ -307,7 +308,10 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(network.ids, vec!["10", "20"]);
-        assert_eq!(network.graph.edge_length(0, 1), Some(508_125));
+        assert_eq!(
+            network.graph.edge_length(GeoNodeId(0), GeoNodeId(1)),
+            Some(508_125)
+        );
         assert!(network.passages.is_empty());
     }
 
@@ -318,11 +322,12 @@ mod tests {
             "from,to,km,passage\na,b,100,suez\nb,c,9000,\nc,d,50,bering\n",
         )
         .expect("valid");
-        assert!((network.graph.coord(2).1 - -169.15).abs() < 1e-9);
+        assert!((network.graph.coord(GeoNodeId(2)).1 - -169.15).abs() < 1e-9);
         assert_eq!(network.passages.names(), ["bering", "suez"]);
+        let (node, class) = (GeoNodeId, crate::geo::PassageClass);
         assert_eq!(
             network.passages.tagged_edges(&network.graph),
-            vec![(0, 1, 2), (2, 3, 1)]
+            vec![(node(0), node(1), class(2)), (node(2), node(3), class(1))]
         );
         let error = parse("id,lat,lon\n0,1,400\n", "from,to,km\n").expect_err("out of range");
         assert!(
@@ -393,7 +398,8 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(passages.names(), ["ice", "suez"]);
-        assert_eq!(passages.tagged_edges(&network.graph), vec![(1, 2, 1)]);
+        let tagged = (GeoNodeId(1), GeoNodeId(2), crate::geo::PassageClass(1));
+        assert_eq!(passages.tagged_edges(&network.graph), vec![tagged]);
         let error = apply_passage_tags(&network, &file("from,to,passage\na,c,x\n"))
             .expect_err("not an edge");
         assert_eq!(

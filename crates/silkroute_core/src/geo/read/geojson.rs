@@ -538,6 +538,7 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geo::GeoNodeId;
 
     fn parse(text: &str) -> Result<(GeoNetwork, Vec<LoadWarning>), LoadError> {
         parse_geojson(&("net.geojson".into(), text.as_bytes().to_vec()))
@@ -564,13 +565,18 @@ mod tests {
         let (network, warnings) = parse(&text).expect("valid");
         assert!(warnings.is_empty());
         assert_eq!(network.ids, vec!["0", "1", "2"]);
-        assert_eq!(network.graph.coord(1), (45.3, 55.2));
+        assert_eq!(network.graph.coord(GeoNodeId(1)), (45.3, 55.2));
         let expected = great_circle_km((43.65, 51.17), (45.3, 55.2));
         assert_eq!(
-            network.graph.edge_length(0, 1),
+            network.graph.edge_length(GeoNodeId(0), GeoNodeId(1)),
             Some((expected * 1000.0).round() as u32)
         );
-        assert!(network.graph.edge_length(1, 2).is_some());
+        assert!(
+            network
+                .graph
+                .edge_length(GeoNodeId(1), GeoNodeId(2))
+                .is_some()
+        );
     }
 
     #[test]
@@ -582,9 +588,9 @@ mod tests {
         let (network, _) = parse(&text).expect("valid");
         let graph = &network.graph;
         let lengths = [
-            graph.edge_length(0, 1).expect("edge"),
-            graph.edge_length(1, 2).expect("edge"),
-            graph.edge_length(2, 3).expect("edge"),
+            graph.edge_length(GeoNodeId(0), GeoNodeId(1)).expect("edge"),
+            graph.edge_length(GeoNodeId(1), GeoNodeId(2)).expect("edge"),
+            graph.edge_length(GeoNodeId(2), GeoNodeId(3)).expect("edge"),
         ];
         assert_eq!(network.ids.len(), 4, "the repeated vertex is one node");
         assert_eq!(lengths.iter().sum::<u32>(), 1_000_004, "the total is exact");
@@ -604,9 +610,12 @@ mod tests {
         assert_eq!(graph.node_count(), 7);
         assert_eq!(graph.edge_count(), 4);
         let one_degree = (great_circle_km((0.0, 0.0), (1.0, 0.0)) * 1000.0).round() as u32;
-        assert_eq!(graph.edge_length(0, 1), Some(one_degree));
-        assert_eq!(graph.edge_length(4, 5), Some(15_000));
-        assert_eq!(graph.edge_length(5, 6), Some(15_000));
+        assert_eq!(
+            graph.edge_length(GeoNodeId(0), GeoNodeId(1)),
+            Some(one_degree)
+        );
+        assert_eq!(graph.edge_length(GeoNodeId(4), GeoNodeId(5)), Some(15_000));
+        assert_eq!(graph.edge_length(GeoNodeId(5), GeoNodeId(6)), Some(15_000));
     }
 
     #[test]

@@ -209,6 +209,7 @@ fn coordinate(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geo::GeoNodeId;
 
     const NODES: &str = "node_id,name,x_coord,y_coord,zone_id\n\
                          10,a,51.17,43.65,\n\
@@ -237,9 +238,20 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(network.ids, vec!["10", "20", "x7"]);
-        assert_eq!(network.graph.coord(0), (43.65, 51.17), "y is latitude");
-        assert_eq!(network.graph.edge_length(0, 1), Some(380_500));
-        assert_eq!(network.graph.edge_length(2, 1), Some(420_250), "undirected");
+        assert_eq!(
+            network.graph.coord(GeoNodeId(0)),
+            (43.65, 51.17),
+            "y is latitude"
+        );
+        assert_eq!(
+            network.graph.edge_length(GeoNodeId(0), GeoNodeId(1)),
+            Some(380_500)
+        );
+        assert_eq!(
+            network.graph.edge_length(GeoNodeId(2), GeoNodeId(1)),
+            Some(420_250),
+            "undirected"
+        );
         assert!(warnings.is_empty(), "{warnings:?}");
     }
 
@@ -252,7 +264,10 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(network.graph.edge_count(), 1);
-        assert_eq!(network.graph.edge_length(0, 1), Some(420));
+        assert_eq!(
+            network.graph.edge_length(GeoNodeId(0), GeoNodeId(1)),
+            Some(420)
+        );
     }
 
     #[test]
@@ -270,7 +285,11 @@ mod tests {
                 Some(&format!("long_length,crs\n{unit},4326\n")),
             )
             .expect(unit);
-            assert_eq!(network.graph.edge_length(0, 1), Some(metres), "{unit}");
+            assert_eq!(
+                network.graph.edge_length(GeoNodeId(0), GeoNodeId(1)),
+                Some(metres),
+                "{unit}"
+            );
         }
     }
 
@@ -282,7 +301,10 @@ mod tests {
             None,
         )
         .expect("valid");
-        assert_eq!(network.graph.edge_length(0, 1), Some(1500));
+        assert_eq!(
+            network.graph.edge_length(GeoNodeId(0), GeoNodeId(1)),
+            Some(1500)
+        );
         assert_eq!(warnings.len(), 1);
         assert!(
             warnings[0].to_string().starts_with(
@@ -306,12 +328,12 @@ mod tests {
         let along = great_circle_km((43.65, 51.17), (46.0, 53.0))
             + great_circle_km((46.0, 53.0), (45.3, 55.2));
         assert_eq!(
-            network.graph.edge_length(0, 1),
+            network.graph.edge_length(GeoNodeId(0), GeoNodeId(1)),
             Some((along * 1000.0).round() as u32)
         );
         let straight = great_circle_km((45.3, 55.2), (47.1, 51.9));
         assert_eq!(
-            network.graph.edge_length(1, 2),
+            network.graph.edge_length(GeoNodeId(1), GeoNodeId(2)),
             Some((straight * 1000.0).round() as u32)
         );
         assert!(warnings.is_empty(), "no length was read: {warnings:?}");

@@ -254,8 +254,8 @@ mod tests {
         let graph = &network.graph;
         let mut search = crate::geo::BidirectionalDijkstra::new(graph);
         let mut rows = Vec::new();
-        for a in 0..graph.node_count() as u32 {
-            for b in 0..graph.node_count() as u32 {
+        for a in graph.node_ids() {
+            for b in graph.node_ids() {
                 if graph.degree(a) > 0 && graph.degree(b) > 0 {
                     let km = search.distance(graph, a, b);
                     rows.push((graph.coord(a), graph.coord(b), km));

@@ -292,7 +292,7 @@ pub fn validate_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>
                     "node_id",
                     Fault::DuplicateId {
                         id: node.key.clone(),
-                        first_line: Some(node_lines[first.0 as usize]),
+                        first_line: Some(node_lines[first.index()]),
                     },
                 ));
             }
@@ -544,8 +544,8 @@ fn connectivity_warnings(network: &Network, nodes_file: &str) -> Vec<LoadWarning
     }
     for link in network.links() {
         let (a, b) = (
-            root(&mut parent, link.from.0 as usize),
-            root(&mut parent, link.to.0 as usize),
+            root(&mut parent, link.from.index()),
+            root(&mut parent, link.to.index()),
         );
         if a != b {
             parent[a.max(b)] = a.min(b);
