@@ -35,6 +35,7 @@
 use crate::io::{WriteError, write_all_atomic};
 use crate::network::haversine_km;
 use osmpbf::{BlobDecode, BlobReader, Element};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::Path;
 
@@ -209,12 +210,38 @@ pub fn read_osm_rail(
     progress: &mut dyn FnMut(OsmProgress),
 ) -> Result<OsmRailNetwork, OsmImportError> {
     let file = path.display().to_string();
+    let read_error = |source: std::io::Error| OsmImportError::Read {
+        file: file.clone(),
+        source,
+    };
+    let metadata = std::fs::metadata(path).map_err(read_error)?;
+    if metadata.is_dir() {
+        return Err(read_error(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "is a directory, not a file",
+        )));
+    }
+    let reader = std::fs::File::open(path).map_err(read_error)?;
+    read_osm_rail_from(&file, BufReader::new(reader), options, progress)
+}
+
+/// [`read_osm_rail`] on any seekable reader (a file, or bytes in a [`std::io::Cursor`]) that
+/// `file` names in errors; it is read twice, from its start.
+///
+/// # Errors
+/// As [`read_osm_rail`].
+pub fn read_osm_rail_from<R: Read + Seek + Send>(
+    file: &str,
+    mut reader: R,
+    options: &OsmRailOptions,
+    progress: &mut dyn FnMut(OsmProgress),
+) -> Result<OsmRailNetwork, OsmImportError> {
     let mut summary = OsmImportSummary::default();
 
     // Pass 1: the kept ways, with their node references flattened into one vector.
     let mut ways: Vec<KeptWay> = Vec::new();
     let mut refs: Vec<i64> = Vec::new();
-    scan(path, &file, OsmPass::Ways, progress, |element| {
+    scan(&mut reader, file, OsmPass::Ways, progress, |element| {
         let Element::Way(way) = element else {
             return Scan::Continue;
         };
@@ -262,7 +289,7 @@ pub fn read_osm_rail(
     // Pass 2: coordinates, in 1e-7 degrees as stored in the file.
     const MISSING: [i32; 2] = [i32::MIN, i32::MIN];
     let mut coords: Vec<[i32; 2]> = vec![MISSING; needed.len()];
-    scan(path, &file, OsmPass::Nodes, progress, |element| {
+    scan(&mut reader, file, OsmPass::Nodes, progress, |element| {
         let (id, lat, lon) = match element {
             Element::Node(node) => (node.id(), node.decimicro_lat(), node.decimicro_lon()),
             Element::DenseNode(node) => (node.id(), node.decimicro_lat(), node.decimicro_lon()),
@@ -530,8 +557,8 @@ enum Scan {
 
 /// Calls `element` on every element of the PBF file, checking that it starts with a header
 /// block, and reports progress after each block.
-fn scan(
-    path: &Path,
+fn scan<R: Read + Seek + Send>(
+    reader: &mut R,
     file: &str,
     pass: OsmPass,
     progress: &mut dyn FnMut(OsmProgress),
@@ -541,17 +568,11 @@ fn scan(
         file: file.to_string(),
         source,
     };
-    let metadata = std::fs::metadata(path).map_err(read_error)?;
-    if metadata.is_dir() {
-        return Err(read_error(std::io::Error::new(
-            std::io::ErrorKind::IsADirectory,
-            "is a directory, not a file",
-        )));
-    }
-    let bytes_total = metadata.len();
-    let blobs = BlobReader::from_path(path).map_err(|error| match error.into_kind() {
+    let bytes_total = reader.seek(SeekFrom::End(0)).map_err(read_error)?;
+    reader.rewind().map_err(read_error)?;
+    let blobs = BlobReader::new_seekable(reader).map_err(|error| match error.into_kind() {
         osmpbf::ErrorKind::Io(source) => read_error(source),
-        _ => unreachable!("BlobReader::from_path only opens the file"),
+        _ => unreachable!("BlobReader::new_seekable only asks the reader for its position"),
     })?;
     progress(OsmProgress {
         pass,
@@ -878,6 +899,26 @@ mod tests {
             let last = last_of(pass).expect("reported");
             assert_eq!(last.bytes_done, last.bytes_total);
         }
+    }
+
+    #[test]
+    fn reads_bytes_like_the_file() {
+        let bytes = std::fs::read(fixture("tiny.osm.pbf")).expect("fixture");
+        let mut reports = Vec::new();
+        let network = read_osm_rail_from(
+            "tiny.osm.pbf",
+            std::io::Cursor::new(&bytes),
+            &OsmRailOptions::default(),
+            &mut |p| reports.push(p),
+        )
+        .expect("valid fixture");
+        assert_eq!(network, read(&OsmRailOptions::default()));
+        assert_eq!(
+            reports
+                .last()
+                .map(|p| (p.pass, p.bytes_done, p.bytes_total)),
+            Some((OsmPass::Nodes, bytes.len() as u64, bytes.len() as u64))
+        );
     }
 
     #[test]
