@@ -460,6 +460,41 @@ mod tests {
         bytes[end..].copy_from_slice(&sum.to_le_bytes());
     }
 
+    /// Found by the `geo_cache` fuzz target: a cache edited (checksum recomputed) so that one
+    /// direction of an edge has another length, or a neighbour list is out of order, was
+    /// accepted, and the hierarchy built from it disagreed with Dijkstra.
+    // See: issue #9
+    #[test]
+    fn a_graph_that_is_not_undirected_is_rejected_issue_9() {
+        let bytes = encode_geo_cache(42, &network(), &Extras::new());
+        let section = |tag: &[u8; 4]| bytes.windows(4).position(|w| w == tag).expect("section");
+        // Arcs: 0->1, 1->0, 1->2, 2->1.
+        let (lengths, heads) = (section(b"LENM") + 13, section(b"HEAD") + 13);
+        for (at, value, expected) in [
+            (
+                lengths,
+                1u32,
+                "arc 0 -> 1: no reverse arc of the same length",
+            ),
+            (
+                heads + 8,
+                0,
+                "arc 1 -> 0: neighbours not in increasing order",
+            ),
+        ] {
+            let mut damaged = bytes.clone();
+            damaged[at..at + 4].copy_from_slice(&value.to_le_bytes());
+            let end = damaged.len() - 8;
+            let sum = checksum(&damaged[..end]);
+            damaged[end..].copy_from_slice(&sum.to_le_bytes());
+            let error = parse_geo_cache(Path::new("geo.bin"), &damaged, 42).expect_err(expected);
+            assert_eq!(
+                error.to_string(),
+                format!("geo.bin: corrupt cache ({expected})")
+            );
+        }
+    }
+
     #[test]
     fn a_non_finite_coordinate_with_a_valid_checksum_is_rejected_issue_9() {
         // Found by mutating a cache (robustness findings, `panic-rstar-nonfinite-coordinate`):
