@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok((network, extras)) = parse_geo_cache(Path::new("fuzz.bin"), &bytes, fingerprint) else {
         return;
     };
-    match ch_from_sections(extras) {
+    match ch_from_sections(extras, &network.graph) {
         Some(ch) => exercise_geo(&network, Some(&ch)),
         None => exercise_geo(&network, None),
     }

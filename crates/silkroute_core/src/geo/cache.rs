@@ -140,9 +140,11 @@ pub fn ch_sections(ch: &ContractionHierarchy) -> Extras {
         .collect()
 }
 
-/// The contraction hierarchy stored in a cache's extra sections, or `None` when they hold
-/// none or a damaged one ([`ContractionHierarchy::from_parts`] checks every invariant).
-pub fn ch_from_sections(mut extras: Extras) -> Option<ContractionHierarchy> {
+/// The contraction hierarchy of `graph` stored in a cache's extra sections, or `None` when
+/// they hold none, a damaged one ([`ContractionHierarchy::from_parts`] checks every
+/// invariant), or one of another node count (queries with the graph's nodes would be out of
+/// its range).
+pub fn ch_from_sections(mut extras: Extras, graph: &GeoGraph) -> Option<ContractionHierarchy> {
     let mut take = |tag: &[u8; 4]| extras.remove(tag);
     ContractionHierarchy::from_parts(
         take(CH_TAGS[0])?,
@@ -151,6 +153,7 @@ pub fn ch_from_sections(mut extras: Extras) -> Option<ContractionHierarchy> {
         take(CH_TAGS[3])?,
         take(CH_TAGS[4])?,
     )
+    .filter(|ch| ch.node_count() == graph.node_count())
 }
 
 /// Writes a cache atomically (temporary file + rename), never over something that is not a
@@ -458,6 +461,21 @@ mod tests {
         let end = bytes.len() - 8;
         let sum = checksum(&bytes[..end]);
         bytes[end..].copy_from_slice(&sum.to_le_bytes());
+    }
+
+    /// A cache whose hierarchy sections are those of another graph with fewer nodes (a
+    /// deliberate edit, checksum recomputed): the hierarchy passed its own checks, and a query
+    /// from a node of the graph it lacks panicked.
+    // See: issue #9
+    #[test]
+    fn a_hierarchy_of_another_node_count_is_not_used_issue_9() {
+        let smaller =
+            GeoGraph::new(vec![(43.65, 51.17), (40.02, 49.4)], &[(0, 1, 508_000)]).expect("valid");
+        let ch = ContractionHierarchy::new(&smaller).expect("small graph");
+        let bytes = encode_geo_cache(42, &network(), &ch_sections(&ch));
+        let (loaded, extras) = parse_geo_cache(Path::new("geo.bin"), &bytes, 42).expect("valid");
+        assert!(ch_from_sections(extras.clone(), &smaller).is_some());
+        assert!(ch_from_sections(extras, &loaded.graph).is_none());
     }
 
     /// Found by the `geo_cache` fuzz target: a cache edited (checksum recomputed) so that one
