@@ -295,7 +295,18 @@ pub fn read_osm_rail_from<R: Read + Seek + Send>(
             Element::DenseNode(node) => (node.id(), node.decimicro_lat(), node.decimicro_lon()),
             Element::Way(_) | Element::Relation(_) => return Scan::WaysReached,
         };
+        // A damaged block can give any value (osmpbf wraps on overflow); a node of the
+        // network outside the globe is corrupt data, not a coordinate to measure from.
+        let on_globe = (-900_000_000..=900_000_000).contains(&lat)
+            && (-1_800_000_000..=1_800_000_000).contains(&lon);
         if let Ok(index) = needed.binary_search(&id) {
+            if !on_globe {
+                return Scan::Corrupt(format!(
+                    "node {id}: coordinate ({}, {}) is out of range",
+                    f64::from(lat) / 1e7,
+                    f64::from(lon) / 1e7
+                ));
+            }
             coords[index] = [lat, lon];
         }
         Scan::Continue
@@ -550,6 +561,8 @@ fn first_gauge(tag: &str) -> Option<u32> {
 #[derive(PartialEq, Eq)]
 enum Scan {
     Continue,
+    /// The element is corrupt: the block is reported with this reason.
+    Corrupt(String),
     /// The callback only wants nodes and has met a way: in a file sorted by type, no node
     /// follows, so the rest of the file can be skipped.
     WaysReached,
@@ -632,9 +645,21 @@ fn scan<R: Read + Seek + Send>(
             }
             BlobDecode::OsmData(data) => {
                 let mut ways_reached = false;
-                data.for_each_element(|item| {
-                    ways_reached |= element(item) == Scan::WaysReached;
+                let mut corrupt = None;
+                data.for_each_element(|item| match element(item) {
+                    Scan::Continue => {}
+                    Scan::WaysReached => ways_reached = true,
+                    Scan::Corrupt(reason) => {
+                        corrupt.get_or_insert(reason);
+                    }
                 });
+                if let Some(reason) = corrupt {
+                    return Err(OsmImportError::Corrupt {
+                        file: file.to_string(),
+                        block,
+                        reason,
+                    });
+                }
                 if ways_reached && sorted_by_type {
                     break;
                 }
@@ -899,6 +924,55 @@ mod tests {
             let last = last_of(pass).expect("reported");
             assert_eq!(last.bytes_done, last.bytes_total);
         }
+    }
+
+    /// Found by the `osm_pbf` fuzz target: the plain-node fixture with three bytes of its data
+    /// block changed (stored uncompressed in `testdata/fuzz_regressions`) has a node whose
+    /// `granularity × lat` overflows i64. osmpbf's `nano_lat` panicked on it where overflow
+    /// checks are on (tests, debug builds) and wrapped in release builds. osmpbf is now built
+    /// without overflow checks in every profile; the node is not on a kept way, so the import
+    /// goes on without it.
+    // See: issue #9
+    #[test]
+    fn a_node_whose_coordinates_overflow_is_not_a_panic_issue_9() {
+        let network = read_osm_rail(
+            &regression("osm_coordinate_overflow.osm.pbf"),
+            &OsmRailOptions::default(),
+            &mut |_| {},
+        )
+        .expect("the damaged node is not needed");
+        assert!(!network.nodes.is_empty());
+        for node in &network.nodes {
+            assert!(
+                node.lat.abs() <= 90.0 && node.lon.abs() <= 180.0,
+                "{node:?}"
+            );
+        }
+    }
+
+    /// What the wrapped values of a damaged block can look like: a node of a kept way at
+    /// latitude 95 (the plain-node fixture re-encoded with node 3 moved) is a corrupt block,
+    /// not a coordinate to measure lengths from.
+    // See: issue #9
+    #[test]
+    fn a_needed_node_off_the_globe_is_a_corrupt_block_issue_9() {
+        let path = regression("osm_node_lat_95.osm.pbf");
+        let error = read_osm_rail(&path, &OsmRailOptions::default(), &mut |_| {})
+            .expect_err("a coordinate out of range");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "{}: truncated or corrupt PBF file: block 1: node 3: coordinate (95, 51.02) is \
+                 out of range",
+                path.display()
+            )
+        );
+    }
+
+    fn regression(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/fuzz_regressions")
+            .join(name)
     }
 
     #[test]
