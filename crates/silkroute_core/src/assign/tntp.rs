@@ -486,6 +486,21 @@ pub fn parse_tntp_net(file: &str, text: &str) -> Result<TntpNet, LoadError> {
             expected: NET_COLUMNS.join(", "),
         });
     }
+    // The assignment sizes its node arrays by <NUMBER OF NODES>. Nodes beyond what the zones
+    // and the link ends can be would all be isolated; such a count only lets a few hundred
+    // bytes ask for a gigabyte.
+    let at_most = u64::from(zones) + 2 * links.len() as u64;
+    if u64::from(nodes) > at_most {
+        return Err(field(
+            file,
+            nodes_line,
+            "NUMBER OF NODES",
+            format!(
+                "{nodes} nodes, but {zones} zones and the ends of {} links make at most {at_most}",
+                links.len()
+            ),
+        ));
+    }
     Ok(TntpNet {
         zones,
         nodes,
@@ -812,6 +827,28 @@ mod tests {
         assert!(
             e.contains("n.tntp:8: free_flow_time: -2 is negative"),
             "{e}"
+        );
+    }
+
+    /// Found by the `tntp` fuzz target: a 249-byte net file stating `<NUMBER OF NODES>
+    /// 43333330` for five links loaded, and its all-or-nothing assignment took 2 s and 917 MB
+    /// (node arrays sized by the metadata); the fuzzer's memory grew to 1.8 GB.
+    // See: issue #9
+    #[test]
+    fn a_node_count_the_links_cannot_reach_is_an_error_issue_9() {
+        let bad = NET.replace("<NUMBER OF NODES> 3", "<NUMBER OF NODES> 43333330");
+        let e = parse_tntp_net("n.tntp", &bad).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "n.tntp:2: NUMBER OF NODES: 43333330 nodes, but 2 zones and the ends of 3 links \
+             make at most 8"
+        );
+        let most = NET.replace("<NUMBER OF NODES> 3", "<NUMBER OF NODES> 8");
+        assert_eq!(
+            parse_tntp_net("n.tntp", &most)
+                .expect("isolated nodes")
+                .nodes,
+            8
         );
     }
 

@@ -140,9 +140,11 @@ pub fn ch_sections(ch: &ContractionHierarchy) -> Extras {
         .collect()
 }
 
-/// The contraction hierarchy stored in a cache's extra sections, or `None` when they hold
-/// none or a damaged one ([`ContractionHierarchy::from_parts`] checks every invariant).
-pub fn ch_from_sections(mut extras: Extras) -> Option<ContractionHierarchy> {
+/// The contraction hierarchy of `graph` stored in a cache's extra sections, or `None` when
+/// they hold none, a damaged one ([`ContractionHierarchy::from_parts`] checks every
+/// invariant), or one of another node count (queries with the graph's nodes would be out of
+/// its range).
+pub fn ch_from_sections(mut extras: Extras, graph: &GeoGraph) -> Option<ContractionHierarchy> {
     let mut take = |tag: &[u8; 4]| extras.remove(tag);
     ContractionHierarchy::from_parts(
         take(CH_TAGS[0])?,
@@ -151,6 +153,7 @@ pub fn ch_from_sections(mut extras: Extras) -> Option<ContractionHierarchy> {
         take(CH_TAGS[3])?,
         take(CH_TAGS[4])?,
     )
+    .filter(|ch| ch.node_count() == graph.node_count())
 }
 
 /// Writes a cache atomically (temporary file + rename), never over something that is not a
@@ -458,6 +461,56 @@ mod tests {
         let end = bytes.len() - 8;
         let sum = checksum(&bytes[..end]);
         bytes[end..].copy_from_slice(&sum.to_le_bytes());
+    }
+
+    /// A cache whose hierarchy sections are those of another graph with fewer nodes (a
+    /// deliberate edit, checksum recomputed): the hierarchy passed its own checks, and a query
+    /// from a node of the graph it lacks panicked.
+    // See: issue #9
+    #[test]
+    fn a_hierarchy_of_another_node_count_is_not_used_issue_9() {
+        let smaller =
+            GeoGraph::new(vec![(43.65, 51.17), (40.02, 49.4)], &[(0, 1, 508_000)]).expect("valid");
+        let ch = ContractionHierarchy::new(&smaller).expect("small graph");
+        let bytes = encode_geo_cache(42, &network(), &ch_sections(&ch));
+        let (loaded, extras) = parse_geo_cache(Path::new("geo.bin"), &bytes, 42).expect("valid");
+        assert!(ch_from_sections(extras.clone(), &smaller).is_some());
+        assert!(ch_from_sections(extras, &loaded.graph).is_none());
+    }
+
+    /// Found by the `geo_cache` fuzz target: a cache edited (checksum recomputed) so that one
+    /// direction of an edge has another length, or a neighbour list is out of order, was
+    /// accepted, and the hierarchy built from it disagreed with Dijkstra.
+    // See: issue #9
+    #[test]
+    fn a_graph_that_is_not_undirected_is_rejected_issue_9() {
+        let bytes = encode_geo_cache(42, &network(), &Extras::new());
+        let section = |tag: &[u8; 4]| bytes.windows(4).position(|w| w == tag).expect("section");
+        // Arcs: 0->1, 1->0, 1->2, 2->1.
+        let (lengths, heads) = (section(b"LENM") + 13, section(b"HEAD") + 13);
+        for (at, value, expected) in [
+            (
+                lengths,
+                1u32,
+                "arc 0 -> 1: no reverse arc of the same length",
+            ),
+            (
+                heads + 8,
+                0,
+                "arc 1 -> 0: neighbours not in increasing order",
+            ),
+        ] {
+            let mut damaged = bytes.clone();
+            damaged[at..at + 4].copy_from_slice(&value.to_le_bytes());
+            let end = damaged.len() - 8;
+            let sum = checksum(&damaged[..end]);
+            damaged[end..].copy_from_slice(&sum.to_le_bytes());
+            let error = parse_geo_cache(Path::new("geo.bin"), &damaged, 42).expect_err(expected);
+            assert_eq!(
+                error.to_string(),
+                format!("geo.bin: corrupt cache ({expected})")
+            );
+        }
     }
 
     #[test]

@@ -330,7 +330,7 @@ impl PreparedGeo {
                         });
                     }
                     SearchKind::Ch => {
-                        if let Some(ch) = ch_from_sections(extras) {
+                        if let Some(ch) = ch_from_sections(extras, &network.graph) {
                             return Ok(PreparedGeo {
                                 network,
                                 ch: Some(ch),

@@ -1,7 +1,7 @@
 //! The compact graph: forward-star (CSR) adjacency over dense node ids ([`GeoNodeId`]), its
 //! stored directions of edges numbered as arcs ([`GeoArcId`]).
 
-use super::Metres;
+use super::{MAX_EDGE_M, Metres};
 use std::fmt;
 
 /// Dense index of a node of a [`GeoGraph`]: its row in the network's node file.
@@ -57,6 +57,18 @@ pub enum GeoGraphError {
     /// Raw arrays (from a cache) that do not form a graph.
     #[error("the graph arrays are inconsistent")]
     Inconsistent,
+    /// Raw arrays (from a cache) with an arc that breaks the graph's invariant: a self-loop,
+    /// an adjacency list out of order, a length above [`MAX_EDGE_M`], or no reverse arc of the
+    /// same length.
+    #[error("arc {tail} -> {head}: {reason}")]
+    BadArc {
+        /// The arc's tail.
+        tail: u32,
+        /// The arc's head.
+        head: u32,
+        /// What is wrong.
+        reason: &'static str,
+    },
 }
 
 /// Whether `(lat, lon)` is a latitude and longitude in degrees. Range checks are false for
@@ -167,11 +179,17 @@ impl GeoGraph {
     }
 
     /// Rebuilds a graph from [`GeoGraph::raw_parts`], checking the invariants that make every
-    /// later access in bounds.
+    /// later access in bounds and every search answer right (the graph is undirected, so the
+    /// searches and the contraction hierarchy may look at an arc from either end).
     ///
     /// # Errors
     /// [`GeoGraphError::Inconsistent`] when the arrays do not form a graph,
-    /// [`GeoGraphError::BadCoordinate`] for a coordinate that is not a latitude and longitude.
+    /// [`GeoGraphError::BadCoordinate`] for a coordinate that is not a latitude and longitude,
+    /// [`GeoGraphError::BadArc`] for a self-loop, an unsorted or repeated neighbour, a length
+    /// above [`MAX_EDGE_M`] or an arc without a reverse of the same length.
+    ///
+    /// # Complexity
+    /// O(V + E log d) for the largest degree d.
     pub fn from_raw_parts(
         lat: Vec<f64>,
         lon: Vec<f64>,
@@ -196,6 +214,36 @@ impl GeoGraph {
                 lat: lat[node],
                 lon: lon[node],
             });
+        }
+        let arcs_of = |node: u32| first[node as usize] as usize..first[node as usize + 1] as usize;
+        // Sorted lists first: the reverse arcs are then found by binary search.
+        for tail in 0..n as u32 {
+            if let Some(pair) = head[arcs_of(tail)].windows(2).find(|w| w[0] >= w[1]) {
+                return Err(GeoGraphError::BadArc {
+                    tail,
+                    head: pair[1],
+                    reason: "neighbours not in increasing order",
+                });
+            }
+        }
+        for tail in 0..n as u32 {
+            let bad = |head: u32, reason| GeoGraphError::BadArc { tail, head, reason };
+            for arc in arcs_of(tail) {
+                let (to, length) = (head[arc], length_m[arc]);
+                if to == tail {
+                    return Err(bad(to, "self-loop"));
+                }
+                if length > MAX_EDGE_M {
+                    return Err(bad(to, "length above the 40,075 km limit"));
+                }
+                let back = arcs_of(to);
+                let reverse = head[back.clone()]
+                    .binary_search(&tail)
+                    .map(|i| length_m[back.start + i]);
+                if reverse != Ok(length) {
+                    return Err(bad(to, "no reverse arc of the same length"));
+                }
+            }
         }
         Ok(GeoGraph {
             lat,
@@ -383,6 +431,64 @@ mod tests {
             GeoGraph::new(vec![(f64::NAN, 0.0)], &[]),
             Err(GeoGraphError::BadCoordinate { node: 0, .. })
         ));
+    }
+
+    #[test]
+    fn raw_parts_round_trip() {
+        let graph = GeoGraph::new(
+            vec![(0.0, 0.0), (0.0, 1.0), (1.0, 1.0)],
+            &[(0, 1, 5), (1, 2, 7)],
+        )
+        .expect("valid");
+        let p = graph.raw_parts();
+        let rebuilt = GeoGraph::from_raw_parts(
+            p.lat.to_vec(),
+            p.lon.to_vec(),
+            p.first.to_vec(),
+            p.head.to_vec(),
+            p.length_m.to_vec(),
+        );
+        assert_eq!(rebuilt, Ok(graph));
+    }
+
+    /// Raw arrays of a cache that were edited (checksum recomputed) into a graph that is not
+    /// undirected: the hierarchy and Dijkstra then gave different answers (found by the
+    /// `geo_cache` fuzz target).
+    // See: issue #9
+    #[test]
+    fn raw_parts_that_break_the_undirected_invariant_are_rejected_issue_9() {
+        let coords = || (vec![0.0, 0.0, 1.0], vec![0.0, 1.0, 1.0]);
+        // 0 - 1 - 2 with lengths 5 and 7, stored as arcs 0->1, 1->0, 1->2, 2->1.
+        let first = vec![0, 1, 3, 4];
+        let cases: [(Vec<u32>, Vec<u32>, &str); 5] = [
+            (
+                vec![1, 0, 2, 1],
+                vec![5, 6, 7, 7],
+                "arc 0 -> 1: no reverse arc of the same length",
+            ),
+            (
+                vec![1, 2, 0, 1],
+                vec![5, 7, 5, 7],
+                "arc 1 -> 0: neighbours not in increasing order",
+            ),
+            (vec![1, 0, 1, 1], vec![5, 5, 9, 7], "arc 1 -> 1: self-loop"),
+            (
+                vec![2, 0, 2, 1],
+                vec![5, 5, 7, 7],
+                "arc 0 -> 2: no reverse arc of the same length",
+            ),
+            (
+                vec![1, 0, 2, 1],
+                vec![5, 5, MAX_EDGE_M + 1, MAX_EDGE_M + 1],
+                "arc 1 -> 2: length above the 40,075 km limit",
+            ),
+        ];
+        for (head, length_m, expected) in cases {
+            let (lat, lon) = coords();
+            let error = GeoGraph::from_raw_parts(lat, lon, first.clone(), head, length_m)
+                .expect_err(expected);
+            assert_eq!(error.to_string(), expected);
+        }
     }
 
     #[test]

@@ -48,7 +48,8 @@ pub use matrix::distance_matrix;
 #[cfg(feature = "osm")]
 pub use osm::{
     OSM_ATTRIBUTION, OsmImportError, OsmImportSummary, OsmPass, OsmProgress, OsmRailEdge,
-    OsmRailNetwork, OsmRailNode, OsmRailOptions, read_osm_rail, write_osm_rail_dir,
+    OsmRailNetwork, OsmRailNode, OsmRailOptions, read_osm_rail, read_osm_rail_from,
+    write_osm_rail_dir,
 };
 pub use pack::{
     EmbeddedGeo, PACK_VERSION, PackError, PackOptions, Packed, pack_attribution, pack_geo,

@@ -35,6 +35,7 @@
 use crate::io::{WriteError, write_all_atomic};
 use crate::network::haversine_km;
 use osmpbf::{BlobDecode, BlobReader, Element};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::Path;
 
@@ -209,12 +210,38 @@ pub fn read_osm_rail(
     progress: &mut dyn FnMut(OsmProgress),
 ) -> Result<OsmRailNetwork, OsmImportError> {
     let file = path.display().to_string();
+    let read_error = |source: std::io::Error| OsmImportError::Read {
+        file: file.clone(),
+        source,
+    };
+    let metadata = std::fs::metadata(path).map_err(read_error)?;
+    if metadata.is_dir() {
+        return Err(read_error(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "is a directory, not a file",
+        )));
+    }
+    let reader = std::fs::File::open(path).map_err(read_error)?;
+    read_osm_rail_from(&file, BufReader::new(reader), options, progress)
+}
+
+/// [`read_osm_rail`] on any seekable reader (a file, or bytes in a [`std::io::Cursor`]) that
+/// `file` names in errors; it is read twice, from its start.
+///
+/// # Errors
+/// As [`read_osm_rail`].
+pub fn read_osm_rail_from<R: Read + Seek + Send>(
+    file: &str,
+    mut reader: R,
+    options: &OsmRailOptions,
+    progress: &mut dyn FnMut(OsmProgress),
+) -> Result<OsmRailNetwork, OsmImportError> {
     let mut summary = OsmImportSummary::default();
 
     // Pass 1: the kept ways, with their node references flattened into one vector.
     let mut ways: Vec<KeptWay> = Vec::new();
     let mut refs: Vec<i64> = Vec::new();
-    scan(path, &file, OsmPass::Ways, progress, |element| {
+    scan(&mut reader, file, OsmPass::Ways, progress, |element| {
         let Element::Way(way) = element else {
             return Scan::Continue;
         };
@@ -262,13 +289,24 @@ pub fn read_osm_rail(
     // Pass 2: coordinates, in 1e-7 degrees as stored in the file.
     const MISSING: [i32; 2] = [i32::MIN, i32::MIN];
     let mut coords: Vec<[i32; 2]> = vec![MISSING; needed.len()];
-    scan(path, &file, OsmPass::Nodes, progress, |element| {
+    scan(&mut reader, file, OsmPass::Nodes, progress, |element| {
         let (id, lat, lon) = match element {
             Element::Node(node) => (node.id(), node.decimicro_lat(), node.decimicro_lon()),
             Element::DenseNode(node) => (node.id(), node.decimicro_lat(), node.decimicro_lon()),
             Element::Way(_) | Element::Relation(_) => return Scan::WaysReached,
         };
+        // A damaged block can give any value (osmpbf wraps on overflow); a node of the
+        // network outside the globe is corrupt data, not a coordinate to measure from.
+        let on_globe = (-900_000_000..=900_000_000).contains(&lat)
+            && (-1_800_000_000..=1_800_000_000).contains(&lon);
         if let Ok(index) = needed.binary_search(&id) {
+            if !on_globe {
+                return Scan::Corrupt(format!(
+                    "node {id}: coordinate ({}, {}) is out of range",
+                    f64::from(lat) / 1e7,
+                    f64::from(lon) / 1e7
+                ));
+            }
             coords[index] = [lat, lon];
         }
         Scan::Continue
@@ -523,6 +561,8 @@ fn first_gauge(tag: &str) -> Option<u32> {
 #[derive(PartialEq, Eq)]
 enum Scan {
     Continue,
+    /// The element is corrupt: the block is reported with this reason.
+    Corrupt(String),
     /// The callback only wants nodes and has met a way: in a file sorted by type, no node
     /// follows, so the rest of the file can be skipped.
     WaysReached,
@@ -530,8 +570,8 @@ enum Scan {
 
 /// Calls `element` on every element of the PBF file, checking that it starts with a header
 /// block, and reports progress after each block.
-fn scan(
-    path: &Path,
+fn scan<R: Read + Seek + Send>(
+    reader: &mut R,
     file: &str,
     pass: OsmPass,
     progress: &mut dyn FnMut(OsmProgress),
@@ -541,17 +581,11 @@ fn scan(
         file: file.to_string(),
         source,
     };
-    let metadata = std::fs::metadata(path).map_err(read_error)?;
-    if metadata.is_dir() {
-        return Err(read_error(std::io::Error::new(
-            std::io::ErrorKind::IsADirectory,
-            "is a directory, not a file",
-        )));
-    }
-    let bytes_total = metadata.len();
-    let blobs = BlobReader::from_path(path).map_err(|error| match error.into_kind() {
+    let bytes_total = reader.seek(SeekFrom::End(0)).map_err(read_error)?;
+    reader.rewind().map_err(read_error)?;
+    let blobs = BlobReader::new_seekable(reader).map_err(|error| match error.into_kind() {
         osmpbf::ErrorKind::Io(source) => read_error(source),
-        _ => unreachable!("BlobReader::from_path only opens the file"),
+        _ => unreachable!("BlobReader::new_seekable only asks the reader for its position"),
     })?;
     progress(OsmProgress {
         pass,
@@ -611,9 +645,21 @@ fn scan(
             }
             BlobDecode::OsmData(data) => {
                 let mut ways_reached = false;
-                data.for_each_element(|item| {
-                    ways_reached |= element(item) == Scan::WaysReached;
+                let mut corrupt = None;
+                data.for_each_element(|item| match element(item) {
+                    Scan::Continue => {}
+                    Scan::WaysReached => ways_reached = true,
+                    Scan::Corrupt(reason) => {
+                        corrupt.get_or_insert(reason);
+                    }
                 });
+                if let Some(reason) = corrupt {
+                    return Err(OsmImportError::Corrupt {
+                        file: file.to_string(),
+                        block,
+                        reason,
+                    });
+                }
                 if ways_reached && sorted_by_type {
                     break;
                 }
@@ -878,6 +924,75 @@ mod tests {
             let last = last_of(pass).expect("reported");
             assert_eq!(last.bytes_done, last.bytes_total);
         }
+    }
+
+    /// Found by the `osm_pbf` fuzz target: the plain-node fixture with three bytes of its data
+    /// block changed (stored uncompressed in `testdata/fuzz_regressions`) has a node whose
+    /// `granularity × lat` overflows i64. osmpbf's `nano_lat` panicked on it where overflow
+    /// checks are on (tests, debug builds) and wrapped in release builds. osmpbf is now built
+    /// without overflow checks in every profile; the node is not on a kept way, so the import
+    /// goes on without it.
+    // See: issue #9
+    #[test]
+    fn a_node_whose_coordinates_overflow_is_not_a_panic_issue_9() {
+        let network = read_osm_rail(
+            &regression("osm_coordinate_overflow.osm.pbf"),
+            &OsmRailOptions::default(),
+            &mut |_| {},
+        )
+        .expect("the damaged node is not needed");
+        assert!(!network.nodes.is_empty());
+        for node in &network.nodes {
+            assert!(
+                node.lat.abs() <= 90.0 && node.lon.abs() <= 180.0,
+                "{node:?}"
+            );
+        }
+    }
+
+    /// What the wrapped values of a damaged block can look like: a node of a kept way at
+    /// latitude 95 (the plain-node fixture re-encoded with node 3 moved) is a corrupt block,
+    /// not a coordinate to measure lengths from.
+    // See: issue #9
+    #[test]
+    fn a_needed_node_off_the_globe_is_a_corrupt_block_issue_9() {
+        let path = regression("osm_node_lat_95.osm.pbf");
+        let error = read_osm_rail(&path, &OsmRailOptions::default(), &mut |_| {})
+            .expect_err("a coordinate out of range");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "{}: truncated or corrupt PBF file: block 1: node 3: coordinate (95, 51.02) is \
+                 out of range",
+                path.display()
+            )
+        );
+    }
+
+    fn regression(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/fuzz_regressions")
+            .join(name)
+    }
+
+    #[test]
+    fn reads_bytes_like_the_file() {
+        let bytes = std::fs::read(fixture("tiny.osm.pbf")).expect("fixture");
+        let mut reports = Vec::new();
+        let network = read_osm_rail_from(
+            "tiny.osm.pbf",
+            std::io::Cursor::new(&bytes),
+            &OsmRailOptions::default(),
+            &mut |p| reports.push(p),
+        )
+        .expect("valid fixture");
+        assert_eq!(network, read(&OsmRailOptions::default()));
+        assert_eq!(
+            reports
+                .last()
+                .map(|p| (p.pass, p.bytes_done, p.bytes_total)),
+            Some((OsmPass::Nodes, bytes.len() as u64, bytes.len() as u64))
+        );
     }
 
     #[test]

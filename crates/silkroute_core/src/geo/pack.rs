@@ -355,6 +355,12 @@ type Decoded = (
 );
 
 fn decode_v1(cursor: &mut Cursor<'_>, n: usize, m: usize) -> Option<Geometry> {
+    // The fixed-width layout gives the size exactly: counts the bytes cannot hold are corrupt,
+    // and must not allocate (a damaged edge count once asked for 50 GB).
+    let needed = n.checked_mul(8)?.checked_add(m.checked_mul(12)?)?;
+    if needed > cursor.bytes.len() - cursor.at {
+        return None;
+    }
     let lat = cursor.take(n.checked_mul(4)?)?;
     let lon = cursor.take(n.checked_mul(4)?)?;
     let int = |bytes: &[u8], v: usize| {
@@ -651,6 +657,27 @@ mod tests {
                 .contains("format version 9; this silkroute reads versions 1 and 2"),
             "{error}"
         );
+    }
+
+    /// Found by the `geo_pack` fuzz target: a version-1 pack whose edge count was changed to
+    /// 0xF700_0006 (checksum recomputed) made the reader reserve 50 GB for the edges and
+    /// abort on the failed allocation.
+    // See: issue #9
+    #[test]
+    fn a_version_1_count_larger_than_the_file_is_an_error_not_an_allocation_issue_9() {
+        let (graph, _) = sample();
+        for (at, count) in [(16, 0xF700_0006u32), (12, 0x4000_0000)] {
+            let mut bytes = pack_v1(&graph, "old");
+            bytes[at..at + 4].copy_from_slice(&count.to_le_bytes());
+            let body = bytes.len() - 8;
+            let sum = checksum(&bytes[..body]);
+            bytes[body..].copy_from_slice(&sum.to_le_bytes());
+            let error = unpack_geo("old.bin", &bytes).expect_err("a count the file cannot hold");
+            assert_eq!(
+                error.to_string(),
+                "old.bin: not a valid packed network: length does not match its counts"
+            );
+        }
     }
 
     proptest::proptest! {

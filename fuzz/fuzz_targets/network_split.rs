@@ -1,0 +1,26 @@
+//! The network folder reader (`network::load_files`) on nine files cut from one input at
+//! 0xFF bytes: dataset.toml, SOURCES.toml, nodes, links, handling, emissions, then the
+//! optional shapes, zones and demand (absent when the input has fewer parts).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use silkroute_core::network::{NetworkFiles, load_files};
+use silkroute_fuzz::{named, split};
+
+fuzz_target!(|data: &[u8]| {
+    let parts = split(data, 9);
+    let part = |i: usize| parts.get(i).copied().unwrap_or_default();
+    let optional = |i: usize, name: &str| parts.get(i).map(|bytes| named(name, bytes));
+    let files = NetworkFiles {
+        dataset: named("dataset.toml", part(0)),
+        sources: named("SOURCES.toml", part(1)),
+        nodes: named("nodes.csv", part(2)),
+        links: named("links.csv", part(3)),
+        handling: named("handling.csv", part(4)),
+        emissions: named("emissions.csv", part(5)),
+        shapes: optional(6, "shapes.csv"),
+        zones: optional(7, "zones.csv"),
+        demand: optional(8, "demand.csv"),
+    };
+    let _ = load_files(&files);
+});

@@ -1,0 +1,113 @@
+//! Helpers shared by the fuzz targets: splitting one input into several files, and using
+//! what a reader accepted the way the engine does (snap, route with Dijkstra and with a
+//! contraction hierarchy, unpack the path, look up coordinates and passages), so a reader
+//! bug that shows only downstream is found too.
+
+use silkroute_core::geo::{
+    BidirectionalDijkstra, ChQuery, ContractionHierarchy, GeoNetwork, GeoNodeId, PassageClass,
+    Snapper,
+};
+
+/// The byte that separates the files of a multi-file input. It never occurs in UTF-8 text,
+/// so seeds made of text files keep their files apart.
+pub const SEPARATOR: u8 = 0xFF;
+
+/// Splits `data` at [`SEPARATOR`] into at most `parts` pieces (the last keeps any further
+/// separators).
+pub fn split(data: &[u8], parts: usize) -> Vec<&[u8]> {
+    data.splitn(parts, |&b| b == SEPARATOR).collect()
+}
+
+/// A `(name, bytes)` file as the readers take it.
+pub fn named(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    (name.to_string(), bytes.to_vec())
+}
+
+/// Text for the readers that take `&str`: the input when it is UTF-8, else its lossy form
+/// (so mutations that break UTF-8 still reach the parser).
+pub fn text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
+/// Uses a network a reader accepted: builds a contraction hierarchy when none is given,
+/// snaps a few points, and answers the routes between them with bidirectional Dijkstra and
+/// with the hierarchy.
+///
+/// `trusted_ch` says whether the hierarchy was built from this graph (then its distances must
+/// equal Dijkstra's); one read from a cache is only required not to panic.
+pub fn exercise_geo(network: &GeoNetwork, cached_ch: Option<&ContractionHierarchy>) {
+    let graph = &network.graph;
+    let node_count = graph.node_count();
+    assert_eq!(network.ids.len(), node_count, "one id per node");
+    let built;
+    let (ch, trusted_ch) = match cached_ch {
+        Some(ch) => (Some(ch), false),
+        None => {
+            built = ContractionHierarchy::new(graph).ok();
+            (built.as_ref(), true)
+        }
+    };
+    let snapper = Snapper::new(graph);
+    let mut points = vec![(0.0, 0.0), (45.0, 50.0), (-33.9, 18.4), (89.9, 179.9)];
+    if node_count > 0 {
+        points.push(graph.coord(GeoNodeId(0)));
+        points.push(graph.coord(GeoNodeId::from_index(node_count - 1)));
+        points.push(graph.coord(GeoNodeId::from_index(node_count / 2)));
+    }
+    let snapped: Vec<GeoNodeId> = points
+        .iter()
+        .filter_map(|&(lat, lon)| snapper.nearest(lat, lon))
+        .map(|snap| {
+            assert!(snap.distance_km.is_finite(), "snap distance is finite");
+            snap.node
+        })
+        .collect();
+    let all_nodes = Snapper::with_all_nodes(graph);
+    for &(lat, lon) in &points[..2] {
+        let _ = all_nodes.nearest(lat, lon);
+    }
+    let mut dijkstra = BidirectionalDijkstra::new(graph);
+    let mut ch_query = ch.map(ChQuery::new);
+    for pair in snapped.windows(2).take(4) {
+        let (source, target) = (pair[0], pair[1]);
+        let by_dijkstra = dijkstra.path(graph, source, target);
+        if let Some(path) = &by_dijkstra {
+            for &node in &path.nodes {
+                let _ = graph.coord(node);
+            }
+            let _ = network.passages.on_path(graph, &path.nodes);
+        }
+        if let (Some(ch), Some(query)) = (ch, ch_query.as_mut()) {
+            let by_ch = query.path(ch, source, target);
+            if let Some(path) = &by_ch {
+                for &node in &path.nodes {
+                    let _ = graph.coord(node);
+                }
+                let _ = network.passages.on_path(graph, &path.nodes);
+            }
+            let distance = query.distance(ch, source, target);
+            assert_eq!(
+                distance,
+                by_ch.as_ref().map(|path| path.length_m),
+                "distance and path agree"
+            );
+            if trusted_ch {
+                assert_eq!(
+                    distance,
+                    by_dijkstra.as_ref().map(|path| path.length_m),
+                    "hierarchy and Dijkstra agree ({source} -> {target})"
+                );
+            }
+        }
+        // Avoiding every passage class, as `--avoid-passage` does.
+        let classes: Vec<PassageClass> = (1..=network.passages.names().len() as u8)
+            .map(PassageClass)
+            .collect();
+        if let Some(filter) = network.passages.filter(&classes) {
+            let _ = dijkstra.path_where(graph, source, target, Some(&filter));
+        }
+    }
+    if let Some(ch) = ch {
+        let _ = silkroute_core::geo::distance_matrix(ch, &snapped, &snapped);
+    }
+}
