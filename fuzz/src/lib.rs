@@ -111,3 +111,69 @@ pub fn exercise_geo(network: &GeoNetwork, cached_ch: Option<&ContractionHierarch
         let _ = silkroute_core::geo::distance_matrix(ch, &snapped, &snapped);
     }
 }
+
+/// Reads values from fuzz input bytes, giving zeros once they run out.
+pub struct Bytes<'a> {
+    data: &'a [u8],
+}
+
+impl<'a> Bytes<'a> {
+    /// A reader over `data`.
+    pub fn new(data: &'a [u8]) -> Bytes<'a> {
+        Bytes { data }
+    }
+
+    /// Whether the input is used up.
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    /// The next byte.
+    pub fn byte(&mut self) -> u8 {
+        match self.data.split_first() {
+            Some((&first, rest)) => {
+                self.data = rest;
+                first
+            }
+            None => 0,
+        }
+    }
+
+    /// The next 8 bytes as an `f64`: any value, NaN and infinities included; or, for a first
+    /// byte below 200, a small number (most edits need plausible values to go deep).
+    pub fn number(&mut self) -> f64 {
+        let kind = self.byte();
+        if kind < 200 {
+            return f64::from(self.byte()) * f64::from(kind % 7 + 1) - 20.0;
+        }
+        let mut raw = [0u8; 8];
+        for slot in &mut raw {
+            *slot = self.byte();
+        }
+        f64::from_le_bytes(raw)
+    }
+
+    /// An optional number.
+    pub fn optional_number(&mut self) -> Option<f64> {
+        (self.byte() % 3 != 0).then(|| self.number())
+    }
+
+    /// A year around the data's (1790..2300), or any `i32` now and then.
+    pub fn year(&mut self) -> i32 {
+        match self.byte() {
+            250..=255 => i32::from_le_bytes([self.byte(), self.byte(), self.byte(), self.byte()]),
+            b => 1790 + i32::from(b) * 2,
+        }
+    }
+
+    /// One of `choices`, or (one time in eight) text made of the input's next bytes.
+    pub fn pick(&mut self, choices: &[String]) -> String {
+        let b = self.byte();
+        if b % 8 == 7 || choices.is_empty() {
+            let len = usize::from(self.byte() % 24);
+            let bytes: Vec<u8> = (0..len).map(|_| self.byte()).collect();
+            return String::from_utf8_lossy(&bytes).into_owned();
+        }
+        choices[usize::from(b) % choices.len()].clone()
+    }
+}

@@ -1,0 +1,59 @@
+//! Route requests as a front end receives them (places, things to avoid, numbers as text) on
+//! the default network: resolved, planned (alternatives and per corridor) and reported as
+//! JSON, CSV and GeoJSON; nothing may panic, whatever the text.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use silkroute_core::Network;
+use silkroute_core::report::{CorridorsReport, RouteReport};
+use silkroute_core::route::{Objective, Plan, RouteRequest, plan, plan_corridors};
+use silkroute_fuzz::{split, text};
+use std::sync::OnceLock;
+
+fn network() -> &'static Network {
+    static NETWORK: OnceLock<Network> = OnceLock::new();
+    NETWORK.get_or_init(|| {
+        silkroute_core::network::load_default()
+            .expect("the default network loads")
+            .0
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let network = network();
+    let parts = split(data, 8);
+    let part = |i: usize| text(parts.get(i).copied().unwrap_or_default()).into_owned();
+    let optional = |i: usize| Some(part(i)).filter(|t| !t.is_empty());
+    let number = |i: usize| part(i).trim().parse::<f64>().ok();
+    let control = parts.get(7).copied().unwrap_or_default();
+    let flag = |i: usize| control.get(i).copied().unwrap_or(0);
+    let request = RouteRequest {
+        from: optional(0),
+        to: optional(1),
+        objective: Objective::ALL[usize::from(flag(0)) % Objective::ALL.len()],
+        year: part(3).trim().parse::<i32>().ok(),
+        avoid: part(2).split(';').map(str::to_string).collect(),
+        payload_t: number(4),
+        value_of_time_usd_per_day: number(5),
+        max_snap_km: number(6).unwrap_or(300.0),
+    };
+    let Ok(query) = request.resolve(network) else {
+        return;
+    };
+    let count = usize::from(flag(1)) % 23;
+    if let Ok(routes) = plan(network, &query, Plan::Alternatives(count)) {
+        let report = RouteReport::new(network, &query, &routes, false);
+        let _ = serde_json::to_string(&report).expect("a report serializes");
+        let _ = serde_json::to_string(&report.to_geojson(network, &routes))
+            .expect("GeoJSON serializes");
+        report
+            .write_csv(&mut std::io::sink())
+            .expect("CSV to a sink");
+    }
+    if flag(2) % 4 == 0
+        && let Ok(outcomes) = plan_corridors(network, &query)
+    {
+        let report = CorridorsReport::new(network, &query, &outcomes);
+        let _ = serde_json::to_string(&report).expect("a report serializes");
+    }
+});
