@@ -15,7 +15,9 @@ fuzz_target!(|data: &[u8]| {
     };
     for options in [OsmRailOptions::default(), every] {
         let Ok(network) =
-            read_osm_rail_from("fuzz.osm.pbf", Cursor::new(data), &options, &mut |_| {})
+            read_osm_rail_from("fuzz.osm.pbf", Cursor::new(data), &options, &mut |_| {
+                std::ops::ControlFlow::Continue(())
+            })
         else {
             return;
         };

@@ -92,6 +92,7 @@ fn run_osm(args: &ImportOsmArgs) -> Result<()> {
             pass_shown = Some(report.pass);
         }
         bar.set_position(report.bytes_done);
+        std::ops::ControlFlow::Continue(())
     };
     let network = read_osm_rail(&args.file, &options, &mut progress);
     bar.finish_and_clear();

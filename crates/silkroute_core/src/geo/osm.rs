@@ -36,7 +36,7 @@ use crate::io::{WriteError, write_all_atomic};
 use crate::network::haversine_km;
 use osmpbf::{BlobDecode, BlobReader, Element};
 use std::io::{BufReader, Read, Seek, SeekFrom};
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 use std::path::Path;
 
 /// The attribution that OpenStreetMap's licence requires, written to `ATTRIBUTION`.
@@ -94,6 +94,9 @@ pub enum OsmImportError {
         /// The required feature.
         feature: String,
     },
+    /// The progress observer asked to stop.
+    #[error("cancelled")]
+    Cancelled,
     /// An output file could not be written; the output folder is as it was.
     #[error(transparent)]
     Write(#[from] WriteError),
@@ -192,7 +195,8 @@ pub struct OsmProgress {
 ///
 /// # Arguments
 /// `path`, the `.osm.pbf` file; `options`, which ways to keep; `progress`, called after every
-/// block of the file in each of the two passes (a country extract takes a minute or more).
+/// block of the file in each of the two passes (a country extract takes a minute or more),
+/// which stops the import by returning `ControlFlow::Break` ([`OsmImportError::Cancelled`]).
 ///
 /// # Returns
 /// Nodes, edges and counts; an extract without kept ways gives an empty network.
@@ -207,7 +211,7 @@ pub struct OsmProgress {
 pub fn read_osm_rail(
     path: &Path,
     options: &OsmRailOptions,
-    progress: &mut dyn FnMut(OsmProgress),
+    progress: &mut dyn FnMut(OsmProgress) -> ControlFlow<()>,
 ) -> Result<OsmRailNetwork, OsmImportError> {
     let file = path.display().to_string();
     let read_error = |source: std::io::Error| OsmImportError::Read {
@@ -234,7 +238,7 @@ pub fn read_osm_rail_from<R: Read + Seek + Send>(
     file: &str,
     mut reader: R,
     options: &OsmRailOptions,
-    progress: &mut dyn FnMut(OsmProgress),
+    progress: &mut dyn FnMut(OsmProgress) -> ControlFlow<()>,
 ) -> Result<OsmRailNetwork, OsmImportError> {
     let mut summary = OsmImportSummary::default();
 
@@ -574,7 +578,7 @@ fn scan<R: Read + Seek + Send>(
     reader: &mut R,
     file: &str,
     pass: OsmPass,
-    progress: &mut dyn FnMut(OsmProgress),
+    progress: &mut dyn FnMut(OsmProgress) -> ControlFlow<()>,
     mut element: impl FnMut(Element<'_>) -> Scan,
 ) -> Result<(), OsmImportError> {
     let read_error = |source: std::io::Error| OsmImportError::Read {
@@ -587,11 +591,15 @@ fn scan<R: Read + Seek + Send>(
         osmpbf::ErrorKind::Io(source) => read_error(source),
         _ => unreachable!("BlobReader::new_seekable only asks the reader for its position"),
     })?;
-    progress(OsmProgress {
+    if progress(OsmProgress {
         pass,
         bytes_done: 0,
         bytes_total,
-    });
+    })
+    .is_break()
+    {
+        return Err(OsmImportError::Cancelled);
+    }
     let mut sorted_by_type = false;
     let mut blocks = 0;
     for (block, blob) in blobs.enumerate() {
@@ -667,11 +675,15 @@ fn scan<R: Read + Seek + Send>(
             // Blocks of unknown types are allowed by the format, and skipped.
             BlobDecode::Unknown(_) => {}
         }
-        progress(OsmProgress {
+        if progress(OsmProgress {
             pass,
             bytes_done,
             bytes_total,
-        });
+        })
+        .is_break()
+        {
+            return Err(OsmImportError::Cancelled);
+        }
     }
     if blocks == 0 {
         return Err(OsmImportError::NotPbf {
@@ -679,11 +691,15 @@ fn scan<R: Read + Seek + Send>(
             reason: "empty file".into(),
         });
     }
-    progress(OsmProgress {
+    if progress(OsmProgress {
         pass,
         bytes_done: bytes_total,
         bytes_total,
-    });
+    })
+    .is_break()
+    {
+        return Err(OsmImportError::Cancelled);
+    }
     Ok(())
 }
 
@@ -699,7 +715,10 @@ mod tests {
     }
 
     fn read(options: &OsmRailOptions) -> OsmRailNetwork {
-        read_osm_rail(&fixture("tiny.osm.pbf"), options, &mut |_| {}).expect("valid fixture")
+        read_osm_rail(&fixture("tiny.osm.pbf"), options, &mut |_| {
+            ControlFlow::Continue(())
+        })
+        .expect("valid fixture")
     }
 
     /// The edges as `from-to@way`, in file order.
@@ -905,8 +924,10 @@ mod tests {
     #[test]
     fn plain_nodes_read_like_dense_nodes() {
         let options = OsmRailOptions::default();
-        let plain = read_osm_rail(&fixture("tiny-plain-nodes.osm.pbf"), &options, &mut |_| {})
-            .expect("valid fixture");
+        let plain = read_osm_rail(&fixture("tiny-plain-nodes.osm.pbf"), &options, &mut |_| {
+            ControlFlow::Continue(())
+        })
+        .expect("valid fixture");
         assert_eq!(plain, read(&options));
     }
 
@@ -916,7 +937,10 @@ mod tests {
         read_osm_rail(
             &fixture("tiny.osm.pbf"),
             &OsmRailOptions::default(),
-            &mut |p| reports.push(p),
+            &mut |p| {
+                reports.push(p);
+                ControlFlow::Continue(())
+            },
         )
         .expect("valid fixture");
         let last_of = |pass| reports.iter().rfind(|p| p.pass == pass).copied();
@@ -924,6 +948,25 @@ mod tests {
             let last = last_of(pass).expect("reported");
             assert_eq!(last.bytes_done, last.bytes_total);
         }
+    }
+
+    #[test]
+    fn the_progress_observer_can_stop_an_import() {
+        let mut reports = 0;
+        let stopped = read_osm_rail(
+            &fixture("tiny.osm.pbf"),
+            &OsmRailOptions::default(),
+            &mut |_| {
+                reports += 1;
+                if reports == 2 {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            },
+        );
+        assert!(matches!(stopped, Err(OsmImportError::Cancelled)));
+        assert_eq!(reports, 2);
     }
 
     /// Found by the `osm_pbf` fuzz target: the plain-node fixture with three bytes of its data
@@ -938,7 +981,7 @@ mod tests {
         let network = read_osm_rail(
             &regression("osm_coordinate_overflow.osm.pbf"),
             &OsmRailOptions::default(),
-            &mut |_| {},
+            &mut |_| ControlFlow::Continue(()),
         )
         .expect("the damaged node is not needed");
         assert!(!network.nodes.is_empty());
@@ -957,8 +1000,10 @@ mod tests {
     #[test]
     fn a_needed_node_off_the_globe_is_a_corrupt_block_issue_9() {
         let path = regression("osm_node_lat_95.osm.pbf");
-        let error = read_osm_rail(&path, &OsmRailOptions::default(), &mut |_| {})
-            .expect_err("a coordinate out of range");
+        let error = read_osm_rail(&path, &OsmRailOptions::default(), &mut |_| {
+            ControlFlow::Continue(())
+        })
+        .expect_err("a coordinate out of range");
         assert_eq!(
             error.to_string(),
             format!(
@@ -983,7 +1028,10 @@ mod tests {
             "tiny.osm.pbf",
             std::io::Cursor::new(&bytes),
             &OsmRailOptions::default(),
-            &mut |p| reports.push(p),
+            &mut |p| {
+                reports.push(p);
+                ControlFlow::Continue(())
+            },
         )
         .expect("valid fixture");
         assert_eq!(network, read(&OsmRailOptions::default()));
@@ -1025,9 +1073,11 @@ mod tests {
         for (name, bytes, expected) in cases {
             let path = dir.join(name);
             std::fs::write(&path, bytes).expect("write");
-            let error = read_osm_rail(&path, &OsmRailOptions::default(), &mut |_| {})
-                .expect_err(name)
-                .to_string();
+            let error = read_osm_rail(&path, &OsmRailOptions::default(), &mut |_| {
+                ControlFlow::Continue(())
+            })
+            .expect_err(name)
+            .to_string();
             assert!(error.starts_with(&path.display().to_string()), "{error}");
             assert!(
                 error.contains(expected),
@@ -1035,8 +1085,10 @@ mod tests {
             );
         }
         let missing = dir.join("missing.osm.pbf");
-        let error =
-            read_osm_rail(&missing, &OsmRailOptions::default(), &mut |_| {}).expect_err("missing");
+        let error = read_osm_rail(&missing, &OsmRailOptions::default(), &mut |_| {
+            ControlFlow::Continue(())
+        })
+        .expect_err("missing");
         assert!(matches!(error, OsmImportError::Read { .. }), "{error:?}");
         assert_eq!(
             error.to_string(),
