@@ -26,8 +26,10 @@
 //! ```
 //! use silkroute_core::geo::{OsmRailOptions, read_osm_rail};
 //! let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/osm_tiny/tiny.osm.pbf");
-//! let network = read_osm_rail(file.as_ref(), &OsmRailOptions::default(), &mut |_| {})
-//!     .expect("the fixture is a valid PBF");
+//! let network = read_osm_rail(file.as_ref(), &OsmRailOptions::default(), &mut |_| {
+//!     std::ops::ControlFlow::Continue(())
+//! })
+//! .expect("the fixture is a valid PBF");
 //! assert_eq!(network.summary.kept_ways, 4);
 //! assert!(network.edges.iter().all(|edge| edge.km > 0.0));
 //! ```
