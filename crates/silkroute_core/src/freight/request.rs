@@ -6,7 +6,7 @@
 use super::{FreightError, FreightOptions, FreightReport, build_problem};
 use crate::assign::{AssignError, AssignOptions, CostModel, Observer, assign};
 use crate::network::Network;
-use crate::route::{Avoid, AvoidError, YEARS};
+use crate::route::{Avoid, AvoidError, year_out_of_range};
 
 /// Default relative gap of the freight assignment. Its total cost counts tariffs and handling
 /// charges (converted to hours by each class's value of time) besides time, about 90% of it
@@ -75,16 +75,12 @@ impl FreightRequest {
     /// [`FreightRequestError::InvalidParameter`].
     pub fn validate(&self) -> Result<(), FreightRequestError> {
         if let Some(year) = self.year
-            && !YEARS.contains(&year)
+            && let Some(expected) = year_out_of_range(year)
         {
             return Err(FreightRequestError::InvalidParameter {
                 field: "year",
                 value: year.to_string(),
-                expected: format!(
-                    "expected a year between {} and {}",
-                    YEARS.start(),
-                    YEARS.end()
-                ),
+                expected,
             });
         }
         if !(self.demand_factor.is_finite() && self.demand_factor >= 0.0) {

@@ -22,7 +22,7 @@ pub use itinerary::{Itinerary, Leg, Transfer, TransferReason, TransferStep, clas
 pub use pareto::{ParetoError, pareto_set};
 pub use request::{
     AvoidError, DEFAULT_MAX_SNAP_KM, MAX_ALTERNATIVES, MAX_PARETO_LABELS, Plan, PlanError, Query,
-    RequestError, RouteRequest, YEARS, plan, plan_corridors,
+    RequestError, RouteRequest, YEARS, plan, plan_corridors, year_out_of_range,
 };
 
 use crate::network::{

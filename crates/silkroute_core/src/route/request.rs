@@ -19,6 +19,17 @@ pub const MAX_ALTERNATIVES: usize = 20;
 pub const MAX_PARETO_LABELS: usize = 2_000_000;
 /// Years a request may ask for.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+/// What a request's year must be, when `year` is not in [`YEARS`].
+pub fn year_out_of_range(year: i32) -> Option<String> {
+    (!YEARS.contains(&year)).then(|| {
+        format!(
+            "expected a year between {} and {}",
+            YEARS.start(),
+            YEARS.end()
+        )
+    })
+}
+
 /// Default largest distance, km, at which `lat,lon` snaps to a place.
 pub const DEFAULT_MAX_SNAP_KM: f64 = 300.0;
 
@@ -374,16 +385,12 @@ impl RouteRequest {
             });
         }
         if let Some(year) = self.year
-            && !YEARS.contains(&year)
+            && let Some(expected) = year_out_of_range(year)
         {
             return Err(RequestError::InvalidParameter {
                 field: "year",
                 value: year.to_string(),
-                expected: format!(
-                    "expected a year between {} and {}",
-                    YEARS.start(),
-                    YEARS.end()
-                ),
+                expected,
             });
         }
         if let Some(payload) = self.payload_t
