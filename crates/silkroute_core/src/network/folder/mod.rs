@@ -126,7 +126,7 @@ pub(crate) fn is_source_key(text: &str) -> bool {
 /// # Errors
 /// The first problem found, naming file, line and field ([`validate_files`] gives them all).
 pub fn load_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), LoadError> {
-    validate_files(files).map_err(|mut problems| problems.swap_remove(0))
+    check_files(files, 1).map_err(|mut problems| problems.swap_remove(0))
 }
 
 /// Most problems [`validate_files`] reports.
@@ -166,22 +166,31 @@ impl Failed {
 }
 
 /// The problems found so far.
-#[derive(Default)]
 struct Problems {
     list: Vec<LoadError>,
     failed: Failed,
+    /// Stop looking once this many are found (1 for loading, [`MAX_PROBLEMS`] to validate).
+    limit: usize,
 }
 
 impl Problems {
     /// Records a problem, unless an earlier one explains it.
     fn push(&mut self, error: LoadError) {
-        if !self.failed.explains(&error) && self.list.len() < MAX_PROBLEMS {
+        if !self.failed.explains(&error) && !self.full() {
             self.list.push(error);
         }
     }
 
+    /// Whether enough problems are found: what is left is skipped.
+    fn full(&self) -> bool {
+        self.list.len() >= self.limit
+    }
+
     /// Parses a table, recording its error and marking the file failed when it cannot.
     fn table(&mut self, file: &(String, Vec<u8>), schema: &[Column]) -> Option<Table> {
+        if self.full() {
+            return None;
+        }
         Table::parse(&file.0, &file.1, schema)
             .map_err(|error| self.push(error))
             .ok()
@@ -208,7 +217,19 @@ impl Problems {
 /// # Errors
 /// The problems, in the order the files are read (the first is [`load_files`]'s error).
 pub fn validate_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>), Vec<LoadError>> {
-    let mut problems = Problems::default();
+    check_files(files, MAX_PROBLEMS)
+}
+
+/// Loads a network, stopping after `limit` problems.
+fn check_files(
+    files: &NetworkFiles,
+    limit: usize,
+) -> Result<(Network, Vec<LoadWarning>), Vec<LoadError>> {
+    let mut problems = Problems {
+        list: Vec::new(),
+        failed: Failed::default(),
+        limit,
+    };
     let mut warnings = Vec::new();
     let (sources, source_lines) = parse_sources(&files.sources).map_err(|e| vec![e])?;
     let source_keys: HashMap<String, SourceId> = sources
@@ -243,6 +264,9 @@ pub fn validate_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>
         .iter()
         .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
     {
+        if problems.full() {
+            break;
+        }
         let fields = row;
         let mut row = || -> Result<(), LoadError> {
             let mode = fields.one_of("mode", Mode::parse, &mode_names())?;
@@ -284,6 +308,9 @@ pub fn validate_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>
         .iter()
         .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
     {
+        if problems.full() {
+            break;
+        }
         let mut row = || -> Result<(), LoadError> {
             let node = parse_node(&fields, &resolve)?;
             let (key, name) = (node.key.clone(), node.name.clone());
@@ -319,6 +346,9 @@ pub fn validate_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>
         .iter()
         .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
     {
+        if problems.full() {
+            break;
+        }
         let mut row = || -> Result<(), LoadError> {
             let link = parse_link(&fields, &builder, &corridor_keys, reference_year, &resolve)?;
             if let Some(first) = link_lines.get(&link.key) {
@@ -361,6 +391,9 @@ pub fn validate_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>
         .iter()
         .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
     {
+        if problems.full() {
+            break;
+        }
         let mut row = || -> Result<(), LoadError> {
             let handling = parse_handling(&fields, &builder, reference_year, &resolve)?;
             for (node, kind, validity, line) in &handled {
@@ -421,6 +454,9 @@ pub fn validate_files(files: &NetworkFiles) -> Result<(Network, Vec<LoadWarning>
             .iter()
             .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
         {
+            if problems.full() {
+                break;
+            }
             let mut row = || -> Result<(), LoadError> {
                 let key = fields.required_text("link_id")?;
                 let link = builder.link_id(key).ok_or_else(|| {
@@ -1500,6 +1536,9 @@ fn parse_freight(
             .iter()
             .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
         {
+            if problems.full() {
+                break;
+            }
             let mut row = || -> Result<(), LoadError> {
                 let key = fields.required_text("zone_id")?;
                 if !is_id(key) {
@@ -1579,6 +1618,9 @@ fn parse_freight(
             .iter()
             .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
         {
+            if problems.full() {
+                break;
+            }
             let mut row = || -> Result<(), LoadError> {
                 let zone = |field: &str| -> Result<ZoneId, LoadError> {
                     let text = fields.required_text(field)?;
