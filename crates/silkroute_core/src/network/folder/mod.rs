@@ -1036,18 +1036,32 @@ fn parse_handling(
 
 type Spanned<T> = toml::Spanned<T>;
 
-/// The line (1-based) of a byte offset of `text`.
-fn line_at(text: &str, offset: usize) -> u64 {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count() as u64
-        + 1
+/// Line numbers of byte offsets in a text: the newlines found once, each lookup a binary search
+/// (counting from the start on every lookup made SOURCES.toml quadratic).
+struct Lines {
+    newlines: Vec<usize>,
 }
 
-/// The line of a spanned value.
-fn line_of<T>(text: &str, value: &Spanned<T>) -> u64 {
-    line_at(text, value.span().start)
+impl Lines {
+    fn new(text: &str) -> Self {
+        let newlines = text
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(i, _)| i)
+            .collect();
+        Self { newlines }
+    }
+
+    /// The line (1-based) of a byte offset.
+    fn at(&self, offset: usize) -> u64 {
+        self.newlines.partition_point(|&n| n < offset) as u64 + 1
+    }
+
+    /// The line of a spanned value.
+    fn of<T>(&self, value: &Spanned<T>) -> u64 {
+        self.at(value.span().start)
+    }
 }
 
 #[derive(Deserialize)]
@@ -1072,7 +1086,7 @@ struct SourceRecord {
 fn toml_error(file: &str, text: &str, error: &toml::de::Error) -> LoadError {
     LoadError::MalformedToml {
         file: file.to_string(),
-        line: error.span().map(|span| line_at(text, span.start)),
+        line: error.span().map(|span| Lines::new(text).at(span.start)),
         reason: error.message().trim().to_string(),
     }
 }
@@ -1096,24 +1110,25 @@ pub(crate) fn parse_sources(
     let text = toml_text(file)?;
     let parsed: SourcesFile =
         toml::from_str(text).map_err(|error| toml_error(&file.0, text, &error))?;
+    let line_index = Lines::new(text);
     let mut sources = Vec::new();
     let mut lines = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     for record in parsed.source {
-        let line = line_of(text, &record.id);
+        let line = line_index.of(&record.id);
         let optional_line =
-            |value: &Option<Spanned<String>>| value.as_ref().map_or(line, |v| line_of(text, v));
+            |value: &Option<Spanned<String>>| value.as_ref().map_or(line, |v| line_index.of(v));
         // The line of the offending key, or of the record's id when the key is absent.
         let key_lines = [
             ("id", line),
-            ("title", line_of(text, &record.title)),
-            ("kind", line_of(text, &record.kind)),
+            ("title", line_index.of(&record.title)),
+            ("kind", line_index.of(&record.kind)),
             ("url", optional_line(&record.url)),
             ("confidence", optional_line(&record.confidence)),
             ("method", optional_line(&record.method)),
             (
                 "year",
-                record.year.as_ref().map_or(line, |y| line_of(text, y)),
+                record.year.as_ref().map_or(line, |y| line_index.of(y)),
             ),
         ];
         let error = |field: &str, fault: Fault| LoadError::Field {
@@ -1245,6 +1260,7 @@ fn parse_dataset(
     let text = toml_text(file)?;
     let parsed: DatasetFile =
         toml::from_str(text).map_err(|error| toml_error(&file.0, text, &error))?;
+    let line_index = Lines::new(text);
     let error = |field: &str, line: u64, fault: Fault| LoadError::Field {
         file: file.0.clone(),
         line,
@@ -1255,7 +1271,7 @@ fn parse_dataset(
     if !(1800..=2200).contains(&reference_year) {
         return Err(error(
             "reference_year",
-            line_of(text, &parsed.reference_year),
+            line_index.of(&parsed.reference_year),
             Fault::rule(format!(
                 "{reference_year} is not a year between 1800 and 2200"
             )),
@@ -1266,7 +1282,7 @@ fn parse_dataset(
     if !(payload_t.is_finite() && payload_t > 0.0) {
         return Err(error(
             "payload_t",
-            line_of(text, &defaults.payload_t),
+            line_index.of(&defaults.payload_t),
             Fault::NotPositive {
                 value: payload_t.to_string(),
             },
@@ -1276,7 +1292,7 @@ fn parse_dataset(
     if !(value_of_time.is_finite() && value_of_time >= 0.0) {
         return Err(error(
             "value_of_time_usd_per_day",
-            line_of(text, &defaults.value_of_time_usd_per_day),
+            line_index.of(&defaults.value_of_time_usd_per_day),
             Fault::Negative {
                 value: value_of_time.to_string(),
             },
@@ -1284,7 +1300,7 @@ fn parse_dataset(
     }
     // Source ids of `field` (a list `A|B`); the field's line in errors.
     let sources = |field: &str, value: &Spanned<String>| -> Result<Vec<SourceId>, LoadError> {
-        let line = line_of(text, value);
+        let line = line_index.of(value);
         let keys = split_list(value.get_ref());
         if keys.is_empty() {
             return Err(error(field, line, Fault::rule("missing source id")));
@@ -1307,7 +1323,7 @@ fn parse_dataset(
     for record in &parsed.corridor {
         let record = record.get_ref();
         let id = record.id.get_ref();
-        let line = line_of(text, &record.id);
+        let line = line_index.of(&record.id);
         if !is_id(id) || id == "regional" {
             return Err(error(
                 "id",
@@ -1335,7 +1351,7 @@ fn parse_dataset(
         Some(record) => match &record.teu_per_train {
             None => (None, Vec::new()),
             Some(value) => {
-                let line = line_of(text, value);
+                let line = line_index.of(value);
                 let value = *value.get_ref();
                 if !(value.is_finite() && value > 0.0) {
                     return Err(error(
@@ -1349,7 +1365,7 @@ fn parse_dataset(
                 let source_line = record
                     .teu_per_train_source
                     .as_ref()
-                    .map_or(line, |s| line_of(text, s));
+                    .map_or(line, |s| line_index.of(s));
                 let keys = split_list(
                     record
                         .teu_per_train_source
@@ -1401,7 +1417,7 @@ fn parse_dataset(
                     },
                 ));
             }
-            let line = spanned.map_or(value_line, |s| line_of(text, s));
+            let line = spanned.map_or(value_line, |s| line_index.of(s));
             keys.iter()
                 .map(|key| {
                     resolve(key).ok_or_else(|| {
@@ -1415,7 +1431,7 @@ fn parse_dataset(
                 .collect::<Result<Vec<_>, _>>()
         };
         let id = record.id.get_ref();
-        let id_line = line_of(text, &record.id);
+        let id_line = line_index.of(&record.id);
         if !is_id(id) {
             return Err(error(
                 &field("id"),
@@ -1430,7 +1446,7 @@ fn parse_dataset(
                 Fault::rule(format!("duplicate class id `{id}`")),
             ));
         }
-        let vot_line = line_of(text, &record.value_of_time_usd_per_teu_day);
+        let vot_line = line_index.of(&record.value_of_time_usd_per_teu_day);
         let vot = *record.value_of_time_usd_per_teu_day.get_ref();
         if !(vot.is_finite() && vot > 0.0) {
             return Err(error(
@@ -1451,7 +1467,7 @@ fn parse_dataset(
             None => (1.0, Vec::new()),
             Some(spanned) => {
                 let pce = *spanned.get_ref();
-                let pce_line = line_of(text, spanned);
+                let pce_line = line_index.of(spanned);
                 if !(pce.is_finite() && pce > 0.0) {
                     return Err(error(
                         &field("pce"),
@@ -1475,7 +1491,7 @@ fn parse_dataset(
         });
     }
     Ok(Dataset {
-        default_lines: (line_of(text, &defaults.from), line_of(text, &defaults.to)),
+        default_lines: (line_index.of(&defaults.from), line_index.of(&defaults.to)),
         info: DatasetInfo {
             name: parsed.name,
             reference_year,
@@ -1700,6 +1716,21 @@ mod tests {
     fn mini() -> NetworkFiles {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/mini");
         NetworkFiles::read_dir(Path::new(dir)).expect("mini is readable")
+    }
+
+    #[test]
+    fn line_index_agrees_with_counting_newlines() {
+        for text in ["", "\n", "a", "a\nb", "\n\nab\n", "[x]\nk = 1\r\nj = 2\n\n"] {
+            let index = Lines::new(text);
+            for offset in 0..=text.len() + 2 {
+                let counted = text.as_bytes()[..offset.min(text.len())]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count() as u64
+                    + 1;
+                assert_eq!(index.at(offset), counted, "{text:?} at {offset}");
+            }
+        }
     }
 
     #[test]
