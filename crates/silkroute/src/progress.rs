@@ -1,9 +1,10 @@
-//! Progress on stderr for long work: drawn only when stderr is a terminal (indicatif draws
-//! nothing otherwise, so scripts and tests see no bar) and only once the work has taken half a
-//! second, so quick runs never flash a bar.
+//! Progress on stderr for long work, only once the work has taken half a second, so quick runs
+//! never flash a bar. On a terminal it is a bar; otherwise (a script, a log) one plain line says
+//! what the wait is for, so a first `geo route --network road` is not 15 silent seconds.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::cell::Cell;
+use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 /// How long work runs before its bar appears.
@@ -36,7 +37,11 @@ impl Steps {
 
     fn show_when_due(&self) {
         if !self.shown.get() && self.started.elapsed() >= SHOW_AFTER {
-            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+            if std::io::stderr().is_terminal() {
+                self.bar.set_draw_target(ProgressDrawTarget::stderr());
+            } else {
+                eprintln!("{}…", self.bar.message());
+            }
             self.shown.set(true);
         }
     }
