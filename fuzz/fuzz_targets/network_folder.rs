@@ -1,11 +1,13 @@
 //! The network folder reader (`network::load_files`) with one file replaced: the first byte
 //! picks which of the nine files, the rest of the input is its contents, and the other files
 //! are those of `testdata/mini`, so the fuzzer gets past the other files to the deep checks
-//! (cross-file ids, sources, handling, zones, demand).
+//! (cross-file ids, sources, handling, zones, demand). Both entry points run: `load_files`
+//! (stops at the first problem) and `validate_files` (goes on, up to 200), and they must agree
+//! on whether the folder is valid and on its first problem.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use silkroute_core::network::{NetworkFiles, load_files};
+use silkroute_core::network::{NetworkFiles, load_files, validate_files};
 use silkroute_fuzz::named;
 
 macro_rules! mini {
@@ -44,5 +46,13 @@ fuzz_target!(|data: &[u8]| {
         7 => files.zones = Some(replaced("zones.csv")),
         _ => files.demand = Some(replaced("demand.csv")),
     }
-    let _ = load_files(&files);
+    match (load_files(&files), validate_files(&files)) {
+        (Ok(_), Ok(_)) => {}
+        (Err(first), Err(all)) => assert_eq!(first.to_string(), all[0].to_string()),
+        (loaded, validated) => panic!(
+            "load_files and validate_files disagree: {:?} vs {:?}",
+            loaded.err(),
+            validated.err()
+        ),
+    }
 });

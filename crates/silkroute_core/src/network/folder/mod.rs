@@ -1607,10 +1607,14 @@ fn parse_freight(
                         ),
                     ));
                     }
-                    place_zone.insert(node, (freight.zones.len(), fields.line()));
                     places.push(node);
                 }
                 let sources = fields.sources("zone_source", "places", true, resolve)?;
+                // Only a zone that is kept claims its places: validation goes on past a bad
+                // row, and a later row must not find a place claimed by a zone never added.
+                for &node in &places {
+                    place_zone.insert(node, (freight.zones.len(), fields.line()));
+                }
                 zone_lines.push(fields.line());
                 freight.zones.push(Zone {
                     key: key.to_string(),
@@ -1716,6 +1720,26 @@ mod tests {
     fn mini() -> NetworkFiles {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/mini");
         NetworkFiles::read_dir(Path::new(dir)).expect("mini is readable")
+    }
+
+    /// Found by the `network_folder` fuzz target: a zone row that failed on its source had
+    /// already claimed its places, and a later row naming one of them looked up a zone that
+    /// was never added (index out of bounds).
+    #[test]
+    fn a_rejected_zone_row_claims_no_places() {
+        let mut files = mini();
+        let zones = "zone_id,name,places,zone_source,note\n\
+                     east,East region,east_city,T_NOPE,\n\
+                     west,West region,west_city|west_port,T_NOPE,\n\
+                     caucasus,Caucasus,ferry_west|east_city,T_HAND,\n";
+        files.zones = Some(("zones.csv".to_string(), zones.as_bytes().to_vec()));
+        let error = load_files(&files)
+            .err()
+            .expect("an unknown source is an error");
+        assert_eq!(error.line(), Some(2), "{error}");
+        let problems = validate_files(&files).err().expect("invalid");
+        let lines: Vec<Option<u64>> = problems.iter().map(LoadError::line).collect();
+        assert_eq!(lines, [Some(2), Some(3)], "{problems:?}");
     }
 
     #[test]
