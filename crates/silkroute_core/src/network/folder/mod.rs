@@ -1733,11 +1733,9 @@ mod tests {
                      west,West region,west_city|west_port,T_NOPE,\n\
                      caucasus,Caucasus,ferry_west|east_city,T_HAND,\n";
         files.zones = Some(("zones.csv".to_string(), zones.as_bytes().to_vec()));
-        let error = load_files(&files)
-            .err()
-            .expect("an unknown source is an error");
+        let error = load_files(&files).expect_err("an unknown source is an error");
         assert_eq!(error.line(), Some(2), "{error}");
-        let problems = validate_files(&files).err().expect("invalid");
+        let problems = validate_files(&files).expect_err("invalid");
         let lines: Vec<Option<u64>> = problems.iter().map(LoadError::line).collect();
         assert_eq!(lines, [Some(2), Some(3)], "{problems:?}");
     }
