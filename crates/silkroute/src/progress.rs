@@ -5,6 +5,7 @@
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::cell::Cell;
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// How long work runs before its bar appears.
@@ -59,6 +60,49 @@ impl Steps {
             self.bar.set_position(per_mille as u64);
         }
         self.show_when_due();
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// A bar for a count of items finished on several threads (matrix rows, queries).
+pub struct Counter {
+    bar: ProgressBar,
+    started: Instant,
+    shown: AtomicBool,
+}
+
+impl Counter {
+    /// A hidden bar for items of `title` (`computing the distance matrix`).
+    pub fn new(title: &str) -> Counter {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden())
+            .with_style(
+                ProgressStyle::with_template("{msg:<32} [{bar:30}] {pos}/{len} {elapsed_precise}")
+                    .expect("the template is valid")
+                    .progress_chars("=> "),
+            )
+            .with_message(title.to_string());
+        Counter {
+            bar,
+            started: Instant::now(),
+            shown: AtomicBool::new(false),
+        }
+    }
+
+    /// `done` items of `total` are finished (from any thread).
+    pub fn set(&self, done: usize, total: usize) {
+        self.bar.set_length(total as u64);
+        self.bar.set_position(done as u64);
+        if self.started.elapsed() >= SHOW_AFTER && !self.shown.swap(true, Ordering::Relaxed) {
+            if std::io::stderr().is_terminal() {
+                self.bar.set_draw_target(ProgressDrawTarget::stderr());
+            } else {
+                eprintln!("{}…", self.bar.message());
+            }
+        }
     }
 
     /// Removes the bar.

@@ -7,9 +7,9 @@ use super::Format;
 use crate::progress;
 use anyhow::{Context, Result, bail};
 use silkroute_core::geo::{
-    GeoEngine, GeoError, GeoNote, GeoProgress, GeoQueryOptions, GeoSpec, PackError, PackOptions,
-    PassageChoice, PreparedGeo, SearchKind, SnapMode as CoreSnapMode, folder_attribution,
-    pack_network, parse_coordinate, read_points,
+    GeoEngine, GeoError, GeoNote, GeoProgress, GeoQueryOptions, GeoRouteRequest, GeoSpec,
+    MatrixRequest, PackError, PackOptions, PassageChoice, PreparedGeo, SearchKind,
+    SnapMode as CoreSnapMode, folder_attribution, pack_network, read_points,
 };
 use silkroute_core::io::{Limit, read_named, write_atomic};
 use silkroute_core::report::GeoRouteReport;
@@ -317,10 +317,15 @@ fn run_route(args: &GeoRouteArgs, out: &mut dyn Write) -> Result<()> {
     options.validate().map_err(geo_error)?;
     let single = match (&args.queries, &args.from, &args.to) {
         (Some(_), _, _) => None,
-        (None, Some(from), Some(to)) => Some((
-            parse_coordinate(from, "origin")?,
-            parse_coordinate(to, "destination")?,
-        )),
+        (None, Some(from), Some(to)) => Some(
+            GeoRouteRequest {
+                from: from.clone(),
+                to: to.clone(),
+                options: options.clone(),
+            }
+            .resolve()
+            .map_err(geo_error)?,
+        ),
         _ => bail!("give an origin and a destination as lat,lon, or --queries FILE"),
     };
     let prepared = prepare(&args.network, args.engine.into())?;
@@ -338,9 +343,18 @@ fn run_route(args: &GeoRouteArgs, out: &mut dyn Write) -> Result<()> {
                     .map(|v| ((v[0], v[1]), (v[2], v[3])))
                     .collect();
             let started = Instant::now();
-            let answers = engine
-                .route_many(&queries, args.threads, args.paths)
-                .map_err(geo_error)?;
+            let bar = progress::Counter::new("answering the queries");
+            let answers = engine.route_many_with_progress(
+                &queries,
+                args.threads,
+                args.paths,
+                &|done, total| {
+                    bar.set(done, total);
+                    std::ops::ControlFlow::Continue(())
+                },
+            );
+            bar.finish();
+            let answers = answers.map_err(geo_error)?;
             let total_ms = started.elapsed().as_secs_f64() * 1e3;
             write_queries_csv(&queries, &answers, out)?;
             let (median, p90) = query_percentiles(&answers);
@@ -396,24 +410,30 @@ fn run_matrix(args: &GeoMatrixArgs, out: &mut dyn Write) -> Result<()> {
         .into_iter()
         .map(|v| (v[0], v[1]))
         .collect();
-    if points.len() > silkroute_core::geo::MAX_MATRIX_POINTS {
-        bail!(
-            "{}: {}",
-            args.points.display(),
-            GeoError::TooManyPoints {
-                points: points.len()
-            }
-        );
-    }
-    let options = GeoQueryOptions {
-        snap: args.snap.into(),
-        max_snap_km: args.max_snap_km,
-        passages: args.passages.choice(),
+    let request = MatrixRequest {
+        points,
+        options: GeoQueryOptions {
+            snap: args.snap.into(),
+            max_snap_km: args.max_snap_km,
+            passages: args.passages.choice(),
+        },
     };
-    options.validate().map_err(geo_error)?;
+    request.validate().map_err(|error| match error {
+        GeoError::TooManyPoints { .. } | GeoError::BadPoint { .. } => {
+            anyhow::anyhow!("{}: {error}", args.points.display())
+        }
+        error => geo_error(error),
+    })?;
+    let MatrixRequest { points, options } = request;
     let prepared = prepare(&args.network, SearchKind::Ch)?;
     let engine = GeoEngine::new(&prepared, &options).map_err(geo_error)?;
-    let matrix = engine.matrix(&points).map_err(geo_error)?;
+    let bar = progress::Counter::new("computing the distance matrix");
+    let matrix = engine.matrix_with_progress(&points, &|done, total| {
+        bar.set(done, total);
+        std::ops::ControlFlow::Continue(())
+    });
+    bar.finish();
+    let matrix = matrix.map_err(geo_error)?;
     for &index in &matrix.unsnapped {
         eprintln!(
             "warning: {}: point {} ({}, {}) has no network node within {} km; its row and column are empty",

@@ -14,15 +14,16 @@
 //! line when it is shorter than a leg).
 
 use super::{
-    ArcFilter, BidirectionalDijkstra, CacheError, ChError, ChQuery, ContractionHierarchy,
-    EmbeddedGeo, Extras, GeoArcId, GeoGraph, GeoNetwork, GeoNodeId, GeoPath, PassageChoice,
-    PassageChoiceError, PassageClass, Snap, Snapper, ch_from_sections, ch_sections, checksum,
-    distance_matrix, fingerprint, folder_attribution, great_circle_km, load_geo_cache,
-    read_geo_source, save_geo_cache,
+    ArcFilter, BidirectionalDijkstra, CacheError, Cancelled, ChError, ChQuery,
+    ContractionHierarchy, EmbeddedGeo, Extras, GeoArcId, GeoGraph, GeoNetwork, GeoNodeId, GeoPath,
+    PassageChoice, PassageChoiceError, PassageClass, SharedProgress, Snap, Snapper,
+    ch_from_sections, ch_sections, checksum, distance_matrix_with_progress, fingerprint,
+    folder_attribution, great_circle_km, load_geo_cache, read_geo_source, save_geo_cache,
 };
 use crate::io::{LoadError, LoadWarning, clip};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// A point: `(latitude, longitude)` in degrees.
@@ -203,6 +204,18 @@ pub enum GeoError {
         given: String,
         /// What is wrong, with a hint when the two numbers look swapped.
         reason: String,
+    },
+    /// A point of a matrix that is not a latitude and longitude.
+    #[error(
+        "point {number} ({lat}, {lon}): latitude must be in [-90, 90], longitude in [-180, 180]"
+    )]
+    BadPoint {
+        /// The point's number, from 1.
+        number: usize,
+        /// Its latitude.
+        lat: f64,
+        /// Its longitude.
+        lon: f64,
     },
     /// The network has no node with an edge.
     #[error("the network has no nodes with edges")]
@@ -788,33 +801,68 @@ impl<'a> GeoEngine<'a> {
         threads: usize,
         with_path: bool,
     ) -> Result<Vec<TimedAnswer>, GeoError> {
+        self.route_many_with_progress(queries, threads, with_path, &|_, _| {
+            ControlFlow::Continue(())
+        })
+    }
+
+    /// [`GeoEngine::route_many`], telling `progress` (queries done, queries) from whichever
+    /// thread finishes one; when it breaks, the queries not started are skipped.
+    ///
+    /// # Errors
+    /// [`GeoError::Threads`] when the worker threads cannot be started,
+    /// [`GeoError::Cancelled`] when `progress` breaks.
+    pub fn route_many_with_progress(
+        &self,
+        queries: &[GeoQuery],
+        threads: usize,
+        with_path: bool,
+        progress: SharedProgress<'_>,
+    ) -> Result<Vec<TimedAnswer>, GeoError> {
+        let stop = AtomicBool::new(false);
+        let done = AtomicUsize::new(0);
         let answer = |router: &mut Router, &(from, to): &GeoQuery| {
+            if stop.load(Ordering::Relaxed) {
+                return TimedAnswer {
+                    km: None,
+                    micros: 0.0,
+                };
+            }
             let start = Instant::now();
             let km = self
                 .route(router, from, to, with_path)
                 .ok()
                 .flatten()
                 .map(|a| a.km);
+            let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if progress(finished, queries.len()).is_break() {
+                stop.store(true, Ordering::Relaxed);
+            }
             TimedAnswer {
                 km,
                 micros: start.elapsed().as_secs_f64() * 1e6,
             }
         };
-        if threads == 1 {
+        let answers = if threads == 1 {
             let mut router = self.router();
-            return Ok(queries.iter().map(|q| answer(&mut router, q)).collect());
+            queries.iter().map(|q| answer(&mut router, q)).collect()
+        } else {
+            use rayon::prelude::*;
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .map_err(GeoError::Threads)?;
+            pool.install(|| {
+                queries
+                    .par_iter()
+                    .map_init(|| self.router(), answer)
+                    .collect()
+            })
+        };
+        if stop.into_inner() {
+            return Err(GeoError::Cancelled);
         }
-        use rayon::prelude::*;
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(GeoError::Threads)?;
-        Ok(pool.install(|| {
-            queries
-                .par_iter()
-                .map_init(|| self.router(), answer)
-                .collect()
-        }))
+        Ok(answers)
     }
 
     /// The distance matrix between `points` (`(lat, lon)`), on all cores. Points that do
@@ -823,6 +871,19 @@ impl<'a> GeoEngine<'a> {
     /// # Errors
     /// [`GeoError::TooManyPoints`] past [`MAX_MATRIX_POINTS`]; [`GeoError::EmptyNetwork`].
     pub fn matrix(&self, points: &[(f64, f64)]) -> Result<GeoMatrix, GeoError> {
+        self.matrix_with_progress(points, &|_, _| ControlFlow::Continue(()))
+    }
+
+    /// [`GeoEngine::matrix`], telling `progress` (rows done, rows) as rows finish, from any
+    /// thread; when it breaks, the rows not started are skipped.
+    ///
+    /// # Errors
+    /// As [`GeoEngine::matrix`], and [`GeoError::Cancelled`] when `progress` breaks.
+    pub fn matrix_with_progress(
+        &self,
+        points: &[(f64, f64)],
+        progress: SharedProgress<'_>,
+    ) -> Result<GeoMatrix, GeoError> {
         if points.len() > MAX_MATRIX_POINTS {
             return Err(GeoError::TooManyPoints {
                 points: points.len(),
@@ -866,14 +927,22 @@ impl<'a> GeoEngine<'a> {
             .map(|&i| snaps[i].expect("only snapped points").node)
             .collect();
         let network_m: Vec<Option<u64>> = match ch {
-            Some(ch) => distance_matrix(ch, &nodes, &nodes),
+            Some(ch) => distance_matrix_with_progress(ch, &nodes, &nodes, progress)
+                .map_err(|Cancelled| GeoError::Cancelled)?,
             None => {
                 let mut search = BidirectionalDijkstra::new(graph);
-                nodes
-                    .iter()
-                    .flat_map(|&s| nodes.iter().map(move |&t| (s, t)))
-                    .map(|(s, t)| search.distance_where(graph, s, t, self.filter.as_ref()))
-                    .collect()
+                let mut network_m = Vec::with_capacity(nodes.len() * nodes.len());
+                for (row, &s) in nodes.iter().enumerate() {
+                    network_m.extend(
+                        nodes
+                            .iter()
+                            .map(|&t| search.distance_where(graph, s, t, self.filter.as_ref())),
+                    );
+                    if progress(row + 1, nodes.len()).is_break() {
+                        return Err(GeoError::Cancelled);
+                    }
+                }
+                network_m
             }
         };
         let n = points.len();
@@ -929,4 +998,87 @@ pub fn parse_coordinate(text: &str, what: &'static str) -> Result<(f64, f64), Ge
         }));
     }
     Ok((lat, lon))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    const POINTS: [(f64, f64); 5] = [
+        (43.65, 51.17),
+        (45.3, 55.2),
+        (47.1, 51.9),
+        (40.4, 49.87),
+        (41.72, 44.79),
+    ];
+
+    fn tiny(search: SearchKind) -> PreparedGeo {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/geo_tiny");
+        let mut notes = Vec::new();
+        PreparedGeo::load(
+            &GeoSpec::parse(Path::new(dir)),
+            None,
+            search,
+            &mut notes,
+            &mut |_| ControlFlow::Continue(()),
+        )
+        .expect("geo_tiny loads")
+    }
+
+    #[test]
+    fn a_matrix_reports_every_row_and_stops_when_told() {
+        for search in [SearchKind::Ch, SearchKind::Dijkstra] {
+            let prepared = tiny(search);
+            let engine = GeoEngine::new(&prepared, &GeoQueryOptions::default()).expect("engine");
+            let seen = Mutex::new(Vec::new());
+            let observed = engine
+                .matrix_with_progress(&POINTS, &|done, total| {
+                    seen.lock().expect("not poisoned").push((done, total));
+                    ControlFlow::Continue(())
+                })
+                .expect("answers");
+            assert_eq!(observed.km, engine.matrix(&POINTS).expect("answers").km);
+            let mut seen = seen.into_inner().expect("not poisoned");
+            seen.sort_unstable();
+            assert_eq!(seen, (1..=5).map(|done| (done, 5)).collect::<Vec<_>>());
+
+            let stopped = engine.matrix_with_progress(&POINTS, &|_, _| ControlFlow::Break(()));
+            assert!(matches!(stopped, Err(GeoError::Cancelled)), "{search:?}");
+        }
+    }
+
+    #[test]
+    fn a_batch_of_queries_reports_progress_and_stops_when_told() {
+        let prepared = tiny(SearchKind::Ch);
+        let engine = GeoEngine::new(&prepared, &GeoQueryOptions::default()).expect("engine");
+        let queries: Vec<GeoQuery> = POINTS
+            .iter()
+            .flat_map(|&a| POINTS.iter().map(move |&b| (a, b)))
+            .collect();
+        let km = |answers: Vec<TimedAnswer>| answers.iter().map(|a| a.km).collect::<Vec<_>>();
+        for threads in [1, 2] {
+            let all = engine
+                .route_many(&queries, threads, false)
+                .expect("answers");
+            let count = AtomicUsize::new(0);
+            let observed = engine
+                .route_many_with_progress(&queries, threads, false, &|_, total| {
+                    assert_eq!(total, queries.len());
+                    count.fetch_add(1, Ordering::Relaxed);
+                    ControlFlow::Continue(())
+                })
+                .expect("answers");
+            assert_eq!(km(observed), km(all));
+            assert_eq!(count.into_inner(), queries.len());
+            let stopped = engine.route_many_with_progress(&queries, threads, false, &|done, _| {
+                if done >= 3 {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            });
+            assert!(matches!(stopped, Err(GeoError::Cancelled)), "{threads}");
+        }
+    }
 }

@@ -9,6 +9,17 @@ use super::{ContractionHierarchy, GeoNodeId};
 use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// An observer of work spread over threads: called with (items done, all items) as items
+/// finish, from any thread; `Break` stops the work.
+pub type SharedProgress<'a> = &'a (dyn Fn(usize, usize) -> ControlFlow<()> + Sync);
+
+/// The work was stopped by its observer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("cancelled")]
+pub struct Cancelled;
 
 /// Distances (metres) from every upward-reachable rank to the start, as (rank, distance) pairs
 /// sorted by rank: the upward search space of one node. The graph is undirected, so the same
@@ -54,6 +65,23 @@ pub fn distance_matrix(
     sources: &[GeoNodeId],
     targets: &[GeoNodeId],
 ) -> Vec<Option<u64>> {
+    match distance_matrix_with_progress(ch, sources, targets, &|_, _| ControlFlow::Continue(())) {
+        Ok(matrix) => matrix,
+        Err(Cancelled) => unreachable!("the observer never stops"),
+    }
+}
+
+/// [`distance_matrix`], telling `progress` (rows done, rows) after each source's row; when it
+/// breaks, the rows not started are skipped and the answer is [`Cancelled`].
+///
+/// # Errors
+/// [`Cancelled`] when `progress` breaks.
+pub fn distance_matrix_with_progress(
+    ch: &ContractionHierarchy,
+    sources: &[GeoNodeId],
+    targets: &[GeoNodeId],
+    progress: SharedProgress<'_>,
+) -> Result<Vec<Option<u64>>, Cancelled> {
     let target_spaces: Vec<Vec<(u32, u64)>> =
         targets.par_iter().map(|&t| upward_space(ch, t)).collect();
     // Buckets in CSR form, by rank: (target index, distance).
@@ -76,9 +104,14 @@ pub fn distance_matrix(
             *slot += 1;
         }
     }
+    let stop = AtomicBool::new(false);
+    let done = AtomicUsize::new(0);
     let rows: Vec<Vec<Option<u64>>> = sources
         .par_iter()
         .map(|&source| {
+            if stop.load(Ordering::Relaxed) {
+                return Vec::new();
+            }
             let mut row = vec![u64::MAX; targets.len()];
             for (rank, d) in upward_space(ch, source) {
                 for &(target, dt) in
@@ -90,12 +123,19 @@ pub fn distance_matrix(
                     }
                 }
             }
+            let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if progress(finished, sources.len()).is_break() {
+                stop.store(true, Ordering::Relaxed);
+            }
             row.into_iter()
                 .map(|d| (d != u64::MAX).then_some(d))
                 .collect()
         })
         .collect();
-    rows.into_iter().flatten().collect()
+    if stop.into_inner() {
+        return Err(Cancelled);
+    }
+    Ok(rows.into_iter().flatten().collect())
 }
 
 #[cfg(test)]

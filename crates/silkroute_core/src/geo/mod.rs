@@ -20,6 +20,7 @@ mod osm;
 mod pack;
 mod passage;
 mod read;
+mod request;
 mod shapes;
 mod simplify;
 mod snap;
@@ -44,7 +45,7 @@ pub use heal::{
     Connector, ConnectorKind, HealError, HealOptions, Healed, PatchEnds, PatchError, PatchOptions,
     WaterLanes, apply as apply_connectors, heal, heal_network, patch,
 };
-pub use matrix::distance_matrix;
+pub use matrix::{Cancelled, SharedProgress, distance_matrix, distance_matrix_with_progress};
 #[cfg(feature = "osm")]
 pub use osm::{
     OSM_ATTRIBUTION, OsmImportError, OsmImportSummary, OsmPass, OsmProgress, OsmRailEdge,
@@ -64,6 +65,7 @@ pub use read::{
     load_geo, load_geo_dir, parse_geo, parse_geojson, parse_gmns, parse_points, read_geo_source,
     read_points,
 };
+pub use request::{GeoRouteRequest, MatrixRequest};
 pub use shapes::{
     RAIL_SNAP_KM, ReportedLink, SEA_SNAP_KM, Shapes, ShapesError, ShapesOptions, draw_links,
 };

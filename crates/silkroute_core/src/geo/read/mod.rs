@@ -165,8 +165,9 @@ pub fn load_geo(path: &Path) -> Result<(GeoNetwork, Vec<LoadWarning>), LoadError
 /// `olat,olon,dlat,dlon`); other columns are ignored.
 ///
 /// # Errors
-/// [`LoadError`] naming the file, line and column of a missing column, a malformed row or a
-/// value that is not a finite number; a file too large for a list.
+/// [`LoadError`] naming the file, line and column of a missing column, a malformed row, a
+/// value that is not a finite number or a latitude/longitude out of range (a column whose
+/// name ends in `lat` or `lon`); a file too large for a list.
 pub fn read_points(path: &Path, columns: &[&'static str]) -> Result<Vec<Vec<f64>>, LoadError> {
     let (file, bytes) = read_named(path, Limit::LIST_FILE)?;
     parse_points(&file, &bytes, columns)
@@ -186,7 +187,29 @@ pub fn parse_points(
         let mut values = Vec::with_capacity(columns.len());
         for (raw, name) in fields.iter().zip(columns) {
             let text = crate::io::csv::text(file, line, name, raw)?;
-            values.push(crate::io::csv::finite(file, line, name, text)?);
+            let value = crate::io::csv::finite(file, line, name, text)?;
+            // A latitude or longitude column (`lat`, `olat`, `dlon`...) holds degrees.
+            let range = if name.ends_with("lat") {
+                Some((90.0, "[-90, 90]"))
+            } else if name.ends_with("lon") {
+                Some((180.0, "[-180, 180]"))
+            } else {
+                None
+            };
+            if let Some((limit, range)) = range
+                && value.abs() > limit
+            {
+                return Err(crate::io::csv::field_error(
+                    file,
+                    line,
+                    name,
+                    crate::io::Fault::OutOfRange {
+                        value: crate::io::clip(text),
+                        range,
+                    },
+                ));
+            }
+            values.push(value);
         }
         rows.push(values);
         Ok(())
@@ -214,6 +237,26 @@ mod tests {
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../testdata")
             .join(name)
+    }
+
+    #[test]
+    fn points_out_of_range_are_errors_naming_line_and_column() {
+        let error = parse_points("p.csv", b"lat,lon\n43.6,51.1\n95,51.9\n", &["lat", "lon"])
+            .expect_err("latitude 95");
+        assert_eq!(error.to_string(), "p.csv:3: lat: 95 is outside [-90, 90]");
+        let error = parse_points(
+            "q.csv",
+            b"olat,olon,dlat,dlon\n1,2,3,-180.5\n",
+            &["olat", "olon", "dlat", "dlon"],
+        )
+        .expect_err("longitude -180.5");
+        assert_eq!(
+            error.to_string(),
+            "q.csv:2: dlon: -180.5 is outside [-180, 180]"
+        );
+        let rows = parse_points("p.csv", b"lat,lon\n-90,180\n90,-180\n", &["lat", "lon"])
+            .expect("the edges of the range");
+        assert_eq!(rows, [vec![-90.0, 180.0], vec![90.0, -180.0]]);
     }
 
     #[test]
