@@ -142,8 +142,8 @@ pub fn ch_sections(ch: &ContractionHierarchy) -> Extras {
 
 /// The contraction hierarchy of `graph` stored in a cache's extra sections, or `None` when
 /// they hold none, a damaged one ([`ContractionHierarchy::from_parts`] checks every
-/// invariant), or one of another node count (queries with the graph's nodes would be out of
-/// its range).
+/// invariant), or one of another graph ([`ContractionHierarchy::is_of`]: another node count
+/// would make queries go out of range; other edges would answer for another network).
 pub fn ch_from_sections(mut extras: Extras, graph: &GeoGraph) -> Option<ContractionHierarchy> {
     let mut take = |tag: &[u8; 4]| extras.remove(tag);
     ContractionHierarchy::from_parts(
@@ -153,7 +153,7 @@ pub fn ch_from_sections(mut extras: Extras, graph: &GeoGraph) -> Option<Contract
         take(CH_TAGS[3])?,
         take(CH_TAGS[4])?,
     )
-    .filter(|ch| ch.node_count() == graph.node_count())
+    .filter(|ch| ch.is_of(graph))
 }
 
 /// Writes a cache atomically (temporary file + rename), never over something that is not a
@@ -476,6 +476,25 @@ mod tests {
         let (loaded, extras) = parse_geo_cache(Path::new("geo.bin"), &bytes, 42).expect("valid");
         assert!(ch_from_sections(extras.clone(), &smaller).is_some());
         assert!(ch_from_sections(extras, &loaded.graph).is_none());
+    }
+
+    /// A cache edited with its checksum recomputed so that its hierarchy sections are those
+    /// of another graph of the same node count: refused (rebuilt), not used for this graph.
+    // See: issue #9
+    #[test]
+    fn a_hierarchy_of_another_graph_of_the_same_size_is_not_used_issue_9() {
+        let other = GeoGraph::new(
+            vec![(43.65, 51.17), (40.02, 49.4), (41.72, 44.79)],
+            &[(0, 1, 508_000), (0, 2, 100_000)],
+        )
+        .expect("valid");
+        let ch = ContractionHierarchy::new(&other).expect("small graph");
+        let bytes = encode_geo_cache(42, &network(), &ch_sections(&ch));
+        let (loaded, extras) = parse_geo_cache(Path::new("geo.bin"), &bytes, 42).expect("valid");
+        assert!(ch_from_sections(extras.clone(), &other).is_some());
+        assert!(ch_from_sections(extras, &loaded.graph).is_none());
+        let own = ContractionHierarchy::new(&loaded.graph).expect("small graph");
+        assert!(ch_from_sections(ch_sections(&own), &loaded.graph).is_some());
     }
 
     /// Found by the `geo_cache` fuzz target: a cache edited (checksum recomputed) so that one

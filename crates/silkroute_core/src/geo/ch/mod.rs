@@ -235,6 +235,43 @@ impl ContractionHierarchy {
         table
     }
 
+    /// Whether this is a hierarchy of `graph`: the same node count, every arc that is not a
+    /// shortcut an edge of the graph with its length, and every edge of the graph an arc (or
+    /// a shortcut no longer than it) from its lower-ranked end, as contraction leaves them.
+    /// With the checks of [`ContractionHierarchy::from_parts`] (a shortcut is the sum of its
+    /// halves), every distance a query can give is the length of a real path, and every edge
+    /// can be used: a hierarchy read back for another graph (a cache edited with its checksum
+    /// recomputed) is refused instead of answering for the wrong network.
+    ///
+    /// # Complexity
+    /// O(V + E log d), d the largest degree.
+    pub fn is_of(&self, graph: &GeoGraph) -> bool {
+        if self.node_count() != graph.node_count() {
+            return false;
+        }
+        let node = |rank: u32| super::GeoNodeId(self.node_of_rank[rank as usize]);
+        for tail in 0..self.node_count() as u32 {
+            for edge in self.up_range(tail) {
+                if self.up_middle[edge] == NO_MIDDLE {
+                    let length = graph.edge_length(node(tail), node(self.up_head[edge]));
+                    if length != Some(self.up_length_m[edge]) {
+                        return false;
+                    }
+                }
+            }
+        }
+        graph.node_ids().all(|from| {
+            let from_rank = self.rank[from.index()];
+            graph.neighbors(from).all(|(to, length)| {
+                let to_rank = self.rank[to.index()];
+                to_rank < from_rank
+                    || self
+                        .find_edge(from_rank, to_rank)
+                        .is_some_and(|edge| self.up_length_m[edge] <= length)
+            })
+        })
+    }
+
     /// Number of nodes (the same as the graph it was built from).
     pub fn node_count(&self) -> usize {
         self.rank.len()

@@ -313,5 +313,56 @@ proptest! {
         if let Err(fault) = check_pairs(&graph, pairs) {
             prop_assert!(false, "{}", fault);
         }
+        let ch = ContractionHierarchy::new(&graph).expect("short lengths");
+        prop_assert!(ch.is_of(&graph), "a hierarchy is one of the graph it was built from");
     }
+}
+
+/// A hierarchy is refused for another graph of the same node count: an edge longer or
+/// shorter, added or removed.
+// See: issue #9
+#[test]
+fn a_hierarchy_is_refused_for_another_graph_of_the_same_size_issue_9() {
+    let coordinates = vec![(0.0, 0.0); 5];
+    let base = [
+        (0, 1, 100),
+        (1, 2, 100),
+        (2, 3, 100),
+        (3, 4, 100),
+        (0, 4, 500),
+    ];
+    let graph = GeoGraph::new(coordinates.clone(), &base).expect("valid");
+    let ch = ContractionHierarchy::new(&graph).expect("small");
+    assert!(ch.is_of(&graph));
+    let variants: [&[(u32, u32, u32)]; 4] = [
+        &[
+            (0, 1, 100),
+            (1, 2, 100),
+            (2, 3, 101),
+            (3, 4, 100),
+            (0, 4, 500),
+        ],
+        &[
+            (0, 1, 100),
+            (1, 2, 100),
+            (2, 3, 100),
+            (3, 4, 100),
+            (0, 4, 50),
+        ],
+        &[
+            (0, 1, 100),
+            (1, 2, 100),
+            (2, 3, 100),
+            (3, 4, 100),
+            (0, 4, 500),
+            (1, 3, 10),
+        ],
+        &[(0, 1, 100), (1, 2, 100), (2, 3, 100), (3, 4, 100)],
+    ];
+    for edges in variants {
+        let other = GeoGraph::new(coordinates.clone(), edges).expect("valid");
+        assert!(!ch.is_of(&other), "{edges:?}");
+    }
+    let smaller = GeoGraph::new(vec![(0.0, 0.0); 4], &base[..3]).expect("valid");
+    assert!(!ch.is_of(&smaller));
 }
