@@ -150,9 +150,14 @@ pub(crate) fn parse_wkt_linestring(wkt: &str) -> Result<Option<Vec<(f64, f64)>>,
     }
     let mut rest = wkt[keyword_end..].trim_start();
     for tag in ["ZM", "Z", "M"] {
-        if rest.len() > tag.len()
-            && rest[..tag.len()].eq_ignore_ascii_case(tag)
-            && !rest.as_bytes()[tag.len()].is_ascii_alphabetic()
+        // `get`, not slicing: the text after the keyword may start with any character.
+        if rest
+            .get(..tag.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(tag))
+            && rest
+                .as_bytes()
+                .get(tag.len())
+                .is_some_and(|next| !next.is_ascii_alphabetic())
         {
             rest = rest[tag.len()..].trim_start();
             break;
@@ -200,6 +205,29 @@ pub(crate) fn parse_wkt_linestring(wkt: &str) -> Result<Option<Vec<(f64, f64)>>,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `geo_gmns` fuzz target: a multi-byte character right after the keyword
+    /// was sliced through while looking for a Z/M tag (byte index 1 inside `Ð`).
+    // See: issue #9
+    #[test]
+    fn a_non_ascii_character_after_the_keyword_is_an_error_not_a_panic_issue_9() {
+        for wkt in [
+            "LINESTRING Ð(51.17 43.65, 50.5 45.5)",
+            "LINESTRING Ж",
+            "LINESTRING é",
+        ] {
+            let error = parse_wkt_linestring(wkt).expect_err("not a LINESTRING");
+            assert!(
+                error.starts_with("malformed WKT LINESTRING"),
+                "{wkt}: {error}"
+            );
+        }
+        assert_eq!(
+            parse_wkt_linestring("LINESTRING Z (1 2 3, 4 5 6)").expect("valid"),
+            Some(vec![(2.0, 1.0), (5.0, 4.0)])
+        );
+        assert!(parse_wkt_linestring("LINESTRING M").is_err());
+    }
 
     #[test]
     fn wkt_linestrings() {
