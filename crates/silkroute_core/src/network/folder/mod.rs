@@ -1725,8 +1725,9 @@ mod tests {
     /// Found by the `network_folder` fuzz target: a zone row that failed on its source had
     /// already claimed its places, and a later row naming one of them looked up a zone that
     /// was never added (index out of bounds).
+    // See: issue #9
     #[test]
-    fn a_rejected_zone_row_claims_no_places() {
+    fn a_rejected_zone_row_claims_no_places_issue_9() {
         let mut files = mini();
         let zones = "zone_id,name,places,zone_source,note\n\
                      east,East region,east_city,T_NOPE,\n\
