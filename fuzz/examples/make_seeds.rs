@@ -236,6 +236,15 @@ fn main() {
     );
     write("geo_pack", "geo_tiny_v1", &pack_v1(&geo_tiny, attribution));
 
+    let observations = read("testdata/observed_mini/observations.csv");
+    let observed_sources = read("testdata/observed_mini/SOURCES.toml");
+    write(
+        "observations",
+        "fixture",
+        &joined(&[&observations, &observed_sources]),
+    );
+    write("observations", "csv_only", &observations);
+
     write("osm_pbf", "tiny", &read("testdata/osm_tiny/tiny.osm.pbf"));
     write(
         "osm_pbf",

@@ -65,6 +65,7 @@ pub mod freight;
 pub mod geo;
 pub mod io;
 pub mod network;
+pub mod observe;
 pub mod report;
 pub mod route;
 pub mod scenario;

@@ -8,7 +8,7 @@
 //! display; everything inside the library refers to nodes and links by [`NodeId`] and [`LinkId`].
 
 mod builder;
-mod folder;
+pub(crate) mod folder;
 mod freight;
 mod place;
 

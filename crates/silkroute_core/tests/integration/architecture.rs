@@ -18,6 +18,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("network", &["io"]),
     ("route", &["network", "io"]),
     ("geo", &["network", "io"]),
+    ("observe", &["network", "io"]),
     ("assign", &["io"]),
     ("report", &["network", "route", "geo", "assign", "io"]),
     ("freight", &["network", "route", "assign", "report", "io"]),

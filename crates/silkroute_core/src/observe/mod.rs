@@ -1,0 +1,473 @@
+//! Published outcomes the model is judged against (`data/observed/`, docs/formats.md):
+//! transit times, volumes, train counts, tariffs, sea rates, ferry services, queues and shares,
+//! each with its source, the year it describes and an exact definition. They are read with the
+//! network folder's checks (every error names file, line and field) and refer to the network's
+//! places and corridors, so a calibration or validation can compare them with the model.
+
+use crate::io::csv::{Column, Table, optional, required};
+use crate::io::{Fault, LoadError, clip};
+use crate::network::folder::{is_id, parse_sources};
+use crate::network::{Network, NodeId, Source};
+use std::collections::HashMap;
+
+/// What an observation measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObsKind {
+    /// Time from origin to destination.
+    TransitTime,
+    /// Annual volume through a place, a corridor or a network.
+    Volume,
+    /// Trains run in a year.
+    TrainCount,
+    /// A rail or ferry price.
+    Tariff,
+    /// An ocean freight rate or index.
+    SeaRate,
+    /// Sailings, capacity per sailing or waiting of a ferry line.
+    FerryService,
+    /// Trains queued, or days waited, at a place.
+    Queue,
+    /// A share, in percent.
+    Share,
+}
+
+/// The unit of an observation's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// Days.
+    Days,
+    /// Hours.
+    Hours,
+    /// Twenty-foot equivalent units.
+    Teu,
+    /// Forty-foot equivalent units (2 TEU).
+    Feu,
+    /// Metric tonnes.
+    Tonnes,
+    /// Trains.
+    Trains,
+    /// US dollars per FEU.
+    UsdPerFeu,
+    /// US dollars per TEU.
+    UsdPerTeu,
+    /// US dollars per tonne.
+    UsdPerTonne,
+    /// Points of a published index.
+    IndexPoints,
+    /// Percent.
+    Percent,
+    /// Sailings per week.
+    SailingsPerWeek,
+    /// Rail wagons per sailing.
+    WagonsPerSailing,
+    /// Trains waiting.
+    TrainsQueued,
+}
+
+macro_rules! names {
+    ($type:ident { $($variant:ident = $name:literal),* $(,)? }) => {
+        impl $type {
+            /// Every value with its name in the files.
+            pub const ALL: &'static [($type, &'static str)] = &[$(($type::$variant, $name)),*];
+
+            /// The value a file's word names.
+            pub fn parse(text: &str) -> Option<$type> {
+                Self::ALL.iter().find(|(_, name)| *name == text).map(|&(value, _)| value)
+            }
+
+            /// The word for the value in the files.
+            pub fn as_str(self) -> &'static str {
+                Self::ALL
+                    .iter()
+                    .find(|(value, _)| *value == self)
+                    .map_or("", |&(_, name)| name)
+            }
+
+            fn names() -> Vec<&'static str> {
+                Self::ALL.iter().map(|&(_, name)| name).collect()
+            }
+        }
+    };
+}
+
+names!(ObsKind {
+    TransitTime = "transit_time",
+    Volume = "volume",
+    TrainCount = "train_count",
+    Tariff = "tariff",
+    SeaRate = "sea_rate",
+    FerryService = "ferry_service",
+    Queue = "queue",
+    Share = "share",
+});
+
+names!(Unit {
+    Days = "days",
+    Hours = "hours",
+    Teu = "teu",
+    Feu = "feu",
+    Tonnes = "tonnes",
+    Trains = "trains",
+    UsdPerFeu = "usd_per_feu",
+    UsdPerTeu = "usd_per_teu",
+    UsdPerTonne = "usd_per_tonne",
+    IndexPoints = "index_points",
+    Percent = "percent",
+    SailingsPerWeek = "sailings_per_week",
+    WagonsPerSailing = "wagons_per_sailing",
+    TrainsQueued = "trains_queued",
+});
+
+impl ObsKind {
+    /// The units a value of this kind may be given in.
+    pub fn units(self) -> &'static [Unit] {
+        use Unit::*;
+        match self {
+            ObsKind::TransitTime => &[Days, Hours],
+            ObsKind::Volume => &[Teu, Feu, Tonnes],
+            ObsKind::TrainCount => &[Trains],
+            ObsKind::Tariff => &[UsdPerFeu, UsdPerTeu, UsdPerTonne],
+            ObsKind::SeaRate => &[UsdPerFeu, UsdPerTeu, IndexPoints],
+            ObsKind::FerryService => &[SailingsPerWeek, WagonsPerSailing, Teu, Days, Hours],
+            ObsKind::Queue => &[TrainsQueued, Days, Hours],
+            ObsKind::Share => &[Percent],
+        }
+    }
+
+    /// Whether the observation is between two places (an origin and a destination).
+    pub fn is_between_places(self) -> bool {
+        matches!(self, ObsKind::TransitTime | ObsKind::Tariff)
+    }
+}
+
+/// A place an observation names: a node of the network, or one outside it (`?Mersin`),
+/// kept by name until the network has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlaceRef {
+    /// A node of the network.
+    Node(NodeId),
+    /// A place the network does not have, by its name.
+    Outside(String),
+}
+
+/// Where a facility observation applies: a place, or a line between two places
+/// (`aktau-alat`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FacilityRef {
+    /// A crossing, port or terminal.
+    Place(PlaceRef),
+    /// A ferry or sea line.
+    Line(PlaceRef, PlaceRef),
+}
+
+/// Aggregates an observation may describe besides the network's own corridors.
+pub const AGGREGATES: &[&str] = &["china_europe", "kazakhstan_transit"];
+
+/// One published outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    /// Stable id (`tt_chongqing_duisburg_2016`).
+    pub id: String,
+    /// What is measured.
+    pub kind: ObsKind,
+    /// The year the value describes (the last year of a period).
+    pub year: i32,
+    /// A period within or across years (`2021-09`, `2020..2022`), or empty.
+    pub period: String,
+    /// Origin of a transit time or tariff.
+    pub origin: Option<PlaceRef>,
+    /// Destination of a transit time or tariff.
+    pub destination: Option<PlaceRef>,
+    /// The place or line of a volume, queue or ferry service.
+    pub facility: Option<FacilityRef>,
+    /// A corridor of the network or an aggregate ([`AGGREGATES`]).
+    pub corridor: Option<String>,
+    /// `westbound`, `eastbound`, `both`, `export`, `import`, `transit`, or empty.
+    pub direction: String,
+    /// `express`, `block`, `groupage`, `any`, `sea`, `ferry`, or empty.
+    pub service: String,
+    /// `door_to_door`, `terminal_to_terminal`, `port_to_port`, `station_to_station`,
+    /// `border`, `facility` or `network`.
+    pub scope: String,
+    /// The unit of the value.
+    pub unit: Unit,
+    /// The value as published (a range's midpoint).
+    pub value: f64,
+    /// The published range, if any.
+    pub low: Option<f64>,
+    /// The published range, if any.
+    pub high: Option<f64>,
+    /// Source ids (of the observations' SOURCES.toml).
+    pub sources: Vec<String>,
+    /// Exactly what is measured.
+    pub definition: String,
+    /// Anything else, such as a disagreement with another row.
+    pub note: String,
+    /// Line in observations.csv.
+    pub line: u64,
+}
+
+/// The observations of a folder with their sources.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observations {
+    /// The rows, in file order.
+    pub rows: Vec<Observation>,
+    /// The publications they cite.
+    pub sources: Vec<Source>,
+}
+
+const COLUMNS: &[Column] = &[
+    required("obs_id"),
+    required("kind"),
+    required("year"),
+    optional("period"),
+    optional("origin"),
+    optional("destination"),
+    optional("facility"),
+    optional("corridor"),
+    optional("direction"),
+    optional("service"),
+    required("scope"),
+    required("unit"),
+    required("value"),
+    optional("low"),
+    optional("high"),
+    required("source"),
+    required("definition"),
+    optional("note"),
+];
+
+const DIRECTIONS: &[&str] = &[
+    "westbound",
+    "eastbound",
+    "both",
+    "export",
+    "import",
+    "transit",
+];
+const SERVICES: &[&str] = &["express", "block", "groupage", "any", "sea", "ferry"];
+const SCOPES: &[&str] = &[
+    "door_to_door",
+    "terminal_to_terminal",
+    "port_to_port",
+    "station_to_station",
+    "border",
+    "facility",
+    "network",
+];
+
+/// Reads observations (`observations.csv`) and the sources they cite (`SOURCES.toml`, the
+/// network folder's format), resolving places and corridors against `network`.
+///
+/// # Errors
+/// [`LoadError`] naming file, line and field: a malformed row, an unknown kind, unit, scope,
+/// place, corridor or source, a unit that does not fit the kind, a value outside its range,
+/// a duplicate id, a transit time or tariff without both ends, a volume without a place or
+/// corridor.
+pub fn parse_observations(
+    csv: &(String, Vec<u8>),
+    sources: &(String, Vec<u8>),
+    network: &Network,
+) -> Result<Observations, LoadError> {
+    let (sources, _lines) = parse_sources(sources)?;
+    let known: HashMap<&str, ()> = sources.iter().map(|s| (s.key.as_str(), ())).collect();
+    let resolve = |key: &str| known.get(key).map(|()| key.to_string());
+    let table = Table::parse(&csv.0, &csv.1, COLUMNS)?;
+    let mut rows: Vec<Observation> = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    for row in &table.rows {
+        let fields = table.at(row);
+        let id = fields.required_text("obs_id")?;
+        if !is_id(id) {
+            return Err(fields.error(
+                "obs_id",
+                Fault::BadId {
+                    id: clip(id),
+                    rule: "lower-case letters, digits and `_`",
+                },
+            ));
+        }
+        if let Some(&first) = seen.get(id) {
+            return Err(fields.error(
+                "obs_id",
+                Fault::DuplicateId {
+                    id: id.to_string(),
+                    first_line: Some(first),
+                },
+            ));
+        }
+        let kind = fields.one_of("kind", ObsKind::parse, &ObsKind::names())?;
+        let year = fields
+            .year("year")?
+            .ok_or_else(|| fields.error("year", "missing value"))?;
+        let unit = fields.one_of("unit", Unit::parse, &Unit::names())?;
+        if !kind.units().contains(&unit) {
+            let allowed: Vec<&str> = kind.units().iter().map(|u| u.as_str()).collect();
+            return Err(fields.error(
+                "unit",
+                format!(
+                    "`{}` does not fit kind `{}` (expected one of: {})",
+                    unit.as_str(),
+                    kind.as_str(),
+                    allowed.join(", ")
+                ),
+            ));
+        }
+        let word = |field: &str, allowed: &[&str], needed: bool| -> Result<String, LoadError> {
+            let text = fields.text(field);
+            if text.is_empty() && !needed {
+                return Ok(String::new());
+            }
+            if allowed.contains(&text) {
+                Ok(text.to_string())
+            } else {
+                Err(fields.error(
+                    field,
+                    Fault::UnknownValue {
+                        value: clip(text),
+                        expected: allowed.join(", "),
+                    },
+                ))
+            }
+        };
+        let direction = word("direction", DIRECTIONS, false)?;
+        let service = word("service", SERVICES, false)?;
+        let scope = word("scope", SCOPES, true)?;
+        let place = |field: &str, text: &str| -> Result<PlaceRef, LoadError> {
+            if let Some(name) = text.strip_prefix('?') {
+                if name.trim().is_empty() {
+                    return Err(fields.error(field, "`?` must be followed by a place name"));
+                }
+                return Ok(PlaceRef::Outside(name.trim().to_string()));
+            }
+            network
+                .node_by_key(text)
+                .map(PlaceRef::Node)
+                .ok_or_else(|| {
+                    fields.error(
+                        field,
+                        Fault::unknown(
+                            "node",
+                            text,
+                            " (a node id of the network, or `?Name` for a place outside it)",
+                        ),
+                    )
+                })
+        };
+        let optional_place = |field: &str| -> Result<Option<PlaceRef>, LoadError> {
+            let text = fields.text(field);
+            if text.is_empty() {
+                Ok(None)
+            } else {
+                place(field, text).map(Some)
+            }
+        };
+        let origin = optional_place("origin")?;
+        let destination = optional_place("destination")?;
+        if kind.is_between_places() && (origin.is_none() || destination.is_none()) {
+            let field = if origin.is_none() {
+                "origin"
+            } else {
+                "destination"
+            };
+            return Err(fields.error(
+                field,
+                format!("a {} needs an origin and a destination", kind.as_str()),
+            ));
+        }
+        let facility = match fields.text("facility") {
+            "" => None,
+            text => Some(match text.split_once('-') {
+                Some((from, to)) if !from.starts_with('?') || to.starts_with('?') => {
+                    FacilityRef::Line(place("facility", from)?, place("facility", to)?)
+                }
+                _ => FacilityRef::Place(place("facility", text)?),
+            }),
+        };
+        let corridor = match fields.text("corridor") {
+            "" => None,
+            text if network.corridor_by_key(text).is_some() || AGGREGATES.contains(&text) => {
+                Some(text.to_string())
+            }
+            text => {
+                let mut known: Vec<&str> =
+                    network.corridors().iter().map(|c| c.key.as_str()).collect();
+                known.extend(AGGREGATES);
+                return Err(fields.error(
+                    "corridor",
+                    Fault::UnknownValue {
+                        value: clip(text),
+                        expected: known.join(", "),
+                    },
+                ));
+            }
+        };
+        if matches!(kind, ObsKind::Volume | ObsKind::Queue | ObsKind::TrainCount)
+            && facility.is_none()
+            && corridor.is_none()
+            && origin.is_none()
+        {
+            return Err(fields.error(
+                "facility",
+                format!(
+                    "a {} needs a facility, a corridor or an origin and destination",
+                    kind.as_str()
+                ),
+            ));
+        }
+        let value = fields
+            .non_negative("value")?
+            .ok_or_else(|| fields.error("value", "missing value"))?;
+        let low = fields.non_negative("low")?;
+        let high = fields.non_negative("high")?;
+        if let Some(low) = low
+            && low > value
+        {
+            return Err(fields.error("low", format!("{low} is above the value {value}")));
+        }
+        if let Some(high) = high
+            && high < value
+        {
+            return Err(fields.error("high", format!("{high} is below the value {value}")));
+        }
+        if unit == Unit::Percent && value > 100.0 {
+            return Err(fields.error(
+                "value",
+                Fault::OutOfRange {
+                    value: clip(fields.text("value")),
+                    range: "[0, 100]",
+                },
+            ));
+        }
+        let sources = fields.sources("source", "value", true, &resolve)?;
+        let definition = fields.required_text("definition")?.to_string();
+        seen.insert(id.to_string(), fields.line());
+        rows.push(Observation {
+            id: id.to_string(),
+            kind,
+            year,
+            period: fields.text("period").to_string(),
+            origin,
+            destination,
+            facility,
+            corridor,
+            direction,
+            service,
+            scope,
+            unit,
+            value,
+            low,
+            high,
+            sources,
+            definition,
+            note: fields.text("note").to_string(),
+            line: fields.line(),
+        });
+    }
+    Ok(Observations { rows, sources })
+}
+
+#[cfg(test)]
+mod tests;
