@@ -49,7 +49,8 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(observed) = parse_observations(&csv, &sources, network()) {
         for row in &observed.rows {
-            assert!(row.value.is_finite() && row.value >= 0.0);
+            assert!(row.value.is_finite());
+            assert!(row.value >= 0.0 || row.unit == silkroute_core::observe::Unit::Percent);
             assert!(row.low.is_none_or(|low| low <= row.value));
             assert!(row.high.is_none_or(|high| high >= row.value));
             assert!(row.kind.units().contains(&row.unit));

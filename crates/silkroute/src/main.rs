@@ -33,6 +33,8 @@ enum Command {
     Network(cmd::network::NetworkArgs),
     /// Checks a network folder and reports every problem with file, line and field.
     Validate(cmd::validate::ValidateArgs),
+    /// Published outcomes (transit times, volumes, prices) the model is judged against.
+    Observed(cmd::observed::ObservedArgs),
     /// Routing on geographic networks (OpenStreetMap railways, maritime networks).
     Geo(cmd::geo::GeoArgs),
     /// Imports outside data as a network folder: railways from an OpenStreetMap PBF extract.
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Places(args) => cmd::places::run(cli.data.as_deref(), &args, &mut stdout),
         Command::Network(args) => cmd::network::run(cli.data.as_deref(), &args, &mut stdout),
         Command::Validate(args) => cmd::validate::run(&args, &mut stdout),
+        Command::Observed(args) => cmd::observed::run(cli.data.as_deref(), &args, &mut stdout),
         Command::Geo(args) => cmd::geo::run(&args, &mut stdout),
         #[cfg(feature = "osm")]
         Command::Import(args) => cmd::import::run(&args),

@@ -10,6 +10,7 @@ pub mod heal;
 #[cfg(feature = "osm")]
 pub mod import;
 pub mod network;
+pub mod observed;
 pub mod places;
 pub mod route;
 pub mod shapes;

@@ -10,5 +10,6 @@ mod geo_conformance;
 mod geo_readers;
 #[cfg(feature = "osm")]
 mod import_osm;
+mod observed;
 mod route;
 mod support;

@@ -5,10 +5,11 @@
 //! places and corridors, so a calibration or validation can compare them with the model.
 
 use crate::io::csv::{Column, Table, optional, required};
-use crate::io::{Fault, LoadError, clip};
+use crate::io::{Fault, Limit, LoadError, clip, read_named};
 use crate::network::folder::{is_id, parse_sources};
 use crate::network::{Network, NodeId, Source};
 use std::collections::HashMap;
+use std::path::Path;
 
 /// What an observation measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -18,6 +19,8 @@ pub enum ObsKind {
     TransitTime,
     /// Annual volume through a place, a corridor or a network.
     Volume,
+    /// What a place or line can carry (design or stated capacity, not throughput).
+    Capacity,
     /// Trains run in a year.
     TrainCount,
     /// A rail or ferry price.
@@ -64,6 +67,10 @@ pub enum Unit {
     WagonsPerSailing,
     /// Trains waiting.
     TrainsQueued,
+    /// Trains a day.
+    TrainsPerDay,
+    /// Pairs of trains (one each way) a day.
+    TrainPairsPerDay,
 }
 
 macro_rules! names {
@@ -95,6 +102,7 @@ macro_rules! names {
 names!(ObsKind {
     TransitTime = "transit_time",
     Volume = "volume",
+    Capacity = "capacity",
     TrainCount = "train_count",
     Tariff = "tariff",
     SeaRate = "sea_rate",
@@ -118,6 +126,8 @@ names!(Unit {
     SailingsPerWeek = "sailings_per_week",
     WagonsPerSailing = "wagons_per_sailing",
     TrainsQueued = "trains_queued",
+    TrainsPerDay = "trains_per_day",
+    TrainPairsPerDay = "train_pairs_per_day",
 });
 
 impl ObsKind {
@@ -125,18 +135,20 @@ impl ObsKind {
     pub fn units(self) -> &'static [Unit] {
         use Unit::*;
         match self {
-            ObsKind::TransitTime => &[Days, Hours],
-            ObsKind::Volume => &[Teu, Feu, Tonnes],
-            ObsKind::TrainCount => &[Trains],
-            ObsKind::Tariff => &[UsdPerFeu, UsdPerTeu, UsdPerTonne],
-            ObsKind::SeaRate => &[UsdPerFeu, UsdPerTeu, IndexPoints],
+            ObsKind::TransitTime => &[Days, Hours, Percent],
+            ObsKind::Volume => &[Teu, Feu, Tonnes, TrainsPerDay, Percent],
+            ObsKind::Capacity => &[Teu, Feu, Tonnes, TrainsPerDay, TrainPairsPerDay],
+            ObsKind::TrainCount => &[Trains, TrainsPerDay],
+            ObsKind::Tariff => &[UsdPerFeu, UsdPerTeu, UsdPerTonne, Percent],
+            ObsKind::SeaRate => &[UsdPerFeu, UsdPerTeu, IndexPoints, Percent],
             ObsKind::FerryService => &[SailingsPerWeek, WagonsPerSailing, Teu, Days, Hours],
             ObsKind::Queue => &[TrainsQueued, Days, Hours],
             ObsKind::Share => &[Percent],
         }
     }
 
-    /// Whether the observation is between two places (an origin and a destination).
+    /// Whether the observation is between two places (an origin and a destination), or at
+    /// one (a dwell, a local tariff: a facility).
     pub fn is_between_places(self) -> bool {
         matches!(self, ObsKind::TransitTime | ObsKind::Tariff)
     }
@@ -258,6 +270,17 @@ const SCOPES: &[&str] = &[
     "network",
 ];
 
+/// Reads `observations.csv` and `SOURCES.toml` of a folder (`data/observed`) and parses them
+/// with [`parse_observations`].
+///
+/// # Errors
+/// As [`parse_observations`], and a file that cannot be read or is too large.
+pub fn read_observations(dir: &Path, network: &Network) -> Result<Observations, LoadError> {
+    let csv = read_named(&dir.join("observations.csv"), Limit::NETWORK_FILE)?;
+    let sources = read_named(&dir.join("SOURCES.toml"), Limit::NETWORK_FILE)?;
+    parse_observations(&csv, &sources, network)
+}
+
 /// Reads observations (`observations.csv`) and the sources they cite (`SOURCES.toml`, the
 /// network folder's format), resolving places and corridors against `network`.
 ///
@@ -366,17 +389,6 @@ pub fn parse_observations(
         };
         let origin = optional_place("origin")?;
         let destination = optional_place("destination")?;
-        if kind.is_between_places() && (origin.is_none() || destination.is_none()) {
-            let field = if origin.is_none() {
-                "origin"
-            } else {
-                "destination"
-            };
-            return Err(fields.error(
-                field,
-                format!("a {} needs an origin and a destination", kind.as_str()),
-            ));
-        }
         let facility = match fields.text("facility") {
             "" => None,
             text => Some(match text.split_once('-') {
@@ -386,6 +398,23 @@ pub fn parse_observations(
                 _ => FacilityRef::Place(place("facility", text)?),
             }),
         };
+        if kind.is_between_places()
+            && (origin.is_none() || destination.is_none())
+            && (facility.is_none() || origin.is_some() || destination.is_some())
+        {
+            let field = if origin.is_none() {
+                "origin"
+            } else {
+                "destination"
+            };
+            return Err(fields.error(
+                field,
+                format!(
+                    "a {} needs an origin and a destination (or, at one place, a facility)",
+                    kind.as_str()
+                ),
+            ));
+        }
         let corridor = match fields.text("corridor") {
             "" => None,
             text if network.corridor_by_key(text).is_some() || AGGREGATES.contains(&text) => {
@@ -404,24 +433,33 @@ pub fn parse_observations(
                 ));
             }
         };
-        if matches!(kind, ObsKind::Volume | ObsKind::Queue | ObsKind::TrainCount)
-            && facility.is_none()
+        if matches!(
+            kind,
+            ObsKind::Volume | ObsKind::Capacity | ObsKind::Queue | ObsKind::TrainCount
+        ) && facility.is_none()
             && corridor.is_none()
             && origin.is_none()
+            && !matches!(scope.as_str(), "network" | "border")
         {
             return Err(fields.error(
                 "facility",
                 format!(
-                    "a {} needs a facility, a corridor or an origin and destination",
+                    "a {} needs a facility, a corridor, an origin and destination, or scope `network` or `border`",
                     kind.as_str()
                 ),
             ));
         }
-        let value = fields
-            .non_negative("value")?
-            .ok_or_else(|| fields.error("value", "missing value"))?;
-        let low = fields.non_negative("low")?;
-        let high = fields.non_negative("high")?;
+        // Percentages may be changes (a rate cut of −20 %); every other value is a level.
+        let read = |field: &str| {
+            if unit == Unit::Percent {
+                fields.number(field)
+            } else {
+                fields.non_negative(field)
+            }
+        };
+        let value = read("value")?.ok_or_else(|| fields.error("value", "missing value"))?;
+        let low = read("low")?;
+        let high = read("high")?;
         if let Some(low) = low
             && low > value
         {
@@ -432,7 +470,8 @@ pub fn parse_observations(
         {
             return Err(fields.error("high", format!("{high} is below the value {value}")));
         }
-        if unit == Unit::Percent && value > 100.0 {
+        // A share is at most the whole; other percentages (changes, ratios) may exceed it.
+        if kind == ObsKind::Share && value > 100.0 {
             return Err(fields.error(
                 "value",
                 Fault::OutOfRange {

@@ -77,7 +77,7 @@ fn bad_rows_are_errors_naming_line_and_field() {
         (
             "east_city,west_city",
             "east_city,",
-            "destination: a transit_time needs an origin and a destination",
+            "destination: a transit_time needs an origin and a destination (or, at one place, a facility)",
         ),
         (
             "terminal_to_terminal,days",
@@ -122,6 +122,19 @@ fn bad_rows_are_errors_naming_line_and_field() {
             "direction: unknown value `northbound`",
         ),
         (",days,14,", ",days,-14,", "value: must be ≥ 0"),
+        (",,border_kz,,transit,,facility", ",,,,transit,,network", ""),
+        ("east_city,west_city,,northern", ",,border_kz,northern", ""),
+        (
+            "east_city,west_city,,northern",
+            "east_city,,border_kz,northern",
+            "destination: a transit_time needs",
+        ),
+        (
+            "terminal_to_terminal,days,14,12,16",
+            "terminal_to_terminal,percent,14,12,16",
+            "",
+        ),
+        ("volume,2023,,,,border_kz", "capacity,2023,,,,border_kz", ""),
         ("2024,,east_city", "1500,,east_city", "year:"),
     ];
     for &(from, to, expected) in cases {

@@ -9,6 +9,7 @@ pub mod freight;
 pub mod geo;
 pub mod geojson;
 mod network;
+mod observed;
 mod places;
 mod route;
 
@@ -20,6 +21,7 @@ pub use geojson::{Feature, FeatureCollection, Geometry};
 pub use network::{
     CorridorSummary, FreightSummary, NetworkSummary, network_geojson, write_links_csv,
 };
+pub use observed::{KindSummary, ObservedRecord, ObservedReport};
 pub use places::{PlaceRow, gauges, places_geojson, write_places_csv};
 pub use route::{
     LegRecord, PlaceRecord, QueryRecord, REPORT_VERSION, RouteRecord, RouteReport,

@@ -20,7 +20,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("geo", &["network", "io"]),
     ("observe", &["network", "io"]),
     ("assign", &["io"]),
-    ("report", &["network", "route", "geo", "assign", "io"]),
+    (
+        "report",
+        &["network", "route", "geo", "assign", "observe", "io"],
+    ),
     ("freight", &["network", "route", "assign", "report", "io"]),
     (
         "scenario",
