@@ -12,8 +12,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// What an observation measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObsKind {
     /// Time from origin to destination.
     TransitTime,
@@ -36,8 +35,7 @@ pub enum ObsKind {
 }
 
 /// The unit of an observation's value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Unit {
     /// Days.
     Days,
