@@ -186,6 +186,29 @@ impl Problems {
         self.list.len() >= self.limit
     }
 
+    /// Runs `row` on every row of `table` (none when the table could not be parsed) until
+    /// enough problems are found; a row's error is recorded, then `mark` notes which file
+    /// failed, so that what only follows from it is not reported.
+    fn each_row(
+        &mut self,
+        table: Option<&Table>,
+        mark: impl Fn(&mut Failed),
+        mut row: impl FnMut(&Fields<'_>) -> Result<(), LoadError>,
+    ) {
+        for fields in table
+            .iter()
+            .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
+        {
+            if self.full() {
+                break;
+            }
+            if let Err(error) = row(&fields) {
+                self.push(error);
+                mark(&mut self.failed);
+            }
+        }
+    }
+
     /// Parses a table, recording its error and marking the file failed when it cannot.
     fn table(&mut self, file: &(String, Vec<u8>), schema: &[Column]) -> Option<Table> {
         if self.full() {
@@ -260,15 +283,10 @@ fn check_files(
     // Emission factors.
     let table = problems.table(&files.emissions, EMISSION_COLUMNS);
     let mut seen_factors: HashMap<(Mode, Energy), u64> = HashMap::new();
-    for row in table
-        .iter()
-        .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
-    {
-        if problems.full() {
-            break;
-        }
-        let fields = row;
-        let mut row = || -> Result<(), LoadError> {
+    problems.each_row(
+        table.as_ref(),
+        |_| {},
+        |fields| {
             let mode = fields.one_of("mode", Mode::parse, &mode_names())?;
             let energy = fields.one_of("energy", Energy::parse, &energy_names())?;
             if let Some(first) = seen_factors.insert((mode, energy), fields.line()) {
@@ -293,26 +311,19 @@ fn check_files(
                 note: fields.text("note").to_string(),
             });
             Ok(())
-        };
-        if let Err(error) = row() {
-            problems.push(error);
-        }
-    }
+        },
+    );
 
     // Nodes.
     let table = problems.table(&files.nodes, NODE_COLUMNS);
     problems.failed.nodes = table.is_none();
     let mut node_lines: Vec<u64> = Vec::new();
     let mut node_info: Vec<(String, String)> = Vec::new();
-    for fields in table
-        .iter()
-        .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
-    {
-        if problems.full() {
-            break;
-        }
-        let mut row = || -> Result<(), LoadError> {
-            let node = parse_node(&fields, &resolve)?;
+    problems.each_row(
+        table.as_ref(),
+        |failed| failed.nodes = true,
+        |fields| {
+            let node = parse_node(fields, &resolve)?;
             let (key, name) = (node.key.clone(), node.name.clone());
             if let Some(first) = builder.node_id(&node.key) {
                 return Err(fields.error(
@@ -329,12 +340,8 @@ fn check_files(
             node_lines.push(fields.line());
             node_info.push((key, name));
             Ok(())
-        };
-        if let Err(error) = row() {
-            problems.push(error);
-            problems.failed.nodes = true;
-        }
-    }
+        },
+    );
 
     // Links.
     let reference_year = dataset.info.reference_year;
@@ -342,15 +349,11 @@ fn check_files(
     problems.failed.links = table.is_none();
     let mut link_lines: HashMap<String, u64> = HashMap::new();
     let mut border_links: Vec<(u64, NodeId, NodeId)> = Vec::new();
-    for fields in table
-        .iter()
-        .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
-    {
-        if problems.full() {
-            break;
-        }
-        let mut row = || -> Result<(), LoadError> {
-            let link = parse_link(&fields, &builder, &corridor_keys, reference_year, &resolve)?;
+    problems.each_row(
+        table.as_ref(),
+        |failed| failed.links = true,
+        |fields| {
+            let link = parse_link(fields, &builder, &corridor_keys, reference_year, &resolve)?;
             if let Some(first) = link_lines.get(&link.key) {
                 return Err(fields.error(
                     "link_id",
@@ -377,25 +380,17 @@ fn check_files(
                 fields.error(field, error.to_string())
             })?;
             Ok(())
-        };
-        if let Err(error) = row() {
-            problems.push(error);
-            problems.failed.links = true;
-        }
-    }
+        },
+    );
 
     // Handling.
     let table = problems.table(&files.handling, HANDLING_COLUMNS);
     let mut handled: Vec<(NodeId, HandlingKind, Validity, u64)> = Vec::new();
-    for fields in table
-        .iter()
-        .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
-    {
-        if problems.full() {
-            break;
-        }
-        let mut row = || -> Result<(), LoadError> {
-            let handling = parse_handling(&fields, &builder, reference_year, &resolve)?;
+    problems.each_row(
+        table.as_ref(),
+        |_| {},
+        |fields| {
+            let handling = parse_handling(fields, &builder, reference_year, &resolve)?;
             for (node, kind, validity, line) in &handled {
                 if *node == handling.node
                     && *kind == handling.kind
@@ -421,11 +416,8 @@ fn check_files(
                 .add_handling(handling)
                 .map_err(|e| fields.error("node_id", e.to_string()))?;
             Ok(())
-        };
-        if let Err(error) = row() {
-            problems.push(error);
-        }
-    }
+        },
+    );
 
     for (line, from, to) in border_links {
         let has_border = |node: NodeId| {
@@ -450,14 +442,10 @@ fn check_files(
 
     if let Some(shapes) = &files.shapes {
         let table = problems.table(shapes, SHAPE_COLUMNS);
-        for fields in table
-            .iter()
-            .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
-        {
-            if problems.full() {
-                break;
-            }
-            let mut row = || -> Result<(), LoadError> {
+        problems.each_row(
+            table.as_ref(),
+            |_| {},
+            |fields| {
                 let key = fields.required_text("link_id")?;
                 let link = builder.link_id(key).ok_or_else(|| {
                     fields.error(
@@ -485,11 +473,8 @@ fn check_files(
                     },
                 );
                 Ok(())
-            };
-            if let Err(error) = row() {
-                problems.push(error);
-            }
-        }
+            },
+        );
     }
 
     let freight = parse_freight(files, &dataset, &builder, &resolve, &mut problems);
@@ -1548,14 +1533,7 @@ fn parse_freight(
     if let Some(zones) = &files.zones {
         let table = problems.table(zones, ZONE_COLUMNS);
         problems.failed.zones = table.is_none();
-        for fields in table
-            .iter()
-            .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
-        {
-            if problems.full() {
-                break;
-            }
-            let mut row = || -> Result<(), LoadError> {
+        problems.each_row(table.as_ref(), |failed| failed.zones = true, |fields| {
                 let key = fields.required_text("zone_id")?;
                 if !is_id(key) {
                     return Err(fields.error(
@@ -1624,24 +1602,14 @@ fn parse_freight(
                     note: fields.text("note").to_string(),
                 });
                 Ok(())
-            };
-            if let Err(error) = row() {
-                problems.push(error);
-                problems.failed.zones = true;
-            }
-        }
+            });
     }
     if let Some(demand) = &files.demand {
         let table = problems.table(demand, DEMAND_COLUMNS);
         let mut seen: HashMap<(ZoneId, ZoneId, FreightClassId), u64> = HashMap::new();
-        for fields in table
-            .iter()
-            .flat_map(|t| t.rows.iter().map(move |r| t.at(r)))
-        {
-            if problems.full() {
-                break;
-            }
-            let mut row = || -> Result<(), LoadError> {
+        // Without zones.csv every row would say so; once is enough.
+        let no_zones_file = files.zones.is_none();
+        problems.each_row(table.as_ref(), |failed| failed.zones |= no_zones_file, |fields| {
                 let zone = |field: &str| -> Result<ZoneId, LoadError> {
                     let text = fields.required_text(field)?;
                     freight.zone_by_key(text).ok_or_else(|| {
@@ -1702,13 +1670,7 @@ fn parse_freight(
                     note: fields.text("note").to_string(),
                 });
                 Ok(())
-            };
-            if let Err(error) = row() {
-                problems.push(error);
-                // Without zones.csv every row would say so; once is enough.
-                problems.failed.zones |= files.zones.is_none();
-            }
-        }
+            });
     }
     freight
 }
