@@ -68,10 +68,10 @@ fn cache_of(network: &GeoNetwork, with_ch: bool) -> Vec<u8> {
 fn pack_v1(network: &GeoNetwork, attribution: &str) -> Vec<u8> {
     let graph = &network.graph;
     let mut edges = Vec::new();
-    for a in 0..graph.node_count() as u32 {
+    for a in graph.node_ids() {
         for (b, length) in graph.neighbors(a) {
             if b > a {
-                edges.push((a, b, length));
+                edges.push((a.index() as u32, b.index() as u32, length));
             }
         }
     }
@@ -82,7 +82,7 @@ fn pack_v1(network: &GeoNetwork, attribution: &str) -> Vec<u8> {
     bytes.extend_from_slice(&(attribution.len() as u32).to_le_bytes());
     bytes.extend_from_slice(attribution.as_bytes());
     for axis in [0, 1] {
-        for v in 0..graph.node_count() as u32 {
+        for v in graph.node_ids() {
             let (lat, lon) = graph.coord(v);
             let degrees = if axis == 0 { lat } else { lon };
             bytes.extend_from_slice(&((degrees * 1e5).round() as i32).to_le_bytes());

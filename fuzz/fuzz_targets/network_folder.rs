@@ -7,33 +7,13 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use silkroute_core::network::{NetworkFiles, load_files, validate_files};
-use silkroute_fuzz::named;
-
-macro_rules! mini {
-    ($name:literal) => {
-        named(
-            $name,
-            include_bytes!(concat!("../../testdata/mini/", $name)),
-        )
-    };
-}
+use silkroute_fuzz::{check_load_agrees_with_validate, mini_files, named};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&choice, contents)) = data.split_first() else {
         return;
     };
-    let mut files = NetworkFiles {
-        dataset: mini!("dataset.toml"),
-        sources: mini!("SOURCES.toml"),
-        nodes: mini!("nodes.csv"),
-        links: mini!("links.csv"),
-        handling: mini!("handling.csv"),
-        emissions: mini!("emissions.csv"),
-        shapes: None,
-        zones: Some(mini!("zones.csv")),
-        demand: Some(mini!("demand.csv")),
-    };
+    let mut files = mini_files();
     let replaced = |name: &str| named(name, contents);
     match choice % 9 {
         0 => files.dataset = replaced("dataset.toml"),
@@ -46,13 +26,5 @@ fuzz_target!(|data: &[u8]| {
         7 => files.zones = Some(replaced("zones.csv")),
         _ => files.demand = Some(replaced("demand.csv")),
     }
-    match (load_files(&files), validate_files(&files)) {
-        (Ok(_), Ok(_)) => {}
-        (Err(first), Err(all)) => assert_eq!(first.to_string(), all[0].to_string()),
-        (loaded, validated) => panic!(
-            "load_files and validate_files disagree: {:?} vs {:?}",
-            loaded.err(),
-            validated.err()
-        ),
-    }
+    check_load_agrees_with_validate(&files);
 });

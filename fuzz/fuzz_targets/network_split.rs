@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use silkroute_core::network::{NetworkFiles, load_files, validate_files};
-use silkroute_fuzz::{named, split};
+use silkroute_core::network::NetworkFiles;
+use silkroute_fuzz::{check_load_agrees_with_validate, named, split};
 
 fuzz_target!(|data: &[u8]| {
     let parts = split(data, 9);
@@ -22,14 +22,5 @@ fuzz_target!(|data: &[u8]| {
         zones: optional(7, "zones.csv"),
         demand: optional(8, "demand.csv"),
     };
-    // Validation goes on past the first problem; it must agree with loading.
-    match (load_files(&files), validate_files(&files)) {
-        (Ok(_), Ok(_)) => {}
-        (Err(first), Err(all)) => assert_eq!(first.to_string(), all[0].to_string()),
-        (loaded, validated) => panic!(
-            "load_files and validate_files disagree: {:?} vs {:?}",
-            loaded.err(),
-            validated.err()
-        ),
-    }
+    check_load_agrees_with_validate(&files);
 });

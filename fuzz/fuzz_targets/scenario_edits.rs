@@ -16,24 +16,13 @@ use silkroute_core::route::{Plan, RouteRequest, plan};
 use silkroute_core::scenario::{
     Edit, HandlingKey, HandlingSpec, LinkSpec, NodeSpec, apply, inverse,
 };
-use silkroute_fuzz::Bytes;
-use std::sync::OnceLock;
-
-fn mini() -> &'static Network {
-    static NETWORK: OnceLock<Network> = OnceLock::new();
-    NETWORK.get_or_init(|| {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/mini");
-        silkroute_core::network::load_dir(dir.as_ref())
-            .expect("mini loads")
-            .0
-    })
-}
+use silkroute_fuzz::{Bytes, mini_network};
 
 fn validity(bytes: &mut Bytes) -> Validity {
     Validity {
         status: Status::ALL[usize::from(bytes.byte()) % Status::ALL.len()],
-        opening_year: (bytes.byte() % 2 == 0).then(|| bytes.year()),
-        closing_year: (bytes.byte() % 3 == 0).then(|| bytes.year()),
+        opening_year: bytes.byte().is_multiple_of(2).then(|| bytes.year()),
+        closing_year: bytes.byte().is_multiple_of(3).then(|| bytes.year()),
     }
 }
 
@@ -76,7 +65,7 @@ fn edit(network: &Network, bytes: &mut Bytes) -> Edit {
         },
         2 => Edit::SetLinkRunning {
             link: bytes.pick(&links),
-            running: if bytes.byte() % 2 == 0 {
+            running: if bytes.byte().is_multiple_of(2) {
                 Running::SpeedKmh(bytes.number())
             } else {
                 Running::Hours(bytes.number())
@@ -139,7 +128,7 @@ fn edit(network: &Network, bytes: &mut Bytes) -> Edit {
             node.lon = bytes.number();
             Edit::AddNode {
                 node,
-                before: (bytes.byte() % 2 == 0).then(|| bytes.pick(&nodes)),
+                before: bytes.byte().is_multiple_of(2).then(|| bytes.pick(&nodes)),
             }
         }
         15 => {
@@ -152,7 +141,7 @@ fn edit(network: &Network, bytes: &mut Bytes) -> Edit {
             link.validity = validity(bytes);
             Edit::AddLink {
                 link,
-                before: (bytes.byte() % 2 == 0).then(|| bytes.pick(&links)),
+                before: bytes.byte().is_multiple_of(2).then(|| bytes.pick(&links)),
             }
         }
         16 => {
@@ -188,7 +177,7 @@ fn edit(network: &Network, bytes: &mut Bytes) -> Edit {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let network = mini();
+    let network = mini_network();
     let mut bytes = Bytes::new(data);
     let mut edits = Vec::new();
     while !bytes.is_empty() && edits.len() < 8 {

@@ -3,10 +3,59 @@
 //! contraction hierarchy, unpack the path, look up coordinates and passages), so a reader
 //! bug that shows only downstream is found too.
 
+use silkroute_core::Network;
 use silkroute_core::geo::{
     BidirectionalDijkstra, ChQuery, ContractionHierarchy, GeoNetwork, GeoNodeId, PassageClass,
     Snapper,
 };
+use silkroute_core::network::{NetworkFiles, load_files, validate_files};
+use std::sync::OnceLock;
+
+/// A file of `testdata/mini`, embedded, as the readers take it.
+macro_rules! mini_file {
+    ($name:literal) => {
+        named(
+            $name,
+            include_bytes!(concat!("../../testdata/mini/", $name)),
+        )
+    };
+}
+
+/// The nine files of `testdata/mini` (the optional shapes.csv absent), embedded so a
+/// target does not read the disk.
+pub fn mini_files() -> NetworkFiles {
+    NetworkFiles {
+        dataset: mini_file!("dataset.toml"),
+        sources: mini_file!("SOURCES.toml"),
+        nodes: mini_file!("nodes.csv"),
+        links: mini_file!("links.csv"),
+        handling: mini_file!("handling.csv"),
+        emissions: mini_file!("emissions.csv"),
+        shapes: None,
+        zones: Some(mini_file!("zones.csv")),
+        demand: Some(mini_file!("demand.csv")),
+    }
+}
+
+/// The network of `testdata/mini`, loaded once.
+pub fn mini_network() -> &'static Network {
+    static NETWORK: OnceLock<Network> = OnceLock::new();
+    NETWORK.get_or_init(|| load_files(&mini_files()).expect("testdata/mini loads").0)
+}
+
+/// Loads `files` both ways, to the first problem and with validation (which goes on past
+/// it); they must agree on whether the folder is valid and on its first problem.
+pub fn check_load_agrees_with_validate(files: &NetworkFiles) {
+    match (load_files(files), validate_files(files)) {
+        (Ok(_), Ok(_)) => {}
+        (Err(first), Err(all)) => assert_eq!(first.to_string(), all[0].to_string()),
+        (loaded, validated) => panic!(
+            "load_files and validate_files disagree: {:?} vs {:?}",
+            loaded.err(),
+            validated.err()
+        ),
+    }
+}
 
 /// The byte that separates the files of a multi-file input. It never occurs in UTF-8 text,
 /// so seeds made of text files keep their files apart.
@@ -155,7 +204,7 @@ impl<'a> Bytes<'a> {
 
     /// An optional number.
     pub fn optional_number(&mut self) -> Option<f64> {
-        (self.byte() % 3 != 0).then(|| self.number())
+        (!self.byte().is_multiple_of(3)).then(|| self.number())
     }
 
     /// A year around the data's (1790..2300), or any `i32` now and then.
