@@ -8,7 +8,7 @@ use crate::io::csv::{Column, Table, optional, required};
 use crate::io::{Fault, Limit, LoadError, clip, read_named};
 use crate::network::folder::{is_id, parse_sources};
 use crate::network::{Network, NodeId, Source};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// What an observation measures.
@@ -228,7 +228,8 @@ pub struct Observations {
     pub sources: Vec<Source>,
 }
 
-const COLUMNS: &[Column] = &[
+/// The columns of `observations.csv`, in order (the report writes the same).
+pub(crate) const COLUMNS: &[Column] = &[
     required("obs_id"),
     required("kind"),
     required("year"),
@@ -293,8 +294,8 @@ pub fn parse_observations(
     network: &Network,
 ) -> Result<Observations, LoadError> {
     let (sources, _lines) = parse_sources(sources)?;
-    let known: HashMap<&str, ()> = sources.iter().map(|s| (s.key.as_str(), ())).collect();
-    let resolve = |key: &str| known.get(key).map(|()| key.to_string());
+    let known: HashSet<&str> = sources.iter().map(|s| s.key.as_str()).collect();
+    let resolve = |key: &str| known.contains(key).then(|| key.to_string());
     let table = Table::parse(&csv.0, &csv.1, COLUMNS)?;
     let mut rows: Vec<Observation> = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
@@ -336,22 +337,16 @@ pub fn parse_observations(
                 ),
             ));
         }
+        // A word from a closed list; an optional one may be left empty.
         let word = |field: &str, allowed: &[&str], needed: bool| -> Result<String, LoadError> {
-            let text = fields.text(field);
-            if text.is_empty() && !needed {
+            if !needed && fields.text(field).is_empty() {
                 return Ok(String::new());
             }
-            if allowed.contains(&text) {
-                Ok(text.to_string())
-            } else {
-                Err(fields.error(
-                    field,
-                    Fault::UnknownValue {
-                        value: clip(text),
-                        expected: allowed.join(", "),
-                    },
-                ))
-            }
+            fields.one_of(
+                field,
+                |text| allowed.contains(&text).then(|| text.to_string()),
+                allowed,
+            )
         };
         let direction = word("direction", DIRECTIONS, false)?;
         let service = word("service", SERVICES, false)?;

@@ -143,7 +143,8 @@ impl ObservedReport {
         }
     }
 
-    /// Every row as CSV, in the columns of `observations.csv` (sources `|`-separated).
+    /// Every row as CSV, in the columns of `observations.csv` (sources `|`-separated), so the
+    /// output reads back as an observation file.
     ///
     /// # Errors
     /// When `out` fails.
@@ -151,26 +152,7 @@ impl ObservedReport {
         let mut writer = csv::Writer::from_writer(out);
         let io = |error: csv::Error| std::io::Error::other(error.to_string());
         writer
-            .write_record([
-                "obs_id",
-                "kind",
-                "year",
-                "period",
-                "origin",
-                "destination",
-                "facility",
-                "corridor",
-                "direction",
-                "service",
-                "scope",
-                "unit",
-                "value",
-                "low",
-                "high",
-                "source",
-                "definition",
-                "note",
-            ])
+            .write_record(crate::observe::COLUMNS.iter().map(|column| column.name))
             .map_err(io)?;
         let number = |value: Option<f64>| value.map_or(String::new(), |v| v.to_string());
         for row in &self.observations {
