@@ -20,6 +20,17 @@ fn observed_summarizes_and_lists_the_fixture() {
         parsed["observations"][3]["facility"],
         "ferry_east-ferry_west"
     );
+    // The CSV reads back as an observation file with the same rows.
+    let dir = temp_dir();
+    std::fs::write(dir.path().join("observations.csv"), &csv).expect("write");
+    std::fs::copy(
+        format!("{fixture}/SOURCES.toml"),
+        dir.path().join("SOURCES.toml"),
+    )
+    .expect("copy");
+    let folder = dir.path().to_string_lossy().into_owned();
+    let again = stdout_of(&["--data", &mini, "observed", &folder, "--format", "csv"]);
+    assert_eq!(again, csv);
 }
 
 #[test]
