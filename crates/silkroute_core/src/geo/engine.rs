@@ -666,7 +666,7 @@ impl<'a> GeoEngine<'a> {
     /// A hint for a point that does not snap: the same numbers swapped would.
     fn swapped_hint(&self, lat: f64, lon: f64, limit: f64) -> String {
         let swapped = (lon, lat);
-        let in_range = (-90.0..=90.0).contains(&swapped.0) && (-180.0..=180.0).contains(&swapped.1);
+        let in_range = crate::network::is_lat_lon(swapped.0, swapped.1);
         let usable = &self.usable;
         if in_range
             && (lat, lon) != swapped
@@ -986,9 +986,8 @@ pub fn parse_coordinate(text: &str, what: &'static str) -> Result<(f64, f64), Ge
     };
     let (lat, lon) = crate::network::parse_lat_lon(text)
         .ok_or_else(|| bad("expected `lat,lon` in decimal degrees".to_string()))?;
-    let valid = (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon);
-    if !valid {
-        let swapped = (-90.0..=90.0).contains(&lon) && (-180.0..=180.0).contains(&lat);
+    if !crate::network::is_lat_lon(lat, lon) {
+        let swapped = crate::network::is_lat_lon(lon, lat);
         return Err(bad(if swapped {
             format!(
                 "expected `lat,lon` in decimal degrees; latitude {lat} is out of range (did you mean {lon},{lat}?)"

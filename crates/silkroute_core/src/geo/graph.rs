@@ -71,12 +71,6 @@ pub enum GeoGraphError {
     },
 }
 
-/// Whether `(lat, lon)` is a latitude and longitude in degrees. Range checks are false for
-/// NaN, so they also reject non-finite values.
-fn valid_coordinate(lat: f64, lon: f64) -> bool {
-    (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)
-}
-
 /// The arrays behind a [`GeoGraph`] (see [`GeoGraph::raw_parts`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RawParts<'a> {
@@ -123,7 +117,7 @@ impl GeoGraph {
             return Err(GeoGraphError::TooLarge);
         }
         for (node, &(lat, lon)) in coords.iter().enumerate() {
-            if !valid_coordinate(lat, lon) {
+            if !crate::network::is_lat_lon(lat, lon) {
                 return Err(GeoGraphError::BadCoordinate {
                     node: node as u32,
                     lat,
@@ -208,7 +202,7 @@ impl GeoGraph {
         if !consistent {
             return Err(GeoGraphError::Inconsistent);
         }
-        if let Some(node) = (0..n).find(|&i| !valid_coordinate(lat[i], lon[i])) {
+        if let Some(node) = (0..n).find(|&i| !crate::network::is_lat_lon(lat[i], lon[i])) {
             return Err(GeoGraphError::BadCoordinate {
                 node: node as u32,
                 lat: lat[node],

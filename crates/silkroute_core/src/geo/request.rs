@@ -69,7 +69,7 @@ impl MatrixRequest {
         }
         self.options.validate()?;
         for (index, &(lat, lon)) in self.points.iter().enumerate() {
-            if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+            if !crate::network::is_lat_lon(lat, lon) {
                 return Err(GeoError::BadPoint {
                     number: index + 1,
                     lat,

@@ -21,7 +21,7 @@ pub(crate) use folder::{is_id, parse_sources};
 pub use freight::{
     Demand, FreightClass, FreightClassId, FreightData, FreightDataError, Zone, ZoneId,
 };
-pub use place::{PlaceError, PlaceMatch, normalize_place_name, parse_lat_lon};
+pub use place::{PlaceError, PlaceMatch, is_lat_lon, normalize_place_name, parse_lat_lon};
 
 use std::fmt;
 

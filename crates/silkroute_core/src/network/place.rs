@@ -155,6 +155,11 @@ fn did_you_mean(suggestions: &[String]) -> String {
     }
 }
 
+/// Whether `(lat, lon)` is a latitude and longitude in degrees (false for NaN and infinities).
+pub fn is_lat_lon(lat: f64, lon: f64) -> bool {
+    (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)
+}
+
 /// Parses `lat,lon` (decimal degrees). Returns `None` when the text is not two numbers.
 pub fn parse_lat_lon(text: &str) -> Option<(f64, f64)> {
     let (lat, lon) = text.split_once(',')?;
@@ -227,7 +232,7 @@ impl Network {
     }
 
     fn snap(&self, query: &str, lat: f64, lon: f64, max_km: f64) -> Result<PlaceMatch, PlaceError> {
-        if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+        if !is_lat_lon(lat, lon) {
             return Err(PlaceError::BadCoordinates {
                 query: crate::io::clip(query),
             });
@@ -239,7 +244,7 @@ impl Network {
         };
         if distance_km > max_km {
             // Latitude and longitude swapped is the commonest slip with coordinates.
-            let in_range = (-90.0..=90.0).contains(&lon) && (-180.0..=180.0).contains(&lat);
+            let in_range = is_lat_lon(lon, lat);
             let swapped = (lat != lon && in_range)
                 .then(|| self.nearest_place(lon, lat))
                 .flatten()
