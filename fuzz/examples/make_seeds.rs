@@ -102,7 +102,8 @@ fn main() {
     let mini = |name: &str| read(&format!("testdata/mini/{name}"));
     let mini_shapes: &[u8] = b"link_id,network,network_km,snap_km,shape_source,polyline\n\
         e_city_border,rail,2990.5,1.2,T_HAND,_ydrE_dtvU_nDnsEv`Ef|J\n";
-    let mini_files: [Vec<u8>; 9] = [
+    let services = |name: &str| read(&format!("testdata/services_mini/{name}"));
+    let mini_files: [Vec<u8>; 13] = [
         mini("dataset.toml"),
         mini("SOURCES.toml"),
         mini("nodes.csv"),
@@ -112,6 +113,10 @@ fn main() {
         mini_shapes.to_vec(),
         mini("zones.csv"),
         mini("demand.csv"),
+        services("services.csv"),
+        services("service_speeds.csv"),
+        services("service_dwell.csv"),
+        services("sailings.csv"),
     ];
     for (choice, contents) in mini_files.iter().enumerate() {
         write(

@@ -1,6 +1,6 @@
-//! Route requests as a front end receives them (places, things to avoid, numbers as text) on
-//! the default network: resolved, planned (alternatives and per corridor) and reported as
-//! JSON, CSV and GeoJSON; nothing may panic, whatever the text.
+//! Route requests as a front end receives them (places, things to avoid, numbers as text,
+//! service class and month) on the default network: resolved, planned (alternatives and per
+//! corridor) and reported as JSON, CSV and GeoJSON; nothing may panic, whatever the text.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -36,6 +36,18 @@ fuzz_target!(|data: &[u8]| {
         payload_t: number(4),
         value_of_time_usd_per_day: number(5),
         max_snap_km: number(6).unwrap_or(300.0),
+        // The class by its index in the network's list, or a made-up word; the month as a
+        // byte (0 and 13–255 are refused).
+        service: match flag(3) % 5 {
+            0 => None,
+            4 => Some("bullet".to_string()),
+            i => network
+                .services()
+                .classes
+                .get(usize::from(i) - 1)
+                .map(|c| c.key.clone()),
+        },
+        month: Some(flag(4)).filter(|&m| m != 0xff),
     };
     let Ok(query) = request.resolve(network) else {
         return;

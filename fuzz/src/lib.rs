@@ -21,8 +21,18 @@ macro_rules! mini_file {
     };
 }
 
-/// The nine files of `testdata/mini` (the optional shapes.csv absent), embedded so a
-/// target does not read the disk.
+/// A file of `testdata/services_mini` (service files for `testdata/mini`), embedded.
+macro_rules! services_file {
+    ($name:literal) => {
+        named(
+            $name,
+            include_bytes!(concat!("../../testdata/services_mini/", $name)),
+        )
+    };
+}
+
+/// The files of `testdata/mini` (the optional shapes.csv absent) with the service files of
+/// `testdata/services_mini`, embedded so a target does not read the disk.
 pub fn mini_files() -> NetworkFiles {
     NetworkFiles {
         dataset: mini_file!("dataset.toml"),
@@ -34,6 +44,10 @@ pub fn mini_files() -> NetworkFiles {
         shapes: None,
         zones: Some(mini_file!("zones.csv")),
         demand: Some(mini_file!("demand.csv")),
+        services: Some(services_file!("services.csv")),
+        service_speeds: Some(services_file!("service_speeds.csv")),
+        service_dwell: Some(services_file!("service_dwell.csv")),
+        sailings: Some(services_file!("sailings.csv")),
     }
 }
 

@@ -70,6 +70,13 @@ pub struct QueryArgs {
         value_name = "KM"
     )]
     pub max_snap_km: f64,
+    /// Rail service class: the network's classes, e.g. `express` (scheduled block train with
+    /// priority paths), `block`, `groupage` (default: the dataset's default class).
+    #[arg(long, value_name = "CLASS")]
+    pub service: Option<String>,
+    /// Month 1–12 whose ferry sailings and weather apply (default: the mean of the year).
+    #[arg(long, value_name = "1-12")]
+    pub month: Option<u8>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -108,6 +115,8 @@ impl QueryArgs {
             payload_t: self.payload_t,
             value_of_time_usd_per_day: self.value_of_time,
             max_snap_km: self.max_snap_km,
+            service: self.service.clone(),
+            month: self.month,
         }
     }
 
@@ -130,6 +139,9 @@ pub fn request_error(error: RequestError) -> anyhow::Error {
             expected,
         } => anyhow::anyhow!("{} {value}: {expected}", flag(field)),
         RequestError::Avoid(avoid) => anyhow::anyhow!("--avoid {avoid}"),
+        RequestError::UnknownService { given, known } => {
+            anyhow::anyhow!("--service {given}: unknown service class (the network has {known})")
+        }
         _ => anyhow::Error::new(error),
     }
 }
@@ -158,6 +170,15 @@ pub fn title(network: &Network, query: &Query) -> String {
             " · value of time ${}/FEU-day",
             thousands(query.options.value_of_time_usd_per_day)
         ));
+    }
+    if let Some(service) = query.options.service {
+        title.push_str(&format!(
+            " · {} trains",
+            network.services().class(service).key
+        ));
+    }
+    if let Some(month) = query.options.month {
+        title.push_str(&format!(" · sailings of month {month}"));
     }
     if !query.avoid_text.is_empty() {
         title.push_str(&format!(" · avoiding {}", query.avoid_text.join(", ")));
@@ -312,7 +333,11 @@ fn write_table(
                         ),
                         step.kind.as_str().to_string(),
                         String::new(),
-                        format!("{:.1}", step.hours),
+                        if step.wait_h > 0.0 {
+                            format!("{:.1} (train fills {:.0})", step.hours, step.wait_h)
+                        } else {
+                            format!("{:.1}", step.hours)
+                        },
                         thousands(step.cost_usd),
                         String::new(),
                     ]);

@@ -305,6 +305,18 @@ fn bad_arguments_exit_2_with_a_reason() {
             vec!["route", "-33.9,18.4", "Duisburg"],
             "`-33.9,18.4`: the nearest place, Colombo",
         ),
+        (
+            vec!["route", "--service", "bullet"],
+            "--service bullet: unknown service class (the network has express, block, groupage)",
+        ),
+        (
+            vec!["route", "--month", "13"],
+            "--month 13: expected a month 1–12",
+        ),
+        (
+            vec!["corridors", "--month", "0"],
+            "--month 0: expected a month 1–12",
+        ),
     ] {
         let output = silkroute(&args);
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -488,4 +500,40 @@ fn closing_suez_keeps_the_cape_route() {
             assert_ne!(leg["to"], "suez", "{leg}");
         }
     }
+}
+
+/// A service class and a month change the answer and say so in the title.
+#[test]
+fn service_class_and_month_change_the_answer() {
+    let days = |args: &[&str]| -> f64 {
+        let mut full = vec![
+            "route", "Xian", "Duisburg", "--by", "time", "--format", "json",
+        ];
+        full.extend(args);
+        let report: serde_json::Value = serde_json::from_str(&stdout_of(&full)).expect("JSON");
+        report["routes"][0]["total_days"].as_f64().expect("days")
+    };
+    let (express, block) = (days(&["--service", "express"]), days(&[]));
+    assert!(express < block, "{express} vs {block}");
+    let title = stdout_of(&[
+        "route",
+        "Altynkol",
+        "Baku",
+        "--service",
+        "express",
+        "--month",
+        "12",
+    ]);
+    assert!(
+        title.contains("express trains · sailings of month 12"),
+        "{title}"
+    );
+    let kuryk = |month: &str| -> f64 {
+        let out = stdout_of(&[
+            "route", "Altynkol", "Baku", "--by", "time", "--month", month, "--format", "json",
+        ]);
+        let report: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        report["routes"][0]["total_days"].as_f64().expect("days")
+    };
+    assert!(kuryk("7") < kuryk("12"));
 }

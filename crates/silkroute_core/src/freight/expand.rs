@@ -47,20 +47,19 @@ fn no_cheaper(a: Criteria, b: Criteria) -> bool {
         && (a.cost_usd >= b.cost_usd || close(a.cost_usd, b.cost_usd))
 }
 
-fn row_criteria(network: &Network, handling: HandlingId) -> Criteria {
-    let row = network.handling(handling);
-    Criteria {
-        hours: row.hours,
-        cost_usd: row.cost_usd,
-        co2e_kg: 0.0,
-    }
+/// What a handling row charges for the scope's service (hours and USD).
+fn row_criteria(scope: &Scope<'_>, handling: HandlingId) -> Criteria {
+    scope.handling_criteria(handling)
 }
 
-/// The transfer of a pair without row `skip`, summed like [`Scope::transfer`] sums it.
-fn residual(network: &Network, pair: &Pair, skip: HandlingId) -> Criteria {
-    let mut sum = Criteria::ZERO;
-    for &row in pair.rows.iter().filter(|&&r| r != skip) {
-        sum += row_criteria(network, row);
+/// The transfer of a pair without row `skip`: its whole transfer as [`Scope::transfer`]
+/// charges it (with a consolidation wait at an origin), less the row.
+fn residual(scope: &Scope<'_>, pair: &Pair, skip: HandlingId) -> Criteria {
+    let mut sum = pair.criteria;
+    if pair.rows.contains(&skip) {
+        let row = row_criteria(scope, skip);
+        sum.hours -= row.hours;
+        sum.cost_usd -= row.cost_usd;
     }
     sum
 }
@@ -91,25 +90,25 @@ fn plan_hub(
             outs.push(pair.outbound);
         }
     }
-    let row = row_criteria(network, handling);
+    let row = row_criteria(scope, handling);
     let kind = network.handling(handling).kind;
     let border = scope
         .active_handling(node, HandlingKind::Border)
         .filter(|_| kind != HandlingKind::Border)
-        .map(|b| row_criteria(network, b));
+        .map(|b| row_criteria(scope, b));
     let crosses =
         |end: Option<ArcId>| end.is_some_and(|arc| network.crosses_border(network.arc(arc).link));
     let first_residual_in = |end: Option<ArcId>| {
         using
             .iter()
             .find(|p| p.inbound == end)
-            .map_or(Criteria::ZERO, |p| residual(network, p, handling))
+            .map_or(Criteria::ZERO, |p| residual(scope, p, handling))
     };
     let first_residual_out = |end: Option<ArcId>| {
         using
             .iter()
             .find(|p| p.outbound == end)
-            .map_or(Criteria::ZERO, |p| residual(network, p, handling))
+            .map_or(Criteria::ZERO, |p| residual(scope, p, handling))
     };
     // Ways of splitting the rest of the transfer between entry and exit, tried in order:
     // the border on the side of the crossing link; everything on entry; everything on exit.
@@ -142,7 +141,7 @@ fn plan_hub(
         let fits = using.iter().all(|pair| {
             let i = ins.iter().position(|&e| e == pair.inbound).unwrap_or(0);
             let o = outs.iter().position(|&e| e == pair.outbound).unwrap_or(0);
-            close_criteria(entry[i] + exit[o], residual(network, pair, handling))
+            close_criteria(entry[i] + exit[o], residual(scope, pair, handling))
         });
         if fits {
             exact = Some((entry, exit));
@@ -282,6 +281,8 @@ pub(super) fn build<'a>(
         payload_t: info.payload_t,
         value_of_time_usd_per_day: info.value_of_time_usd_per_day,
         corridor: None,
+        service: network.services().default,
+        month: None,
     };
     let scope = Scope::new(network, &route_options);
     let arcs = network.arcs();
@@ -513,7 +514,8 @@ pub(super) fn build<'a>(
                 });
             }
             let row = network.handling(hub.handling);
-            if row.hours == 0.0 && options.bpr_alpha > 0.0 {
+            let charged = scope.handling_criteria(hub.handling);
+            if charged.hours == 0.0 && options.bpr_alpha > 0.0 {
                 warnings.push(FreightWarning::ZeroHandlingTime {
                     handling: handling_label(network, hub.handling),
                 });
@@ -522,8 +524,8 @@ pub(super) fn build<'a>(
                 kind: FreightLink::Handling(hub.handling),
                 from: entry_node,
                 to: exit_node,
-                hours: row.hours,
-                cost_usd: row.cost_usd,
+                hours: charged.hours,
+                cost_usd: charged.cost_usd,
                 capacity_teu_per_year: row.capacity_teu_per_day.map(|c| c * DAYS_PER_YEAR),
             });
             for &(outbound, part) in &hub.exits {

@@ -90,6 +90,8 @@ fn router_cost(network: &Network, options: &FreightOptions, vot: f64, o: usize, 
         payload_t: 10.0,
         value_of_time_usd_per_day: 2.0 * vot,
         corridor: None,
+        service: network.services().default,
+        month: None,
     };
     let scope = Scope::new(network, &route_options);
     match shortest_path(&scope, NodeId(o as u32), NodeId(d as u32)) {
@@ -372,6 +374,8 @@ fn all_or_nothing_corridors_are_the_routers_corridors_per_demand() {
                     payload_t: 10.0,
                     value_of_time_usd_per_day: 2.0 * vot,
                     corridor: None,
+                    service: network.services().default,
+                    month: None,
                 };
                 let scope = Scope::new(&network, &route_options);
                 if let Ok(Some(path)) = shortest_path(&scope, o, d) {

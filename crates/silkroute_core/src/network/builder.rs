@@ -12,7 +12,8 @@
 
 use super::{
     Arc, ArcId, Corridor, CorridorId, DatasetInfo, Direction, EmissionFactor, FreightData,
-    Handling, HandlingId, Link, LinkId, LinkShape, Mode, Network, Node, NodeId, Source, SourceId,
+    Handling, HandlingId, Link, LinkId, LinkShape, Mode, Network, Node, NodeId, ServiceData,
+    Source, SourceId,
     place::{PlaceIndex, names_node},
 };
 use std::collections::HashMap;
@@ -95,6 +96,9 @@ pub enum BuildError {
     /// Freight data (zones, classes, demand) that does not fit the network.
     #[error("freight data: {0}")]
     Freight(super::FreightDataError),
+    /// Rail service classes that do not fit the network.
+    #[error("service classes: {0}")]
+    Services(String),
     /// Two sources share an id.
     #[error("duplicate source id `{key}`")]
     DuplicateSource {
@@ -135,6 +139,7 @@ pub struct NetworkBuilder {
     /// Drawn line of each link, by link index.
     link_shapes: Vec<Option<LinkShape>>,
     freight: FreightData,
+    services: ServiceData,
 }
 
 impl NetworkBuilder {
@@ -152,6 +157,7 @@ impl NetworkBuilder {
             link_keys: HashMap::new(),
             link_shapes: Vec::new(),
             freight: FreightData::default(),
+            services: ServiceData::default(),
         }
     }
 
@@ -170,6 +176,7 @@ impl NetworkBuilder {
             link_keys: HashMap::new(),
             link_shapes: network.link_shapes.clone(),
             freight: network.freight.clone(),
+            services: network.services.clone(),
         };
         builder.index_keys();
         builder
@@ -279,6 +286,22 @@ impl NetworkBuilder {
             .check(self.nodes.len())
             .map_err(BuildError::Freight)?;
         self.freight = freight;
+        Ok(())
+    }
+
+    /// The rail service classes.
+    pub fn services(&self) -> &ServiceData {
+        &self.services
+    }
+
+    /// Sets the rail service classes, replacing any earlier ones.
+    ///
+    /// # Errors
+    /// [`BuildError::Services`] when a dwell row names a node that was not added, or the
+    /// default class does not exist.
+    pub fn set_services(&mut self, services: ServiceData) -> Result<(), BuildError> {
+        check_services(&services, self.nodes.len())?;
+        self.services = services;
         Ok(())
     }
 
@@ -571,6 +594,11 @@ impl NetworkBuilder {
                 users.push(format!("zone `{}`", zone.key));
             }
         }
+        for class in &self.services.classes {
+            if class.dwell.iter().any(|d| d.node == id) {
+                users.push(format!("the dwell of service `{}`", class.key));
+            }
+        }
         for (what, place) in [
             ("origin", &self.info.default_from),
             ("destination", &self.info.default_to),
@@ -609,6 +637,11 @@ impl NetworkBuilder {
         for zone in &mut self.freight.zones {
             for place in &mut zone.places {
                 *place = map(*place);
+            }
+        }
+        for class in &mut self.services.classes {
+            for dwell in &mut class.dwell {
+                dwell.node = map(dwell.node);
             }
         }
     }
@@ -709,6 +742,17 @@ impl NetworkBuilder {
             if let Some(shape) = &self.link_shapes[index] {
                 lists.push((format!("link `{key}` (shape)"), &shape.sources));
             }
+            for sailing in &link.sailings {
+                for (what, list) in [
+                    ("sailings", &sailing.sailings_sources),
+                    ("sailing capacity", &sailing.capacity_sources),
+                    ("dispatch", &sailing.dispatch_sources),
+                    ("sailing load", &sailing.load_sources),
+                    ("weather", &sailing.weather_sources),
+                ] {
+                    lists.push((format!("link `{key}` ({what})"), list));
+                }
+            }
         }
         for handling in &self.handlings {
             let node = &self.nodes[handling.node.index()].key;
@@ -743,6 +787,28 @@ impl NetworkBuilder {
         for (index, demand) in freight.demand.iter().enumerate() {
             lists.push((format!("demand row {index}"), &demand.sources));
         }
+        for class in &self.services.classes {
+            let key = &class.key;
+            lists.push((
+                format!("service `{key}` (dwell factor)"),
+                &class.dwell_factor_sources,
+            ));
+            lists.push((
+                format!("service `{key}` (consolidation)"),
+                &class.consolidation_sources,
+            ));
+            for speed in &class.speeds {
+                let on = match &speed.on {
+                    super::SpeedOn::Administration(country) => country.to_string(),
+                    super::SpeedOn::Section(link) => format!("link `{link}`"),
+                };
+                lists.push((format!("service `{key}` (speed on {on})"), &speed.sources));
+            }
+            for dwell in &class.dwell {
+                let node = &self.nodes[dwell.node.index()].key;
+                lists.push((format!("service `{key}` (dwell at {node})"), &dwell.sources));
+            }
+        }
         lists
     }
 
@@ -768,6 +834,13 @@ impl NetworkBuilder {
             apply(&mut link.capacity_sources);
             apply(&mut link.tariff_sources);
             apply(&mut link.status_sources);
+            for sailing in &mut link.sailings {
+                apply(&mut sailing.sailings_sources);
+                apply(&mut sailing.capacity_sources);
+                apply(&mut sailing.dispatch_sources);
+                apply(&mut sailing.load_sources);
+                apply(&mut sailing.weather_sources);
+            }
         }
         for shape in self.link_shapes.iter_mut().flatten() {
             apply(&mut shape.sources);
@@ -790,6 +863,16 @@ impl NetworkBuilder {
         for demand in &mut freight.demand {
             apply(&mut demand.sources);
         }
+        for class in &mut self.services.classes {
+            apply(&mut class.dwell_factor_sources);
+            apply(&mut class.consolidation_sources);
+            for speed in &mut class.speeds {
+                apply(&mut speed.sources);
+            }
+            for dwell in &mut class.dwell {
+                apply(&mut dwell.sources);
+            }
+        }
     }
 
     /// The checks [`NetworkBuilder::build`] makes on the whole network (emission factors,
@@ -800,7 +883,8 @@ impl NetworkBuilder {
     pub fn check(&self) -> Result<(), BuildError> {
         self.link_factors()?;
         PlaceIndex::new(&self.nodes)?;
-        self.check_freight()
+        self.check_freight()?;
+        check_services(&self.services, self.nodes.len())
     }
 
     fn check_freight(&self) -> Result<(), BuildError> {
@@ -836,6 +920,7 @@ impl NetworkBuilder {
         let link_factor = self.link_factors()?;
         let place_index = PlaceIndex::new(&self.nodes)?;
         self.check_freight()?;
+        check_services(&self.services, self.nodes.len())?;
 
         // Arcs in link order, forward before backward, so that arc ids and adjacency order
         // (and with them every tie-break in the router) follow the order of the input.
@@ -891,8 +976,30 @@ impl NetworkBuilder {
             link_shapes: self.link_shapes,
             place_index,
             freight: self.freight,
+            services: self.services,
         })
     }
+}
+
+/// The references of service classes: dwell nodes that exist, a default class that exists.
+fn check_services(services: &ServiceData, node_count: usize) -> Result<(), BuildError> {
+    if let Some(default) = services.default
+        && default.index() >= services.classes.len()
+    {
+        return Err(BuildError::Services(format!(
+            "the default service class {} does not exist",
+            default.0
+        )));
+    }
+    for class in &services.classes {
+        if let Some(dwell) = class.dwell.iter().find(|d| d.node.index() >= node_count) {
+            return Err(BuildError::Services(format!(
+                "service `{}` has a dwell row at node index {}, which does not exist",
+                class.key, dwell.node.0
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Up to five users, then how many more.

@@ -11,6 +11,7 @@ mod builder;
 pub(crate) mod folder;
 mod freight;
 mod place;
+mod service;
 
 pub use builder::{BuildError, NetworkBuilder};
 use folder::is_source_key;
@@ -22,6 +23,11 @@ pub use freight::{
     Demand, FreightClass, FreightClassId, FreightData, FreightDataError, Zone, ZoneId,
 };
 pub use place::{PlaceError, PlaceMatch, is_lat_lon, normalize_place_name, parse_lat_lon};
+pub use service::{
+    DAYS_PER_MONTH, Dispatch, LoadUnit, MAX_CLOSED_DAYS, MAX_SAILINGS_PER_WEEK, Months,
+    RailService, Sailing, ServiceData, ServiceDwell, ServiceId, ServiceSpeed, SpeedOn, line_wait_h,
+    sailings_used,
+};
 
 use std::fmt;
 
@@ -489,6 +495,9 @@ pub struct Link {
     pub name: String,
     /// Free text.
     pub note: String,
+    /// Sailings of a water link by season and year (`sailings.csv`); when a row holds, the
+    /// wait for a departure follows from it instead of `wait_h`.
+    pub sailings: Vec<Sailing>,
 }
 
 impl Link {
@@ -754,6 +763,7 @@ pub struct Network {
     pub(crate) link_shapes: Vec<Option<LinkShape>>,
     pub(crate) place_index: place::PlaceIndex,
     pub(crate) freight: FreightData,
+    pub(crate) services: ServiceData,
 }
 
 impl Network {
@@ -847,6 +857,11 @@ impl Network {
     /// Handling rows at a node (of every kind and year).
     pub fn handlings_at(&self, node: NodeId) -> &[HandlingId] {
         &self.node_handlings[node.index()]
+    }
+
+    /// Rail service classes (empty when the dataset has none).
+    pub fn services(&self) -> &ServiceData {
+        &self.services
     }
 
     /// Freight demand: zones, classes and origin–destination volumes (empty when the dataset

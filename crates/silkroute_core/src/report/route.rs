@@ -85,8 +85,10 @@ pub struct TransferRecord {
     pub kind: String,
     /// Why it happens, e.g. `gauge change 1435 → 1520 mm`.
     pub reason: String,
-    /// Hours.
+    /// Hours, including `wait_hours`.
     pub hours: f64,
+    /// Of the hours, those waited at the origin for the train to fill (groupage).
+    pub wait_hours: f64,
     /// USD per FEU.
     pub cost_usd: f64,
     /// Source ids of its numbers.
@@ -148,6 +150,10 @@ pub struct QueryRecord {
     pub value_of_time_usd_per_day: f64,
     /// Whether the routes are the Pareto set.
     pub pareto: bool,
+    /// Rail service class (`null`: links at their own speeds).
+    pub service: Option<String>,
+    /// Month whose sailings apply (`null`: the mean of the year).
+    pub month: Option<u8>,
 }
 
 /// `silkroute route --format json`.
@@ -207,8 +213,8 @@ impl RouteRecord {
                         network,
                         link.length_sources
                             .iter()
-                            .chain(&link.time_sources)
-                            .chain(&link.wait_sources)
+                            .chain(&leg.time_sources)
+                            .chain(&leg.wait_sources)
                             .chain(&link.tariff_sources)
                             .chain(&link.status_sources)
                             .chain(&factor.sources)
@@ -229,11 +235,11 @@ impl RouteRecord {
                     kind: step.kind.as_str().to_string(),
                     reason: step.reason.describe(),
                     hours: round1(step.hours),
+                    wait_hours: round1(step.wait_h),
                     cost_usd: round1(step.cost_usd),
                     sources: keys(
                         network,
-                        handling
-                            .hours_sources
+                        step.hours_sources
                             .iter()
                             .chain(&handling.cost_sources)
                             .chain(&handling.status_sources)
@@ -317,6 +323,11 @@ pub fn query_records(
             payload_t: query.options.payload_t,
             value_of_time_usd_per_day: query.options.value_of_time_usd_per_day,
             pareto,
+            service: query
+                .options
+                .service
+                .map(|id| network.services().class(id).key.clone()),
+            month: query.options.month,
         },
     )
 }

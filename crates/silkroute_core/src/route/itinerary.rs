@@ -1,7 +1,7 @@
 //! Turning a [`Path`] into what a person reads: legs, transfers with their reasons, totals and
 //! the corridor.
 
-use super::{Criteria, Path, Scope};
+use super::{Criteria, Path, Scope, is_rail_origin};
 use crate::network::{
     ArcId, CorridorId, Country, HandlingId, HandlingKind, LinkId, Mode, Network, NodeId, SourceId,
 };
@@ -30,6 +30,10 @@ pub struct Leg {
     pub wait_h: f64,
     /// Hours (running + wait), USD and kg CO2e.
     pub criteria: Criteria,
+    /// Sources of the running time used (the service's speed row, or the link's own).
+    pub time_sources: Vec<SourceId>,
+    /// Sources of the wait used (the sailing rows, or the link's own).
+    pub wait_sources: Vec<SourceId>,
 }
 
 /// Why a handling step happens.
@@ -90,10 +94,14 @@ pub struct TransferStep {
     pub handling: HandlingId,
     /// Why.
     pub reason: TransferReason,
-    /// Hours.
+    /// Hours, including `wait_h`.
     pub hours: f64,
+    /// Of the hours, those waited for the train to fill (a consolidated service's origin).
+    pub wait_h: f64,
     /// USD per FEU.
     pub cost_usd: f64,
+    /// Sources of the hours (the service's dwell, the row's own, the consolidation wait).
+    pub hours_sources: Vec<SourceId>,
 }
 
 /// Everything that happens at one node visit.
@@ -154,9 +162,11 @@ impl Itinerary {
                 mode: link.mode,
                 gauge_mm: link.gauge_mm,
                 km: link.length_km,
-                running_h: link.running_hours(),
-                wait_h: link.wait_h,
+                running_h: scope.running_h(arc.link),
+                wait_h: scope.wait_h(arc.link),
                 criteria,
+                time_sources: scope.time_sources(arc.link).to_vec(),
+                wait_sources: scope.wait_sources(arc.link).to_vec(),
             });
             previous = Some(arc_id);
             node = arc.head;
@@ -181,8 +191,8 @@ impl Itinerary {
         for leg in &self.legs {
             let link = network.link(leg.link);
             sources.extend(link.length_sources.iter().copied());
-            sources.extend(link.time_sources.iter().copied());
-            sources.extend(link.wait_sources.iter().copied());
+            sources.extend(leg.time_sources.iter().copied());
+            sources.extend(leg.wait_sources.iter().copied());
             sources.extend(link.tariff_sources.iter().copied());
             sources.extend(link.status_sources.iter().copied());
             sources.extend(network.emission_factor_of(leg.link).sources.iter().copied());
@@ -190,7 +200,7 @@ impl Itinerary {
         for transfer in &self.transfers {
             for step in &transfer.steps {
                 let handling = network.handling(step.handling);
-                sources.extend(handling.hours_sources.iter().copied());
+                sources.extend(step.hours_sources.iter().copied());
                 sources.extend(handling.cost_sources.iter().copied());
                 sources.extend(handling.status_sources.iter().copied());
             }
@@ -283,8 +293,13 @@ fn push_transfer(
                 (None, None) => unreachable!("a route has at least one leg"),
             },
         };
-        let row = network.handling(handling);
-        if row.hours == 0.0 && row.cost_usd == 0.0 {
+        let row = scope.handling_criteria(handling);
+        let wait_h = if kind == HandlingKind::Terminal && is_rail_origin(kinds, arriving, leaving) {
+            scope.consolidation_h()
+        } else {
+            0.0
+        };
+        if row.hours + wait_h == 0.0 && row.cost_usd == 0.0 {
             // A row that costs nothing (an open border inside a customs union) changes
             // nothing; listing it would only clutter the itinerary.
             continue;
@@ -293,8 +308,16 @@ fn push_transfer(
             kind,
             handling,
             reason,
-            hours: row.hours,
+            hours: row.hours + wait_h,
+            wait_h,
             cost_usd: row.cost_usd,
+            hours_sources: {
+                let mut sources = scope.hours_sources(handling).to_vec();
+                if wait_h > 0.0 {
+                    sources.extend(scope.consolidation_sources().iter().copied());
+                }
+                sources
+            },
         });
     }
     if !steps.is_empty() {

@@ -22,11 +22,12 @@ pub use itinerary::{Itinerary, Leg, Transfer, TransferReason, TransferStep, clas
 pub use pareto::{ParetoError, pareto_set};
 pub use request::{
     AvoidError, DEFAULT_MAX_SNAP_KM, MAX_ALTERNATIVES, MAX_PARETO_LABELS, Plan, PlanError, Query,
-    RequestError, RouteRequest, YEARS, plan, plan_corridors, year_out_of_range,
+    RequestError, RouteRequest, YEARS, plan, plan_corridors, resolve_service, year_out_of_range,
 };
 
 use crate::network::{
-    ArcId, CorridorId, Country, HandlingId, HandlingKind, LinkId, Mode, Network, NodeId,
+    ArcId, CorridorId, Country, HandlingId, HandlingKind, LinkId, Mode, Network, NodeId, Running,
+    ServiceId, SourceId, line_wait_h, sailings_used,
 };
 use std::ops::{Add, AddAssign};
 
@@ -160,11 +161,15 @@ pub struct RouteOptions {
     pub value_of_time_usd_per_day: f64,
     /// Only links of this corridor and regional links.
     pub corridor: Option<CorridorId>,
+    /// The rail service class (`None`: links at their own speeds, handling at its own hours).
+    pub service: Option<ServiceId>,
+    /// The month (1–12) whose sailings and weather apply (`None`: the mean of the year).
+    pub month: Option<u8>,
 }
 
 impl RouteOptions {
-    /// The dataset's defaults: its reference year, payload and value of time, by generalized
-    /// cost, avoiding nothing.
+    /// The dataset's defaults: its reference year, payload, value of time and default
+    /// service class, by generalized cost, avoiding nothing, over the whole year.
     pub fn defaults(network: &Network) -> RouteOptions {
         let info = network.info();
         RouteOptions {
@@ -174,6 +179,8 @@ impl RouteOptions {
             payload_t: info.payload_t,
             value_of_time_usd_per_day: info.value_of_time_usd_per_day,
             corridor: None,
+            service: network.services().default,
+            month: None,
         }
     }
 
@@ -228,6 +235,18 @@ pub struct Scope<'a> {
     weights: [f64; 3],
     arc_allowed: Vec<bool>,
     arc_criteria: Vec<Criteria>,
+    /// Running hours of each link for the service and year, and their sources.
+    link_running_h: Vec<f64>,
+    link_time_sources: Vec<Vec<SourceId>>,
+    /// Wait for a departure on each link for the year and month, and its sources.
+    link_wait_h: Vec<f64>,
+    link_wait_sources: Vec<Vec<SourceId>>,
+    /// Hours and cost of each handling row for the service, and the sources of the hours.
+    handling_criteria: Vec<Criteria>,
+    handling_hours_sources: Vec<Vec<SourceId>>,
+    /// Hours waited at the origin terminal for a train to fill (the service's consolidation).
+    consolidation_h: f64,
+    consolidation_sources: Vec<SourceId>,
     node_allowed: Vec<bool>,
     active_handling: Vec<[Option<HandlingId>; 4]>,
 }
@@ -249,12 +268,52 @@ impl<'a> Scope<'a> {
         let only_avoided_corridors = |corridors: &[CorridorId]| {
             !corridors.is_empty() && corridors.iter().all(|c| avoid.corridors.contains(c))
         };
+        let service = options.service.map(|id| network.services().class(id));
+        // Running hours and their sources: the service's speed on the link's administration,
+        // else the link's own.
+        let (link_running_h, link_time_sources): (Vec<f64>, Vec<Vec<SourceId>>) = network
+            .links()
+            .iter()
+            .map(|link| {
+                let row = match (link.mode, link.running, service) {
+                    (Mode::Rail, Running::SpeedKmh(_), Some(service)) => {
+                        service.speed(&link.key, network.node(link.from).country, year)
+                    }
+                    _ => None,
+                };
+                match row {
+                    Some(row) => (link.length_km / row.speed_kmh, row.sources.clone()),
+                    None => (link.running_hours(), link.time_sources.clone()),
+                }
+            })
+            .unzip();
+        // The wait for a departure and its sources (`None`: no sailing in the month or year
+        // asked).
+        let (link_wait_h, link_wait_sources): (Vec<Option<f64>>, Vec<Vec<SourceId>>) = network
+            .links()
+            .iter()
+            .map(|link| {
+                let wait = line_wait_h(&link.sailings, year, options.month, link.wait_h);
+                let rows = sailings_used(&link.sailings, year, options.month);
+                let sources = if rows.is_empty() {
+                    link.wait_sources.clone()
+                } else {
+                    let mut sources: Vec<SourceId> =
+                        rows.iter().flat_map(|row| row.wait_sources()).collect();
+                    sources.sort_unstable();
+                    sources.dedup();
+                    sources
+                };
+                (wait, sources)
+            })
+            .unzip();
         let link_allowed: Vec<bool> = network
             .links()
             .iter()
             .enumerate()
             .map(|(index, link)| {
                 link.validity.is_active_in(year)
+                    && link_wait_h[index].is_some()
                     && node_allowed[link.from.index()]
                     && node_allowed[link.to.index()]
                     && !avoid.links.contains(&LinkId::from_index(index))
@@ -270,6 +329,7 @@ impl<'a> Scope<'a> {
             .iter()
             .map(|arc| link_allowed[arc.link.index()])
             .collect();
+        let link_wait_h: Vec<f64> = link_wait_h.into_iter().map(|w| w.unwrap_or(0.0)).collect();
         let arc_criteria = network
             .arcs()
             .iter()
@@ -277,7 +337,7 @@ impl<'a> Scope<'a> {
                 let link = network.link(arc.link);
                 let factor = network.emission_factor_of(arc.link);
                 Criteria {
-                    hours: link.running_hours() + link.wait_h,
+                    hours: link_running_h[arc.link.index()] + link_wait_h[arc.link.index()],
                     cost_usd: link.tariff_usd(),
                     co2e_kg: factor.kg_co2e_per_tkm * options.payload_t * link.length_km,
                 }
@@ -290,12 +350,38 @@ impl<'a> Scope<'a> {
                     Some(HandlingId::from_index(index));
             }
         }
+        let (handling_criteria, handling_hours_sources) = network
+            .handlings()
+            .iter()
+            .map(|row| {
+                let (hours, sources) = match service {
+                    None => (row.hours, row.hours_sources.clone()),
+                    Some(service) => service.handling_hours(row),
+                };
+                let criteria = Criteria {
+                    hours,
+                    cost_usd: row.cost_usd,
+                    co2e_kg: 0.0,
+                };
+                (criteria, sources)
+            })
+            .unzip();
         Scope {
             network,
             weights: options.weights(),
             options: options.clone(),
             arc_allowed,
             arc_criteria,
+            link_running_h,
+            link_time_sources,
+            link_wait_h,
+            link_wait_sources,
+            handling_criteria,
+            handling_hours_sources,
+            consolidation_h: service.map_or(0.0, |service| service.consolidation_h),
+            consolidation_sources: service
+                .map(|service| service.consolidation_sources.clone())
+                .unwrap_or_default(),
             node_allowed,
             active_handling,
         }
@@ -324,6 +410,49 @@ impl<'a> Scope<'a> {
     /// Hours, cost and CO2e of travelling an arc (running time plus wait for a departure).
     pub fn arc_criteria(&self, arc: ArcId) -> Criteria {
         self.arc_criteria[arc.index()]
+    }
+
+    /// Running hours of a link for the scope's service and year (without the wait).
+    pub fn running_h(&self, link: LinkId) -> f64 {
+        self.link_running_h[link.index()]
+    }
+
+    /// Mean wait for a departure on a link in the scope's year and month.
+    pub fn wait_h(&self, link: LinkId) -> f64 {
+        self.link_wait_h[link.index()]
+    }
+
+    /// Hours and cost of a handling row for the scope's service (what a transfer charges for
+    /// it, before the consolidation wait of an origin).
+    pub fn handling_criteria(&self, handling: HandlingId) -> Criteria {
+        self.handling_criteria[handling.index()]
+    }
+
+    /// Hours a rail departure waits at its origin terminal for the train to fill.
+    pub fn consolidation_h(&self) -> f64 {
+        self.consolidation_h
+    }
+
+    /// Sources of a link's running hours in this scope (the service's speed row, or the
+    /// link's own).
+    pub fn time_sources(&self, link: LinkId) -> &[SourceId] {
+        &self.link_time_sources[link.index()]
+    }
+
+    /// Sources of a link's wait in this scope (the sailing rows used, or the link's own).
+    pub fn wait_sources(&self, link: LinkId) -> &[SourceId] {
+        &self.link_wait_sources[link.index()]
+    }
+
+    /// Sources of a handling row's hours in this scope (the service's dwell row or factor
+    /// and the row's own, or the row's own).
+    pub fn hours_sources(&self, handling: HandlingId) -> &[SourceId] {
+        &self.handling_hours_sources[handling.index()]
+    }
+
+    /// Sources of the consolidation wait.
+    pub fn consolidation_sources(&self) -> &[SourceId] {
+        &self.consolidation_sources
     }
 
     /// The active handling row of a kind at a node.
@@ -395,13 +524,26 @@ impl<'a> Scope<'a> {
                 let id = self
                     .active_handling(node, kind)
                     .expect("a kind is only inserted when its row is active");
-                let handling = network.handling(id);
-                criteria.hours += handling.hours;
-                criteria.cost_usd += handling.cost_usd;
+                criteria += self.handling_criteria(id);
             }
+        }
+        if is_rail_origin(kinds, inbound, outbound) {
+            criteria.hours += self.consolidation_h;
         }
         Some((kinds, criteria))
     }
+}
+
+/// Whether a transfer loads a train at its origin terminal (where a consolidated service
+/// waits for the train to fill).
+pub(crate) fn is_rail_origin(
+    kinds: KindSet,
+    inbound: Option<&crate::network::Link>,
+    outbound: Option<&crate::network::Link>,
+) -> bool {
+    inbound.is_none()
+        && outbound.is_some_and(|link| link.mode == Mode::Rail)
+        && kinds.contains(HandlingKind::Terminal)
 }
 
 /// Why a route query could not be answered.

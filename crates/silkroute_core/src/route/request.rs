@@ -75,6 +75,10 @@ pub struct RouteRequest {
     pub value_of_time_usd_per_day: Option<f64>,
     /// Largest distance, km, at which `lat,lon` snaps to a place.
     pub max_snap_km: f64,
+    /// Rail service class id (default: the dataset's default class).
+    pub service: Option<String>,
+    /// Month 1–12 whose sailings and weather apply (default: the mean of the year).
+    pub month: Option<u8>,
 }
 
 impl Default for RouteRequest {
@@ -88,6 +92,8 @@ impl Default for RouteRequest {
             payload_t: None,
             value_of_time_usd_per_day: None,
             max_snap_km: DEFAULT_MAX_SNAP_KM,
+            service: None,
+            month: None,
         }
     }
 }
@@ -156,6 +162,14 @@ pub enum RequestError {
     /// An item to avoid that is not valid.
     #[error(transparent)]
     Avoid(#[from] AvoidError),
+    /// A service class the network does not have.
+    #[error("service `{given}`: unknown service class (the network has {known})")]
+    UnknownService {
+        /// The id given.
+        given: String,
+        /// The network's classes, comma-separated (`none` when it has none).
+        known: String,
+    },
 }
 
 impl RequestError {
@@ -171,6 +185,7 @@ impl RequestError {
                 }
             }
             RequestError::Avoid(_) => "avoid",
+            RequestError::UnknownService { .. } => "service",
         }
     }
 }
@@ -370,6 +385,32 @@ impl Avoid {
     }
 }
 
+/// The service class with id `key`.
+///
+/// # Errors
+/// [`RequestError::UnknownService`] listing the network's classes.
+pub fn resolve_service(
+    network: &Network,
+    key: &str,
+) -> Result<crate::network::ServiceId, RequestError> {
+    let services = network.services();
+    services
+        .find(key)
+        .ok_or_else(|| RequestError::UnknownService {
+            given: clip(key),
+            known: if services.classes.is_empty() {
+                "none".to_string()
+            } else {
+                services
+                    .classes
+                    .iter()
+                    .map(|c| c.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        })
+}
+
 impl RouteRequest {
     /// Checks the parameters that do not depend on a network: the year, payload, value of
     /// time and snapping distance.
@@ -409,6 +450,15 @@ impl RouteRequest {
                 field: "value_of_time",
                 value: crate::io::number(value),
                 expected: "expected a number of USD ≥ 0".to_string(),
+            });
+        }
+        if let Some(month) = self.month
+            && !(1..=12).contains(&month)
+        {
+            return Err(RequestError::InvalidParameter {
+                field: "month",
+                value: month.to_string(),
+                expected: "expected a month 1–12".to_string(),
             });
         }
         Ok(())
@@ -470,6 +520,10 @@ impl RouteRequest {
             options.value_of_time_usd_per_day = value;
         }
         options.avoid = Avoid::parse(network, &self.avoid)?;
+        if let Some(service) = &self.service {
+            options.service = Some(resolve_service(network, service)?);
+        }
+        options.month = self.month;
         Ok(Query {
             from,
             to,

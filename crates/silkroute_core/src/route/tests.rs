@@ -245,6 +245,7 @@ pub(crate) fn build(nodes: &[NodeSpec], links: &[LinkSpec]) -> Network {
             corridors,
             name: String::new(),
             note: String::new(),
+            sailings: vec![],
         });
     }
     builder.build().expect("random networks are valid")
@@ -337,6 +338,8 @@ fn options_for(objective: Objective, year: i32, corridor: Option<CorridorId>) ->
         payload_t: 10.0,
         value_of_time_usd_per_day: 100.0,
         corridor,
+        service: None,
+        month: None,
     }
 }
 

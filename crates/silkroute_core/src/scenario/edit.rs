@@ -4,7 +4,7 @@
 use crate::network::{
     BuildError, Corridor, Country, Direction, Energy, Handling, HandlingId, HandlingKind,
     InvalidField, Link, LinkId, LinkShape, Mode, Network, NetworkBuilder, Node, NodeId, NodeKind,
-    Running, Source, SourceId, Validity, is_id, normalize_place_name,
+    Running, Sailing, Source, SourceId, Validity, is_id, normalize_place_name,
 };
 use std::fmt;
 
@@ -178,6 +178,26 @@ pub struct LinkSpec {
     pub note: String,
     /// The drawn line, if any.
     pub shape: Option<ShapeSpec>,
+    /// Sailings of a sea or ferry link (`sailings.csv`), if any.
+    pub sailings: Vec<SailingSpec>,
+}
+
+/// The sailings of a water link in some months and years, with source ids instead of typed
+/// ids. The rules are those of `sailings.csv` (docs/formats.md).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SailingSpec {
+    /// The values; their source lists are ignored (the `*_sources` fields below hold them).
+    pub row: Sailing,
+    /// Source ids of the sailings per week.
+    pub sailings_sources: Vec<String>,
+    /// Source ids of the capacity.
+    pub capacity_sources: Vec<String>,
+    /// Source ids of the dispatch rule.
+    pub dispatch_sources: Vec<String>,
+    /// Source ids of the load.
+    pub load_sources: Vec<String>,
+    /// Source ids of the weather closures.
+    pub weather_sources: Vec<String>,
 }
 
 impl LinkSpec {
@@ -236,6 +256,18 @@ fn link_spec(
             network_km: shape.network_km,
             sources: keys(&shape.sources),
         }),
+        sailings: link
+            .sailings
+            .iter()
+            .map(|row| SailingSpec {
+                row: row.clone(),
+                sailings_sources: keys(&row.sailings_sources),
+                capacity_sources: keys(&row.capacity_sources),
+                dispatch_sources: keys(&row.dispatch_sources),
+                load_sources: keys(&row.load_sources),
+                weather_sources: keys(&row.weather_sources),
+            })
+            .collect(),
     }
 }
 
@@ -1534,6 +1566,7 @@ fn link_of(
             })
         }
     };
+    let sailings = sailings_of(builder, cx, spec)?;
     let link = Link {
         key: spec.key.clone(),
         from,
@@ -1559,8 +1592,77 @@ fn link_of(
         corridors,
         name: spec.name.clone(),
         note: spec.note.clone(),
+        sailings,
     };
     Ok((link, shape))
+}
+
+/// The sailings of a link spec, checked by the rules of `sailings.csv`.
+fn sailings_of(
+    builder: &NetworkBuilder,
+    cx: &Cx<'_>,
+    spec: &LinkSpec,
+) -> Result<Vec<Sailing>, EditError> {
+    if !spec.sailings.is_empty() && !spec.mode.is_water() {
+        return Err(cx.rule(
+            "sailings",
+            format!(
+                "sailings are for sea and ferry links, not {}",
+                spec.mode.as_str()
+            ),
+        ));
+    }
+    let mut rows: Vec<Sailing> = Vec::new();
+    for item in &spec.sailings {
+        let row = &item.row;
+        if let Err(InvalidField { field, reason }) = row.check() {
+            return Err(cx.rule(&format!("sailings.{field}"), reason));
+        }
+        if rows.iter().any(|other| other.overlaps(row)) {
+            return Err(cx.rule(
+                "sailings.months",
+                "two sailing rows hold in a common month of a common year".to_string(),
+            ));
+        }
+        let mut sailing = row.clone();
+        sailing.sailings_sources = cx.sources(
+            builder,
+            "sailings.sailings_sources",
+            &item.sailings_sources,
+            "sailings.sailings_per_week",
+            true,
+        )?;
+        sailing.capacity_sources = cx.sources(
+            builder,
+            "sailings.capacity_sources",
+            &item.capacity_sources,
+            "sailings.capacity",
+            row.capacity.is_some(),
+        )?;
+        sailing.dispatch_sources = cx.sources(
+            builder,
+            "sailings.dispatch_sources",
+            &item.dispatch_sources,
+            "sailings.dispatch",
+            true,
+        )?;
+        sailing.load_sources = cx.sources(
+            builder,
+            "sailings.load_sources",
+            &item.load_sources,
+            "sailings.load_per_week",
+            row.load_per_week.is_some(),
+        )?;
+        sailing.weather_sources = cx.sources(
+            builder,
+            "sailings.weather_sources",
+            &item.weather_sources,
+            "sailings.closed_days_per_month",
+            row.closed_days_per_month > 0.0,
+        )?;
+        rows.push(sailing);
+    }
+    Ok(rows)
 }
 
 fn handling_of(

@@ -39,7 +39,8 @@ pub use compare::{
     SCENARIO_DIFF_VERSION, TextChange, TotalsDiff, compare_freight, compare_routes,
 };
 pub use edit::{
-    Edit, EditError, EditLabel, HandlingKey, HandlingSpec, LinkSpec, NodeSpec, ShapeSpec,
+    Edit, EditError, EditLabel, HandlingKey, HandlingSpec, LinkSpec, NodeSpec, SailingSpec,
+    ShapeSpec,
 };
 
 use crate::network::{Network, NetworkBuilder};

@@ -68,6 +68,8 @@ fn route_report(network: &Network) -> RouteReport {
             payload_t: options.payload_t,
             value_of_time_usd_per_day: options.value_of_time_usd_per_day,
             pareto: false,
+            service: None,
+            month: None,
         },
         sources: SourceRecord::cited(network, &routes),
         routes,
@@ -293,6 +295,7 @@ fn one_edit_of_every_kind() -> Vec<Edit> {
         corridors: strings(&["middle"]),
         name: "Express track".into(),
         note: String::new(),
+        sailings: vec![],
         shape: Some(ShapeSpec {
             points: vec![(47.0, 74.0), (45.0, 60.0), (43.6, 51.2)],
             network_km: 1795.5,

@@ -6,4 +6,5 @@ mod architecture;
 mod default_network;
 mod freight;
 mod observed;
+mod services;
 mod tntp_conformance;

@@ -1,5 +1,8 @@
 //! The network folder: `dataset.toml`, `SOURCES.toml`, `nodes.csv`, `links.csv`,
-//! `handling.csv`, `emissions.csv`, and the optional `shapes.csv`, `zones.csv` and `demand.csv`.
+//! `handling.csv`, `emissions.csv`, and the optional `shapes.csv`, `zones.csv`, `demand.csv`
+//! and service files (`services.rs`).
+
+mod services;
 
 use crate::io::csv::{Column, Fields, Table, optional, required, split_list};
 use crate::io::{Fault, Limit, LoadError, LoadWarning, clip, read_named};
@@ -34,6 +37,14 @@ pub struct NetworkFiles {
     pub zones: Option<(String, Vec<u8>)>,
     /// `demand.csv`, optional.
     pub demand: Option<(String, Vec<u8>)>,
+    /// `services.csv` (rail service classes), optional.
+    pub services: Option<(String, Vec<u8>)>,
+    /// `service_speeds.csv`, optional.
+    pub service_speeds: Option<(String, Vec<u8>)>,
+    /// `service_dwell.csv`, optional.
+    pub service_dwell: Option<(String, Vec<u8>)>,
+    /// `sailings.csv` (sea and ferry services), optional.
+    pub sailings: Option<(String, Vec<u8>)>,
 }
 
 impl NetworkFiles {
@@ -54,6 +65,10 @@ impl NetworkFiles {
             shapes: optional("shapes.csv")?,
             zones: optional("zones.csv")?,
             demand: optional("demand.csv")?,
+            services: optional("services.csv")?,
+            service_speeds: optional("service_speeds.csv")?,
+            service_dwell: optional("service_dwell.csv")?,
+            sailings: optional("sailings.csv")?,
         })
     }
 }
@@ -83,6 +98,10 @@ pub fn default_files() -> NetworkFiles {
         shapes: Some(embedded!("shapes.csv")),
         zones: Some(embedded!("zones.csv")),
         demand: Some(embedded!("demand.csv")),
+        services: Some(embedded!("services.csv")),
+        service_speeds: Some(embedded!("service_speeds.csv")),
+        service_dwell: Some(embedded!("service_dwell.csv")),
+        sailings: Some(embedded!("sailings.csv")),
     }
 }
 
@@ -144,6 +163,8 @@ struct Failed {
     links: bool,
     /// zones.csv had a problem, or is missing and a reference to it was reported.
     zones: bool,
+    /// services.csv had a problem.
+    services: bool,
 }
 
 impl Failed {
@@ -160,6 +181,7 @@ impl Failed {
             "node" => self.nodes,
             "link" => self.links,
             "zone" => self.zones,
+            "service" => self.services,
             _ => false,
         }
     }
@@ -477,6 +499,7 @@ fn check_files(
         );
     }
 
+    services::parse_services(files, &mut builder, &resolve, &mut problems);
     let freight = parse_freight(files, &dataset, &builder, &resolve, &mut problems);
     if !problems.list.is_empty() {
         return Err(problems.list);
@@ -956,6 +979,7 @@ fn parse_link(
         corridors,
         name: fields.text("name").to_string(),
         note: fields.text("note").to_string(),
+        sailings: Vec::new(),
     })
 }
 
