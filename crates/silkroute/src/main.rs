@@ -35,6 +35,8 @@ enum Command {
     Validate(cmd::validate::ValidateArgs),
     /// Published outcomes (transit times, volumes, prices) the model is judged against.
     Observed(cmd::observed::ObservedArgs),
+    /// The model against the published outcomes: each one modelled, its error, the figures.
+    Evaluate(cmd::evaluate::EvaluateArgs),
     /// Routing on geographic networks (OpenStreetMap railways, maritime networks).
     Geo(cmd::geo::GeoArgs),
     /// Imports outside data as a network folder: railways from an OpenStreetMap PBF extract.
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Command::Network(args) => cmd::network::run(cli.data.as_deref(), &args, &mut stdout),
         Command::Validate(args) => cmd::validate::run(&args, &mut stdout),
         Command::Observed(args) => cmd::observed::run(cli.data.as_deref(), &args, &mut stdout),
+        Command::Evaluate(args) => cmd::evaluate::run(cli.data.as_deref(), &args, &mut stdout),
         Command::Geo(args) => cmd::geo::run(&args, &mut stdout),
         #[cfg(feature = "osm")]
         Command::Import(args) => cmd::import::run(&args),

@@ -64,6 +64,7 @@ pub mod assign;
 pub mod freight;
 pub mod geo;
 pub mod io;
+pub mod model;
 pub mod network;
 pub mod observe;
 pub mod report;

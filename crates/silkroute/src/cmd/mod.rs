@@ -3,6 +3,7 @@
 
 pub mod assign;
 pub mod corridors;
+pub mod evaluate;
 pub mod freight;
 pub mod freight_report;
 pub mod geo;

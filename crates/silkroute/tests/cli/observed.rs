@@ -1,7 +1,7 @@
 //! `silkroute observed`: the observation folder checked and summarized; a bad row is an error
 //! naming file, line and field with exit status 2.
 
-use crate::support::{repo, silkroute, stdout_of, temp_dir};
+use crate::support::{json, repo, silkroute, stdout_of, temp_dir};
 
 #[test]
 fn observed_summarizes_and_lists_the_fixture() {
@@ -55,4 +55,19 @@ fn a_bad_observation_names_file_line_and_field() {
         stderr.contains("observations.csv:3: unit: `teu` does not fit kind `transit_time`"),
         "{stderr}"
     );
+}
+
+/// `evaluate` models the shipped observations and prints the figures; JSON and CSV agree.
+#[test]
+fn evaluate_prints_figures_and_rows_in_every_format() {
+    let table = stdout_of(&["evaluate", &repo("data/observed"), "--kind", "transit_time"]);
+    assert!(table.contains("transit_time"), "{table}");
+    assert!(table.contains("Not modelled:"), "{table}");
+    let json = json(&["evaluate", &repo("data/observed"), "--format", "json"]);
+    let rows = json["observations"].as_array().expect("rows");
+    let csv = stdout_of(&["evaluate", &repo("data/observed"), "--format", "csv"]);
+    assert_eq!(csv.lines().count(), rows.len() + 1);
+    let output = silkroute(&["evaluate", &repo("data/observed"), "--kind", "weather"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--kind weather"));
 }

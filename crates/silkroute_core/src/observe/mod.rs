@@ -199,7 +199,8 @@ pub struct Observation {
     /// `express`, `block`, `groupage`, `any`, `sea`, `ferry`, or empty.
     pub service: String,
     /// `door_to_door`, `terminal_to_terminal`, `port_to_port`, `station_to_station`,
-    /// `border`, `facility` or `network`.
+    /// `border`, `facility`, `network`, or `difference` (the extra time or cost of the
+    /// observation's corridor over the usual one: `sea_cape` over `sea_suez`).
     pub scope: String,
     /// The unit of the value.
     pub unit: Unit,
@@ -267,6 +268,7 @@ const SCOPES: &[&str] = &[
     "border",
     "facility",
     "network",
+    "difference",
 ];
 
 /// Reads `observations.csv` and `SOURCES.toml` of a folder (`data/observed`) and parses them
@@ -278,6 +280,73 @@ pub fn read_observations(dir: &Path, network: &Network) -> Result<Observations, 
     let csv = read_named(&dir.join("observations.csv"), Limit::NETWORK_FILE)?;
     let sources = read_named(&dir.join("SOURCES.toml"), Limit::NETWORK_FILE)?;
     parse_observations(&csv, &sources, network)
+}
+
+/// A place outside the network that observations name (`?China`), stood for by some of its
+/// nodes: a modelled value between regions is the median over the pairs of their nodes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Region {
+    /// The name as observations write it, without the `?`.
+    pub name: String,
+    /// The nodes that stand for it.
+    pub places: Vec<NodeId>,
+    /// Why these nodes.
+    pub note: String,
+}
+
+const REGION_COLUMNS: &[Column] = &[required("region"), required("places"), optional("note")];
+
+/// Reads `regions.csv` of an observation folder, or none when the file is absent.
+///
+/// # Errors
+/// As [`parse_regions`], and a file that cannot be read.
+pub fn read_regions(dir: &Path, network: &Network) -> Result<Vec<Region>, LoadError> {
+    let path = dir.join("regions.csv");
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    parse_regions(&read_named(&path, Limit::NETWORK_FILE)?, network)
+}
+
+/// Reads regions (`region,places,note`: `?China` → `xian|chongqing|...`).
+///
+/// # Errors
+/// [`LoadError`] naming file, line and field: a region not written `?Name`, one given twice,
+/// an unknown node, no node.
+pub fn parse_regions(csv: &(String, Vec<u8>), network: &Network) -> Result<Vec<Region>, LoadError> {
+    let table = Table::parse(&csv.0, &csv.1, REGION_COLUMNS)?;
+    let mut regions: Vec<Region> = Vec::new();
+    for row in &table.rows {
+        let fields = table.at(row);
+        let text = fields.required_text("region")?;
+        let Some(name) = text.strip_prefix('?').filter(|n| !n.trim().is_empty()) else {
+            return Err(fields.error("region", format!("`{}` is not written `?Name`", clip(text))));
+        };
+        if regions.iter().any(|r| r.name == name) {
+            return Err(fields.error("region", format!("`{}` is given twice", clip(text))));
+        }
+        let mut places = Vec::new();
+        for key in fields.list("places") {
+            let node = network.node_by_key(&key).ok_or_else(|| {
+                fields.error(
+                    "places",
+                    Fault::unknown("node", &key, " (not in the network)"),
+                )
+            })?;
+            if !places.contains(&node) {
+                places.push(node);
+            }
+        }
+        if places.is_empty() {
+            return Err(fields.error("places", "a region needs at least one node"));
+        }
+        regions.push(Region {
+            name: name.to_string(),
+            places,
+            note: fields.text("note").to_string(),
+        });
+    }
+    Ok(regions)
 }
 
 /// Reads observations (`observations.csv`) and the sources they cite (`SOURCES.toml`, the

@@ -166,3 +166,42 @@ fn every_kind_has_units_and_names_round_trip() {
         assert_eq!(Unit::parse(name), Some(unit));
     }
 }
+
+#[test]
+fn regions_name_nodes_and_refuse_what_is_not_a_region() {
+    let network = mini();
+    let csv = |text: &str| ("regions.csv".to_string(), text.as_bytes().to_vec());
+    let regions = parse_regions(
+        &csv("region,places,note\n?East,east_city|east_port|east_city,both\n?West,west_city,\n"),
+        &network,
+    )
+    .expect("valid");
+    assert_eq!(regions.len(), 2);
+    assert_eq!(regions[0].name, "East");
+    assert_eq!(regions[0].places.len(), 2, "a node given twice counts once");
+    for (text, expected) in [
+        (
+            "region,places\nEast,east_city\n",
+            "regions.csv:2: region: `East` is not written `?Name`",
+        ),
+        ("region,places\n?,east_city\n", "regions.csv:2: region:"),
+        (
+            "region,places\n?E,east_city\n?E,west_city\n",
+            "regions.csv:3: region: `?E` is given twice",
+        ),
+        (
+            "region,places\n?E,atlantis\n",
+            "regions.csv:2: places: unknown node `atlantis`",
+        ),
+        (
+            "region,places\n?E,\n",
+            "regions.csv:2: places: a region needs at least one node",
+        ),
+        ("region\n?E\n", "regions.csv"),
+    ] {
+        let error = parse_regions(&csv(text), &network)
+            .expect_err(text)
+            .to_string();
+        assert!(error.contains(expected), "{text:?}: {error}");
+    }
+}

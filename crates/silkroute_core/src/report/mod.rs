@@ -5,6 +5,7 @@
 
 mod assign;
 mod corridors;
+mod fit;
 pub mod freight;
 pub mod geo;
 pub mod geojson;
@@ -15,6 +16,7 @@ mod route;
 
 pub use assign::{AssignLinkRecord, AssignReport, NoLines, assign_geojson};
 pub use corridors::{CorridorRecord, CorridorsReport};
+pub use fit::{FIT_REPORT_VERSION, FitRecord, FitReport, FitSummary};
 pub use freight::FreightReport;
 pub use geo::GeoRouteReport;
 pub use geojson::{Feature, FeatureCollection, Geometry};

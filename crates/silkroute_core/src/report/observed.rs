@@ -80,7 +80,7 @@ fn place(network: &Network, place: &PlaceRef) -> String {
     }
 }
 
-fn record(network: &Network, row: &Observation) -> ObservedRecord {
+pub(crate) fn record(network: &Network, row: &Observation) -> ObservedRecord {
     let optional = |p: &Option<PlaceRef>| p.as_ref().map_or(String::new(), |p| place(network, p));
     ObservedRecord {
         obs_id: row.id.clone(),

@@ -2,7 +2,7 @@
 //! `silkroute_core` may use only the modules below it.
 //!
 //! ```text
-//! io  <  network  <  route, geo  <  report  <  freight  <  scenario
+//! io  <  network  <  route, geo, observe  <  report  <  freight  <  scenario, model
 //! io  <  assign   <  report
 //! ```
 //!
@@ -28,6 +28,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "scenario",
         &["network", "route", "assign", "freight", "report", "io"],
+    ),
+    (
+        "model",
+        &[
+            "network", "route", "observe", "assign", "freight", "report", "io",
+        ],
     ),
 ];
 

@@ -5,6 +5,7 @@
 mod architecture;
 mod default_network;
 mod freight;
+mod model;
 mod observed;
 mod services;
 mod tntp_conformance;

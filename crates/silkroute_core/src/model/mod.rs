@@ -1,0 +1,364 @@
+//! The model against what was observed: the modelled value of each observation
+//! ([`predict`]) and their comparison ([`evaluate`] → [`crate::report::FitReport`]).
+//!
+//! An observation is predicted from the network as a user would ask it: a transit time is
+//! the fastest route between its places in its year (and month, from its period), for its
+//! service class, on its corridor; a place outside the network (`?China`) stands for the
+//! nodes of its region ([`Region`]) and the modelled value is the median over their pairs. A
+//! `station_to_station` or `port_to_port` time leaves out the loading and unloading at the
+//! ends; a `facility` time is the border and gauge-change dwell of the place; a `difference`
+//! is the time of the corridor less that of the usual one (`sea_cape` less `sea_suez`).
+//! What the model does not represent (door-to-door legs, places in no region, volumes before
+//! the demand layer) is reported as not modelled, with the reason, never guessed.
+
+use crate::network::{CorridorId, HandlingKind, Network, NodeId, ServiceId, SourceId};
+use crate::observe::{FacilityRef, ObsKind, Observation, Observations, PlaceRef, Region, Unit};
+use crate::report::{FitRecord, FitReport, FitSummary};
+use crate::route::{Itinerary, Objective, RouteOptions, Scope, shortest_path};
+use std::collections::BTreeSet;
+
+/// Tolerance of a transit time: within 1.5 days ...
+pub const TRANSIT_TOLERANCE_DAYS: f64 = 1.5;
+/// ... or within 10% of the observed value.
+pub const TRANSIT_TOLERANCE_SHARE: f64 = 0.10;
+/// Tolerance of a value in percent (a share, a relative difference): 5 percentage points.
+pub const PERCENT_TOLERANCE_POINTS: f64 = 5.0;
+
+/// The modelled value of an observation, or why there is none.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prediction {
+    /// In the observation's unit; `Err` says why the model does not predict it.
+    pub modelled: Result<f64, String>,
+    /// The network's sources behind the modelled value.
+    pub sources: BTreeSet<SourceId>,
+}
+
+impl Prediction {
+    fn not_modelled(reason: impl Into<String>) -> Prediction {
+        Prediction {
+            modelled: Err(reason.into()),
+            sources: BTreeSet::new(),
+        }
+    }
+}
+
+/// The service class an observation's `service` stands for: `express`, `block` and
+/// `groupage` by name, anything else (`any`, `sea`, `ferry`) the network's default.
+pub fn service_of(network: &Network, observation: &Observation) -> Option<ServiceId> {
+    let services = network.services();
+    services.find(&observation.service).or(services.default)
+}
+
+/// The month (1–12) of a period written `YYYY-MM`, if it is one.
+pub fn month_of(period: &str) -> Option<u8> {
+    let (_, month) = period.split_once('-')?;
+    let month: u8 = month.parse().ok()?;
+    (1..=12).contains(&month).then_some(month)
+}
+
+/// The nodes a place stands for.
+fn nodes_of(place: &PlaceRef, regions: &[Region]) -> Result<Vec<NodeId>, String> {
+    match place {
+        PlaceRef::Node(node) => Ok(vec![*node]),
+        PlaceRef::Outside(name) => regions
+            .iter()
+            .find(|r| &r.name == name)
+            .map(|r| r.places.clone())
+            .ok_or_else(|| format!("?{name} is neither a node nor a region")),
+    }
+}
+
+/// The route options of an observation, on `corridor` (a network corridor or none).
+fn options_of(
+    network: &Network,
+    observation: &Observation,
+    corridor: Option<CorridorId>,
+) -> RouteOptions {
+    let mut options = RouteOptions::defaults(network);
+    options.objective = Objective::Time;
+    options.year = observation.year;
+    options.month = month_of(&observation.period);
+    options.service = service_of(network, observation);
+    options.corridor = corridor;
+    options
+}
+
+/// The network corridor an observation names (`None` for an aggregate or none).
+fn corridor_of(network: &Network, key: Option<&str>) -> Option<CorridorId> {
+    let key = key?;
+    network
+        .corridors()
+        .iter()
+        .position(|c| c.key == key)
+        .map(CorridorId::from_index)
+}
+
+/// Hours of the fastest route in `scope`, without the transfers at its ends when
+/// `without_ends`, and its sources.
+fn route_hours(
+    scope: &Scope<'_>,
+    from: NodeId,
+    to: NodeId,
+    without_ends: bool,
+) -> Option<(f64, BTreeSet<SourceId>)> {
+    if from == to || !scope.is_node_allowed(from) || !scope.is_node_allowed(to) {
+        return None;
+    }
+    let path = shortest_path(scope, from, to).ok()??;
+    let itinerary = Itinerary::new(scope, &path);
+    let mut hours = itinerary.totals.hours;
+    if without_ends {
+        let last = itinerary.legs.len();
+        for transfer in &itinerary.transfers {
+            if transfer.after_leg == 0 || transfer.after_leg == last {
+                hours -= transfer.steps.iter().map(|s| s.hours).sum::<f64>();
+            }
+        }
+    }
+    Some((hours, itinerary.sources(scope.network())))
+}
+
+/// The median of the route hours over the pairs of `froms` × `tos`, with the sources of
+/// every pair.
+fn median_hours(
+    scope: &Scope<'_>,
+    froms: &[NodeId],
+    tos: &[NodeId],
+    without_ends: bool,
+) -> Option<(f64, BTreeSet<SourceId>)> {
+    let mut hours = Vec::new();
+    let mut sources = BTreeSet::new();
+    for &from in froms {
+        for &to in tos {
+            if let Some((h, s)) = route_hours(scope, from, to, without_ends) {
+                hours.push(h);
+                sources.extend(s);
+            }
+        }
+    }
+    if hours.is_empty() {
+        return None;
+    }
+    hours.sort_by(f64::total_cmp);
+    let mid = hours.len() / 2;
+    let median = if hours.len() % 2 == 1 {
+        hours[mid]
+    } else {
+        (hours[mid - 1] + hours[mid]) / 2.0
+    };
+    Some((median, sources))
+}
+
+fn in_unit(hours: f64, unit: Unit) -> Option<f64> {
+    match unit {
+        Unit::Days => Some(hours / 24.0),
+        Unit::Hours => Some(hours),
+        _ => None,
+    }
+}
+
+/// The modelled value of one observation.
+pub fn predict(network: &Network, regions: &[Region], observation: &Observation) -> Prediction {
+    match observation.kind {
+        ObsKind::TransitTime => predict_transit(network, regions, observation),
+        kind => Prediction::not_modelled(format!(
+            "{} is not modelled yet (issue 10: demand, capacities and prices come next)",
+            kind.as_str()
+        )),
+    }
+}
+
+fn predict_transit(network: &Network, regions: &[Region], obs: &Observation) -> Prediction {
+    let corridor_key = obs.corridor.as_deref();
+    let corridor = corridor_of(network, corridor_key);
+    match obs.scope.as_str() {
+        "door_to_door" => {
+            return Prediction::not_modelled(
+                "door to door: the pre- and on-carriage by road is not in the network",
+            );
+        }
+        "facility" => return predict_dwell(network, regions, obs),
+        "network" => return Prediction::not_modelled("a network-wide time is not a route"),
+        _ => {}
+    }
+    let (Some(origin), Some(destination)) = (&obs.origin, &obs.destination) else {
+        return Prediction::not_modelled("no origin and destination");
+    };
+    let froms = match nodes_of(origin, regions) {
+        Ok(nodes) => nodes,
+        Err(reason) => return Prediction::not_modelled(reason),
+    };
+    let tos = match nodes_of(destination, regions) {
+        Ok(nodes) => nodes,
+        Err(reason) => return Prediction::not_modelled(reason),
+    };
+    let without_ends = matches!(
+        obs.scope.as_str(),
+        "station_to_station" | "port_to_port" | "border"
+    );
+    let options = options_of(network, obs, corridor);
+    let scope = Scope::new(network, &options);
+    if obs.scope == "difference" {
+        let base = match corridor_key {
+            Some("sea_cape") => corridor_of(network, Some("sea_suez")),
+            _ => None,
+        };
+        let Some(base) = base else {
+            return Prediction::not_modelled("a difference needs a corridor with a usual one");
+        };
+        let base_scope = Scope::new(network, &options_of(network, obs, Some(base)));
+        let (Some((with, mut sources)), Some((usual, base_sources))) = (
+            median_hours(&scope, &froms, &tos, true),
+            median_hours(&base_scope, &froms, &tos, true),
+        ) else {
+            return Prediction::not_modelled("no route on the corridor or the usual one");
+        };
+        sources.extend(base_sources);
+        let modelled = match obs.unit {
+            Unit::Percent => Some(100.0 * (with - usual) / usual),
+            unit => in_unit(with - usual, unit),
+        };
+        return match modelled {
+            Some(value) => Prediction {
+                modelled: Ok(value),
+                sources,
+            },
+            None => Prediction::not_modelled("unit"),
+        };
+    }
+    match median_hours(&scope, &froms, &tos, without_ends) {
+        None => Prediction::not_modelled(format!(
+            "no route in {}{}",
+            obs.year,
+            corridor_key.map_or(String::new(), |c| format!(" on {c}"))
+        )),
+        Some((hours, sources)) => match in_unit(hours, obs.unit) {
+            Some(value) => Prediction {
+                modelled: Ok(value),
+                sources,
+            },
+            None => Prediction::not_modelled(format!(
+                "a transit time in {} is not a route time",
+                obs.unit.as_str()
+            )),
+        },
+    }
+}
+
+/// The border and gauge-change dwell at a facility for the observation's class and year.
+fn predict_dwell(network: &Network, regions: &[Region], obs: &Observation) -> Prediction {
+    let Some(FacilityRef::Place(place)) = &obs.facility else {
+        return Prediction::not_modelled("a facility time needs a place");
+    };
+    let nodes = match nodes_of(place, regions) {
+        Ok(nodes) => nodes,
+        Err(reason) => return Prediction::not_modelled(reason),
+    };
+    let scope = Scope::new(network, &options_of(network, obs, None));
+    let mut hours = Vec::new();
+    let mut sources = BTreeSet::new();
+    for node in nodes {
+        let mut dwell = 0.0;
+        let mut any = false;
+        for kind in [HandlingKind::Border, HandlingKind::GaugeChange] {
+            if let Some(row) = scope.active_handling(node, kind) {
+                dwell += scope.handling_criteria(row).hours;
+                sources.extend(scope.hours_sources(row).iter().copied());
+                any = true;
+            }
+        }
+        if any {
+            hours.push(dwell);
+        }
+    }
+    if hours.is_empty() {
+        return Prediction::not_modelled("no border or gauge change at the place");
+    }
+    let mean = hours.iter().sum::<f64>() / hours.len() as f64;
+    match in_unit(mean, obs.unit) {
+        Some(value) => Prediction {
+            modelled: Ok(value),
+            sources,
+        },
+        None => Prediction::not_modelled("unit"),
+    }
+}
+
+/// Whether a modelled value is within the tolerance of the observed one, and the error in
+/// days for times.
+pub fn judge(observation: &Observation, modelled: f64) -> (bool, Option<f64>) {
+    let observed = observation.value;
+    let error = modelled - observed;
+    match observation.unit {
+        Unit::Days | Unit::Hours => {
+            let days = if observation.unit == Unit::Hours {
+                error / 24.0
+            } else {
+                error
+            };
+            let within = days.abs() <= TRANSIT_TOLERANCE_DAYS + 1e-9
+                || error.abs() <= TRANSIT_TOLERANCE_SHARE * observed.abs() + 1e-9;
+            (within, Some(days))
+        }
+        Unit::Percent => (error.abs() <= PERCENT_TOLERANCE_POINTS + 1e-9, None),
+        _ => (error.abs() <= 0.2 * observed.abs() + 1e-9, None),
+    }
+}
+
+/// Normalized form of a URL for comparing publications: no scheme, no `www.`, no trailing
+/// slash, lower-case host.
+fn url_key(url: &str) -> String {
+    let rest = url
+        .trim()
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_start_matches("www.");
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    format!("{}/{}", host.to_lowercase(), path.trim_end_matches('/'))
+}
+
+/// Every observation predicted and judged, with a summary by kind.
+pub fn evaluate(network: &Network, observations: &Observations, regions: &[Region]) -> FitReport {
+    let mut records = Vec::with_capacity(observations.rows.len());
+    for obs in &observations.rows {
+        let prediction = predict(network, regions, obs);
+        // Publications behind both the observation and the modelled value.
+        let obs_urls: BTreeSet<String> = obs
+            .sources
+            .iter()
+            .filter_map(|key| observations.sources.iter().find(|s| &s.key == key))
+            .filter(|s| !s.url.is_empty())
+            .map(|s| url_key(&s.url))
+            .collect();
+        let shared: Vec<String> = prediction
+            .sources
+            .iter()
+            .map(|&id| network.source(id))
+            .filter(|s| !s.url.is_empty() && obs_urls.contains(&url_key(&s.url)))
+            .map(|s| s.key.clone())
+            .collect();
+        let (modelled, reason, within, error_days) = match prediction.modelled {
+            Ok(value) => {
+                let (within, days) = judge(obs, value);
+                (Some(value), None, Some(within), days)
+            }
+            Err(reason) => (None, Some(reason), None, None),
+        };
+        records.push(FitRecord::new(
+            network, obs, modelled, reason, within, error_days, shared,
+        ));
+    }
+    let summary = FitSummary::of(&records);
+    FitReport {
+        version: crate::report::FIT_REPORT_VERSION,
+        tolerance: format!(
+            "transit times within {TRANSIT_TOLERANCE_DAYS} days or {}%; percentages within {PERCENT_TOLERANCE_POINTS} points; other values within 20%",
+            TRANSIT_TOLERANCE_SHARE * 100.0
+        ),
+        summary,
+        observations: records,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,245 @@
+//! The model against the observations (`silkroute evaluate`): each observation with its
+//! modelled value, error and whether it is within tolerance, and a summary by kind.
+
+use super::observed::record;
+use crate::Network;
+use crate::observe::Observation;
+use serde::Serialize;
+use std::io::Write;
+
+/// Layout version of [`FitReport`].
+pub const FIT_REPORT_VERSION: u32 = 1;
+
+fn round2(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
+
+/// One observation, modelled.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FitRecord {
+    /// Observation id.
+    pub obs_id: String,
+    /// Kind.
+    pub kind: &'static str,
+    /// Year.
+    pub year: i32,
+    /// Period, or empty.
+    pub period: String,
+    /// Origin node id, `?Name`, or empty.
+    pub origin: String,
+    /// Destination node id, `?Name`, or empty.
+    pub destination: String,
+    /// Facility, or empty.
+    pub facility: String,
+    /// Corridor or aggregate, or empty.
+    pub corridor: String,
+    /// Service.
+    pub service: String,
+    /// Scope.
+    pub scope: String,
+    /// Unit of the observed and modelled values.
+    pub unit: &'static str,
+    /// As published.
+    pub observed: f64,
+    /// The model's value (`null`: not modelled).
+    pub modelled: Option<f64>,
+    /// Modelled − observed.
+    pub error: Option<f64>,
+    /// The error in days, for times.
+    pub error_days: Option<f64>,
+    /// Whether within tolerance (`null`: not modelled).
+    pub within: Option<bool>,
+    /// Why it is not modelled.
+    pub not_modelled: Option<String>,
+    /// Sources of the network behind the modelled value that are also a source of the
+    /// observation (the same page): such an observation does not test the model
+    /// independently.
+    pub shared_sources: Vec<String>,
+}
+
+impl FitRecord {
+    /// The record of an observation and its modelled value.
+    pub fn new(
+        network: &Network,
+        observation: &Observation,
+        modelled: Option<f64>,
+        not_modelled: Option<String>,
+        within: Option<bool>,
+        error_days: Option<f64>,
+        shared_sources: Vec<String>,
+    ) -> FitRecord {
+        let row = record(network, observation);
+        FitRecord {
+            obs_id: row.obs_id,
+            kind: row.kind,
+            year: row.year,
+            period: row.period,
+            origin: row.origin,
+            destination: row.destination,
+            facility: row.facility,
+            corridor: row.corridor,
+            service: row.service,
+            scope: row.scope,
+            unit: row.unit,
+            observed: observation.value,
+            modelled: modelled.map(round2),
+            error: modelled.map(|m| round2(m - observation.value)),
+            error_days: error_days.map(round2),
+            within,
+            not_modelled,
+            shared_sources,
+        }
+    }
+}
+
+/// The figures of one kind of observation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FitSummary {
+    /// Kind.
+    pub kind: &'static str,
+    /// Observations of the kind.
+    pub observations: usize,
+    /// Of them, modelled.
+    pub modelled: usize,
+    /// Of them, within tolerance.
+    pub within: usize,
+    /// `within / modelled`.
+    pub share_within: Option<f64>,
+    /// Mean absolute error in days (times).
+    pub mean_abs_error_days: Option<f64>,
+    /// Median absolute error in days (times).
+    pub median_abs_error_days: Option<f64>,
+    /// Mean absolute percentage error.
+    pub mean_abs_pct_error: Option<f64>,
+    /// Modelled observations that share no source with the model's inputs.
+    pub independent: usize,
+    /// Of them, within tolerance.
+    pub independent_within: usize,
+}
+
+impl FitSummary {
+    /// One summary per kind present, in the order of first appearance.
+    pub fn of(records: &[FitRecord]) -> Vec<FitSummary> {
+        let mut kinds: Vec<&'static str> = Vec::new();
+        for record in records {
+            if !kinds.contains(&record.kind) {
+                kinds.push(record.kind);
+            }
+        }
+        kinds
+            .into_iter()
+            .map(|kind| {
+                let of_kind: Vec<&FitRecord> = records.iter().filter(|r| r.kind == kind).collect();
+                let modelled: Vec<&&FitRecord> =
+                    of_kind.iter().filter(|r| r.modelled.is_some()).collect();
+                let within = modelled.iter().filter(|r| r.within == Some(true)).count();
+                let mut days: Vec<f64> = modelled
+                    .iter()
+                    .filter_map(|r| r.error_days.map(f64::abs))
+                    .collect();
+                days.sort_by(f64::total_cmp);
+                let pct: Vec<f64> = modelled
+                    .iter()
+                    .filter(|r| r.observed != 0.0 && r.unit != "percent")
+                    .filter_map(|r| r.error.map(|e| (e / r.observed).abs() * 100.0))
+                    .collect();
+                let independent: Vec<&&&FitRecord> = modelled
+                    .iter()
+                    .filter(|r| r.shared_sources.is_empty())
+                    .collect();
+                let mean = |values: &[f64]| {
+                    (!values.is_empty())
+                        .then(|| round2(values.iter().sum::<f64>() / values.len() as f64))
+                };
+                FitSummary {
+                    kind,
+                    observations: of_kind.len(),
+                    modelled: modelled.len(),
+                    within,
+                    share_within: (!modelled.is_empty())
+                        .then(|| round2(within as f64 / modelled.len() as f64)),
+                    mean_abs_error_days: mean(&days),
+                    median_abs_error_days: (!days.is_empty()).then(|| round2(days[days.len() / 2])),
+                    mean_abs_pct_error: mean(&pct),
+                    independent: independent.len(),
+                    independent_within: independent
+                        .iter()
+                        .filter(|r| r.within == Some(true))
+                        .count(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// `silkroute evaluate`: the model against the observations.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FitReport {
+    /// Layout version.
+    pub version: u32,
+    /// The tolerances, in words.
+    pub tolerance: String,
+    /// By kind.
+    pub summary: Vec<FitSummary>,
+    /// Every observation.
+    pub observations: Vec<FitRecord>,
+}
+
+impl FitReport {
+    /// Every observation as CSV.
+    ///
+    /// # Errors
+    /// When `out` fails.
+    pub fn write_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        let mut writer = csv::Writer::from_writer(out);
+        let io = |error: csv::Error| std::io::Error::other(error.to_string());
+        writer
+            .write_record([
+                "obs_id",
+                "kind",
+                "year",
+                "period",
+                "origin",
+                "destination",
+                "facility",
+                "corridor",
+                "service",
+                "scope",
+                "unit",
+                "observed",
+                "modelled",
+                "error",
+                "error_days",
+                "within",
+                "not_modelled",
+                "shared_sources",
+            ])
+            .map_err(io)?;
+        let number = |value: Option<f64>| value.map_or(String::new(), |v| v.to_string());
+        for r in &self.observations {
+            writer
+                .write_record([
+                    r.obs_id.as_str(),
+                    r.kind,
+                    &r.year.to_string(),
+                    &r.period,
+                    &r.origin,
+                    &r.destination,
+                    &r.facility,
+                    &r.corridor,
+                    &r.service,
+                    &r.scope,
+                    r.unit,
+                    &r.observed.to_string(),
+                    &number(r.modelled),
+                    &number(r.error),
+                    &number(r.error_days),
+                    r.within.map_or("", |w| if w { "yes" } else { "no" }),
+                    r.not_modelled.as_deref().unwrap_or(""),
+                    &r.shared_sources.join("|"),
+                ])
+                .map_err(io)?;
+        }
+        writer.flush()
+    }
+}

@@ -1,0 +1,81 @@
+//! The model against the shipped observations (`data/observed`): every observation is
+//! modelled or says why not, predictions never look at the observed value, the evaluation is
+//! deterministic.
+
+use silkroute_core::model::{evaluate, predict};
+use silkroute_core::network::{self, Network};
+use silkroute_core::observe::{Observations, Region, read_observations, read_regions};
+use std::path::Path;
+
+fn inputs() -> (Network, Observations, Vec<Region>) {
+    let (network, _) = network::load_default().expect("the default network loads");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/observed");
+    let observations = read_observations(&dir, &network).expect("observations load");
+    let regions = read_regions(&dir, &network).expect("regions load");
+    (network, observations, regions)
+}
+
+#[test]
+fn every_transit_time_is_modelled_or_says_why_not() {
+    let (network, observations, regions) = inputs();
+    let report = evaluate(&network, &observations, &regions);
+    let transit: Vec<_> = report
+        .observations
+        .iter()
+        .filter(|r| r.kind == "transit_time")
+        .collect();
+    assert!(transit.len() >= 100);
+    for record in &transit {
+        assert_eq!(
+            record.modelled.is_some(),
+            record.not_modelled.is_none(),
+            "{}",
+            record.obs_id
+        );
+        assert_eq!(record.modelled.is_some(), record.within.is_some());
+    }
+    let modelled = transit.iter().filter(|r| r.modelled.is_some()).count();
+    assert!(modelled >= 70, "{modelled} modelled");
+    // Door-to-door times are never guessed.
+    assert!(
+        transit
+            .iter()
+            .filter(|r| r.scope == "door_to_door")
+            .all(|r| r.modelled.is_none())
+    );
+}
+
+#[test]
+fn a_prediction_never_depends_on_the_observed_value() {
+    let (network, observations, regions) = inputs();
+    for observation in &observations.rows {
+        let mut changed = observation.clone();
+        changed.value = observation.value * 3.0 + 7.0;
+        changed.low = None;
+        changed.high = None;
+        assert_eq!(
+            predict(&network, &regions, observation).modelled,
+            predict(&network, &regions, &changed).modelled,
+            "{}",
+            observation.id
+        );
+    }
+}
+
+#[test]
+fn the_evaluation_is_deterministic_and_flags_shared_publications() {
+    let (network, observations, regions) = inputs();
+    let first = serde_json::to_string(&evaluate(&network, &observations, &regions)).unwrap();
+    let second = serde_json::to_string(&evaluate(&network, &observations, &regions)).unwrap();
+    assert_eq!(first, second);
+    let report = evaluate(&network, &observations, &regions);
+    // The Dostyk processing time is both an input (handling.csv) and an observation.
+    let dostyk = report
+        .observations
+        .iter()
+        .find(|r| r.obs_id == "tt_dostyk_proc_2016")
+        .expect("row");
+    assert!(!dostyk.shared_sources.is_empty(), "{dostyk:?}");
+    let summary = &report.summary[0];
+    assert!(summary.independent <= summary.modelled);
+}
