@@ -61,6 +61,7 @@ pub fn run(data: Option<&Path>, args: &EvaluateArgs, out: &mut dyn Write) -> Res
                 &[
                     "kind",
                     "observations",
+                    "records",
                     "modelled",
                     "within",
                     "share",
@@ -69,7 +70,7 @@ pub fn run(data: Option<&Path>, args: &EvaluateArgs, out: &mut dyn Write) -> Res
                     "MAPE %",
                     "independent within",
                 ],
-                &[1, 2, 3, 4, 5, 6, 7],
+                &[1, 2, 3, 4, 5, 6, 7, 8],
             );
             let optional = |v: Option<f64>, digits: usize| {
                 v.map_or("–".to_string(), |v| format!("{v:.digits$}"))
@@ -78,6 +79,7 @@ pub fn run(data: Option<&Path>, args: &EvaluateArgs, out: &mut dyn Write) -> Res
                 summary.add_row(vec![
                     row.kind.to_string(),
                     row.observations.to_string(),
+                    row.records.to_string(),
                     row.modelled.to_string(),
                     row.within.to_string(),
                     optional(row.share_within.map(|s| s * 100.0), 0) + "%",
@@ -107,8 +109,9 @@ pub fn run(data: Option<&Path>, args: &EvaluateArgs, out: &mut dyn Write) -> Res
                 } else {
                     r.facility.clone()
                 };
-                let mark = match r.within {
-                    Some(true) => "ok",
+                let mark = match (r.nature.as_str(), r.within) {
+                    ("record", _) => "record run, not counted",
+                    (_, Some(true)) => "ok",
                     _ => "off",
                 };
                 let shared = if r.shared_sources.is_empty() {

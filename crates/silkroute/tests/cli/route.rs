@@ -374,7 +374,7 @@ fn network_prints_links_as_csv_and_the_network_as_geojson_issue_9() {
             .is_some_and(|h| h.starts_with("link,from,to,name,mode,gauge_mm,km,")),
         "{csv}"
     );
-    assert_eq!(lines.count(), 130);
+    assert_eq!(lines.count(), 131);
     assert!(csv.contains("\ndostyk_aktogay_rail_double,"), "{csv}");
     let geojson: serde_json::Value =
         serde_json::from_str(&stdout_of(&["network", "--format", "geojson"])).expect("JSON");

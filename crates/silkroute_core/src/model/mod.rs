@@ -181,6 +181,9 @@ fn predict_transit(network: &Network, regions: &[Region], obs: &Observation) -> 
         "network" => return Prediction::not_modelled("a network-wide time is not a route"),
         _ => {}
     }
+    if let Some(FacilityRef::Line(a, b)) = &obs.facility {
+        return predict_crossing(network, obs, a, b);
+    }
     let (Some(origin), Some(destination)) = (&obs.origin, &obs.destination) else {
         return Prediction::not_modelled("no origin and destination");
     };
@@ -242,6 +245,36 @@ fn predict_transit(network: &Network, regions: &[Region], obs: &Observation) -> 
                 obs.unit.as_str()
             )),
         },
+    }
+}
+
+/// The running time of a line (a ferry or sea crossing between two nodes) in the
+/// observation's year, without the wait for a departure.
+fn predict_crossing(
+    network: &Network,
+    obs: &Observation,
+    a: &PlaceRef,
+    b: &PlaceRef,
+) -> Prediction {
+    let (PlaceRef::Node(a), PlaceRef::Node(b)) = (a, b) else {
+        return Prediction::not_modelled("a line with an end outside the network");
+    };
+    let scope = Scope::new(network, &options_of(network, obs, None));
+    let link = network
+        .out_arcs(*a)
+        .iter()
+        .find(|&&arc| network.arc(arc).head == *b && scope.is_arc_allowed(arc))
+        .map(|&arc| network.arc(arc).link);
+    let Some(link) = link else {
+        return Prediction::not_modelled(format!("no line between the two places in {}", obs.year));
+    };
+    let sources: BTreeSet<SourceId> = scope.time_sources(link).iter().copied().collect();
+    match in_unit(scope.running_h(link), obs.unit) {
+        Some(value) => Prediction {
+            modelled: Ok(value),
+            sources,
+        },
+        None => Prediction::not_modelled("unit"),
     }
 }
 

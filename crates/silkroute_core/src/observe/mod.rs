@@ -216,6 +216,10 @@ pub struct Observation {
     pub definition: String,
     /// Anything else, such as a disagreement with another row.
     pub note: String,
+    /// What kind of figure it is: `typical` (an average or usual time), `actual` (one run
+    /// achieved), `planned` (announced before or at departure, or a schedule), `record` (a
+    /// first, pilot or record run), `congestion` (during a disruption), or empty.
+    pub nature: String,
     /// Line in observations.csv.
     pub line: u64,
 }
@@ -249,7 +253,11 @@ pub(crate) const COLUMNS: &[Column] = &[
     required("source"),
     required("definition"),
     optional("note"),
+    optional("nature"),
 ];
+
+/// The values of the `nature` column.
+pub const NATURES: &[&str] = &["typical", "actual", "planned", "record", "congestion"];
 
 const DIRECTIONS: &[&str] = &[
     "westbound",
@@ -419,6 +427,7 @@ pub fn parse_observations(
         };
         let direction = word("direction", DIRECTIONS, false)?;
         let service = word("service", SERVICES, false)?;
+        let nature = word("nature", NATURES, false)?;
         let scope = word("scope", SCOPES, true)?;
         let place = |field: &str, text: &str| -> Result<PlaceRef, LoadError> {
             if let Some(name) = text.strip_prefix('?') {
@@ -564,6 +573,7 @@ pub fn parse_observations(
             sources,
             definition,
             note: fields.text("note").to_string(),
+            nature,
             line: fields.line(),
         });
     }

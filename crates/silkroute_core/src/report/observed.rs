@@ -45,6 +45,8 @@ pub struct ObservedRecord {
     pub definition: String,
     /// Notes.
     pub note: String,
+    /// `typical`, `actual`, `planned`, `record`, `congestion`, or empty.
+    pub nature: String,
 }
 
 /// Rows of one kind.
@@ -105,6 +107,7 @@ pub(crate) fn record(network: &Network, row: &Observation) -> ObservedRecord {
         sources: row.sources.clone(),
         definition: row.definition.clone(),
         note: row.note.clone(),
+        nature: row.nature.clone(),
     }
 }
 
@@ -176,6 +179,7 @@ impl ObservedReport {
                     &row.sources.join("|"),
                     &row.definition,
                     &row.note,
+                    &row.nature,
                 ])
                 .map_err(io)?;
         }
