@@ -384,7 +384,7 @@ fn network_prints_links_as_csv_and_the_network_as_geojson_issue_9() {
         .filter(|f| f["geometry"]["type"] == "Point")
         .count();
     assert_eq!(points, 98);
-    assert_eq!(features.len(), 98 + 130);
+    assert_eq!(features.len(), 98 + 131);
     let dostyk = features
         .iter()
         .find(|f| f["properties"]["id"] == "dostyk")
