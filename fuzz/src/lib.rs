@@ -48,6 +48,7 @@ pub fn mini_files() -> NetworkFiles {
         service_speeds: Some(services_file!("service_speeds.csv")),
         service_dwell: Some(services_file!("service_dwell.csv")),
         sailings: Some(services_file!("sailings.csv")),
+        calibration: Some(services_file!("calibration.csv")),
     }
 }
 

@@ -37,6 +37,8 @@ enum Command {
     Observed(cmd::observed::ObservedArgs),
     /// The model against the published outcomes: each one modelled, its error, the figures.
     Evaluate(cmd::evaluate::EvaluateArgs),
+    /// Fits the calibrated factors to the observed transit times and cross-validates them.
+    Calibrate(cmd::calibrate::CalibrateArgs),
     /// Routing on geographic networks (OpenStreetMap railways, maritime networks).
     Geo(cmd::geo::GeoArgs),
     /// Imports outside data as a network folder: railways from an OpenStreetMap PBF extract.
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => cmd::validate::run(&args, &mut stdout),
         Command::Observed(args) => cmd::observed::run(cli.data.as_deref(), &args, &mut stdout),
         Command::Evaluate(args) => cmd::evaluate::run(cli.data.as_deref(), &args, &mut stdout),
+        Command::Calibrate(args) => cmd::calibrate::run(cli.data.as_deref(), &args, &mut stdout),
         Command::Geo(args) => cmd::geo::run(&args, &mut stdout),
         #[cfg(feature = "osm")]
         Command::Import(args) => cmd::import::run(&args),

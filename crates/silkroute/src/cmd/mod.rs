@@ -2,6 +2,7 @@
 //! output formats.
 
 pub mod assign;
+pub mod calibrate;
 pub mod corridors;
 pub mod evaluate;
 pub mod freight;

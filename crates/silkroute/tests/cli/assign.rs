@@ -312,14 +312,15 @@ fn assign_gmns_reports_bad_input_and_exits_2() {
 #[test]
 fn freight_assign_defaults_to_a_gap_of_1e6_and_tntp_to_1e4() {
     // Freight: the gap's denominator counts tariffs over the value of time, so the default is
-    // tighter than for TNTP networks (one pass gives 5e-5, which 1e-4 would accept).
+    // tighter than for TNTP networks (1e-4 stops after fewer passes, short of equilibrium).
     let report = json(&["assign", "--format", "json"]);
     let gap = report["relative_gap"].as_f64().expect("a number");
     assert!(report["converged"].as_bool().expect("a bool"));
     assert!(gap <= 1e-6, "{gap}");
-    assert!(report["iterations"].as_u64().expect("a count") >= 2);
+    let iterations = report["iterations"].as_u64().expect("a count");
+    assert!(iterations >= 2);
     let loose = json(&["assign", "--format", "json", "--gap", "1e-4"]);
-    assert_eq!(loose["iterations"].as_u64(), Some(1));
+    assert!(loose["iterations"].as_u64().expect("a count") < iterations);
     // TNTP keeps 1e-4.
     let braess = repo("testdata/tntp_tiny/Braess");
     let table = stdout_of(&["assign", "--tntp", &braess]);

@@ -246,6 +246,10 @@ fn every_capacitated_handling_row_of_the_default_network_is_one_link() {
             problem.warnings()
         );
         let hubs = problem.handling_links();
+        // A hub charges what the router charges for the row (service class, calibration).
+        let mut route_options = RouteOptions::defaults(&network);
+        route_options.year = year;
+        let scope = Scope::new(&network, &route_options);
         for (h, row) in network.handlings().iter().enumerate() {
             let capacitated = row.capacity_teu_per_day.is_some_and(|c| c > 0.0);
             let active = row.validity.is_active_in(year);
@@ -262,7 +266,10 @@ fn every_capacitated_handling_row_of_the_default_network_is_one_link() {
                     link.capacity_teu_per_year,
                     row.capacity_teu_per_day.map(|c| c * 365.0)
                 );
-                assert_eq!(link.hours, row.hours);
+                assert_eq!(
+                    link.hours,
+                    scope.handling_criteria(HandlingId::from_index(h)).hours
+                );
             }
         }
         // The capacitated links carry their TEU per year.

@@ -6,12 +6,21 @@
 //! service class, on its corridor; a place outside the network (`?China`) stands for the
 //! nodes of its region ([`Region`]) and the modelled value is the median over their pairs. A
 //! `station_to_station` or `port_to_port` time leaves out the loading and unloading at the
-//! ends; a `facility` time is the border and gauge-change dwell of the place; a `difference`
+//! ends; a `facility` time is the border and gauge-change dwell of the place (for a
+//! `processing` time, that of a train with its slot: the express class); a `difference`
 //! is the time of the corridor less that of the usual one (`sea_cape` less `sea_suez`).
 //! What the model does not represent (door-to-door legs, places in no region, volumes before
 //! the demand layer) is reported as not modelled, with the reason, never guessed.
 
-use crate::network::{CorridorId, HandlingKind, Network, NodeId, ServiceId, SourceId};
+mod calibrate;
+
+pub use calibrate::{
+    CASPIAN_PERIODS, CalibrateError, CalibrateProgress, CalibrateRequest, Calibrated,
+    DWELL_PRIOR_SD, Fit, FitParameter, NOISE, SEA_PRIOR_SD, SPEED_PRIOR_SD, WAIT_PRIOR_SD,
+    calibrate, default_parameters, fit, fold_of, method, usable,
+};
+
+use crate::network::{Calibration, CorridorId, HandlingKind, Network, NodeId, ServiceId, SourceId};
 use crate::observe::{FacilityRef, ObsKind, Observation, Observations, PlaceRef, Region, Unit};
 use crate::report::{FitRecord, FitReport, FitSummary};
 use crate::route::{Itinerary, Objective, RouteOptions, Scope, shortest_path};
@@ -65,6 +74,19 @@ fn nodes_of(place: &PlaceRef, regions: &[Region]) -> Result<Vec<NodeId>, String>
             .find(|r| &r.name == name)
             .map(|r| r.places.clone())
             .ok_or_else(|| format!("?{name} is neither a node nor a region")),
+    }
+}
+
+/// What a prediction is made on.
+struct Cx<'a> {
+    network: &'a Network,
+    calibration: &'a Calibration,
+    regions: &'a [Region],
+}
+
+impl Cx<'_> {
+    fn scope(&self, options: &RouteOptions) -> Scope<'_> {
+        Scope::with_calibration(self.network, options, self.calibration)
     }
 }
 
@@ -159,8 +181,23 @@ fn in_unit(hours: f64, unit: Unit) -> Option<f64> {
 
 /// The modelled value of one observation.
 pub fn predict(network: &Network, regions: &[Region], observation: &Observation) -> Prediction {
+    predict_with(network, network.calibration(), regions, observation)
+}
+
+/// The modelled value of one observation with other calibrated factors than the network's.
+pub fn predict_with(
+    network: &Network,
+    calibration: &Calibration,
+    regions: &[Region],
+    observation: &Observation,
+) -> Prediction {
+    let cx = Cx {
+        network,
+        calibration,
+        regions,
+    };
     match observation.kind {
-        ObsKind::TransitTime => predict_transit(network, regions, observation),
+        ObsKind::TransitTime => predict_transit(&cx, observation),
         kind => Prediction::not_modelled(format!(
             "{} is not modelled yet (issue 10: demand, capacities and prices come next)",
             kind.as_str()
@@ -168,7 +205,8 @@ pub fn predict(network: &Network, regions: &[Region], observation: &Observation)
     }
 }
 
-fn predict_transit(network: &Network, regions: &[Region], obs: &Observation) -> Prediction {
+fn predict_transit(cx: &Cx<'_>, obs: &Observation) -> Prediction {
+    let (network, regions) = (cx.network, cx.regions);
     let corridor_key = obs.corridor.as_deref();
     let corridor = corridor_of(network, corridor_key);
     match obs.scope.as_str() {
@@ -177,12 +215,12 @@ fn predict_transit(network: &Network, regions: &[Region], obs: &Observation) -> 
                 "door to door: the pre- and on-carriage by road is not in the network",
             );
         }
-        "facility" => return predict_dwell(network, regions, obs),
+        "facility" | "processing" => return predict_dwell(cx, obs),
         "network" => return Prediction::not_modelled("a network-wide time is not a route"),
         _ => {}
     }
     if let Some(FacilityRef::Line(a, b)) = &obs.facility {
-        return predict_crossing(network, obs, a, b);
+        return predict_crossing(cx, obs, a, b);
     }
     let (Some(origin), Some(destination)) = (&obs.origin, &obs.destination) else {
         return Prediction::not_modelled("no origin and destination");
@@ -200,7 +238,7 @@ fn predict_transit(network: &Network, regions: &[Region], obs: &Observation) -> 
         "station_to_station" | "port_to_port" | "border"
     );
     let options = options_of(network, obs, corridor);
-    let scope = Scope::new(network, &options);
+    let scope = cx.scope(&options);
     if obs.scope == "difference" {
         let base = match corridor_key {
             Some("sea_cape") => corridor_of(network, Some("sea_suez")),
@@ -209,7 +247,8 @@ fn predict_transit(network: &Network, regions: &[Region], obs: &Observation) -> 
         let Some(base) = base else {
             return Prediction::not_modelled("a difference needs a corridor with a usual one");
         };
-        let base_scope = Scope::new(network, &options_of(network, obs, Some(base)));
+        let base_options = options_of(network, obs, Some(base));
+        let base_scope = cx.scope(&base_options);
         let (Some((with, mut sources)), Some((usual, base_sources))) = (
             median_hours(&scope, &froms, &tos, true),
             median_hours(&base_scope, &froms, &tos, true),
@@ -250,16 +289,13 @@ fn predict_transit(network: &Network, regions: &[Region], obs: &Observation) -> 
 
 /// The running time of a line (a ferry or sea crossing between two nodes) in the
 /// observation's year, without the wait for a departure.
-fn predict_crossing(
-    network: &Network,
-    obs: &Observation,
-    a: &PlaceRef,
-    b: &PlaceRef,
-) -> Prediction {
+fn predict_crossing(cx: &Cx<'_>, obs: &Observation, a: &PlaceRef, b: &PlaceRef) -> Prediction {
+    let network = cx.network;
     let (PlaceRef::Node(a), PlaceRef::Node(b)) = (a, b) else {
         return Prediction::not_modelled("a line with an end outside the network");
     };
-    let scope = Scope::new(network, &options_of(network, obs, None));
+    let options = options_of(network, obs, None);
+    let scope = cx.scope(&options);
     let link = network
         .out_arcs(*a)
         .iter()
@@ -279,15 +315,22 @@ fn predict_crossing(
 }
 
 /// The border and gauge-change dwell at a facility for the observation's class and year.
-fn predict_dwell(network: &Network, regions: &[Region], obs: &Observation) -> Prediction {
+fn predict_dwell(cx: &Cx<'_>, obs: &Observation) -> Prediction {
     let Some(FacilityRef::Place(place)) = &obs.facility else {
         return Prediction::not_modelled("a facility time needs a place");
     };
-    let nodes = match nodes_of(place, regions) {
+    let nodes = match nodes_of(place, cx.regions) {
         Ok(nodes) => nodes,
         Err(reason) => return Prediction::not_modelled(reason),
     };
-    let scope = Scope::new(network, &options_of(network, obs, None));
+    let mut options = options_of(cx.network, obs, None);
+    if obs.scope == "processing" {
+        // A train that has its slot: the express class is defined by that dwell
+        // (S_EXPRESS_DWELL); without classes, the rows' own hours.
+        let services = cx.network.services();
+        options.service = services.find("express").or(services.default);
+    }
+    let scope = cx.scope(&options);
     let mut hours = Vec::new();
     let mut sources = BTreeSet::new();
     for node in nodes {

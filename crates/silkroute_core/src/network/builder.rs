@@ -11,9 +11,9 @@
 //! renumbers the ones after it, everywhere they are used.
 
 use super::{
-    Arc, ArcId, Corridor, CorridorId, DatasetInfo, Direction, EmissionFactor, FreightData,
-    Handling, HandlingId, Link, LinkId, LinkShape, Mode, Network, Node, NodeId, ServiceData,
-    Source, SourceId,
+    Arc, ArcId, Calibration, Corridor, CorridorId, DatasetInfo, Direction, EmissionFactor,
+    FreightData, Handling, HandlingId, Link, LinkId, LinkShape, Mode, Network, Node, NodeId,
+    ServiceData, Source, SourceId,
     place::{PlaceIndex, names_node},
 };
 use std::collections::HashMap;
@@ -140,6 +140,7 @@ pub struct NetworkBuilder {
     link_shapes: Vec<Option<LinkShape>>,
     freight: FreightData,
     services: ServiceData,
+    calibration: Calibration,
 }
 
 impl NetworkBuilder {
@@ -158,6 +159,7 @@ impl NetworkBuilder {
             link_shapes: Vec::new(),
             freight: FreightData::default(),
             services: ServiceData::default(),
+            calibration: Calibration::default(),
         }
     }
 
@@ -177,6 +179,7 @@ impl NetworkBuilder {
             link_shapes: network.link_shapes.clone(),
             freight: network.freight.clone(),
             services: network.services.clone(),
+            calibration: network.calibration.clone(),
         };
         builder.index_keys();
         builder
@@ -303,6 +306,11 @@ impl NetworkBuilder {
         check_services(&services, self.nodes.len())?;
         self.services = services;
         Ok(())
+    }
+
+    /// Sets the calibrated factors, replacing any earlier ones.
+    pub fn set_calibration(&mut self, calibration: Calibration) {
+        self.calibration = calibration;
     }
 
     /// Settings, for the loader to fill in source ids after the sources are known.
@@ -787,6 +795,9 @@ impl NetworkBuilder {
         for (index, demand) in freight.demand.iter().enumerate() {
             lists.push((format!("demand row {index}"), &demand.sources));
         }
+        for factor in &self.calibration.factors {
+            lists.push((format!("calibration `{}`", factor.key), &factor.sources));
+        }
         for class in &self.services.classes {
             let key = &class.key;
             lists.push((
@@ -862,6 +873,9 @@ impl NetworkBuilder {
         }
         for demand in &mut freight.demand {
             apply(&mut demand.sources);
+        }
+        for factor in &mut self.calibration.factors {
+            apply(&mut factor.sources);
         }
         for class in &mut self.services.classes {
             apply(&mut class.dwell_factor_sources);
@@ -977,6 +991,7 @@ impl NetworkBuilder {
             place_index,
             freight: self.freight,
             services: self.services,
+            calibration: self.calibration,
         })
     }
 }

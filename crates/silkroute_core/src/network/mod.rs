@@ -8,12 +8,14 @@
 //! display; everything inside the library refers to nodes and links by [`NodeId`] and [`LinkId`].
 
 mod builder;
+mod calibration;
 pub(crate) mod folder;
 mod freight;
 mod place;
 mod service;
 
 pub use builder::{BuildError, NetworkBuilder};
+pub use calibration::{Calibration, Factor, FactorKey};
 use folder::is_source_key;
 pub use folder::{
     MAX_PROBLEMS, NetworkFiles, default_files, load_default, load_dir, load_files, validate_files,
@@ -764,6 +766,7 @@ pub struct Network {
     pub(crate) place_index: place::PlaceIndex,
     pub(crate) freight: FreightData,
     pub(crate) services: ServiceData,
+    pub(crate) calibration: Calibration,
 }
 
 impl Network {
@@ -857,6 +860,19 @@ impl Network {
     /// Handling rows at a node (of every kind and year).
     pub fn handlings_at(&self, node: NodeId) -> &[HandlingId] {
         &self.node_handlings[node.index()]
+    }
+
+    /// The calibrated factors (none: every factor is 1).
+    pub fn calibration(&self) -> &Calibration {
+        &self.calibration
+    }
+
+    /// The same network with other calibrated factors (what `calibrate` tries). The factors
+    /// must cite sources of this network.
+    pub fn with_calibration(&self, calibration: Calibration) -> Network {
+        let mut network = self.clone();
+        network.calibration = calibration;
+        network
     }
 
     /// Rail service classes (empty when the dataset has none).

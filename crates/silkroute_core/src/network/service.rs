@@ -81,9 +81,15 @@ impl RailService {
         administration: Country,
         year: i32,
     ) -> Option<&ServiceSpeed> {
-        let on = |on: &SpeedOn| self.speeds.iter().find(|s| &s.on == on && s.covers(year));
-        on(&SpeedOn::Section(link_key.to_string()))
-            .or_else(|| on(&SpeedOn::Administration(administration)))
+        let section = self
+            .speeds
+            .iter()
+            .find(|s| matches!(&s.on, SpeedOn::Section(key) if key == link_key) && s.covers(year));
+        section.or_else(|| {
+            self.speeds
+                .iter()
+                .find(|s| s.on == SpeedOn::Administration(administration) && s.covers(year))
+        })
     }
 
     /// The speed of this class on link `link_key` of `administration` in `year`, if a row
@@ -96,22 +102,40 @@ impl RailService {
     /// The hours of this class at a handling row, and their sources: its dwell row there,
     /// else the row's hours, times the border-dwell factor for borders and gauge changes.
     pub fn handling_hours(&self, row: &Handling) -> (f64, Vec<SourceId>) {
+        let mut sources = Vec::new();
+        let hours = self.handling_hours_with(row, Some(&mut sources));
+        (hours, sources)
+    }
+
+    /// As [`RailService::handling_hours`], adding the sources to `sources` only when asked
+    /// (a route scope compiles the hours of every row, and needs the sources of few).
+    pub fn handling_hours_with(&self, row: &Handling, sources: Option<&mut Vec<SourceId>>) -> f64 {
         if let Some(dwell) = self
             .dwell
             .iter()
             .find(|d| d.node == row.node && d.kind == row.kind)
         {
-            return (dwell.hours, dwell.sources.clone());
-        }
-        match row.kind {
-            HandlingKind::Border | HandlingKind::GaugeChange => {
-                let mut sources = row.hours_sources.clone();
-                sources.extend(self.dwell_factor_sources.iter().copied());
-                sources.sort_unstable();
-                sources.dedup();
-                (row.hours * self.border_dwell_factor, sources)
+            if let Some(sources) = sources {
+                sources.extend(dwell.sources.iter().copied());
             }
-            HandlingKind::Port | HandlingKind::Terminal => (row.hours, row.hours_sources.clone()),
+            return dwell.hours;
+        }
+        let border = matches!(row.kind, HandlingKind::Border | HandlingKind::GaugeChange);
+        if let Some(sources) = sources {
+            let start = sources.len();
+            sources.extend(row.hours_sources.iter().copied());
+            if border {
+                sources.extend(self.dwell_factor_sources.iter().copied());
+            }
+            sources[start..].sort_unstable();
+            let mut kept: Vec<SourceId> = sources.drain(start..).collect();
+            kept.dedup();
+            sources.extend(kept);
+        }
+        if border {
+            row.hours * self.border_dwell_factor
+        } else {
+            row.hours
         }
     }
 }
@@ -504,15 +528,16 @@ pub fn line_wait_h(
             None => Some(fallback_h),
         }
     };
+    if !sailings.iter().any(|s| s.covers_year(year)) {
+        return Some(fallback_h);
+    }
     match month {
         Some(m) => of_month(m),
         None => {
-            let waits: Vec<f64> = (1..=12).filter_map(of_month).collect();
-            if waits.is_empty() {
-                None
-            } else {
-                Some(waits.iter().sum::<f64>() / waits.len() as f64)
-            }
+            let (sum, count) = (1..=12)
+                .filter_map(of_month)
+                .fold((0.0, 0usize), |(sum, count), w| (sum + w, count + 1));
+            (count > 0).then(|| sum / count as f64)
         }
     }
 }

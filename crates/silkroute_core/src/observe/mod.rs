@@ -199,8 +199,10 @@ pub struct Observation {
     /// `express`, `block`, `groupage`, `any`, `sea`, `ferry`, or empty.
     pub service: String,
     /// `door_to_door`, `terminal_to_terminal`, `port_to_port`, `station_to_station`,
-    /// `border`, `facility`, `network`, or `difference` (the extra time or cost of the
-    /// observation's corridor over the usual one: `sea_cape` over `sea_suez`).
+    /// `border`, `facility`, `network`, `difference` (the extra time or cost of the
+    /// observation's corridor over the usual one: `sea_cape` over `sea_suez`), or
+    /// `processing` (the time to handle one train at a facility when it has its slot, without
+    /// the wait for it).
     pub scope: String,
     /// The unit of the value.
     pub unit: Unit,
@@ -277,6 +279,7 @@ const SCOPES: &[&str] = &[
     "facility",
     "network",
     "difference",
+    "processing",
 ];
 
 /// Reads `observations.csv` and `SOURCES.toml` of a folder (`data/observed`) and parses them

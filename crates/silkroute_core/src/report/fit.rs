@@ -255,3 +255,123 @@ impl FitReport {
         writer.flush()
     }
 }
+
+/// One calibrated factor as reported.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FactorRecord {
+    /// `speed.KZ`, `dwell.border`, `wait.caspian`, ...
+    pub factor: String,
+    /// First year it holds.
+    pub first_year: Option<i32>,
+    /// Last year it holds.
+    pub last_year: Option<i32>,
+    /// The fitted multiplier.
+    pub value: f64,
+    /// The prior (1: the sourced values).
+    pub prior: f64,
+    /// The prior's standard deviation (log scale).
+    pub prior_sd: f64,
+    /// Source ids of the fit.
+    pub sources: Vec<String>,
+}
+
+impl FactorRecord {
+    /// The records of a network's calibration.
+    pub fn of(network: &Network, calibration: &crate::network::Calibration) -> Vec<FactorRecord> {
+        calibration
+            .factors
+            .iter()
+            .map(|f| FactorRecord {
+                factor: f.key.to_string(),
+                first_year: f.first_year,
+                last_year: f.last_year,
+                value: f.value,
+                prior: f.prior,
+                prior_sd: f.prior_sd,
+                sources: f
+                    .sources
+                    .iter()
+                    .map(|&id| network.source(id).key.clone())
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
+/// `silkroute calibrate`: the fitted factors, the fit, and its in-sample and out-of-fold
+/// figures with every out-of-fold prediction.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CalibrationReport {
+    /// Layout version.
+    pub version: u32,
+    /// The objective and how it was minimized, in words.
+    pub method: String,
+    /// Observations fitted.
+    pub observations: usize,
+    /// Folds of the cross-validation (0: none).
+    pub folds: usize,
+    /// Objective at the priors (every factor 1).
+    pub objective_at_prior: f64,
+    /// Objective at the fit.
+    pub objective: f64,
+    /// Iterations of the fit on every observation.
+    pub iterations: usize,
+    /// The fitted factors.
+    pub factors: Vec<FactorRecord>,
+    /// Figures with the fitted factors, on the fitted observations.
+    pub in_sample: Vec<FitSummary>,
+    /// Figures of each observation predicted by the fit of the other folds.
+    pub out_of_fold: Vec<FitSummary>,
+    /// The out-of-fold predictions.
+    pub out_of_fold_records: Vec<FitRecord>,
+}
+
+/// Writes a calibration as `calibration.csv` (docs/formats.md), `comments` first as `#` lines.
+///
+/// # Errors
+/// When `out` fails.
+pub fn write_calibration_csv(
+    network: &Network,
+    calibration: &crate::network::Calibration,
+    comments: &[String],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    for line in comments {
+        writeln!(out, "# {line}")?;
+    }
+    let mut writer = csv::Writer::from_writer(out);
+    let io = |error: csv::Error| std::io::Error::other(error.to_string());
+    writer
+        .write_record([
+            "factor",
+            "first_year",
+            "last_year",
+            "value",
+            "prior",
+            "prior_sd",
+            "fit_source",
+            "note",
+        ])
+        .map_err(io)?;
+    let year = |y: Option<i32>| y.map_or(String::new(), |y| y.to_string());
+    for record in FactorRecord::of(network, calibration) {
+        let note = calibration
+            .factors
+            .iter()
+            .find(|f| f.key.to_string() == record.factor && f.first_year == record.first_year)
+            .map_or("", |f| f.note.as_str());
+        writer
+            .write_record([
+                record.factor.as_str(),
+                &year(record.first_year),
+                &year(record.last_year),
+                &record.value.to_string(),
+                &record.prior.to_string(),
+                &record.prior_sd.to_string(),
+                &record.sources.join("|"),
+                note,
+            ])
+            .map_err(io)?;
+    }
+    writer.flush()
+}

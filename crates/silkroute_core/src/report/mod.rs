@@ -16,7 +16,10 @@ mod route;
 
 pub use assign::{AssignLinkRecord, AssignReport, NoLines, assign_geojson};
 pub use corridors::{CorridorRecord, CorridorsReport};
-pub use fit::{FIT_REPORT_VERSION, FitRecord, FitReport, FitSummary};
+pub use fit::{
+    CalibrationReport, FIT_REPORT_VERSION, FactorRecord, FitRecord, FitReport, FitSummary,
+    write_calibration_csv,
+};
 pub use freight::FreightReport;
 pub use geo::GeoRouteReport;
 pub use geojson::{Feature, FeatureCollection, Geometry};

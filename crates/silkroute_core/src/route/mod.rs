@@ -26,8 +26,9 @@ pub use request::{
 };
 
 use crate::network::{
-    ArcId, CorridorId, Country, HandlingId, HandlingKind, LinkId, Mode, Network, NodeId, Running,
-    ServiceId, SourceId, line_wait_h, sailings_used,
+    ArcId, Calibration, CorridorId, Country, FactorKey, Handling, HandlingId, HandlingKind, Link,
+    LinkId, Mode, Network, NodeId, RailService, Running, ServiceId, SourceId, line_wait_h,
+    sailings_used,
 };
 use std::ops::{Add, AddAssign};
 
@@ -235,25 +236,33 @@ pub struct Scope<'a> {
     weights: [f64; 3],
     arc_allowed: Vec<bool>,
     arc_criteria: Vec<Criteria>,
-    /// Running hours of each link for the service and year, and their sources.
+    /// Running hours of each link for the service and year.
     link_running_h: Vec<f64>,
-    link_time_sources: Vec<Vec<SourceId>>,
-    /// Wait for a departure on each link for the year and month, and its sources.
+    /// Wait for a departure on each link for the year and month.
     link_wait_h: Vec<f64>,
-    link_wait_sources: Vec<Vec<SourceId>>,
-    /// Hours and cost of each handling row for the service, and the sources of the hours.
+    /// Hours and cost of each handling row for the service.
     handling_criteria: Vec<Criteria>,
-    handling_hours_sources: Vec<Vec<SourceId>>,
     /// Hours waited at the origin terminal for a train to fill (the service's consolidation).
     consolidation_h: f64,
-    consolidation_sources: Vec<SourceId>,
+    /// How the values above are made (and their sources found again when a report asks).
+    values: Values<'a>,
     node_allowed: Vec<bool>,
     active_handling: Vec<[Option<HandlingId>; 4]>,
 }
 
 impl<'a> Scope<'a> {
-    /// Compiles the network for these options.
+    /// Compiles the network for these options, with its calibrated factors.
     pub fn new(network: &'a Network, options: &RouteOptions) -> Scope<'a> {
+        Scope::with_calibration(network, options, network.calibration())
+    }
+
+    /// Compiles the network for these options with other calibrated factors (what
+    /// calibration tries; their sources must be the network's).
+    pub fn with_calibration(
+        network: &'a Network,
+        options: &RouteOptions,
+        calibration: &'a Calibration,
+    ) -> Scope<'a> {
         let year = options.year;
         let avoid = &options.avoid;
         let node_allowed: Vec<bool> = network
@@ -269,44 +278,18 @@ impl<'a> Scope<'a> {
             !corridors.is_empty() && corridors.iter().all(|c| avoid.corridors.contains(c))
         };
         let service = options.service.map(|id| network.services().class(id));
-        // Running hours and their sources: the service's speed on the link's administration,
-        // else the link's own.
-        let (link_running_h, link_time_sources): (Vec<f64>, Vec<Vec<SourceId>>) = network
+        let values = Values::new(network, service, calibration, year, options.month);
+        let link_running_h: Vec<f64> = network
             .links()
             .iter()
-            .map(|link| {
-                let row = match (link.mode, link.running, service) {
-                    (Mode::Rail, Running::SpeedKmh(_), Some(service)) => {
-                        service.speed(&link.key, network.node(link.from).country, year)
-                    }
-                    _ => None,
-                };
-                match row {
-                    Some(row) => (link.length_km / row.speed_kmh, row.sources.clone()),
-                    None => (link.running_hours(), link.time_sources.clone()),
-                }
-            })
-            .unzip();
-        // The wait for a departure and its sources (`None`: no sailing in the month or year
-        // asked).
-        let (link_wait_h, link_wait_sources): (Vec<Option<f64>>, Vec<Vec<SourceId>>) = network
+            .map(|link| values.running_h(link, None))
+            .collect();
+        // `None`: no sailing in the month (or year) asked.
+        let link_wait_h: Vec<Option<f64>> = network
             .links()
             .iter()
-            .map(|link| {
-                let wait = line_wait_h(&link.sailings, year, options.month, link.wait_h);
-                let rows = sailings_used(&link.sailings, year, options.month);
-                let sources = if rows.is_empty() {
-                    link.wait_sources.clone()
-                } else {
-                    let mut sources: Vec<SourceId> =
-                        rows.iter().flat_map(|row| row.wait_sources()).collect();
-                    sources.sort_unstable();
-                    sources.dedup();
-                    sources
-                };
-                (wait, sources)
-            })
-            .unzip();
+            .map(|link| values.wait_h(link, None))
+            .collect();
         let link_allowed: Vec<bool> = network
             .links()
             .iter()
@@ -350,22 +333,15 @@ impl<'a> Scope<'a> {
                     Some(HandlingId::from_index(index));
             }
         }
-        let (handling_criteria, handling_hours_sources) = network
+        let handling_criteria = network
             .handlings()
             .iter()
-            .map(|row| {
-                let (hours, sources) = match service {
-                    None => (row.hours, row.hours_sources.clone()),
-                    Some(service) => service.handling_hours(row),
-                };
-                let criteria = Criteria {
-                    hours,
-                    cost_usd: row.cost_usd,
-                    co2e_kg: 0.0,
-                };
-                (criteria, sources)
+            .map(|row| Criteria {
+                hours: values.dwell_h(row, None),
+                cost_usd: row.cost_usd,
+                co2e_kg: 0.0,
             })
-            .unzip();
+            .collect();
         Scope {
             network,
             weights: options.weights(),
@@ -373,15 +349,10 @@ impl<'a> Scope<'a> {
             arc_allowed,
             arc_criteria,
             link_running_h,
-            link_time_sources,
             link_wait_h,
-            link_wait_sources,
             handling_criteria,
-            handling_hours_sources,
             consolidation_h: service.map_or(0.0, |service| service.consolidation_h),
-            consolidation_sources: service
-                .map(|service| service.consolidation_sources.clone())
-                .unwrap_or_default(),
+            values,
             node_allowed,
             active_handling,
         }
@@ -434,25 +405,37 @@ impl<'a> Scope<'a> {
     }
 
     /// Sources of a link's running hours in this scope (the service's speed row, or the
-    /// link's own).
-    pub fn time_sources(&self, link: LinkId) -> &[SourceId] {
-        &self.link_time_sources[link.index()]
+    /// link's own, and the calibrated factors applied).
+    pub fn time_sources(&self, link: LinkId) -> Vec<SourceId> {
+        let mut sources = Vec::new();
+        self.values
+            .running_h(self.network.link(link), Some(&mut sources));
+        sources
     }
 
-    /// Sources of a link's wait in this scope (the sailing rows used, or the link's own).
-    pub fn wait_sources(&self, link: LinkId) -> &[SourceId] {
-        &self.link_wait_sources[link.index()]
+    /// Sources of a link's wait in this scope (the sailing rows used, or the link's own, and
+    /// the calibrated factor applied).
+    pub fn wait_sources(&self, link: LinkId) -> Vec<SourceId> {
+        let mut sources = Vec::new();
+        self.values
+            .wait_h(self.network.link(link), Some(&mut sources));
+        sources
     }
 
     /// Sources of a handling row's hours in this scope (the service's dwell row or factor
-    /// and the row's own, or the row's own).
-    pub fn hours_sources(&self, handling: HandlingId) -> &[SourceId] {
-        &self.handling_hours_sources[handling.index()]
+    /// and the row's own, or the row's own, and the calibrated factors applied).
+    pub fn hours_sources(&self, handling: HandlingId) -> Vec<SourceId> {
+        let mut sources = Vec::new();
+        self.values
+            .dwell_h(self.network.handling(handling), Some(&mut sources));
+        sources
     }
 
     /// Sources of the consolidation wait.
     pub fn consolidation_sources(&self) -> &[SourceId] {
-        &self.consolidation_sources
+        self.values
+            .service
+            .map_or(&[][..], |service| &service.consolidation_sources[..])
     }
 
     /// The active handling row of a kind at a node.
@@ -544,6 +527,162 @@ pub(crate) fn is_rail_origin(
     inbound.is_none()
         && outbound.is_some_and(|link| link.mode == Mode::Rail)
         && kinds.contains(HandlingKind::Terminal)
+}
+
+/// How a scope makes its hours from the network, the service class, the calibrated factors,
+/// the year and the month: one place for the values and, on request, their sources.
+#[derive(Debug, Clone)]
+struct Values<'a> {
+    network: &'a Network,
+    service: Option<&'a RailService>,
+    year: i32,
+    month: Option<u8>,
+    /// Factors that do not depend on the link or row, looked up once.
+    class_speed: (f64, &'a [SourceId]),
+    class_dwell: (f64, &'a [SourceId]),
+    sea_speed: (f64, &'a [SourceId]),
+    caspian_wait: (f64, &'a [SourceId]),
+    dwell: [(f64, &'a [SourceId]); 4],
+    /// The administration speed factors of the year.
+    administrations: Vec<(Country, f64, &'a [SourceId])>,
+}
+
+impl<'a> Values<'a> {
+    fn new(
+        network: &'a Network,
+        service: Option<&'a RailService>,
+        calibration: &'a Calibration,
+        year: i32,
+        month: Option<u8>,
+    ) -> Values<'a> {
+        let one: (f64, &'a [SourceId]) = (1.0, &[]);
+        let class = |key: fn(String) -> FactorKey| {
+            service.map_or(one, |s| calibration.factor(&key(s.key.clone()), year))
+        };
+        Values {
+            network,
+            service,
+            year,
+            month,
+            class_speed: class(FactorKey::ClassSpeed),
+            class_dwell: class(FactorKey::ClassDwell),
+            sea_speed: calibration.factor(&FactorKey::SeaSpeed, year),
+            caspian_wait: calibration.factor(&FactorKey::CaspianWait, year),
+            dwell: HandlingKind::ALL.map(|kind| calibration.factor(&FactorKey::Dwell(kind), year)),
+            administrations: calibration
+                .factors
+                .iter()
+                .filter(|f| f.covers(year))
+                .filter_map(|f| match f.key {
+                    FactorKey::AdministrationSpeed(country) => {
+                        Some((country, f.value, &f.sources[..]))
+                    }
+                    _ => None,
+                })
+                .collect(),
+        }
+    }
+
+    /// Running hours of a link: the service's speed on its section or administration, else
+    /// its own, divided by the calibrated speed factors.
+    fn running_h(&self, link: &Link, mut sources: Option<&mut Vec<SourceId>>) -> f64 {
+        let mut note = |ids: &[SourceId]| {
+            if let Some(sources) = sources.as_deref_mut() {
+                sources.extend(ids.iter().copied());
+            }
+        };
+        let Running::SpeedKmh(own_kmh) = link.running else {
+            note(&link.time_sources);
+            return link.running_hours();
+        };
+        let country = self.network.node(link.from).country;
+        let mut speed = own_kmh;
+        match link.mode {
+            Mode::Rail => {
+                match self
+                    .service
+                    .and_then(|service| service.speed(&link.key, country, self.year))
+                {
+                    Some(row) => {
+                        speed = row.speed_kmh;
+                        note(&row.sources);
+                    }
+                    None => note(&link.time_sources),
+                }
+                let (factor, ids) = self
+                    .administrations
+                    .iter()
+                    .find(|(c, _, _)| *c == country)
+                    .map_or((1.0, &[][..]), |&(_, factor, ids)| (factor, ids));
+                speed *= factor * self.class_speed.0;
+                note(ids);
+                note(self.class_speed.1);
+            }
+            Mode::Sea => {
+                note(&link.time_sources);
+                speed *= self.sea_speed.0;
+                note(self.sea_speed.1);
+            }
+            Mode::Ferry | Mode::Road => note(&link.time_sources),
+        }
+        link.length_km / speed
+    }
+
+    /// The wait for a departure on a link (`None`: no sailing in the month or year), times
+    /// the calibrated Caspian factor on the Caspian lines.
+    fn wait_h(&self, link: &Link, sources: Option<&mut Vec<SourceId>>) -> Option<f64> {
+        let mut wait = line_wait_h(&link.sailings, self.year, self.month, link.wait_h);
+        let caspian = link.mode.is_water()
+            && FactorKey::is_caspian(
+                self.network.node(link.from).country,
+                self.network.node(link.to).country,
+            );
+        if caspian {
+            wait = wait.map(|w| w * self.caspian_wait.0);
+        }
+        if let Some(sources) = sources {
+            let rows = sailings_used(&link.sailings, self.year, self.month);
+            if rows.is_empty() {
+                sources.extend(link.wait_sources.iter().copied());
+            } else {
+                sources.extend(rows.iter().flat_map(|row| row.wait_sources()));
+            }
+            if caspian {
+                sources.extend(self.caspian_wait.1.iter().copied());
+            }
+            sources.sort_unstable();
+            sources.dedup();
+        }
+        wait
+    }
+
+    /// Hours of a handling row: the service's dwell there, else the row's (times the
+    /// service's factor at borders and gauge changes), times the calibrated dwell factors.
+    fn dwell_h(&self, row: &Handling, sources: Option<&mut Vec<SourceId>>) -> f64 {
+        let mut sources = sources;
+        let mut hours = match self.service {
+            None => {
+                if let Some(sources) = sources.as_deref_mut() {
+                    sources.extend(row.hours_sources.iter().copied());
+                }
+                row.hours
+            }
+            Some(service) => service.handling_hours_with(row, sources.as_deref_mut()),
+        };
+        let border = matches!(row.kind, HandlingKind::Border | HandlingKind::GaugeChange);
+        let (kind_factor, kind_ids) = self.dwell[row.kind.index()];
+        hours *= kind_factor;
+        if border {
+            hours *= self.class_dwell.0;
+        }
+        if let Some(sources) = sources {
+            sources.extend(kind_ids.iter().copied());
+            if border {
+                sources.extend(self.class_dwell.1.iter().copied());
+            }
+        }
+        hours
+    }
 }
 
 /// Why a route query could not be answered.

@@ -201,99 +201,62 @@ fn the_third_crossing_opens_in_2027_and_demand_scales() {
     assert!((doubled.bottlenecks[0].vc - 2.0 * base.bottlenecks[0].vc).abs() < 0.01);
 }
 
-/// Generalized USD per FEU of the router's best Xi'an → Moscow route in 2027 at `vot_feu` USD
-/// per FEU-day with two of the three Kazakh–Chinese rail crossings closed.
-fn xian_moscow_via(network: &Network, open: &str, vot_feu: f64) -> f64 {
-    use silkroute_core::route::{Itinerary, Objective, RouteOptions, Scope, shortest_path};
-    let crossings = [
-        "alashankou_dostyk_rail",
-        "khorgos_cn_altynkol_rail",
-        "tacheng_bakhty_rail",
-    ];
-    let mut options = RouteOptions {
-        objective: Objective::Generalized,
-        year: 2027,
-        value_of_time_usd_per_day: vot_feu,
-        ..RouteOptions::defaults(network)
-    };
-    options.avoid.links = crossings
-        .iter()
-        .filter(|&&c| c != open)
-        .map(|c| network.link_by_key(c).expect("known link"))
-        .collect();
-    let scope = Scope::new(network, &options);
-    let from = network.find_place("Xi'an", 0.0).expect("known").node();
-    let to = network.find_place("Moscow", 0.0).expect("known").node();
-    let path = shortest_path(&scope, from, to)
-        .expect("valid")
-        .expect("a route");
-    scope.scalar(Itinerary::new(&scope, &path).totals)
-}
 
+/// The third crossing (Bakhty, 2027) visibly takes cargo once open (data/default/README.md,
+/// "What the third crossing changes in 2027"): nothing before, a share of the crossings' boxes
+/// after, taken from Altynkol.
 #[test]
-fn bakhty_stays_empty_in_2027_because_altynkol_is_cheaper_for_express_boxes() {
-    // The reasons data/default/README.md gives ("Why Bakhty carries nothing in 2027"); if the
-    // data change so that one of them no longer holds, that section must be rewritten.
+fn the_third_crossing_carries_cargo_once_open_in_2027() {
     let network = network();
-    let mut options = FreightOptions::defaults(&network);
-    options.year = 2027;
-    let problem = build_problem(&network, &options).expect("builds");
-    assert!(problem.warnings().is_empty(), "{:?}", problem.warnings());
-    let result = assign(
-        problem.problem(),
-        &AssignOptions {
-            target_gap: 1e-6,
-            ..AssignOptions::new(Method::AlgorithmB)
-        },
-        &mut silkroute_core::assign::keep_going,
-    )
-    .expect("assigns");
-    assert!(result.converged, "{}", result.relative_gap);
-    let report = problem.report(&result);
-    let bakhty: f64 = report
-        .links
-        .iter()
-        .filter(|l| l.link == "tacheng_bakhty_rail")
-        .map(|l| l.teu_per_year)
-        .sum();
-    assert_eq!(bakhty, 0.0);
-    let dostyk = report
-        .handling
-        .iter()
-        .find(|h| h.name == "Dostyk gauge change")
-        .expect("capacitated");
-    let delay = dostyk.delay_hours;
-    assert!(dostyk.vc > 1.5 && delay > 10.0, "{dostyk:?}");
-    // The Bakhty facility is modelled with its capacity (one link) even though it is unused.
+    let flows = |year: i32| {
+        let mut options = FreightOptions::defaults(&network);
+        options.year = year;
+        let problem = build_problem(&network, &options).expect("builds");
+        assert!(problem.warnings().is_empty(), "{:?}", problem.warnings());
+        let result = assign(
+            problem.problem(),
+            &AssignOptions {
+                target_gap: 1e-6,
+                ..AssignOptions::new(Method::AlgorithmB)
+            },
+            &mut silkroute_core::assign::keep_going,
+        )
+        .expect("assigns");
+        assert!(result.converged, "{}", result.relative_gap);
+        let report = problem.report(&result);
+        let link = |key: &str| -> f64 {
+            report
+                .links
+                .iter()
+                .filter(|l| l.link == key)
+                .map(|l| l.teu_per_year)
+                .sum()
+        };
+        let handling = |name: &str| {
+            report
+                .handling
+                .iter()
+                .find(|h| h.name == name)
+                .map_or(0.0, |h| h.teu_per_year)
+        };
+        (
+            link("tacheng_bakhty_rail"),
+            handling("Altynkol gauge change"),
+            handling("Dostyk gauge change"),
+        )
+    };
+    let (bakhty_2026, altynkol_2026, dostyk_2026) = flows(2026);
+    let (bakhty_2027, altynkol_2027, dostyk_2027) = flows(2027);
+    assert_eq!(bakhty_2026, 0.0);
+    assert!(bakhty_2027 > 100_000.0, "{bakhty_2027}");
     assert!(
-        report
-            .handling
-            .iter()
-            .any(|h| h.name == "Bakhty gauge change" && h.capacity_teu_per_year == 2075.0 * 365.0)
+        altynkol_2027 < altynkol_2026,
+        "{altynkol_2026} → {altynkol_2027}"
     );
-    for class in &network.freight().classes {
-        let vot_feu = 2.0 * class.value_of_time_usd_per_teu_day;
-        let usd_per_hour = vot_feu / 24.0;
-        let dostyk_free = xian_moscow_via(&network, "alashankou_dostyk_rail", vot_feu);
-        let bakhty = xian_moscow_via(&network, "tacheng_bakhty_rail", vot_feu);
-        let altynkol = xian_moscow_via(&network, "khorgos_cn_altynkol_rail", vot_feu);
-        // Bakhty costs more than Dostyk with its equilibrium delay ...
-        assert!(
-            bakhty > dostyk_free + delay * usd_per_hour,
-            "{}: {bakhty} vs {dostyk_free} + {delay} h",
-            class.key
-        );
-        match class.key.as_str() {
-            // Express boxes leaving Dostyk find Altynkol cheaper than Bakhty ...
-            "express" => assert!(bakhty > altynkol, "{bakhty} vs {altynkol}"),
-            // ... and standard boxes would need four times Dostyk's delay to move.
-            "standard" => assert!(
-                bakhty - dostyk_free > 4.0 * delay * usd_per_hour,
-                "{bakhty} vs {dostyk_free} + 4 × {delay} h"
-            ),
-            other => panic!("unexpected class {other}"),
-        }
-    }
+    assert!(
+        dostyk_2027 <= dostyk_2026 + 1.0,
+        "{dostyk_2026} → {dostyk_2027}"
+    );
 }
 
 /// Algorithm B reaches tiny gaps on the freight network too. Without the extension of each

@@ -2,7 +2,7 @@
 //! and the changes projects and ferries make to routes, each in the direction published
 //! evidence gives.
 
-use silkroute_core::network::{self, Network};
+use silkroute_core::network::{self, Calibration, Network};
 use silkroute_core::route::{Itinerary, Plan, Query, RouteRequest, plan};
 use silkroute_core::scenario::{self, Edit};
 
@@ -10,6 +10,11 @@ fn network() -> Network {
     network::load_default()
         .expect("the default network loads")
         .0
+}
+
+/// The default network on its sources alone (no calibrated factor), for closed forms.
+fn sourced() -> Network {
+    network().with_calibration(Calibration::default())
 }
 
 /// The fastest route of a request, with `edit` applied to it.
@@ -121,7 +126,7 @@ fn an_unknown_class_names_the_field_and_the_known_classes() {
 /// single-track 800 km/day (Kazinform): the northern route via Dostyk gets faster.
 #[test]
 fn the_second_track_shortens_the_northern_route_via_dostyk() {
-    let network = network();
+    let network = sourced();
     let time = |year: i32| {
         let (_, route) = fastest(&network, |r| {
             xian_duisburg(r);
@@ -136,13 +141,24 @@ fn the_second_track_shortens_the_northern_route_via_dostyk() {
         (before - after - 6.9 / 24.0).abs() < 0.02,
         "{before} → {after}"
     );
+    // With the calibrated factors too, in the same direction.
+    let calibrated = self::network();
+    let time = |year: i32| {
+        let (_, route) = fastest(&calibrated, |r| {
+            xian_duisburg(r);
+            r.year = Some(year);
+            r.avoid = vec!["node:Altynkol".into(), "node:Bakhty".into()];
+        });
+        days(&route)
+    };
+    assert!(time(2026) < time(2024) - 0.2);
 }
 
 /// The Caspian crossing follows the sailings of its month: the Kuryk–Alat ferry is closed by
 /// storms about half of November and December (port director), so the crossing takes longer.
 #[test]
 fn the_kuryk_crossing_is_slower_in_the_winter_storms() {
-    let network = network();
+    let network = sourced();
     let time = |month: Option<u8>| {
         let (_, route) = fastest(&network, |r| {
             r.from = Some("Altynkol".into());

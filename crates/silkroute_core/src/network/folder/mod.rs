@@ -45,6 +45,8 @@ pub struct NetworkFiles {
     pub service_dwell: Option<(String, Vec<u8>)>,
     /// `sailings.csv` (sea and ferry services), optional.
     pub sailings: Option<(String, Vec<u8>)>,
+    /// `calibration.csv` (calibrated factors), optional.
+    pub calibration: Option<(String, Vec<u8>)>,
 }
 
 impl NetworkFiles {
@@ -69,6 +71,7 @@ impl NetworkFiles {
             service_speeds: optional("service_speeds.csv")?,
             service_dwell: optional("service_dwell.csv")?,
             sailings: optional("sailings.csv")?,
+            calibration: optional("calibration.csv")?,
         })
     }
 }
@@ -102,6 +105,7 @@ pub fn default_files() -> NetworkFiles {
         service_speeds: Some(embedded!("service_speeds.csv")),
         service_dwell: Some(embedded!("service_dwell.csv")),
         sailings: Some(embedded!("sailings.csv")),
+        calibration: Some(embedded!("calibration.csv")),
     }
 }
 

@@ -1,15 +1,16 @@
 //! The service files of a network folder, all optional: `services.csv` (rail service
 //! classes), `service_speeds.csv` (their speeds per administration and years),
-//! `service_dwell.csv` (their dwell at given borders and gauge changes) and `sailings.csv`
-//! (sailings of sea and ferry lines by season and year).
+//! `service_dwell.csv` (their dwell at given borders and gauge changes), `sailings.csv`
+//! (sailings of sea and ferry lines by season and year), and `calibration.csv` (calibrated
+//! factors).
 
 use super::{ID_RULE, NetworkFiles, Problems, is_id};
 use crate::io::csv::{Column, Fields, optional, required};
 use crate::io::{Fault, LoadError, clip};
 use crate::network::{
-    Country, Dispatch, HandlingKind, LinkId, LoadUnit, MAX_CLOSED_DAYS, MAX_SAILINGS_PER_WEEK,
-    Mode, Months, NetworkBuilder, RailService, Running, Sailing, ServiceData, ServiceDwell,
-    ServiceId, ServiceSpeed, SourceId, SpeedOn,
+    Calibration, Country, Dispatch, Factor, FactorKey, HandlingKind, LinkId, LoadUnit,
+    MAX_CLOSED_DAYS, MAX_SAILINGS_PER_WEEK, Mode, Months, NetworkBuilder, RailService, Running,
+    Sailing, ServiceData, ServiceDwell, ServiceId, ServiceSpeed, SourceId, SpeedOn,
 };
 use std::collections::HashMap;
 
@@ -43,6 +44,20 @@ const DWELL_COLUMNS: &[Column] = &[
     required("hours_source"),
     optional("note"),
 ];
+
+const CALIBRATION_COLUMNS: &[Column] = &[
+    required("factor"),
+    optional("first_year"),
+    optional("last_year"),
+    required("value"),
+    required("prior"),
+    required("prior_sd"),
+    required("fit_source"),
+    optional("note"),
+];
+
+/// The range a calibrated factor may take.
+const FACTOR_RANGE: std::ops::RangeInclusive<f64> = 0.05..=20.0;
 
 const SAILING_COLUMNS: &[Column] = &[
     required("link_id"),
@@ -359,6 +374,87 @@ pub(super) fn parse_services(
             }
         }
     }
+    if let Some(file) = &files.calibration {
+        let table = problems.table(file, CALIBRATION_COLUMNS);
+        let mut calibration = Calibration::default();
+        let mut lines: Vec<u64> = Vec::new();
+        problems.each_row(
+            table.as_ref(),
+            |_| {},
+            |fields| {
+                let factor = parse_factor(fields, builder, resolve)?;
+                if let Some(index) = calibration
+                    .factors
+                    .iter()
+                    .position(|other| Calibration::overlaps(other, &factor))
+                {
+                    return Err(fields.error(
+                        "first_year",
+                        format!(
+                            "`{}` already has a factor in these years (line {})",
+                            factor.key, lines[index]
+                        ),
+                    ));
+                }
+                lines.push(fields.line());
+                calibration.factors.push(factor);
+                Ok(())
+            },
+        );
+        builder.set_calibration(calibration);
+    }
+}
+
+fn parse_factor(
+    fields: &Fields<'_>,
+    builder: &NetworkBuilder,
+    resolve: &dyn Fn(&str) -> Option<SourceId>,
+) -> Result<Factor, LoadError> {
+    let text = fields.required_text("factor")?;
+    let key = FactorKey::parse(text).ok_or_else(|| {
+        fields.error(
+            "factor",
+            format!(
+                "`{}` is not a factor (speed.<country>, speed.<class>, speed.sea, dwell.<kind>, dwell.<class>, wait.caspian)",
+                clip(text)
+            ),
+        )
+    })?;
+    if let FactorKey::ClassSpeed(class) | FactorKey::ClassDwell(class) = &key
+        && builder.services().find(class).is_none()
+    {
+        return Err(fields.error(
+            "factor",
+            Fault::unknown("service", class, " (not in services.csv)"),
+        ));
+    }
+    let (first_year, last_year) = years(fields)?;
+    let number = |field: &str, range: std::ops::RangeInclusive<f64>| -> Result<f64, LoadError> {
+        let value = fields
+            .positive(field)?
+            .ok_or_else(|| fields.error(field, Fault::missing()))?;
+        if !range.contains(&value) {
+            return Err(fields.error(
+                field,
+                format!("{value} is outside [{}, {}]", range.start(), range.end()),
+            ));
+        }
+        Ok(value)
+    };
+    let value = number("value", FACTOR_RANGE)?;
+    let prior = number("prior", FACTOR_RANGE)?;
+    let prior_sd = number("prior_sd", 0.001..=5.0)?;
+    let sources = fields.sources("fit_source", "value", true, resolve)?;
+    Ok(Factor {
+        key,
+        first_year,
+        last_year,
+        value,
+        prior,
+        prior_sd,
+        sources,
+        note: fields.text("note").to_string(),
+    })
 }
 
 fn parse_class(
@@ -572,6 +668,7 @@ mod tests {
         files.service_speeds = read("service_speeds.csv");
         files.service_dwell = read("service_dwell.csv");
         files.sailings = read("sailings.csv");
+        files.calibration = read("calibration.csv");
         files
     }
 
@@ -588,6 +685,10 @@ mod tests {
         assert_eq!(express.speeds[2].on, SpeedOn::Section("hub_by".into()));
         assert_eq!(express.speeds[2].last_year, Some(2024));
         assert_eq!(express.dwell[0].kind, HandlingKind::GaugeChange);
+        let factors = &network.calibration().factors;
+        assert_eq!(factors.len(), 3);
+        assert_eq!(factors[2].key, crate::network::FactorKey::CaspianWait);
+        assert_eq!(factors[2].first_year, Some(2020));
         let groupage = services.class(services.find("groupage").expect("groupage"));
         assert_eq!(groupage.consolidation_h, 48.0);
         let ferry = network.link(network.link_by_key("ferry").expect("ferry"));
@@ -609,7 +710,9 @@ mod tests {
         files.service_speeds = None;
         files.service_dwell = None;
         files.sailings = None;
+        files.calibration = None;
         let (network, _) = load_files(&files).expect("valid");
+        assert!(network.calibration().factors.is_empty());
         assert!(network.services().classes.is_empty());
         assert_eq!(network.services().default, None);
     }
@@ -774,6 +877,36 @@ mod tests {
             (
                 Box::new(|f| replace(&mut f.sailings, ",7,T_HAND", ",7,T_NOPE")),
                 "sailings.csv:2: sailings_source: unknown source id `T_NOPE`",
+            ),
+            (
+                Box::new(|f| replace(&mut f.calibration, "speed.KZ", "speed.kz!")),
+                "calibration.csv:2: factor: `speed.kz!` is not a factor",
+            ),
+            (
+                Box::new(|f| replace(&mut f.calibration, "dwell.express", "dwell.bullet")),
+                "calibration.csv:3: factor: unknown service `bullet`",
+            ),
+            (
+                Box::new(|f| replace(&mut f.calibration, ",1.25,", ",0,")),
+                "calibration.csv:2: value:",
+            ),
+            (
+                Box::new(|f| replace(&mut f.calibration, ",1.25,", ",50,")),
+                "calibration.csv:2: value: 50 is outside [0.05, 20]",
+            ),
+            (
+                Box::new(|f| replace(&mut f.calibration, "0.2,T_HAND", "0.2,")),
+                "calibration.csv:2: fit_source:",
+            ),
+            (
+                Box::new(|f| {
+                    replace(
+                        &mut f.calibration,
+                        "wait.caspian,2020",
+                        "dwell.express,2020",
+                    )
+                }),
+                "calibration.csv:4: first_year: `dwell.express` already has a factor in these years (line 3)",
             ),
         ];
         for (edit, expected) in cases {

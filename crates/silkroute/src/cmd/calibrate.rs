@@ -1,0 +1,159 @@
+//! `silkroute calibrate [DIR]`: fits the network's calibrated factors to the observed transit
+//! times (`silkroute_core::model::calibrate`), validates them by k-fold cross-validation, and
+//! with `--write FILE` writes them as a `calibration.csv` the network folder loads.
+
+use super::{Format, load_network};
+use crate::progress::Steps;
+use crate::table::new_table;
+use anyhow::{Context, Result, bail};
+use silkroute_core::io::write_atomic;
+use silkroute_core::model::{CalibrateRequest, calibrate, method};
+use silkroute_core::observe::{read_observations, read_regions};
+use silkroute_core::report::{FitSummary, write_calibration_csv};
+use std::io::Write;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `silkroute calibrate`.
+#[derive(Debug, clap::Args)]
+pub struct CalibrateArgs {
+    /// The observation folder (observations.csv, SOURCES.toml, regions.csv).
+    #[arg(default_value = "data/observed")]
+    pub dir: PathBuf,
+    /// Folds of the cross-validation (0: fit only).
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+    /// Source id of the network's SOURCES.toml the fitted factors cite.
+    #[arg(long, default_value = "FIT_TRANSIT")]
+    pub source: String,
+    /// Writes the fitted factors as a calibration.csv to this file.
+    #[arg(long, value_name = "FILE")]
+    pub write: Option<PathBuf>,
+    /// Output format: the factors and figures as a table, or everything as JSON.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// The figures of a summary as a row: observations, within, share, MAE.
+fn figures(summary: &[FitSummary]) -> Vec<String> {
+    summary.first().map_or_else(
+        || vec!["–".to_string(); 4],
+        |s| {
+            vec![
+                s.modelled.to_string(),
+                s.within.to_string(),
+                s.share_within
+                    .map_or("–".to_string(), |v| format!("{:.0}%", v * 100.0)),
+                s.mean_abs_error_days
+                    .map_or("–".to_string(), |v| format!("{v:.2}")),
+            ]
+        },
+    )
+}
+
+/// Runs `silkroute calibrate`.
+pub fn run(data: Option<&Path>, args: &CalibrateArgs, out: &mut dyn Write) -> Result<()> {
+    if matches!(args.format, Format::Csv | Format::Geojson) {
+        bail!("--format: a calibration prints as a table or JSON; --write writes the CSV");
+    }
+    let network = load_network(data)?;
+    let context = || format!("{} is not a valid observation folder", args.dir.display());
+    let observed = read_observations(&args.dir, &network).with_context(context)?;
+    let regions = read_regions(&args.dir, &network).with_context(context)?;
+    let request = CalibrateRequest {
+        fit_source: args.source.clone(),
+        folds: args.folds,
+        ..CalibrateRequest::default()
+    };
+    let steps = Steps::new("calibrating".to_string());
+    let mut progress = |p: silkroute_core::model::CalibrateProgress| {
+        let step = if p.fit == 0 {
+            format!("fit on every observation, iteration {}", p.iteration)
+        } else {
+            format!(
+                "fold {} of {}, iteration {}",
+                p.fit,
+                p.fits - 1,
+                p.iteration
+            )
+        };
+        steps.fraction(&step, p.fit, p.fits);
+        ControlFlow::Continue(())
+    };
+    let calibrated = calibrate(&network, &observed, &regions, &request, &mut progress)
+        .map_err(|e| anyhow::anyhow!("calibrate: {e}"))?;
+    steps.finish();
+    let report = calibrated.report(&network, &request);
+    if let Some(path) = &args.write {
+        let mut bytes = Vec::new();
+        let comments = [
+            "Calibrated factors (docs/formats.md, \"Calibration\"), written by".to_string(),
+            format!(
+                "`silkroute calibrate {} --folds {} --source {}`:",
+                args.dir.display(),
+                args.folds,
+                args.source
+            ),
+            method(&request),
+            format!(
+                "Fitted on {} transit times; objective {} at the priors, {} at the fit.",
+                report.observations, report.objective_at_prior, report.objective
+            ),
+        ];
+        let fitted = network.with_calibration(calibrated.calibration.clone());
+        write_calibration_csv(&fitted, &calibrated.calibration, &comments, &mut bytes)?;
+        write_atomic(path, &bytes)?;
+    }
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &report)?;
+            writeln!(out)?;
+        }
+        _ => {
+            writeln!(
+                out,
+                "Calibration on {} transit times of {} · objective {:.3} at the priors → {:.3} ({} iterations)",
+                report.observations,
+                args.dir.display(),
+                report.objective_at_prior,
+                report.objective,
+                report.iterations
+            )?;
+            let mut factors = new_table(&["factor", "years", "prior sd", "fitted"], &[2, 3]);
+            for f in &report.factors {
+                let years = match (f.first_year, f.last_year) {
+                    (None, None) => "all".to_string(),
+                    (first, last) => format!(
+                        "{}–{}",
+                        first.map_or(String::new(), |y| y.to_string()),
+                        last.map_or(String::new(), |y| y.to_string())
+                    ),
+                };
+                factors.add_row(vec![
+                    f.factor.clone(),
+                    years,
+                    format!("{}", f.prior_sd),
+                    format!("{:.3}", f.value),
+                ]);
+            }
+            writeln!(out, "{factors}")?;
+            let mut summary = new_table(
+                &["transit times", "modelled", "within", "share", "MAE days"],
+                &[1, 2, 3, 4],
+            );
+            let mut row = vec!["in sample".to_string()];
+            row.extend(figures(&report.in_sample));
+            summary.add_row(row);
+            if report.folds > 0 {
+                let mut row = vec![format!("out of fold ({} folds)", report.folds)];
+                row.extend(figures(&report.out_of_fold));
+                summary.add_row(row);
+            }
+            writeln!(out, "{summary}")?;
+            if let Some(path) = &args.write {
+                writeln!(out, "wrote {}", path.display())?;
+            }
+        }
+    }
+    Ok(())
+}
