@@ -201,7 +201,6 @@ fn the_third_crossing_opens_in_2027_and_demand_scales() {
     assert!((doubled.bottlenecks[0].vc - 2.0 * base.bottlenecks[0].vc).abs() < 0.01);
 }
 
-
 /// The third crossing (Bakhty, 2027) visibly takes cargo once open (data/default/README.md,
 /// "What the third crossing changes in 2027"): nothing before, a share of the crossings' boxes
 /// after, taken from Altynkol.
