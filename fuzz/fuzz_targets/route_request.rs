@@ -48,6 +48,13 @@ fuzz_target!(|data: &[u8]| {
                 .map(|c| c.key.clone()),
         },
         month: Some(flag(4)).filter(|&m| m != 0xff),
+        // Levers from the avoid text's last item and a byte.
+        sea_rate: Some(f64::from(flag(5)) / 16.0).filter(|_| flag(6) % 2 == 1),
+        risk: part(2)
+            .split(';')
+            .filter(|item| item.contains('='))
+            .map(str::to_string)
+            .collect(),
     };
     let Ok(query) = request.resolve(network) else {
         return;

@@ -49,6 +49,7 @@ pub fn mini_files() -> NetworkFiles {
         service_dwell: Some(services_file!("service_dwell.csv")),
         sailings: Some(services_file!("sailings.csv")),
         calibration: Some(services_file!("calibration.csv")),
+        prices: Some(services_file!("prices.csv")),
     }
 }
 

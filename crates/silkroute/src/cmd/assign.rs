@@ -44,6 +44,14 @@ pub struct AssignArgs {
     /// Freight: multiply every demand by this (growth scenarios).
     #[arg(long, allow_negative_numbers = true, default_value_t = 1.0, value_name = "F", conflicts_with_all = ["tntp", "gmns"])]
     pub demand_factor: f64,
+    /// Freight: sea rates at this level of the tariff year's (2021's spike: about 3; default:
+    /// the network's level for the year, prices.csv).
+    #[arg(long, allow_negative_numbers = true, value_name = "LEVEL")]
+    pub sea_rate: Option<f64>,
+    /// Freight: a risk premium for entering a country, `CC=USD` or `CC=USD:DAYS` per FEU,
+    /// repeated (`--risk RU=1500:3`), replacing the network's for that country.
+    #[arg(long, value_name = "CC=USD[:DAYS]")]
+    pub risk: Vec<String>,
     /// TNTP/GMNS: time units added per unit of toll (default: the TNTP file's
     /// `<TOLL FACTOR>` or its README's value; 0 for GMNS).
     #[arg(long, allow_negative_numbers = true, value_name = "F")]
@@ -151,6 +159,8 @@ pub fn run(data: Option<&std::path::Path>, args: &AssignArgs, out: &mut dyn Writ
                 avoid: args.avoid.clone(),
                 demand_factor: args.demand_factor,
                 system_optimum: args.system_optimum,
+                sea_rate: args.sea_rate,
+                risk: args.risk.clone(),
             },
             options,
             format,

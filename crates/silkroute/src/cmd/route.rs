@@ -77,6 +77,14 @@ pub struct QueryArgs {
     /// Month 1–12 whose ferry sailings and weather apply (default: the mean of the year).
     #[arg(long, value_name = "1-12")]
     pub month: Option<u8>,
+    /// Sea rates at this level of the tariff year's (2021's spike: about 3; default: the
+    /// network's level for the year, prices.csv).
+    #[arg(long, allow_negative_numbers = true, value_name = "LEVEL")]
+    pub sea_rate: Option<f64>,
+    /// A risk premium for entering a country, `CC=USD` or `CC=USD:DAYS` per FEU, repeated
+    /// (`--risk RU=1500:3`), replacing the network's for that country.
+    #[arg(long, value_name = "CC=USD[:DAYS]")]
+    pub risk: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -117,6 +125,8 @@ impl QueryArgs {
             max_snap_km: self.max_snap_km,
             service: self.service.clone(),
             month: self.month,
+            sea_rate: self.sea_rate,
+            risk: self.risk.clone(),
         }
     }
 
@@ -179,6 +189,17 @@ pub fn title(network: &Network, query: &Query) -> String {
     }
     if let Some(month) = query.options.month {
         title.push_str(&format!(" · sailings of month {month}"));
+    }
+    if let Some(level) = query.options.sea_rate {
+        title.push_str(&format!(" · sea rates ×{level}"));
+    }
+    for risk in &query.options.risk {
+        title.push_str(&format!(
+            " · risk {} ${}/FEU {} days",
+            risk.country,
+            thousands(risk.usd_per_feu),
+            risk.days
+        ));
     }
     if !query.avoid_text.is_empty() {
         title.push_str(&format!(" · avoiding {}", query.avoid_text.join(", ")));

@@ -317,6 +317,19 @@ fn bad_arguments_exit_2_with_a_reason() {
             vec!["corridors", "--month", "0"],
             "--month 0: expected a month 1–12",
         ),
+        (
+            vec!["route", "--sea-rate", "0"],
+            "--sea-rate 0: expected a level",
+        ),
+        (vec!["route", "--risk", "RU"], "--risk RU: expected CC=USD"),
+        (
+            vec!["assign", "--risk", "RU=-5"],
+            "--risk RU=-5: expected CC=USD",
+        ),
+        (
+            vec!["assign", "--sea-rate", "99"],
+            "--sea-rate 99: expected a level",
+        ),
     ] {
         let output = silkroute(&args);
         let stderr = String::from_utf8_lossy(&output.stderr);

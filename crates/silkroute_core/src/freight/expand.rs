@@ -283,6 +283,8 @@ pub(super) fn build<'a>(
         corridor: None,
         service: network.services().default,
         month: None,
+        sea_rate: options.sea_rate,
+        risk: options.risk.clone(),
     };
     let scope = Scope::new(network, &route_options);
     let arcs = network.arcs();

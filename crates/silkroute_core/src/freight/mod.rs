@@ -92,6 +92,10 @@ pub struct FreightOptions {
     pub model: CostModel,
     /// Every demand row is multiplied by this (growth scenarios); 1 = the data.
     pub demand_factor: f64,
+    /// The sea-rate level (`None`: the network's for the year).
+    pub sea_rate: Option<f64>,
+    /// Risk premiums replacing the network's for their countries.
+    pub risk: Vec<crate::route::RiskPremium>,
 }
 
 impl FreightOptions {
@@ -105,6 +109,8 @@ impl FreightOptions {
             bpr_beta: 4.0,
             model: CostModel::UserEquilibrium,
             demand_factor: 1.0,
+            sea_rate: None,
+            risk: Vec::new(),
         }
     }
 }

@@ -28,6 +28,10 @@ pub struct FreightRequest {
     pub demand_factor: f64,
     /// Minimize total cost instead of the user equilibrium.
     pub system_optimum: bool,
+    /// The sea-rate level relative to the tariff year (default: the network's for the year).
+    pub sea_rate: Option<f64>,
+    /// Risk premiums `CC=USD[:DAYS]` ([`crate::route::parse_risk`]).
+    pub risk: Vec<String>,
 }
 
 impl Default for FreightRequest {
@@ -37,6 +41,8 @@ impl Default for FreightRequest {
             avoid: Vec::new(),
             demand_factor: 1.0,
             system_optimum: false,
+            sea_rate: None,
+            risk: Vec::new(),
         }
     }
 }
@@ -90,6 +96,15 @@ impl FreightRequest {
                 expected: "expected a number ≥ 0".to_string(),
             });
         }
+        if let Some(level) = self.sea_rate
+            && let Some(expected) = crate::route::sea_rate_out_of_range(level)
+        {
+            return Err(FreightRequestError::InvalidParameter {
+                field: "sea_rate",
+                value: crate::io::number(level),
+                expected,
+            });
+        }
         Ok(())
     }
 
@@ -109,6 +124,17 @@ impl FreightRequest {
         }
         options.avoid = Avoid::parse(network, &self.avoid)?;
         options.demand_factor = self.demand_factor;
+        options.sea_rate = self.sea_rate;
+        options.risk = self
+            .risk
+            .iter()
+            .map(|text| crate::route::parse_risk(text))
+            .collect::<Result<_, _>>()
+            .map_err(|e| FreightRequestError::InvalidParameter {
+                field: "risk",
+                value: e.0,
+                expected: e.1,
+            })?;
         if self.system_optimum {
             options.model = CostModel::SystemOptimum;
         }

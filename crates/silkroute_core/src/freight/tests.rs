@@ -92,6 +92,8 @@ fn router_cost(network: &Network, options: &FreightOptions, vot: f64, o: usize, 
         corridor: None,
         service: network.services().default,
         month: None,
+        sea_rate: None,
+        risk: vec![],
     };
     let scope = Scope::new(network, &route_options);
     match shortest_path(&scope, NodeId(o as u32), NodeId(d as u32)) {
@@ -383,6 +385,8 @@ fn all_or_nothing_corridors_are_the_routers_corridors_per_demand() {
                     corridor: None,
                     service: network.services().default,
                     month: None,
+                    sea_rate: None,
+                    risk: vec![],
                 };
                 let scope = Scope::new(&network, &route_options);
                 if let Ok(Some(path)) = shortest_path(&scope, o, d) {

@@ -13,7 +13,7 @@
 use super::{
     Arc, ArcId, Calibration, Corridor, CorridorId, DatasetInfo, Direction, EmissionFactor,
     FreightData, Handling, HandlingId, Link, LinkId, LinkShape, Mode, Network, Node, NodeId,
-    ServiceData, Source, SourceId,
+    Prices, ServiceData, Source, SourceId,
     place::{PlaceIndex, names_node},
 };
 use std::collections::HashMap;
@@ -141,6 +141,7 @@ pub struct NetworkBuilder {
     freight: FreightData,
     services: ServiceData,
     calibration: Calibration,
+    prices: Prices,
 }
 
 impl NetworkBuilder {
@@ -160,6 +161,7 @@ impl NetworkBuilder {
             freight: FreightData::default(),
             services: ServiceData::default(),
             calibration: Calibration::default(),
+            prices: Prices::default(),
         }
     }
 
@@ -180,6 +182,7 @@ impl NetworkBuilder {
             freight: network.freight.clone(),
             services: network.services.clone(),
             calibration: network.calibration.clone(),
+            prices: network.prices.clone(),
         };
         builder.index_keys();
         builder
@@ -306,6 +309,11 @@ impl NetworkBuilder {
         check_services(&services, self.nodes.len())?;
         self.services = services;
         Ok(())
+    }
+
+    /// Sets the price regimes, replacing any earlier ones.
+    pub fn set_prices(&mut self, prices: Prices) {
+        self.prices = prices;
     }
 
     /// Sets the calibrated factors, replacing any earlier ones.
@@ -798,6 +806,9 @@ impl NetworkBuilder {
         for factor in &self.calibration.factors {
             lists.push((format!("calibration `{}`", factor.key), &factor.sources));
         }
+        for row in &self.prices.rows {
+            lists.push((format!("price `{}`", row.item), &row.sources));
+        }
         for class in &self.services.classes {
             let key = &class.key;
             lists.push((
@@ -876,6 +887,9 @@ impl NetworkBuilder {
         }
         for factor in &mut self.calibration.factors {
             apply(&mut factor.sources);
+        }
+        for row in &mut self.prices.rows {
+            apply(&mut row.sources);
         }
         for class in &mut self.services.classes {
             apply(&mut class.dwell_factor_sources);
@@ -992,6 +1006,7 @@ impl NetworkBuilder {
             freight: self.freight,
             services: self.services,
             calibration: self.calibration,
+            prices: self.prices,
         })
     }
 }

@@ -12,6 +12,7 @@ mod calibration;
 pub(crate) mod folder;
 mod freight;
 mod place;
+mod prices;
 mod service;
 
 pub use builder::{BuildError, NetworkBuilder};
@@ -25,6 +26,7 @@ pub use freight::{
     Demand, FreightClass, FreightClassId, FreightData, FreightDataError, Zone, ZoneId,
 };
 pub use place::{PlaceError, PlaceMatch, is_lat_lon, normalize_place_name, parse_lat_lon};
+pub use prices::{PriceItem, PriceRow, Prices};
 pub use service::{
     DAYS_PER_MONTH, Dispatch, LoadUnit, MAX_CLOSED_DAYS, MAX_SAILINGS_PER_WEEK, Months,
     RailService, Sailing, ServiceData, ServiceDwell, ServiceId, ServiceSpeed, SpeedOn, line_wait_h,
@@ -767,6 +769,7 @@ pub struct Network {
     pub(crate) freight: FreightData,
     pub(crate) services: ServiceData,
     pub(crate) calibration: Calibration,
+    pub(crate) prices: Prices,
 }
 
 impl Network {
@@ -865,6 +868,11 @@ impl Network {
     /// The calibrated factors (none: every factor is 1).
     pub fn calibration(&self) -> &Calibration {
         &self.calibration
+    }
+
+    /// The price regimes by year (none: the tariff year's prices, no risk premium).
+    pub fn prices(&self) -> &Prices {
+        &self.prices
     }
 
     /// The same network with other calibrated factors (what `calibrate` tries). The factors

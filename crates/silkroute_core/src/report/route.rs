@@ -154,6 +154,10 @@ pub struct QueryRecord {
     pub service: Option<String>,
     /// Month whose sailings apply (`null`: the mean of the year).
     pub month: Option<u8>,
+    /// Sea-rate level asked for (`null`: the network's for the year).
+    pub sea_rate: Option<f64>,
+    /// Risk premiums asked for.
+    pub risk: Vec<String>,
 }
 
 /// `silkroute route --format json`.
@@ -215,6 +219,7 @@ impl RouteRecord {
                             .iter()
                             .chain(&leg.time_sources)
                             .chain(&leg.wait_sources)
+                            .chain(&leg.price_sources)
                             .chain(&link.tariff_sources)
                             .chain(&link.status_sources)
                             .chain(&factor.sources)
@@ -328,6 +333,13 @@ pub fn query_records(
                 .service
                 .map(|id| network.services().class(id).key.clone()),
             month: query.options.month,
+            sea_rate: query.options.sea_rate,
+            risk: query
+                .options
+                .risk
+                .iter()
+                .map(|r| format!("{}={}:{}", r.country, r.usd_per_feu, r.days))
+                .collect(),
         },
     )
 }

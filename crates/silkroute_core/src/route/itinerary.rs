@@ -34,6 +34,8 @@ pub struct Leg {
     pub time_sources: Vec<SourceId>,
     /// Sources of the wait used (the sailing rows, or the link's own).
     pub wait_sources: Vec<SourceId>,
+    /// Sources of the price regime applied (the sea-rate level, a risk premium).
+    pub price_sources: Vec<SourceId>,
 }
 
 /// Why a handling step happens.
@@ -166,7 +168,8 @@ impl Itinerary {
                 wait_h: scope.wait_h(arc.link),
                 criteria,
                 time_sources: scope.time_sources(arc.link).to_vec(),
-                wait_sources: scope.wait_sources(arc.link).to_vec(),
+                wait_sources: scope.wait_sources(arc.link),
+                price_sources: scope.price_sources(arc_id),
             });
             previous = Some(arc_id);
             node = arc.head;
@@ -193,6 +196,7 @@ impl Itinerary {
             sources.extend(link.length_sources.iter().copied());
             sources.extend(leg.time_sources.iter().copied());
             sources.extend(leg.wait_sources.iter().copied());
+            sources.extend(leg.price_sources.iter().copied());
             sources.extend(link.tariff_sources.iter().copied());
             sources.extend(link.status_sources.iter().copied());
             sources.extend(network.emission_factor_of(leg.link).sources.iter().copied());

@@ -22,13 +22,14 @@ pub use itinerary::{Itinerary, Leg, Transfer, TransferReason, TransferStep, clas
 pub use pareto::{ParetoError, pareto_set};
 pub use request::{
     AvoidError, DEFAULT_MAX_SNAP_KM, MAX_ALTERNATIVES, MAX_PARETO_LABELS, Plan, PlanError, Query,
-    RequestError, RouteRequest, YEARS, plan, plan_corridors, resolve_service, year_out_of_range,
+    RequestError, RouteRequest, YEARS, parse_risk, plan, plan_corridors, resolve_service,
+    sea_rate_out_of_range, year_out_of_range,
 };
 
 use crate::network::{
     ArcId, Calibration, CorridorId, Country, FactorKey, Handling, HandlingId, HandlingKind, Link,
-    LinkId, Mode, Network, NodeId, RailService, Running, ServiceId, SourceId, line_wait_h,
-    sailings_used,
+    LinkId, Mode, Network, NodeId, PriceItem, RailService, Running, ServiceId, SourceId,
+    line_wait_h, sailings_used,
 };
 use std::ops::{Add, AddAssign};
 
@@ -166,6 +167,24 @@ pub struct RouteOptions {
     pub service: Option<ServiceId>,
     /// The month (1–12) whose sailings and weather apply (`None`: the mean of the year).
     pub month: Option<u8>,
+    /// The level of sea rates relative to the tariff year (`None`: the network's level for
+    /// the year, `prices.csv`).
+    pub sea_rate: Option<f64>,
+    /// Risk premiums for entering a country, USD per FEU and days, replacing the network's
+    /// for that country and year.
+    pub risk: Vec<RiskPremium>,
+}
+
+/// A premium for entering a country: what shippers price into a route through it (war-risk
+/// insurance, sanctions exposure, delays).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RiskPremium {
+    /// The country.
+    pub country: Country,
+    /// USD per FEU per entry.
+    pub usd_per_feu: f64,
+    /// Days per entry.
+    pub days: f64,
 }
 
 impl RouteOptions {
@@ -182,6 +201,8 @@ impl RouteOptions {
             corridor: None,
             service: network.services().default,
             month: None,
+            sea_rate: None,
+            risk: Vec::new(),
         }
     }
 
@@ -278,7 +299,7 @@ impl<'a> Scope<'a> {
             !corridors.is_empty() && corridors.iter().all(|c| avoid.corridors.contains(c))
         };
         let service = options.service.map(|id| network.services().class(id));
-        let values = Values::new(network, service, calibration, year, options.month);
+        let values = Values::new(network, service, calibration, options);
         let link_running_h: Vec<f64> = network
             .links()
             .iter()
@@ -319,9 +340,12 @@ impl<'a> Scope<'a> {
             .map(|arc| {
                 let link = network.link(arc.link);
                 let factor = network.emission_factor_of(arc.link);
+                let (risk_usd, risk_days) = values.risk(arc, None);
                 Criteria {
-                    hours: link_running_h[arc.link.index()] + link_wait_h[arc.link.index()],
-                    cost_usd: link.tariff_usd(),
+                    hours: link_running_h[arc.link.index()]
+                        + link_wait_h[arc.link.index()]
+                        + risk_days * 24.0,
+                    cost_usd: values.tariff_usd(link, None) + risk_usd,
                     co2e_kg: factor.kg_co2e_per_tkm * options.payload_t * link.length_km,
                 }
             })
@@ -428,6 +452,17 @@ impl<'a> Scope<'a> {
         let mut sources = Vec::new();
         self.values
             .dwell_h(self.network.handling(handling), Some(&mut sources));
+        sources
+    }
+
+    /// Sources of an arc's price regime: the sea-rate level applied to its tariff and the
+    /// risk premium for the country it enters.
+    pub fn price_sources(&self, arc: ArcId) -> Vec<SourceId> {
+        let mut sources = Vec::new();
+        let arc = self.network.arc(arc);
+        self.values
+            .tariff_usd(self.network.link(arc.link), Some(&mut sources));
+        self.values.risk(arc, Some(&mut sources));
         sources
     }
 
@@ -545,6 +580,10 @@ struct Values<'a> {
     dwell: [(f64, &'a [SourceId]); 4],
     /// The administration speed factors of the year.
     administrations: Vec<(Country, f64, &'a [SourceId])>,
+    /// The sea-rate level and its sources.
+    sea_rate: (f64, &'a [SourceId]),
+    /// Risk premiums: country, USD per FEU, days, sources.
+    risk: Vec<(Country, f64, f64, &'a [SourceId])>,
 }
 
 impl<'a> Values<'a> {
@@ -552,9 +591,32 @@ impl<'a> Values<'a> {
         network: &'a Network,
         service: Option<&'a RailService>,
         calibration: &'a Calibration,
-        year: i32,
-        month: Option<u8>,
+        options: &RouteOptions,
     ) -> Values<'a> {
+        let (year, month) = (options.year, options.month);
+        let prices = network.prices();
+        let sea_rate = match options.sea_rate {
+            Some(level) => (level, &[][..]),
+            None => prices
+                .row(PriceItem::SeaRate, year)
+                .map_or((1.0, &[][..]), |row| (row.value, &row.sources[..])),
+        };
+        let mut risk: Vec<(Country, f64, f64, &'a [SourceId])> = prices
+            .rows
+            .iter()
+            .filter(|row| row.covers(year))
+            .filter_map(|row| match row.item {
+                PriceItem::Risk(country) => Some((country, row.value, row.days, &row.sources[..])),
+                PriceItem::SeaRate => None,
+            })
+            .filter(|(country, ..)| !options.risk.iter().any(|r| r.country == *country))
+            .collect();
+        risk.extend(
+            options
+                .risk
+                .iter()
+                .map(|r| (r.country, r.usd_per_feu, r.days, &[][..])),
+        );
         let one: (f64, &'a [SourceId]) = (1.0, &[]);
         let class = |key: fn(String) -> FactorKey| {
             service.map_or(one, |s| calibration.factor(&key(s.key.clone()), year))
@@ -580,6 +642,36 @@ impl<'a> Values<'a> {
                     _ => None,
                 })
                 .collect(),
+            sea_rate,
+            risk,
+        }
+    }
+
+    /// The tariff of a link at the year's price level (sea links at the sea-rate level).
+    fn tariff_usd(&self, link: &Link, sources: Option<&mut Vec<SourceId>>) -> f64 {
+        if link.mode != Mode::Sea {
+            return link.tariff_usd();
+        }
+        if let Some(sources) = sources {
+            sources.extend(self.sea_rate.1.iter().copied());
+        }
+        link.tariff_usd() * self.sea_rate.0
+    }
+
+    /// The risk premium (USD per FEU, days) of travelling an arc into another country.
+    fn risk(&self, arc: &crate::network::Arc, sources: Option<&mut Vec<SourceId>>) -> (f64, f64) {
+        let to = self.network.node(arc.head).country;
+        if self.network.node(arc.tail).country == to {
+            return (0.0, 0.0);
+        }
+        match self.risk.iter().find(|(country, ..)| *country == to) {
+            None => (0.0, 0.0),
+            Some(&(_, usd, days, ids)) => {
+                if let Some(sources) = sources {
+                    sources.extend(ids.iter().copied());
+                }
+                (usd, days)
+            }
         }
     }
 

@@ -79,6 +79,11 @@ pub struct RouteRequest {
     pub service: Option<String>,
     /// Month 1–12 whose sailings and weather apply (default: the mean of the year).
     pub month: Option<u8>,
+    /// The sea-rate level relative to the tariff year (default: the network's for the year).
+    pub sea_rate: Option<f64>,
+    /// Risk premiums `CC=USD[:DAYS]` for entering a country ([`parse_risk`]), replacing the
+    /// network's for those countries.
+    pub risk: Vec<String>,
 }
 
 impl Default for RouteRequest {
@@ -94,8 +99,51 @@ impl Default for RouteRequest {
             max_snap_km: DEFAULT_MAX_SNAP_KM,
             service: None,
             month: None,
+            sea_rate: None,
+            risk: Vec::new(),
         }
     }
+}
+
+/// What a sea-rate level must be, when `level` is not in [0.05, 20].
+pub fn sea_rate_out_of_range(level: f64) -> Option<String> {
+    (!(level.is_finite() && (0.05..=20.0).contains(&level))).then(|| {
+        "expected a level between 0.05 and 20 times the tariff year's sea rates".to_string()
+    })
+}
+
+/// Parses a risk premium `CC=USD` or `CC=USD:DAYS` (`RU=800:2`: USD 800 per FEU and 2 days
+/// for every entry into Russia).
+///
+/// # Errors
+/// The text and what is expected.
+pub fn parse_risk(text: &str) -> Result<super::RiskPremium, (String, String)> {
+    let fail = || {
+        (
+            clip(text),
+            "expected CC=USD or CC=USD:DAYS (a country code, USD per FEU 0–100,000, days 0–60)"
+                .to_string(),
+        )
+    };
+    let (code, rest) = text.trim().split_once('=').ok_or_else(fail)?;
+    let country = Country::parse(code.trim()).ok_or_else(fail)?;
+    let (usd, days) = match rest.split_once(':') {
+        Some((usd, days)) => (usd, Some(days)),
+        None => (rest, None),
+    };
+    let usd: f64 = usd.trim().parse().map_err(|_| fail())?;
+    let days: f64 = match days {
+        Some(days) => days.trim().parse().map_err(|_| fail())?,
+        None => 0.0,
+    };
+    if !((0.0..=100_000.0).contains(&usd) && (0.0..=60.0).contains(&days)) {
+        return Err(fail());
+    }
+    Ok(super::RiskPremium {
+        country,
+        usd_per_feu: usd,
+        days,
+    })
 }
 
 /// A request resolved against a network: its places found and its options complete.
@@ -452,6 +500,24 @@ impl RouteRequest {
                 expected: "expected a number of USD ≥ 0".to_string(),
             });
         }
+        if let Some(level) = self.sea_rate
+            && let Some(expected) = sea_rate_out_of_range(level)
+        {
+            return Err(RequestError::InvalidParameter {
+                field: "sea_rate",
+                value: crate::io::number(level),
+                expected,
+            });
+        }
+        for text in &self.risk {
+            if let Err((value, expected)) = parse_risk(text) {
+                return Err(RequestError::InvalidParameter {
+                    field: "risk",
+                    value,
+                    expected,
+                });
+            }
+        }
         if let Some(month) = self.month
             && !(1..=12).contains(&month)
         {
@@ -524,6 +590,12 @@ impl RouteRequest {
             options.service = Some(resolve_service(network, service)?);
         }
         options.month = self.month;
+        options.sea_rate = self.sea_rate;
+        options.risk = self
+            .risk
+            .iter()
+            .filter_map(|text| parse_risk(text).ok())
+            .collect();
         Ok(Query {
             from,
             to,

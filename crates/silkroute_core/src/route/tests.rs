@@ -330,6 +330,25 @@ fn close_criteria(a: &Criteria, b: &Criteria) -> bool {
     close(a.hours, b.hours) && close(a.cost_usd, b.cost_usd) && close(a.co2e_kg, b.co2e_kg)
 }
 
+#[test]
+fn risk_premiums_parse_with_or_without_days_and_refuse_the_rest() {
+    let r = super::parse_risk("RU=800:2").expect("valid");
+    assert_eq!(
+        (r.country.as_str(), r.usd_per_feu, r.days),
+        ("RU", 800.0, 2.0)
+    );
+    let r = super::parse_risk(" BY = 150 ").expect("valid");
+    assert_eq!((r.usd_per_feu, r.days), (150.0, 0.0));
+    for bad in [
+        "RU", "RU=", "Russia=5", "RU=-1", "RU=1e9", "RU=5:61", "RU=5:x", "=5",
+    ] {
+        assert!(super::parse_risk(bad).is_err(), "{bad}");
+    }
+    assert_eq!(super::sea_rate_out_of_range(1.0), None);
+    assert!(super::sea_rate_out_of_range(f64::NAN).is_some());
+    assert!(super::sea_rate_out_of_range(0.0).is_some());
+}
+
 fn options_for(objective: Objective, year: i32, corridor: Option<CorridorId>) -> RouteOptions {
     RouteOptions {
         objective,
@@ -340,6 +359,8 @@ fn options_for(objective: Objective, year: i32, corridor: Option<CorridorId>) ->
         corridor,
         service: None,
         month: None,
+        sea_rate: None,
+        risk: vec![],
     }
 }
 

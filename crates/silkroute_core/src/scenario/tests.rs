@@ -70,6 +70,8 @@ fn route_report(network: &Network) -> RouteReport {
             pareto: false,
             service: None,
             month: None,
+            sea_rate: None,
+            risk: vec![],
         },
         sources: SourceRecord::cited(network, &routes),
         routes,

@@ -5,6 +5,7 @@
 mod architecture;
 mod default_network;
 mod freight;
+mod levers;
 mod model;
 mod observed;
 mod services;

@@ -47,6 +47,8 @@ pub struct NetworkFiles {
     pub sailings: Option<(String, Vec<u8>)>,
     /// `calibration.csv` (calibrated factors), optional.
     pub calibration: Option<(String, Vec<u8>)>,
+    /// `prices.csv` (price regimes by year), optional.
+    pub prices: Option<(String, Vec<u8>)>,
 }
 
 impl NetworkFiles {
@@ -72,6 +74,7 @@ impl NetworkFiles {
             service_dwell: optional("service_dwell.csv")?,
             sailings: optional("sailings.csv")?,
             calibration: optional("calibration.csv")?,
+            prices: optional("prices.csv")?,
         })
     }
 }
@@ -106,6 +109,7 @@ pub fn default_files() -> NetworkFiles {
         service_dwell: Some(embedded!("service_dwell.csv")),
         sailings: Some(embedded!("sailings.csv")),
         calibration: Some(embedded!("calibration.csv")),
+        prices: Some(embedded!("prices.csv")),
     }
 }
 

@@ -9,8 +9,9 @@ use crate::io::csv::{Column, Fields, optional, required};
 use crate::io::{Fault, LoadError, clip};
 use crate::network::{
     Calibration, Country, Dispatch, Factor, FactorKey, HandlingKind, LinkId, LoadUnit,
-    MAX_CLOSED_DAYS, MAX_SAILINGS_PER_WEEK, Mode, Months, NetworkBuilder, RailService, Running,
-    Sailing, ServiceData, ServiceDwell, ServiceId, ServiceSpeed, SourceId, SpeedOn,
+    MAX_CLOSED_DAYS, MAX_SAILINGS_PER_WEEK, Mode, Months, NetworkBuilder, PriceItem, PriceRow,
+    Prices, RailService, Running, Sailing, ServiceData, ServiceDwell, ServiceId, ServiceSpeed,
+    SourceId, SpeedOn,
 };
 use std::collections::HashMap;
 
@@ -403,6 +404,102 @@ pub(super) fn parse_services(
         );
         builder.set_calibration(calibration);
     }
+    if let Some(file) = &files.prices {
+        let table = problems.table(file, PRICE_COLUMNS);
+        let mut prices = Prices::default();
+        let mut lines: Vec<u64> = Vec::new();
+        problems.each_row(
+            table.as_ref(),
+            |_| {},
+            |fields| {
+                let row = parse_price(fields, resolve)?;
+                if let Some(index) = prices
+                    .rows
+                    .iter()
+                    .position(|other| Prices::overlaps(other, &row))
+                {
+                    return Err(fields.error(
+                        "first_year",
+                        format!(
+                            "`{}` already has a row in these years (line {})",
+                            row.item, lines[index]
+                        ),
+                    ));
+                }
+                lines.push(fields.line());
+                prices.rows.push(row);
+                Ok(())
+            },
+        );
+        builder.set_prices(prices);
+    }
+}
+
+const PRICE_COLUMNS: &[Column] = &[
+    required("item"),
+    optional("first_year"),
+    optional("last_year"),
+    required("value"),
+    optional("days"),
+    required("price_source"),
+    optional("note"),
+];
+
+fn parse_price(
+    fields: &Fields<'_>,
+    resolve: &dyn Fn(&str) -> Option<SourceId>,
+) -> Result<PriceRow, LoadError> {
+    let text = fields.required_text("item")?;
+    let item = PriceItem::parse(text).ok_or_else(|| {
+        fields.error(
+            "item",
+            format!(
+                "`{}` is not `sea_rate` or `risk.<country code>`",
+                clip(text)
+            ),
+        )
+    })?;
+    let (first_year, last_year) = years(fields)?;
+    let value = fields
+        .non_negative("value")?
+        .ok_or_else(|| fields.error("value", Fault::missing()))?;
+    let days = fields.non_negative("days")?;
+    match item {
+        PriceItem::SeaRate => {
+            if !(0.05..=20.0).contains(&value) {
+                return Err(fields.error(
+                    "value",
+                    format!(
+                        "a sea-rate level of {value} is outside [0.05, 20] times the tariff year's"
+                    ),
+                ));
+            }
+            if days.is_some() {
+                return Err(fields.error("days", "a sea-rate level has no days"));
+            }
+        }
+        PriceItem::Risk(_) => {
+            if value > 100_000.0 {
+                return Err(fields.error(
+                    "value",
+                    format!("{value} USD per FEU is more than a container is worth shipping"),
+                ));
+            }
+            if days.is_some_and(|d| d > 60.0) {
+                return Err(fields.error("days", "a risk premium of more than 60 days"));
+            }
+        }
+    }
+    let sources = fields.sources("price_source", "value", true, resolve)?;
+    Ok(PriceRow {
+        item,
+        first_year,
+        last_year,
+        value,
+        days: days.unwrap_or(0.0),
+        sources,
+        note: fields.text("note").to_string(),
+    })
 }
 
 fn parse_factor(
@@ -669,6 +766,7 @@ mod tests {
         files.service_dwell = read("service_dwell.csv");
         files.sailings = read("sailings.csv");
         files.calibration = read("calibration.csv");
+        files.prices = read("prices.csv");
         files
     }
 
@@ -711,7 +809,9 @@ mod tests {
         files.service_dwell = None;
         files.sailings = None;
         files.calibration = None;
+        files.prices = None;
         let (network, _) = load_files(&files).expect("valid");
+        assert!(network.prices().rows.is_empty());
         assert!(network.calibration().factors.is_empty());
         assert!(network.services().classes.is_empty());
         assert_eq!(network.services().default, None);
@@ -907,6 +1007,30 @@ mod tests {
                     )
                 }),
                 "calibration.csv:4: first_year: `dwell.express` already has a factor in these years (line 3)",
+            ),
+            (
+                Box::new(|f| replace(&mut f.prices, "sea_rate,2021", "rail_rate,2021")),
+                "prices.csv:2: item: `rail_rate` is not `sea_rate` or `risk.<country code>`",
+            ),
+            (
+                Box::new(|f| replace(&mut f.prices, "2021,3,,", "2021,30,,")),
+                "prices.csv:2: value: a sea-rate level of 30 is outside",
+            ),
+            (
+                Box::new(|f| replace(&mut f.prices, "2021,3,,", "2021,3,2,")),
+                "prices.csv:2: days: a sea-rate level has no days",
+            ),
+            (
+                Box::new(|f| replace(&mut f.prices, "500,2,T_HAND", "500,99,T_HAND")),
+                "prices.csv:3: days: a risk premium of more than 60 days",
+            ),
+            (
+                Box::new(|f| replace(&mut f.prices, "500,2,T_HAND", "500,2,")),
+                "prices.csv:3: price_source:",
+            ),
+            (
+                Box::new(|f| replace(&mut f.prices, "risk.BY,2022,,500,2,", "sea_rate,2021,,5,,")),
+                "prices.csv:3: first_year: `sea_rate` already has a row in these years (line 2)",
             ),
         ];
         for (edit, expected) in cases {

@@ -1,0 +1,151 @@
+//! Levers for markets and risk (`prices.csv`, `--sea-rate`, `--risk`): the 2020–22 sea-rate
+//! spike and a risk premium on the Northern route change costs, routes and flows in the
+//! direction published evidence gives.
+
+use silkroute_core::assign::{AssignOptions, Method, keep_going};
+use silkroute_core::freight::{FreightRequest, assign_freight};
+use silkroute_core::network::{self, Network};
+use silkroute_core::route::{Plan, RouteRequest, plan, plan_corridors};
+
+fn network() -> Network {
+    network::load_default()
+        .expect("the default network loads")
+        .0
+}
+
+fn sea_cost(network: &Network, year: i32) -> f64 {
+    let query = RouteRequest {
+        year: Some(year),
+        ..RouteRequest::default()
+    }
+    .resolve(network)
+    .expect("valid");
+    let outcomes = plan_corridors(network, &query).expect("plans");
+    let sea = outcomes
+        .iter()
+        .find(|o| network.corridor(o.corridor).key == "sea_suez")
+        .and_then(|o| o.result.as_ref().ok())
+        .expect("a sea route");
+    sea.totals.cost_usd
+}
+
+/// Shares of the corridors in a freight assignment.
+fn shares(network: &Network, request: FreightRequest) -> (f64, f64) {
+    let options = request.options(network).expect("valid");
+    let solver = AssignOptions {
+        target_gap: 1e-5,
+        ..AssignOptions::new(Method::AlgorithmB)
+    };
+    let report = assign_freight(network, &options, &solver, &mut Vec::new(), &mut keep_going)
+        .expect("assigns");
+    let share = |key: &str| {
+        report
+            .corridors
+            .iter()
+            .find(|c| c.corridor == key)
+            .map_or(0.0, |c| c.share)
+    };
+    (share("sea_suez"), share("northern"))
+}
+
+#[test]
+fn the_2021_sea_rate_spike_makes_the_sea_dear_and_moves_boxes_to_rail() {
+    let network = network();
+    let (cost_2019, cost_2021) = (sea_cost(&network, 2019), sea_cost(&network, 2021));
+    // Sea legs at 0.51 and 2.72 of the 2025 level (Drewry WCI averages); port and rail
+    // charges unchanged.
+    assert!(cost_2021 > 3.0 * cost_2019, "{cost_2019} → {cost_2021}");
+    let at = |year: i32| {
+        shares(
+            &network,
+            FreightRequest {
+                year: Some(year),
+                ..FreightRequest::default()
+            },
+        )
+    };
+    let (sea_2019, northern_2019) = at(2019);
+    let (sea_2021, northern_2021) = at(2021);
+    assert!(sea_2021 < 0.5 * sea_2019, "sea {sea_2019} → {sea_2021}");
+    assert!(
+        northern_2021 > northern_2019,
+        "{northern_2019} → {northern_2021}"
+    );
+    // The lever overrides the year's level.
+    let spike = shares(
+        &network,
+        FreightRequest {
+            year: Some(2019),
+            sea_rate: Some(2.72),
+            ..FreightRequest::default()
+        },
+    );
+    assert!((spike.0 - sea_2021).abs() < 0.02, "{spike:?} vs {sea_2021}");
+}
+
+#[test]
+fn a_risk_premium_on_russia_turns_routes_and_flows_away_from_the_northern_route() {
+    let network = network();
+    let best = |risk: Vec<String>| {
+        let query = RouteRequest {
+            from: Some("Xi'an".into()),
+            to: Some("Duisburg".into()),
+            risk,
+            ..RouteRequest::default()
+        }
+        .resolve(&network)
+        .expect("valid");
+        let routes = plan(&network, &query, Plan::Alternatives(1)).expect("plans");
+        let route = routes.into_iter().next().expect("a route");
+        let corridor = route.corridor.map(|c| network.corridor(c).key.clone());
+        (corridor, route.totals.cost_usd)
+    };
+    let (_, plain) = best(vec![]);
+    let (corridor, _) = best(vec!["RU=3000:5".into(), "BY=3000:5".into()]);
+    assert_ne!(corridor.as_deref(), Some("northern"), "{corridor:?}");
+    // A premium for a country not on the route changes nothing.
+    let (_, elsewhere) = best(vec!["IR=3000".into()]);
+    assert!((elsewhere - plain).abs() < 1e-9);
+    let (_, northern_plain) = shares(&network, FreightRequest::default());
+    let (_, northern_risky) = shares(
+        &network,
+        FreightRequest {
+            risk: vec!["RU=2000:3".into()],
+            ..FreightRequest::default()
+        },
+    );
+    assert!(
+        northern_risky < northern_plain,
+        "{northern_plain} → {northern_risky}"
+    );
+}
+
+#[test]
+fn bad_levers_name_their_field() {
+    let network = network();
+    for (request, field) in [
+        (
+            RouteRequest {
+                sea_rate: Some(0.0),
+                ..RouteRequest::default()
+            },
+            "sea_rate",
+        ),
+        (
+            RouteRequest {
+                risk: vec!["Russia=100".into()],
+                ..RouteRequest::default()
+            },
+            "risk",
+        ),
+        (
+            RouteRequest {
+                risk: vec!["RU=100:90".into()],
+                ..RouteRequest::default()
+            },
+            "risk",
+        ),
+    ] {
+        assert_eq!(request.resolve(&network).expect_err("bad").field(), field);
+    }
+}
