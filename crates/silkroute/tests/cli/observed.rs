@@ -71,3 +71,57 @@ fn evaluate_prints_figures_and_rows_in_every_format() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--kind weather"));
 }
+
+/// `calibrate` fits, cross-validates and writes a calibration.csv the network folder loads.
+#[test]
+fn calibrate_writes_a_calibration_the_network_loads() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("calibration.csv");
+    let table = stdout_of(&[
+        "calibrate",
+        &repo("data/observed"),
+        "--folds",
+        "0",
+        "--write",
+        &out.to_string_lossy(),
+    ]);
+    assert!(table.contains("in sample"), "{table}");
+    assert!(!table.contains("out of fold"), "{table}");
+    let written = std::fs::read_to_string(&out).expect("written");
+    assert!(written.starts_with("# Calibrated factors"), "{written}");
+    let shipped = std::fs::read_to_string(repo("data/default/calibration.csv")).expect("file");
+    // The shipped file is what this command writes (the same fit; only the folder in the
+    // comment naming the command differs).
+    let without_command = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.starts_with("# `silkroute calibrate"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        without_command(&written),
+        without_command(&shipped),
+        "data/default/calibration.csv is stale: rerun calibrate --folds 0 --write"
+    );
+    let observed = repo("data/observed");
+    for (args, expected) in [
+        (
+            vec!["calibrate", &observed, "--folds", "1"],
+            "folds 1: expected 0 or 2",
+        ),
+        (
+            vec!["calibrate", &observed, "--source", "NOPE"],
+            "fit source `NOPE`",
+        ),
+        (vec!["calibrate", &observed, "--format", "csv"], "--format"),
+        (
+            vec!["calibrate", "/nowhere"],
+            "/nowhere is not a valid observation folder",
+        ),
+    ] {
+        let output = silkroute(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
