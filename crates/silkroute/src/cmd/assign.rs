@@ -52,6 +52,10 @@ pub struct AssignArgs {
     /// repeated (`--risk RU=1500:3`), replacing the network's for that country.
     #[arg(long, value_name = "CC=USD[:DAYS]")]
     pub risk: Vec<String>,
+    /// Freight: let capacities be exceeded, delayed only by the volume-delay functions
+    /// (default: capacities bind within 2% and the excess queues or moves elsewhere).
+    #[arg(long)]
+    pub no_binding: bool,
     /// TNTP/GMNS: time units added per unit of toll (default: the TNTP file's
     /// `<TOLL FACTOR>` or its README's value; 0 for GMNS).
     #[arg(long, allow_negative_numbers = true, value_name = "F")]
@@ -161,6 +165,7 @@ pub fn run(data: Option<&std::path::Path>, args: &AssignArgs, out: &mut dyn Writ
                 system_optimum: args.system_optimum,
                 sea_rate: args.sea_rate,
                 risk: args.risk.clone(),
+                binding: !args.no_binding,
             },
             options,
             format,

@@ -646,6 +646,7 @@ pub(super) fn build<'a>(
         data: data.clone(),
         options: options.clone(),
         problem,
+        queue_h: vec![0.0; links.len()],
         links,
         unserved,
         warnings,

@@ -96,6 +96,9 @@ pub struct FreightOptions {
     pub sea_rate: Option<f64>,
     /// Risk premiums replacing the network's for their countries.
     pub risk: Vec<crate::route::RiskPremium>,
+    /// Capacities bind: no facility or line carries more than its capacity beyond this
+    /// relative tolerance; the excess queues (`None`: only the volume-delay functions).
+    pub binding_tolerance: Option<f64>,
 }
 
 impl FreightOptions {
@@ -111,8 +114,37 @@ impl FreightOptions {
             demand_factor: 1.0,
             sea_rate: None,
             risk: Vec::new(),
+            binding_tolerance: Some(BINDING_TOLERANCE),
         }
     }
+}
+
+/// Relative tolerance of binding capacities: at equilibrium no capacitated facility or line
+/// carries more than 2% above its capacity.
+pub const BINDING_TOLERANCE: f64 = 0.02;
+
+/// Most rounds of queue-delay updates.
+const MAX_QUEUE_ROUNDS: usize = 400;
+
+/// A queue below this many hours counts as none.
+const IDLE_QUEUE_H: f64 = 0.5;
+
+/// A queue must sit on a capacity used at least to `1 − SLACK`.
+const SLACK: f64 = 0.05;
+
+/// Hours of queue added per round for each 100% of excess volume.
+const QUEUE_STEP_H: f64 = 24.0;
+
+/// The outcome of binding capacities.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Binding {
+    /// Rounds of queue-delay updates run.
+    pub rounds: usize,
+    /// The largest relative excess of a capacitated link at the end (≤ the tolerance when it
+    /// converged).
+    pub max_excess: f64,
+    /// Whether every capacity holds within the tolerance.
+    pub converged: bool,
 }
 
 /// Why a freight problem cannot be built.
@@ -178,6 +210,16 @@ pub enum FreightWarning {
         handling: String,
         /// Why (a pair the hub would join at a lower cost than its direct turn).
         reason: String,
+    },
+    /// Binding capacities did not converge: some capacity is still exceeded.
+    #[error(
+        "capacities did not bind within the tolerance after {rounds} rounds of queue updates (a capacity is still exceeded by {max_excess_percent}%)"
+    )]
+    CapacityExceeded {
+        /// The largest excess left, percent of the capacity (rounded up).
+        max_excess_percent: u32,
+        /// Rounds run.
+        rounds: usize,
     },
     /// A capacitated handling row of 0 hours, which a BPR function cannot delay.
     #[error(
@@ -288,6 +330,9 @@ pub struct FreightProblem<'a> {
     links: Vec<ExpandedLink>,
     unserved: Vec<Unserved>,
     warnings: Vec<FreightWarning>,
+    /// Queue delay of each expanded link, hours (the multipliers of binding capacities; 0
+    /// until [`FreightProblem::solve`] binds them).
+    queue_h: Vec<f64>,
 }
 
 /// Builds the assignment problem of the network's own freight data ([`Network::freight`]).
@@ -328,6 +373,110 @@ impl<'a> FreightProblem<'a> {
     /// The options it was built with.
     pub fn options(&self) -> &FreightOptions {
         &self.options
+    }
+
+    /// Queue delay of each expanded link, hours.
+    pub fn queue_hours(&self) -> &[f64] {
+        &self.queue_h
+    }
+
+    /// Solves the problem with `solver`; with binding capacities
+    /// ([`FreightOptions::binding_tolerance`]) and an equilibrium method the excess over a
+    /// capacity queues.
+    ///
+    /// Capacities bind by the method of multipliers for link-capacity side constraints
+    /// (Larsson & Patriksson, "An augmented Lagrangean dual algorithm for link capacity side
+    /// constrained traffic assignment problems", Transportation Research B 29(6), 1995): each
+    /// capacitated link gets a queue delay μ ≥ 0 added to its time; after each equilibrium
+    /// μ ← max(0, μ + 24 h × (v/c − 1)) until every v/c ≤ 1 + tolerance. At the solution μ
+    /// is the Lagrange multiplier of the capacity, the queue a box waits there (Smith 1987,
+    /// "Traffic control and traffic assignment in a signal-controlled network with queueing"),
+    /// and the flows are a user equilibrium of the costs including the queues: excess demand
+    /// waits or moves to other crossings, corridors and the sea.
+    ///
+    /// # Errors
+    /// [`AssignError`] from a solve (cancelled by the observer, or an invalid problem).
+    pub fn solve(
+        &mut self,
+        solver: &crate::assign::AssignOptions,
+        observer: &mut crate::assign::Observer<'_>,
+    ) -> Result<(crate::assign::AssignResult, Option<Binding>), crate::assign::AssignError> {
+        let mut result = crate::assign::assign(&self.problem, solver, observer)?;
+        // All-or-nothing is no equilibrium: queues would only swing its flows wholesale.
+        let Some(tolerance) = self
+            .options
+            .binding_tolerance
+            .filter(|_| solver.method != crate::assign::Method::AllOrNothing)
+        else {
+            return Ok((result, None));
+        };
+        let capacitated: Vec<(usize, f64)> = self
+            .links
+            .iter()
+            .enumerate()
+            .filter_map(|(l, link)| {
+                link.capacity_teu_per_year
+                    .filter(|&c| c > 0.0)
+                    .map(|c| (l, c))
+            })
+            .collect();
+        let excess = |result: &crate::assign::AssignResult| {
+            capacitated
+                .iter()
+                .map(|&(l, c)| result.flows.total[l] / c - 1.0)
+                .fold(f64::NEG_INFINITY, f64::max)
+        };
+        let base = self.problem.classes().to_vec();
+        let links = self.links.len();
+        let mut queue = vec![0.0; links];
+        let mut rounds = 0;
+        // Complementary slackness: a queue only where the capacity is (nearly) used.
+        let idle_queue = |result: &crate::assign::AssignResult, queue: &[f64]| {
+            capacitated
+                .iter()
+                .any(|&(l, c)| queue[l] > IDLE_QUEUE_H && result.flows.total[l] / c < 1.0 - SLACK)
+        };
+        let mut max_excess = excess(&result);
+        while (max_excess > tolerance || idle_queue(&result, &queue)) && rounds < MAX_QUEUE_ROUNDS {
+            rounds += 1;
+            // Diminishing steps (a subgradient method on the dual): 24 h per 100% of excess
+            // at first, then less, so the queues settle instead of swinging flows.
+            let step = QUEUE_STEP_H / (rounds as f64).sqrt();
+            for &(l, c) in &capacitated {
+                let relative = result.flows.total[l] / c - 1.0;
+                queue[l] = (queue[l] + step * relative).max(0.0);
+            }
+            let classes: Vec<crate::assign::Class> = base
+                .iter()
+                .map(|class| {
+                    let mut class = class.clone();
+                    if class.fixed_cost.is_empty() {
+                        class.fixed_cost = vec![0.0; links];
+                    }
+                    for (cost, q) in class.fixed_cost.iter_mut().zip(&queue) {
+                        *cost += q;
+                    }
+                    class
+                })
+                .collect();
+            let problem = Problem::new(
+                self.problem.network().clone(),
+                classes,
+                self.problem.model(),
+            )?;
+            result = crate::assign::assign(&problem, solver, observer)?;
+            max_excess = excess(&result);
+        }
+        let converged = max_excess <= tolerance && !idle_queue(&result, &queue);
+        self.queue_h = queue;
+        Ok((
+            result,
+            Some(Binding {
+                rounds,
+                max_excess,
+                converged,
+            }),
+        ))
     }
 
     /// The assignment problem, for [`crate::assign::assign`].

@@ -174,7 +174,8 @@ impl FreightProblem<'_> {
         };
         let teu = |l: usize| -> f64 { (0..classes.len()).map(|k| class_flow(k, l)).sum() };
         let volume = |l: usize| flows.total.get(l).copied().unwrap_or(0.0);
-        let time = |l: usize| vdfs[l].time(volume(l));
+        // The volume-delay time plus the queue of a binding capacity.
+        let time = |l: usize| vdfs[l].time(volume(l)) + self.queue_h.get(l).copied().unwrap_or(0.0);
 
         let mut links = Vec::new();
         let mut handling = Vec::new();

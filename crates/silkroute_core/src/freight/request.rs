@@ -4,7 +4,7 @@
 //! reports it.
 
 use super::{FreightError, FreightOptions, FreightReport, build_problem};
-use crate::assign::{AssignError, AssignOptions, CostModel, Observer, assign};
+use crate::assign::{AssignError, AssignOptions, CostModel, Observer};
 use crate::network::Network;
 use crate::route::{Avoid, AvoidError, year_out_of_range};
 
@@ -32,6 +32,8 @@ pub struct FreightRequest {
     pub sea_rate: Option<f64>,
     /// Risk premiums `CC=USD[:DAYS]` ([`crate::route::parse_risk`]).
     pub risk: Vec<String>,
+    /// Capacities bind (excess queues or moves); `false`: the volume-delay functions only.
+    pub binding: bool,
 }
 
 impl Default for FreightRequest {
@@ -43,6 +45,7 @@ impl Default for FreightRequest {
             system_optimum: false,
             sea_rate: None,
             risk: Vec::new(),
+            binding: true,
         }
     }
 }
@@ -125,6 +128,9 @@ impl FreightRequest {
         options.avoid = Avoid::parse(network, &self.avoid)?;
         options.demand_factor = self.demand_factor;
         options.sea_rate = self.sea_rate;
+        if !self.binding {
+            options.binding_tolerance = None;
+        }
         options.risk = self
             .risk
             .iter()
@@ -169,9 +175,18 @@ pub fn assign_freight(
     warnings: &mut Vec<super::FreightWarning>,
     observer: &mut Observer<'_>,
 ) -> Result<FreightReport, FreightRequestError> {
-    let problem = build_problem(network, options).map_err(FreightRequestError::Build)?;
+    let mut problem = build_problem(network, options).map_err(FreightRequestError::Build)?;
     warnings.extend(problem.warnings().iter().cloned());
-    let result =
-        assign(problem.problem(), solver, observer).map_err(FreightRequestError::Assign)?;
+    let (result, binding) = problem
+        .solve(solver, observer)
+        .map_err(FreightRequestError::Assign)?;
+    if let Some(binding) = binding
+        && !binding.converged
+    {
+        warnings.push(super::FreightWarning::CapacityExceeded {
+            max_excess_percent: (binding.max_excess * 100.0).ceil().clamp(0.0, 1e6) as u32,
+            rounds: binding.rounds,
+        });
+    }
     Ok(problem.report(&result))
 }
