@@ -198,8 +198,17 @@ pub fn predict_with(
     };
     match observation.kind {
         ObsKind::TransitTime => predict_transit(&cx, observation),
+        ObsKind::SeaRate => Prediction::not_modelled(
+            "a sea rate is an input of the model (prices.csv), not an output",
+        ),
+        ObsKind::Capacity => Prediction::not_modelled(
+            "a design capacity: an input to reconcile with the network's capacities, not an output",
+        ),
+        ObsKind::Tariff => Prediction::not_modelled(
+            "tariffs are inputs at the tariff year's prices; rail tariffs by period are not modelled yet",
+        ),
         kind => Prediction::not_modelled(format!(
-            "{} is not modelled yet (issue 10: demand, capacities and prices come next)",
+            "{} needs the demand by year, not modelled yet (issue 10, item 3)",
             kind.as_str()
         )),
     }
