@@ -595,7 +595,7 @@ pub(super) fn build<'a>(
     let mut matrices = vec![OdMatrix::zeros(zones as usize); data.classes.len()];
     let mut unserved = Vec::new();
     for row in &data.demand {
-        let teu = row.teu_per_year * options.demand_factor;
+        let teu = row.teu_per_year * options.demand_factor * data.demand_factor_in(options.year);
         if teu <= 0.0 {
             continue;
         }

@@ -44,6 +44,7 @@ fn every_node_a_zone(network: &Network, vots: &[f64]) -> FreightData {
             })
             .collect(),
         demand: vec![],
+        demand_by_year: vec![],
     }
 }
 

@@ -803,6 +803,9 @@ impl NetworkBuilder {
         for (index, demand) in freight.demand.iter().enumerate() {
             lists.push((format!("demand row {index}"), &demand.sources));
         }
+        for year in &freight.demand_by_year {
+            lists.push((format!("demand of {}", year.year), &year.sources));
+        }
         for factor in &self.calibration.factors {
             lists.push((format!("calibration `{}`", factor.key), &factor.sources));
         }
@@ -884,6 +887,9 @@ impl NetworkBuilder {
         }
         for demand in &mut freight.demand {
             apply(&mut demand.sources);
+        }
+        for year in &mut freight.demand_by_year {
+            apply(&mut year.sources);
         }
         for factor in &mut self.calibration.factors {
             apply(&mut factor.sources);

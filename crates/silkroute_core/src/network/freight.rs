@@ -76,9 +76,31 @@ pub struct FreightData {
     pub zones: Vec<Zone>,
     /// Origin–destination volumes.
     pub demand: Vec<Demand>,
+    /// Demand of other years than the demand's own, as a factor on every volume
+    /// (`demand_years.csv`); a year without a row keeps the volumes as they are.
+    pub demand_by_year: Vec<DemandYear>,
+}
+
+/// The demand of a year as a factor on the volumes of `demand.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemandYear {
+    /// The year.
+    pub year: i32,
+    /// Factor on every volume (≥ 0).
+    pub factor: f64,
+    /// Sources of the factor.
+    pub sources: Vec<SourceId>,
 }
 
 impl FreightData {
+    /// The factor on every volume in `year` (1 without a row).
+    pub fn demand_factor_in(&self, year: i32) -> f64 {
+        self.demand_by_year
+            .iter()
+            .find(|d| d.year == year)
+            .map_or(1.0, |d| d.factor)
+    }
+
     /// Whether there is no zone, class or demand.
     pub fn is_empty(&self) -> bool {
         self.classes.is_empty() && self.zones.is_empty() && self.demand.is_empty()

@@ -149,3 +149,32 @@ fn bad_levers_name_their_field() {
         assert_eq!(request.resolve(&network).expect_err("bad").field(), field);
     }
 }
+
+/// Demand by year (`demand_years.csv`): a year's assignment carries that year's volumes, the
+/// 2024 volumes scaled by the China–Europe trains of the year.
+#[test]
+fn the_demand_of_a_year_scales_the_volumes() {
+    let network = network();
+    let total = |year: Option<i32>| {
+        let request = FreightRequest {
+            year,
+            ..FreightRequest::default()
+        };
+        let options = request.options(&network).expect("valid");
+        let report = assign_freight(
+            &network,
+            &options,
+            &AssignOptions::new(Method::AllOrNothing),
+            &mut Vec::new(),
+            &mut keep_going,
+        )
+        .expect("assigns");
+        report.totals.demand_teu_per_year
+    };
+    let base = total(None);
+    let factor = network.freight().demand_factor_in(2016);
+    assert!((factor - 0.088).abs() < 1e-9);
+    assert!((total(Some(2016)) - base * factor).abs() < 1.0);
+    assert!(total(Some(2016)) < total(Some(2020)));
+    assert!(total(Some(2020)) < total(Some(2023)));
+}

@@ -49,6 +49,8 @@ pub struct NetworkFiles {
     pub calibration: Option<(String, Vec<u8>)>,
     /// `prices.csv` (price regimes by year), optional.
     pub prices: Option<(String, Vec<u8>)>,
+    /// `demand_years.csv` (the demand of other years), optional.
+    pub demand_years: Option<(String, Vec<u8>)>,
 }
 
 impl NetworkFiles {
@@ -75,6 +77,7 @@ impl NetworkFiles {
             sailings: optional("sailings.csv")?,
             calibration: optional("calibration.csv")?,
             prices: optional("prices.csv")?,
+            demand_years: optional("demand_years.csv")?,
         })
     }
 }
@@ -110,6 +113,7 @@ pub fn default_files() -> NetworkFiles {
         sailings: Some(embedded!("sailings.csv")),
         calibration: Some(embedded!("calibration.csv")),
         prices: Some(embedded!("prices.csv")),
+        demand_years: Some(embedded!("demand_years.csv")),
     }
 }
 
@@ -508,7 +512,8 @@ fn check_files(
     }
 
     services::parse_services(files, &mut builder, &resolve, &mut problems);
-    let freight = parse_freight(files, &dataset, &builder, &resolve, &mut problems);
+    let mut freight = parse_freight(files, &dataset, &builder, &resolve, &mut problems);
+    freight.demand_by_year = services::parse_demand_years(files, &resolve, &mut problems);
     if !problems.list.is_empty() {
         return Err(problems.list);
     }
@@ -1558,6 +1563,7 @@ fn parse_freight(
         classes: dataset.classes.clone(),
         zones: Vec::new(),
         demand: Vec::new(),
+        demand_by_year: Vec::new(),
     };
     let mut zone_lines: Vec<u64> = Vec::new();
     // Zone (index) and line of each place already in a zone.

@@ -8,7 +8,7 @@ use super::{ID_RULE, NetworkFiles, Problems, is_id};
 use crate::io::csv::{Column, Fields, optional, required};
 use crate::io::{Fault, LoadError, clip};
 use crate::network::{
-    Calibration, Country, Dispatch, Factor, FactorKey, HandlingKind, LinkId, LoadUnit,
+    Calibration, Country, DemandYear, Dispatch, Factor, FactorKey, HandlingKind, LinkId, LoadUnit,
     MAX_CLOSED_DAYS, MAX_SAILINGS_PER_WEEK, Mode, Months, NetworkBuilder, PriceItem, PriceRow,
     Prices, RailService, Running, Sailing, ServiceData, ServiceDwell, ServiceId, ServiceSpeed,
     SourceId, SpeedOn,
@@ -435,6 +435,59 @@ pub(super) fn parse_services(
     }
 }
 
+const DEMAND_YEAR_COLUMNS: &[Column] = &[
+    required("year"),
+    required("factor"),
+    required("factor_source"),
+    optional("note"),
+];
+
+/// Reads `demand_years.csv`: the demand of a year as a factor on `demand.csv`.
+pub(super) fn parse_demand_years(
+    files: &NetworkFiles,
+    resolve: &dyn Fn(&str) -> Option<SourceId>,
+    problems: &mut Problems,
+) -> Vec<DemandYear> {
+    let mut years: Vec<(DemandYear, u64)> = Vec::new();
+    if let Some(file) = &files.demand_years {
+        let table = problems.table(file, DEMAND_YEAR_COLUMNS);
+        problems.each_row(
+            table.as_ref(),
+            |_| {},
+            |fields| {
+                let year = fields
+                    .year("year")?
+                    .ok_or_else(|| fields.error("year", Fault::missing()))?;
+                if let Some((_, line)) = years.iter().find(|(d, _)| d.year == year) {
+                    return Err(
+                        fields.error("year", format!("{year} is already given on line {line}"))
+                    );
+                }
+                let factor = fields
+                    .non_negative("factor")?
+                    .ok_or_else(|| fields.error("factor", Fault::missing()))?;
+                if factor > 100.0 {
+                    return Err(fields.error(
+                        "factor",
+                        format!("{factor} times the demand of demand.csv is not a year's demand"),
+                    ));
+                }
+                let sources = fields.sources("factor_source", "factor", true, resolve)?;
+                years.push((
+                    DemandYear {
+                        year,
+                        factor,
+                        sources,
+                    },
+                    fields.line(),
+                ));
+                Ok(())
+            },
+        );
+    }
+    years.into_iter().map(|(d, _)| d).collect()
+}
+
 const PRICE_COLUMNS: &[Column] = &[
     required("item"),
     optional("first_year"),
@@ -767,6 +820,10 @@ mod tests {
         files.sailings = read("sailings.csv");
         files.calibration = read("calibration.csv");
         files.prices = read("prices.csv");
+        files.demand_years = Some((
+            "demand_years.csv".to_string(),
+            b"year,factor,factor_source,note\n2020,0.5,T_HAND,\n2021,0.8,T_HAND,\n".to_vec(),
+        ));
         files
     }
 
@@ -783,6 +840,8 @@ mod tests {
         assert_eq!(express.speeds[2].on, SpeedOn::Section("hub_by".into()));
         assert_eq!(express.speeds[2].last_year, Some(2024));
         assert_eq!(express.dwell[0].kind, HandlingKind::GaugeChange);
+        assert_eq!(network.freight().demand_factor_in(2020), 0.5);
+        assert_eq!(network.freight().demand_factor_in(2022), 1.0);
         let factors = &network.calibration().factors;
         assert_eq!(factors.len(), 3);
         assert_eq!(factors[2].key, crate::network::FactorKey::CaspianWait);
@@ -1007,6 +1066,22 @@ mod tests {
                     )
                 }),
                 "calibration.csv:4: first_year: `dwell.express` already has a factor in these years (line 3)",
+            ),
+            (
+                Box::new(|f| replace(&mut f.demand_years, "2021,0.8", "2020,0.8")),
+                "demand_years.csv:3: year: 2020 is already given on line 2",
+            ),
+            (
+                Box::new(|f| replace(&mut f.demand_years, "2021,0.8", "2021,-1")),
+                "demand_years.csv:3: factor:",
+            ),
+            (
+                Box::new(|f| replace(&mut f.demand_years, "2021,0.8", "2021,500")),
+                "demand_years.csv:3: factor: 500 times the demand",
+            ),
+            (
+                Box::new(|f| replace(&mut f.demand_years, "2021,0.8,T_HAND", "2021,0.8,")),
+                "demand_years.csv:3: factor_source:",
             ),
             (
                 Box::new(|f| replace(&mut f.prices, "sea_rate,2021", "rail_rate,2021")),
