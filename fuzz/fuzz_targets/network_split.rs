@@ -1,7 +1,8 @@
-//! The network folder reader (`network::load_files`) on fifteen files cut from one input at
+//! The network folder reader (`network::load_files`) on sixteen files cut from one input at
 //! 0xFF bytes: dataset.toml, SOURCES.toml, nodes, links, handling, emissions, then the
 //! optional shapes, zones, demand, services, service speeds, service dwell, sailings,
-//! calibration and prices (absent when the input has fewer parts).
+//! calibration, prices and
+//! demand by year (absent when the input has fewer parts).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -9,7 +10,7 @@ use silkroute_core::network::NetworkFiles;
 use silkroute_fuzz::{check_load_agrees_with_validate, named, split};
 
 fuzz_target!(|data: &[u8]| {
-    let parts = split(data, 15);
+    let parts = split(data, 16);
     let part = |i: usize| parts.get(i).copied().unwrap_or_default();
     let optional = |i: usize, name: &str| parts.get(i).map(|bytes| named(name, bytes));
     let files = NetworkFiles {
@@ -28,6 +29,7 @@ fuzz_target!(|data: &[u8]| {
         sailings: optional(12, "sailings.csv"),
         calibration: optional(13, "calibration.csv"),
         prices: optional(14, "prices.csv"),
+        demand_years: optional(15, "demand_years.csv"),
     };
     check_load_agrees_with_validate(&files);
 });

@@ -50,7 +50,7 @@ pub fn mini_files() -> NetworkFiles {
         sailings: Some(services_file!("sailings.csv")),
         calibration: Some(services_file!("calibration.csv")),
         prices: Some(services_file!("prices.csv")),
-        demand_years: None,
+        demand_years: Some(services_file!("demand_years.csv")),
     }
 }
 

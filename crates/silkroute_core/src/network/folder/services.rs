@@ -820,10 +820,7 @@ mod tests {
         files.sailings = read("sailings.csv");
         files.calibration = read("calibration.csv");
         files.prices = read("prices.csv");
-        files.demand_years = Some((
-            "demand_years.csv".to_string(),
-            b"year,factor,factor_source,note\n2020,0.5,T_HAND,\n2021,0.8,T_HAND,\n".to_vec(),
-        ));
+        files.demand_years = read("demand_years.csv");
         files
     }
 
