@@ -1,8 +1,7 @@
 //! The network folder reader (`network::load_files`) on sixteen files cut from one input at
 //! 0xFF bytes: dataset.toml, SOURCES.toml, nodes, links, handling, emissions, then the
 //! optional shapes, zones, demand, services, service speeds, service dwell, sailings,
-//! calibration, prices and
-//! demand by year (absent when the input has fewer parts).
+//! calibration, prices and demand by year (absent when the input has fewer parts).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
