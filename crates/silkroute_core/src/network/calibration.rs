@@ -93,8 +93,7 @@ pub struct Factor {
 impl Factor {
     /// Whether the factor holds in `year`.
     pub fn covers(&self, year: i32) -> bool {
-        self.first_year.is_none_or(|first| year >= first)
-            && self.last_year.is_none_or(|last| year <= last)
+        super::years::covers(self.first_year, self.last_year, year)
     }
 }
 
@@ -116,11 +115,8 @@ impl Calibration {
 
     /// Whether two rows of one key hold in a common year.
     pub fn overlaps(a: &Factor, b: &Factor) -> bool {
-        let before = |first: Option<i32>, last: Option<i32>| match (first, last) {
-            (Some(first), Some(last)) => first <= last,
-            _ => true,
-        };
-        a.key == b.key && before(a.first_year, b.last_year) && before(b.first_year, a.last_year)
+        a.key == b.key
+            && super::years::overlap((a.first_year, a.last_year), (b.first_year, b.last_year))
     }
 }
 

@@ -14,6 +14,7 @@ mod freight;
 mod place;
 mod prices;
 mod service;
+pub(crate) mod years;
 
 pub use builder::{BuildError, NetworkBuilder};
 pub use calibration::{Calibration, Factor, FactorKey};

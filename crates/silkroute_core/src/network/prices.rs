@@ -58,8 +58,7 @@ pub struct PriceRow {
 impl PriceRow {
     /// Whether the row holds in `year`.
     pub fn covers(&self, year: i32) -> bool {
-        self.first_year.is_none_or(|first| year >= first)
-            && self.last_year.is_none_or(|last| year <= last)
+        super::years::covers(self.first_year, self.last_year, year)
     }
 }
 
@@ -78,11 +77,8 @@ impl Prices {
 
     /// Whether two rows of one item hold in a common year.
     pub fn overlaps(a: &PriceRow, b: &PriceRow) -> bool {
-        let before = |first: Option<i32>, last: Option<i32>| match (first, last) {
-            (Some(first), Some(last)) => first <= last,
-            _ => true,
-        };
-        a.item == b.item && before(a.first_year, b.last_year) && before(b.first_year, a.last_year)
+        a.item == b.item
+            && super::years::overlap((a.first_year, a.last_year), (b.first_year, b.last_year))
     }
 }
 

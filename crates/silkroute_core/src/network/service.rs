@@ -169,8 +169,7 @@ pub struct ServiceSpeed {
 impl ServiceSpeed {
     /// Whether the row holds in `year`.
     pub fn covers(&self, year: i32) -> bool {
-        self.first_year.is_none_or(|first| year >= first)
-            && self.last_year.is_none_or(|last| year <= last)
+        super::years::covers(self.first_year, self.last_year, year)
     }
 }
 
@@ -376,8 +375,7 @@ pub struct Sailing {
 impl Sailing {
     /// Whether the row holds in `year`.
     pub fn covers_year(&self, year: i32) -> bool {
-        self.first_year.is_none_or(|first| year >= first)
-            && self.last_year.is_none_or(|last| year <= last)
+        super::years::covers(self.first_year, self.last_year, year)
     }
 
     /// Checks the values by the rules of `sailings.csv` (not the sources).
@@ -458,13 +456,11 @@ impl Sailing {
 
     /// Whether two rows hold in a common month of a common year.
     pub fn overlaps(&self, other: &Sailing) -> bool {
-        let starts_before_end = |a: Option<i32>, b: Option<i32>| match (a, b) {
-            (Some(first), Some(last)) => first <= last,
-            _ => true,
-        };
         self.months.overlaps(other.months)
-            && starts_before_end(self.first_year, other.last_year)
-            && starts_before_end(other.first_year, self.last_year)
+            && super::years::overlap(
+                (self.first_year, self.last_year),
+                (other.first_year, other.last_year),
+            )
     }
 
     /// Hours between departures: the headway of the sailings left after weather closures,

@@ -225,7 +225,7 @@ pub(super) fn parse_services(
                 for (other, other_on, first, last, line) in &seen {
                     if *other == class
                         && *other_on == on
-                        && years_overlap((*first, *last), (first_year, last_year))
+                        && crate::network::years::overlap((*first, *last), (first_year, last_year))
                     {
                         return Err(fields.error(
                             "first_year",
@@ -663,14 +663,6 @@ fn years(fields: &Fields<'_>) -> Result<(Option<i32>, Option<i32>), LoadError> {
         ));
     }
     Ok((first, last))
-}
-
-fn years_overlap(a: (Option<i32>, Option<i32>), b: (Option<i32>, Option<i32>)) -> bool {
-    let before = |first: Option<i32>, last: Option<i32>| match (first, last) {
-        (Some(first), Some(last)) => first <= last,
-        _ => true,
-    };
-    before(a.0, b.1) && before(b.0, a.1)
 }
 
 fn parse_sailing(
