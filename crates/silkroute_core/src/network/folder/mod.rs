@@ -1790,7 +1790,7 @@ mod tests {
         load_files(&files).expect_err("invalid").to_string()
     }
 
-    fn replace(file: &mut (String, Vec<u8>), from: &str, to: &str) {
+    pub(super) fn replace(file: &mut (String, Vec<u8>), from: &str, to: &str) {
         let text = String::from_utf8(file.1.clone()).expect("UTF-8");
         assert!(text.contains(from), "{from} not in {}", file.0);
         file.1 = text.replacen(from, to, 1).into_bytes();

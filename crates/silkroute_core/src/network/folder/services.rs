@@ -865,11 +865,9 @@ mod tests {
         assert_eq!(network.services().default, None);
     }
 
+    /// The folder tests' `replace` on an optional file.
     fn replace(file: &mut Option<(String, Vec<u8>)>, from: &str, to: &str) {
-        let file = file.as_mut().expect("file");
-        let text = String::from_utf8(file.1.clone()).expect("UTF-8");
-        assert!(text.contains(from), "{from} not in {}", file.0);
-        file.1 = text.replacen(from, to, 1).into_bytes();
+        super::super::tests::replace(file.as_mut().expect("file"), from, to);
     }
 
     #[test]
