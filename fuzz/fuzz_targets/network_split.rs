@@ -1,7 +1,7 @@
-//! The network folder reader (`network::load_files`) on sixteen files cut from one input at
+//! The network folder reader (`network::load_files`) on seventeen files cut from one input at
 //! 0xFF bytes: dataset.toml, SOURCES.toml, nodes, links, handling, emissions, then the
 //! optional shapes, zones, demand, services, service speeds, service dwell, sailings,
-//! calibration, prices and demand by year (absent when the input has fewer parts).
+//! calibration, prices, demand by year and markets (absent when the input has fewer parts).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -9,7 +9,7 @@ use silkroute_core::network::NetworkFiles;
 use silkroute_fuzz::{check_load_agrees_with_validate, named, split};
 
 fuzz_target!(|data: &[u8]| {
-    let parts = split(data, 16);
+    let parts = split(data, 17);
     let part = |i: usize| parts.get(i).copied().unwrap_or_default();
     let optional = |i: usize, name: &str| parts.get(i).map(|bytes| named(name, bytes));
     let files = NetworkFiles {
@@ -29,6 +29,7 @@ fuzz_target!(|data: &[u8]| {
         calibration: optional(13, "calibration.csv"),
         prices: optional(14, "prices.csv"),
         demand_years: optional(15, "demand_years.csv"),
+        markets: optional(16, "markets.csv"),
     };
     check_load_agrees_with_validate(&files);
 });

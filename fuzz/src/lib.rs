@@ -51,6 +51,7 @@ pub fn mini_files() -> NetworkFiles {
         calibration: Some(services_file!("calibration.csv")),
         prices: Some(services_file!("prices.csv")),
         demand_years: Some(services_file!("demand_years.csv")),
+        markets: Some(services_file!("markets.csv")),
     }
 }
 

@@ -7,9 +7,9 @@ use crate::progress::Steps;
 use crate::table::new_table;
 use anyhow::{Context, Result, bail};
 use silkroute_core::io::write_atomic;
-use silkroute_core::model::{CalibrateRequest, calibrate, method};
+use silkroute_core::model::{CalibrateRequest, calibrate, fit_markets, method};
 use silkroute_core::observe::{read_observations, read_regions};
-use silkroute_core::report::{FitSummary, write_calibration_csv};
+use silkroute_core::report::{FitSummary, write_calibration_csv, write_markets_csv};
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -29,6 +29,10 @@ pub struct CalibrateArgs {
     /// Writes the fitted factors as a calibration.csv to this file.
     #[arg(long, value_name = "FILE")]
     pub write: Option<PathBuf>,
+    /// Fits the markets' rail-versus-sea choice (markets.csv) at the fitted factors and writes
+    /// the network's markets.csv with the fitted scales and constants to this file.
+    #[arg(long, value_name = "FILE")]
+    pub write_markets: Option<PathBuf>,
     /// Output format: the factors and figures as a table, or everything as JSON.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -82,8 +86,27 @@ pub fn run(data: Option<&Path>, args: &CalibrateArgs, out: &mut dyn Write) -> Re
     };
     let calibrated = calibrate(&network, &observed, &regions, &request, &mut progress)
         .map_err(|e| anyhow::anyhow!("calibrate: {e}"))?;
+    let mut report = calibrated.report(&network, &request);
+    let fitted = network.with_calibration(calibrated.calibration.clone());
+    if !fitted.freight().markets.is_empty() {
+        steps.fraction("the markets' choice at the base year's equilibrium", 1, 1);
+        let (fits, data) = fit_markets(&fitted).map_err(|e| anyhow::anyhow!("calibrate: {e}"))?;
+        report.markets = fits.iter().map(|f| f.record(&data)).collect();
+        if let Some(path) = &args.write_markets {
+            let comments = [
+                "Markets where rail competes with the sea (docs/formats.md, \"markets.csv\"); scale_per_usd".to_string(),
+                "and rail_constant_usd_per_teu written by `silkroute calibrate --write-markets` at the".to_string(),
+                "calibrated factors: the scale gives the elasticity at the base year's mean rail cost, the".to_string(),
+                "constant reproduces the base year's rail volume (demand.csv) of the market.".to_string(),
+            ];
+            let mut bytes = Vec::new();
+            write_markets_csv(&fitted, &data, &comments, &mut bytes)?;
+            write_atomic(path, &bytes)?;
+        }
+    } else if args.write_markets.is_some() {
+        bail!("--write-markets: the network has no markets.csv");
+    }
     steps.finish();
-    let report = calibrated.report(&network, &request);
     if let Some(path) = &args.write {
         let mut bytes = Vec::new();
         let comments = [
@@ -100,7 +123,6 @@ pub fn run(data: Option<&Path>, args: &CalibrateArgs, out: &mut dyn Write) -> Re
                 report.observations, report.objective_at_prior, report.objective
             ),
         ];
-        let fitted = network.with_calibration(calibrated.calibration.clone());
         write_calibration_csv(&fitted, &calibrated.calibration, &comments, &mut bytes)?;
         write_atomic(path, &bytes)?;
     }
@@ -150,7 +172,26 @@ pub fn run(data: Option<&Path>, args: &CalibrateArgs, out: &mut dyn Write) -> Re
                 summary.add_row(row);
             }
             writeln!(out, "{summary}")?;
-            if let Some(path) = &args.write {
+            if !report.markets.is_empty() {
+                let mut markets = new_table(
+                    &["market", "base year", "rail TEU", "market TEU", "rail USD/TEU", "sea USD/TEU", "scale per USD", "rail constant USD"],
+                    &[1, 2, 3, 4, 5, 6, 7],
+                );
+                for m in &report.markets {
+                    markets.add_row(vec![
+                        m.market.clone(),
+                        m.base_year.to_string(),
+                        format!("{:.0}", m.rail_teu_per_year),
+                        format!("{:.0}", m.market_teu_per_year),
+                        format!("{:.0}", m.mean_rail_usd_per_teu),
+                        format!("{:.0}", m.mean_alternative_usd_per_teu),
+                        format!("{:.3e}", m.scale_per_usd),
+                        format!("{:.0}", m.rail_constant_usd_per_teu),
+                    ]);
+                }
+                writeln!(out, "{markets}")?;
+            }
+            for path in [&args.write, &args.write_markets].into_iter().flatten() {
                 writeln!(out, "wrote {}", path.display())?;
             }
         }

@@ -119,6 +119,17 @@ fn write_table(report: &FreightReport, out: &mut dyn Write) -> Result<()> {
             thousands(split.middle_teu_per_year)
         )?;
     }
+    for market in &report.markets {
+        writeln!(
+            out,
+            "Market {}: {} TEU/year, rail {} ({:.1}%), sea {}",
+            market.market,
+            thousands(market.market_teu_per_year),
+            thousands(market.rail_teu_per_year),
+            market.rail_share_percent,
+            thousands(market.alternative_teu_per_year)
+        )?;
+    }
 
     writeln!(out)?;
     writeln!(out, "Bottlenecks (volume over capacity, highest first)")?;

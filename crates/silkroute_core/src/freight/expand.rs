@@ -1,7 +1,7 @@
 //! The construction of the expanded graph (see the parent module's documentation).
 
 use super::{
-    DAYS_PER_YEAR, ExpandedLink, FreightError, FreightLink, FreightOptions, FreightProblem,
+    DAYS_PER_YEAR, choice, ExpandedLink, FreightError, FreightLink, FreightOptions, FreightProblem,
     FreightWarning, Unserved, UnservedReason, usd_per_feu_to_hours,
 };
 use crate::assign::{
@@ -253,6 +253,88 @@ pub(super) fn build<'a>(
     data: &FreightData,
     options: &FreightOptions,
 ) -> Result<FreightProblem<'a>, FreightError> {
+    if data.markets.is_empty() {
+        return build_graph(network, data, options, &options.avoid);
+    }
+    data.check(network.node_count())
+        .map_err(FreightError::BadData)?;
+    let rail_avoid = choice::rail_avoid(network, data, &options.avoid);
+    let mut rail = build_graph(network, data, options, &rail_avoid)?;
+    let full = build_graph(network, data, options, &options.avoid)?;
+    // The demand rows of the markets whose zones are open: (origin, destination, class,
+    // market) and their rail volume in the year asked.
+    let factor = options.demand_factor * data.demand_factor_in(options.year);
+    let mut rows = Vec::new();
+    let mut volumes = Vec::new();
+    for row in &data.demand {
+        let Some(market) = data.market_of(row.origin, row.destination) else {
+            continue;
+        };
+        let teu = row.teu_per_year * factor;
+        let closed = rail.unserved.iter().any(|u| {
+            u.origin == row.origin
+                && u.destination == row.destination
+                && u.class == row.class
+                && matches!(u.reason, UnservedReason::ZoneClosed(_))
+        });
+        if teu <= 0.0 || closed {
+            continue;
+        }
+        rows.push((
+            AssignZoneId::from_index(row.origin.index()),
+            AssignZoneId::from_index(row.destination.index()),
+            row.class.index(),
+            market,
+        ));
+        volumes.push(teu);
+    }
+    let alternative_h = choice::alternative_costs(network, data, &full.problem, &full.links, &rows);
+    // Rows without an alternative keep their rail volume; the others become the market's.
+    let pairs: Vec<choice::ChoicePair> = rows
+        .iter()
+        .zip(&volumes)
+        .zip(&alternative_h)
+        .filter(|(_, h)| h.is_finite())
+        .map(|((&(origin, destination, class, market), &teu), &h)| choice::ChoicePair {
+            origin,
+            destination,
+            class,
+            market,
+            market_teu: teu / data.markets[market].rail_share,
+            alternative_h: h,
+        })
+        .collect();
+    // A market row rail cannot serve goes by the alternative: it is not unserved.
+    rail.unserved.retain(|u| {
+        !pairs.iter().any(|p| {
+            p.origin.index() == u.origin.index()
+                && p.destination.index() == u.destination.index()
+                && p.class == u.class.index()
+        })
+    });
+    // Start from the split at free-flow rail costs.
+    let zero = vec![0.0; rail.problem.network().link_count()];
+    let free: Vec<Vec<f64>> = (0..rail.problem.classes().len())
+        .map(|k| choice::class_costs(&rail.problem, k, &zero, &[]))
+        .collect();
+    let rail_h = choice::rail_costs(&rail.problem, &free, &pairs);
+    let start = choice::rail_volumes(data, &pairs, &rail_h);
+    let mut classes = rail.problem.classes().to_vec();
+    for (pair, &v) in pairs.iter().zip(&start) {
+        classes[pair.class].demand.set(pair.origin, pair.destination, v);
+    }
+    rail.problem = Problem::new(rail.problem.network().clone(), classes, options.model)?;
+    rail.choice = Some(choice::Choice { pairs });
+    Ok(rail)
+}
+
+/// The expanded graph of the network with `avoid` closed, and the demand of the year on it.
+fn build_graph<'a>(
+    network: &'a Network,
+    data: &FreightData,
+    options: &FreightOptions,
+    avoid: &crate::route::Avoid,
+) -> Result<FreightProblem<'a>, FreightError> {
     let non_negative = |x: f64| x.is_finite() && x >= 0.0;
     if !(non_negative(options.bpr_alpha) && non_negative(options.bpr_beta)) {
         return Err(FreightError::BadBpr {
@@ -277,7 +359,7 @@ pub(super) fn build<'a>(
     let route_options = RouteOptions {
         objective: Objective::Generalized,
         year: options.year,
-        avoid: options.avoid.clone(),
+        avoid: avoid.clone(),
         payload_t: info.payload_t,
         value_of_time_usd_per_day: info.value_of_time_usd_per_day,
         corridor: None,
@@ -650,6 +732,7 @@ pub(super) fn build<'a>(
         links,
         unserved,
         warnings,
+        choice: None,
     })
 }
 

@@ -56,6 +56,7 @@
 //!
 //! [`Scope::transfer`]: crate::route::Scope::transfer
 
+mod choice;
 mod expand;
 mod report;
 mod request;
@@ -64,7 +65,8 @@ mod tests;
 
 pub use crate::report::freight::{
     BottleneckRecord, ClassRecord, CorridorAmount, CorridorFlowRecord, DestinationRecord,
-    FREIGHT_REPORT_VERSION, FreightReport, HandlingFlowRecord, LinkFlowRecord, SplitRecord,
+    FREIGHT_REPORT_VERSION, FreightReport, HandlingFlowRecord, LinkFlowRecord, MarketRecord,
+    SplitRecord,
     TotalsRecord, UnservedRecord,
 };
 
@@ -132,8 +134,55 @@ const IDLE_QUEUE_H: f64 = 0.5;
 /// A queue must sit on a capacity used at least to `1 − SLACK`.
 const SLACK: f64 = 0.05;
 
+/// The markets' rail demand is settled when less than 1% of it would still move (of the order
+/// of the capacity tolerance).
+pub(crate) const CHOICE_TOLERANCE: f64 = 0.01;
+
+/// Share of the way to the logit split the markets' rail demand moves each round.
+const CHOICE_STEP: f64 = 0.5;
+
+/// The classes of `base` with the markets' pairs set to `volumes` and `queue` hours added to
+/// every link's fixed cost.
+fn with_demand(
+    base: &[crate::assign::Class],
+    pairs: &[choice::ChoicePair],
+    volumes: &[f64],
+    queue: Option<&[f64]>,
+) -> Vec<crate::assign::Class> {
+    let mut classes = base.to_vec();
+    for (pair, &v) in pairs.iter().zip(volumes) {
+        classes[pair.class].demand.set(pair.origin, pair.destination, v);
+    }
+    if let Some(queue) = queue {
+        for class in &mut classes {
+            if class.fixed_cost.is_empty() {
+                class.fixed_cost = vec![0.0; queue.len()];
+            }
+            for (cost, q) in class.fixed_cost.iter_mut().zip(queue) {
+                *cost += q;
+            }
+        }
+    }
+    classes
+}
+
 /// Hours of queue added per round for each 100% of excess volume.
 const QUEUE_STEP_H: f64 = 24.0;
+
+/// One market row at its given rail volume ([`FreightProblem::fixed_market_costs`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarketRow {
+    /// Index in [`FreightData::markets`].
+    pub market: usize,
+    /// Index of the class.
+    pub class: usize,
+    /// Rail volume, TEU per year.
+    pub rail_teu: f64,
+    /// Rail's generalized cost at the equilibrium, USD per TEU.
+    pub rail_usd: f64,
+    /// The alternative's generalized cost, USD per TEU.
+    pub alternative_usd: f64,
+}
 
 /// The outcome of binding capacities.
 #[derive(Debug, Clone, PartialEq)]
@@ -143,8 +192,12 @@ pub struct Binding {
     /// The largest relative excess of a capacitated link at the end (≤ the tolerance when it
     /// converged).
     pub max_excess: f64,
-    /// Whether every capacity holds within the tolerance.
+    /// Whether every capacity holds within the tolerance and the rail demand of the markets
+    /// is settled.
     pub converged: bool,
+    /// With markets: how far the rail demand is from the logit split at the final costs,
+    /// relative to the rail demand of the markets (`None` without markets).
+    pub choice_gap: Option<f64>,
 }
 
 /// Why a freight problem cannot be built.
@@ -218,6 +271,16 @@ pub enum FreightWarning {
     CapacityExceeded {
         /// The largest excess left, percent of the capacity (rounded up).
         max_excess_percent: u32,
+        /// Rounds run.
+        rounds: usize,
+    },
+    /// The choice between rail and the sea did not settle.
+    #[error(
+        "the rail demand of the markets did not settle after {rounds} rounds ({gap_per_mille}‰ of it still moves)"
+    )]
+    ChoiceNotSettled {
+        /// The gap left, per mille of the markets' rail demand (rounded up).
+        gap_per_mille: u32,
         /// Rounds run.
         rounds: usize,
     },
@@ -333,6 +396,8 @@ pub struct FreightProblem<'a> {
     /// Queue delay of each expanded link, hours (the multipliers of binding capacities; 0
     /// until [`FreightProblem::solve`] binds them).
     queue_h: Vec<f64>,
+    /// The markets' rail-versus-sea choice (`None` without markets).
+    choice: Option<choice::Choice>,
 }
 
 /// Builds the assignment problem of the network's own freight data ([`Network::freight`]).
@@ -403,23 +468,26 @@ impl<'a> FreightProblem<'a> {
     ) -> Result<(crate::assign::AssignResult, Option<Binding>), crate::assign::AssignError> {
         let mut result = crate::assign::assign(&self.problem, solver, observer)?;
         // All-or-nothing is no equilibrium: queues would only swing its flows wholesale.
-        let Some(tolerance) = self
+        let tolerance = self
             .options
             .binding_tolerance
-            .filter(|_| solver.method != crate::assign::Method::AllOrNothing)
-        else {
+            .filter(|_| solver.method != crate::assign::Method::AllOrNothing);
+        if tolerance.is_none() && self.choice.is_none() {
             return Ok((result, None));
+        }
+        let capacitated: Vec<(usize, f64)> = if tolerance.is_some() {
+            self.links
+                .iter()
+                .enumerate()
+                .filter_map(|(l, link)| {
+                    link.capacity_teu_per_year
+                        .filter(|&c| c > 0.0)
+                        .map(|c| (l, c))
+                })
+                .collect()
+        } else {
+            Vec::new()
         };
-        let capacitated: Vec<(usize, f64)> = self
-            .links
-            .iter()
-            .enumerate()
-            .filter_map(|(l, link)| {
-                link.capacity_teu_per_year
-                    .filter(|&c| c > 0.0)
-                    .map(|c| (l, c))
-            })
-            .collect();
         let excess = |result: &crate::assign::AssignResult| {
             capacitated
                 .iter()
@@ -429,15 +497,45 @@ impl<'a> FreightProblem<'a> {
         let base = self.problem.classes().to_vec();
         let links = self.links.len();
         let mut queue = vec![0.0; links];
-        let mut rounds = 0;
         // Complementary slackness: a queue only where the capacity is (nearly) used.
         let idle_queue = |result: &crate::assign::AssignResult, queue: &[f64]| {
             capacitated
                 .iter()
                 .any(|&(l, c)| queue[l] > IDLE_QUEUE_H && result.flows.total[l] / c < 1.0 - SLACK)
         };
+        // The markets' rail demand now, and the logit split at the costs of a result.
+        let pairs = self
+            .choice
+            .as_ref()
+            .map(|c| c.pairs.clone())
+            .unwrap_or_default();
+        let mut current: Vec<f64> = pairs
+            .iter()
+            .map(|p| base[p.class].demand.get(p.origin, p.destination))
+            .collect();
+        let split = |result: &crate::assign::AssignResult, queue: &[f64]| -> Vec<f64> {
+            if pairs.is_empty() {
+                return Vec::new();
+            }
+            let costs: Vec<Vec<f64>> = (0..base.len())
+                .map(|k| choice::class_costs(&self.problem, k, &result.flows.total, queue))
+                .collect();
+            let rail_h = choice::rail_costs(&self.problem, &costs, &pairs);
+            choice::rail_volumes(&self.data, &pairs, &rail_h)
+        };
+        let gap = |target: &[f64], current: &[f64]| -> f64 {
+            let moved: f64 = target.iter().zip(current).map(|(t, c)| (t - c).abs()).sum();
+            moved / current.iter().sum::<f64>().max(1.0)
+        };
+        let mut target = split(&result, &queue);
+        let mut choice_gap = gap(&target, &current);
         let mut max_excess = excess(&result);
-        while (max_excess > tolerance || idle_queue(&result, &queue)) && rounds < MAX_QUEUE_ROUNDS {
+        let mut rounds = 0;
+        let settled = |max_excess: f64, choice_gap: f64, result: &_, queue: &[f64]| {
+            tolerance.is_none_or(|t| max_excess <= t && !idle_queue(result, queue))
+                && (pairs.is_empty() || choice_gap <= CHOICE_TOLERANCE)
+        };
+        while !settled(max_excess, choice_gap, &result, &queue) && rounds < MAX_QUEUE_ROUNDS {
             rounds += 1;
             // Diminishing steps (a subgradient method on the dual): 24 h per 100% of excess
             // at first, then less, so the queues settle instead of swinging flows.
@@ -446,19 +544,13 @@ impl<'a> FreightProblem<'a> {
                 let relative = result.flows.total[l] / c - 1.0;
                 queue[l] = (queue[l] + step * relative).max(0.0);
             }
-            let classes: Vec<crate::assign::Class> = base
-                .iter()
-                .map(|class| {
-                    let mut class = class.clone();
-                    if class.fixed_cost.is_empty() {
-                        class.fixed_cost = vec![0.0; links];
-                    }
-                    for (cost, q) in class.fixed_cost.iter_mut().zip(&queue) {
-                        *cost += q;
-                    }
-                    class
-                })
-                .collect();
+            // The demand moves part of the way to the split at the last costs (a relaxed
+            // fixed-point step: the queues' diminishing steps settle the costs, the demand
+            // follows them).
+            for (c, t) in current.iter_mut().zip(&target) {
+                *c += CHOICE_STEP * (t - *c);
+            }
+            let classes = with_demand(&base, &pairs, &current, Some(&queue));
             let problem = Problem::new(
                 self.problem.network().clone(),
                 classes,
@@ -466,8 +558,17 @@ impl<'a> FreightProblem<'a> {
             )?;
             result = crate::assign::assign(&problem, solver, observer)?;
             max_excess = excess(&result);
+            target = split(&result, &queue);
+            choice_gap = gap(&target, &current);
         }
-        let converged = max_excess <= tolerance && !idle_queue(&result, &queue);
+        let converged = settled(max_excess, choice_gap, &result, &queue);
+        if !pairs.is_empty() {
+            self.problem = Problem::new(
+                self.problem.network().clone(),
+                with_demand(&base, &pairs, &current, None),
+                self.problem.model(),
+            )?;
+        }
         self.queue_h = queue;
         Ok((
             result,
@@ -475,8 +576,72 @@ impl<'a> FreightProblem<'a> {
                 rounds,
                 max_excess,
                 converged,
+                choice_gap: (!pairs.is_empty()).then_some(choice_gap),
             }),
         ))
+    }
+
+    /// For fitting the markets ([`crate::network::Market`]): solves the equilibrium with each
+    /// market row at its rail volume as given (no choice) and returns, per row and class, that
+    /// volume and rail's and the alternative's generalized costs in USD per TEU at it.
+    ///
+    /// # Errors
+    /// [`AssignError`] from a solve.
+    pub fn fixed_market_costs(
+        &mut self,
+        solver: &crate::assign::AssignOptions,
+        observer: &mut crate::assign::Observer<'_>,
+    ) -> Result<Vec<MarketRow>, crate::assign::AssignError> {
+        let Some(choice) = self.choice.take() else {
+            return Ok(Vec::new());
+        };
+        let volumes: Vec<f64> = choice
+            .pairs
+            .iter()
+            .map(|p| p.market_teu * self.data.markets[p.market].rail_share)
+            .collect();
+        self.problem = Problem::new(
+            self.problem.network().clone(),
+            with_demand(self.problem.classes(), &choice.pairs, &volumes, None),
+            self.problem.model(),
+        )?;
+        let (result, _) = self.solve(solver, observer)?;
+        let costs: Vec<Vec<f64>> = (0..self.problem.classes().len())
+            .map(|k| choice::class_costs(&self.problem, k, &result.flows.total, &self.queue_h))
+            .collect();
+        let rail_h = choice::rail_costs(&self.problem, &costs, &choice.pairs);
+        let rows = choice
+            .pairs
+            .iter()
+            .zip(&volumes)
+            .zip(&rail_h)
+            .map(|((pair, &teu), &rail)| {
+                let usd_per_h = self.data.classes[pair.class].value_of_time_usd_per_teu_day / 24.0;
+                MarketRow {
+                    market: pair.market,
+                    class: pair.class,
+                    rail_teu: teu,
+                    rail_usd: rail * usd_per_h,
+                    alternative_usd: pair.alternative_h * usd_per_h,
+                }
+            })
+            .collect();
+        self.choice = Some(choice);
+        Ok(rows)
+    }
+
+    /// Each market's whole volume and its rail part, TEU per year, in the order of
+    /// [`FreightData::markets`] (after [`FreightProblem::solve`]: at the equilibrium).
+    pub fn market_split(&self) -> Vec<(f64, f64)> {
+        let mut out = vec![(0.0, 0.0); self.data.markets.len()];
+        if let Some(choice) = &self.choice {
+            let classes = self.problem.classes();
+            for pair in &choice.pairs {
+                out[pair.market].0 += pair.market_teu;
+                out[pair.market].1 += classes[pair.class].demand.get(pair.origin, pair.destination);
+            }
+        }
+        out
     }
 
     /// The assignment problem, for [`crate::assign::assign`].

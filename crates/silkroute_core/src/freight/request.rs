@@ -183,10 +183,22 @@ pub fn assign_freight(
     if let Some(binding) = binding
         && !binding.converged
     {
-        warnings.push(super::FreightWarning::CapacityExceeded {
-            max_excess_percent: (binding.max_excess * 100.0).ceil().clamp(0.0, 1e6) as u32,
-            rounds: binding.rounds,
-        });
+        let tolerance = options.binding_tolerance.unwrap_or(f64::INFINITY);
+        let unsettled = binding
+            .choice_gap
+            .filter(|&g| g > super::CHOICE_TOLERANCE);
+        if let Some(gap) = unsettled {
+            warnings.push(super::FreightWarning::ChoiceNotSettled {
+                gap_per_mille: (gap * 1000.0).ceil().clamp(0.0, 1e6) as u32,
+                rounds: binding.rounds,
+            });
+        }
+        if unsettled.is_none() || binding.max_excess > tolerance {
+            warnings.push(super::FreightWarning::CapacityExceeded {
+                max_excess_percent: (binding.max_excess * 100.0).ceil().clamp(0.0, 1e6) as u32,
+                rounds: binding.rounds,
+            });
+        }
     }
     Ok(problem.report(&result))
 }

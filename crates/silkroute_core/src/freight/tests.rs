@@ -43,6 +43,7 @@ fn every_node_a_zone(network: &Network, vots: &[f64]) -> FreightData {
                 note: String::new(),
             })
             .collect(),
+        markets: Vec::new(),
         demand: vec![],
         demand_by_year: vec![],
     }
@@ -217,14 +218,17 @@ proptest! {
     }
 }
 
-/// The default network and its own demand, assigned all-or-nothing.
+/// The default network and its own demand, assigned all-or-nothing; without the markets'
+/// choice, so that the demand is the same whatever is closed.
 fn default_aon(
     options: impl FnOnce(&mut FreightOptions),
 ) -> (Network, FreightReport, AssignResult) {
     let (network, _) = crate::network::load_default().expect("the default network loads");
     let mut freight_options = FreightOptions::defaults(&network);
     options(&mut freight_options);
-    let problem = build_problem(&network, &freight_options).expect("builds");
+    let mut data = network.freight().clone();
+    data.markets.clear();
+    let problem = build_problem_with(&network, &data, &freight_options).expect("builds");
     let result = assign(
         problem.problem(),
         &AssignOptions::new(Method::AllOrNothing),
@@ -583,4 +587,115 @@ fn equilibrium_corridor_volumes_do_not_depend_on_the_decomposition_rule() {
             );
         }
     }
+}
+
+/// The mini network's freight data with a market between its east and west zones, the sea
+/// its alternative.
+fn with_market(network: &Network, scale_per_usd: f64) -> FreightData {
+    let mut data = network.freight().clone();
+    let zone = |key: &str| data.zone_by_key(key).expect("mini zone");
+    let market = crate::network::Market {
+        key: "east_west".into(),
+        origins: vec![zone("east")],
+        destinations: vec![zone("west")],
+        alternative: vec!["sea".into()],
+        rail_share: 0.5,
+        rail_share_sources: vec![],
+        elasticity: -1.0,
+        elasticity_sources: vec![],
+        base_year: 2024,
+        scale_per_usd,
+        rail_constant_usd_per_teu: 0.0,
+        fit_sources: vec![],
+        note: String::new(),
+    };
+    data.markets.push(market);
+    data
+}
+
+/// Solves `data` on `network` by Algorithm B: each market's (whole, rail) TEU and the report.
+fn solve_markets(
+    network: &Network,
+    data: &FreightData,
+    options: &FreightOptions,
+) -> (Vec<(f64, f64)>, FreightReport, Option<Binding>) {
+    let mut problem = build_problem_with(network, data, options).expect("builds");
+    let (result, binding) = problem
+        .solve(
+            &AssignOptions::new(Method::AlgorithmB),
+            &mut crate::assign::keep_going,
+        )
+        .expect("solves");
+    (problem.market_split(), problem.report(&result), binding)
+}
+
+#[test]
+fn a_market_splits_between_rail_and_the_sea_by_their_costs() {
+    let network = mini();
+    let data = with_market(&network, 0.001);
+    let base = FreightOptions::defaults(&network);
+    let (split, report, binding) = solve_markets(&network, &data, &base);
+    // Every east–west row is rail's half of the market.
+    assert!(close(split[0].0, (100_000.0 + 200_000.0 + 50_000.0 + 50_000.0) / 0.5));
+    let share = split[0].1 / split[0].0;
+    assert!(share > 0.01 && share < 0.99, "{share}");
+    let binding = binding.expect("settles");
+    assert!(binding.choice_gap.expect("markets") <= CHOICE_TOLERANCE, "{binding:?}");
+    assert_eq!(report.markets.len(), 1);
+    assert!(close(
+        report.markets[0].rail_teu_per_year + report.markets[0].alternative_teu_per_year,
+        report.markets[0].market_teu_per_year
+    ));
+    // The rail part never sails: no flow on the sea links.
+    for link in &report.links {
+        if link.mode == "sea" {
+            assert_eq!(link.teu_per_year, 0.0, "{link:?}");
+        }
+    }
+    // A dearer sea sends more of the market by rail; a dearer sea with a flatter choice less.
+    let dear = FreightOptions {
+        sea_rate: Some(5.0),
+        ..base.clone()
+    };
+    let (dear_split, _, _) = solve_markets(&network, &data, &dear);
+    assert!(dear_split[0].1 > split[0].1 * 1.01, "{dear_split:?} {split:?}");
+    let flat = with_market(&network, 0.0001);
+    let (flat_dear, _, _) = solve_markets(&network, &flat, &dear);
+    let (flat_base, _, _) = solve_markets(&network, &flat, &base);
+    assert!(flat_dear[0].1 - flat_base[0].1 < dear_split[0].1 - split[0].1);
+}
+
+#[test]
+fn a_market_whose_rail_is_closed_goes_by_sea_and_is_not_unserved() {
+    let network = mini();
+    let data = with_market(&network, 0.001);
+    let closed = FreightOptions {
+        avoid: Avoid::parse(&network, &["corridor:northern".into(), "corridor:middle".into()])
+            .expect("corridors"),
+        ..FreightOptions::defaults(&network)
+    };
+    let (split, report, _) = solve_markets(&network, &data, &closed);
+    assert_eq!(split[0].1, 0.0);
+    assert!(split[0].0 > 0.0);
+    // The east–Caucasus row has no alternative: it is unserved, the market's rows are not.
+    assert!(report.unserved.iter().all(|u| u.destination == "caucasus"), "{:?}", report.unserved);
+    assert!(!report.unserved.is_empty());
+}
+
+#[test]
+fn the_fit_of_a_market_reproduces_its_base_rail_volume() {
+    // The fitted constant makes the market's rail volume at the base year that of demand.csv
+    // (mini has no markets.csv: the fit runs on a copy with one).
+    let network = mini();
+    let data = with_market(&network, 0.001);
+    let mut options = FreightOptions::defaults(&network);
+    options.year = 2024;
+    let mut problem = build_problem_with(&network, &data, &options).expect("builds");
+    let rows = problem
+        .fixed_market_costs(&AssignOptions::new(Method::AlgorithmB), &mut crate::assign::keep_going)
+        .expect("solves");
+    assert_eq!(rows.len(), 4);
+    let rail: f64 = rows.iter().map(|r| r.rail_teu).sum();
+    assert!(close(rail, 400_000.0));
+    assert!(rows.iter().all(|r| r.rail_usd.is_finite() && r.alternative_usd.is_finite()));
 }

@@ -660,6 +660,7 @@ impl Calibrated {
             in_sample: self.in_sample_summary.clone(),
             out_of_fold: self.out_of_fold_summary.clone(),
             out_of_fold_records: self.out_of_fold.clone(),
+            markets: Vec::new(),
         }
     }
 }

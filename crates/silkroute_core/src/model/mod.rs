@@ -13,12 +13,14 @@
 //! the demand layer) is reported as not modelled, with the reason, never guessed.
 
 mod calibrate;
+mod markets;
 
 pub use calibrate::{
     CASPIAN_PERIODS, CalibrateError, CalibrateProgress, CalibrateRequest, Calibrated,
     DWELL_PRIOR_SD, Fit, FitParameter, NOISE, SEA_PRIOR_SD, SPEED_PRIOR_SD, WAIT_PRIOR_SD,
     calibrate, default_parameters, fit, fold_of, method, usable,
 };
+pub use markets::{MarketFit, MarketFitError, fit_markets};
 
 use crate::network::{Calibration, CorridorId, HandlingKind, Network, NodeId, ServiceId, SourceId};
 use crate::observe::{FacilityRef, ObsKind, Observation, Observations, PlaceRef, Region, Unit};

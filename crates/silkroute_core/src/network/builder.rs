@@ -806,6 +806,12 @@ impl NetworkBuilder {
         for year in &freight.demand_by_year {
             lists.push((format!("demand of {}", year.year), &year.sources));
         }
+        for market in &freight.markets {
+            let key = &market.key;
+            lists.push((format!("market `{key}` (rail share)"), &market.rail_share_sources));
+            lists.push((format!("market `{key}` (elasticity)"), &market.elasticity_sources));
+            lists.push((format!("market `{key}` (fit)"), &market.fit_sources));
+        }
         for factor in &self.calibration.factors {
             lists.push((format!("calibration `{}`", factor.key), &factor.sources));
         }
@@ -890,6 +896,11 @@ impl NetworkBuilder {
         }
         for year in &mut freight.demand_by_year {
             apply(&mut year.sources);
+        }
+        for market in &mut freight.markets {
+            apply(&mut market.rail_share_sources);
+            apply(&mut market.elasticity_sources);
+            apply(&mut market.fit_sources);
         }
         for factor in &mut self.calibration.factors {
             apply(&mut factor.sources);

@@ -79,6 +79,70 @@ pub struct FreightData {
     /// Demand of other years than the demand's own, as a factor on every volume
     /// (`demand_years.csv`); a year without a row keeps the volumes as they are.
     pub demand_by_year: Vec<DemandYear>,
+    /// Markets where rail competes with the sea (`markets.csv`): the demand rows between
+    /// their zones are the rail part of a larger market whose split follows a logit choice.
+    pub markets: Vec<Market>,
+}
+
+/// A market where rail competes with an alternative (the sea): every demand row between one
+/// of its origins and one of its destinations (either way) is the rail part, in the base
+/// year, of a market `teu_per_year / rail_share`; each origin–destination and class splits
+/// that market between the cheapest rail route and the cheapest route sailing on the
+/// alternative corridors by a binary logit on the generalized cost in USD per TEU,
+/// `P(rail) = 1 / (1 + exp(scale · (rail − alternative − constant)))`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Market {
+    /// External id (`asia_europe`).
+    pub key: String,
+    /// Zones at one end.
+    pub origins: Vec<ZoneId>,
+    /// Zones at the other end.
+    pub destinations: Vec<ZoneId>,
+    /// Ids of the corridors whose links make the alternative (`sea_suez`, `sea_cape`); a
+    /// link tagged only with these corridors is closed to the rail part.
+    pub alternative: Vec<String>,
+    /// Rail's share of the market in the base year, in (0, 1).
+    pub rail_share: f64,
+    /// Sources of the share.
+    pub rail_share_sources: Vec<SourceId>,
+    /// Elasticity of the rail volume to rail's generalized cost in the base year (< 0),
+    /// from which the scale is fitted.
+    pub elasticity: f64,
+    /// Sources of the elasticity.
+    pub elasticity_sources: Vec<SourceId>,
+    /// The year the demand rows describe.
+    pub base_year: i32,
+    /// The logit scale, per USD per TEU (fitted: `silkroute calibrate`).
+    pub scale_per_usd: f64,
+    /// Rail's constant, USD per TEU: what rail is worth beyond its generalized cost (fitted).
+    pub rail_constant_usd_per_teu: f64,
+    /// Sources of the fitted scale and constant.
+    pub fit_sources: Vec<SourceId>,
+    /// Free text.
+    pub note: String,
+}
+
+impl Market {
+    /// Whether a demand row between these zones (either way) belongs to the market.
+    pub fn contains(&self, origin: ZoneId, destination: ZoneId) -> bool {
+        (self.origins.contains(&origin) && self.destinations.contains(&destination))
+            || (self.origins.contains(&destination) && self.destinations.contains(&origin))
+    }
+
+    /// Rail's probability for a rail and an alternative generalized cost (USD per TEU);
+    /// 0 without a rail route, 1 without an alternative.
+    pub fn rail_probability(&self, rail_usd: f64, alternative_usd: f64) -> f64 {
+        match (rail_usd.is_finite(), alternative_usd.is_finite()) {
+            (false, _) => 0.0,
+            (true, false) => 1.0,
+            (true, true) => {
+                let x = self.scale_per_usd
+                    * (rail_usd - alternative_usd - self.rail_constant_usd_per_teu);
+                // exp overflows past 709; the probability is 0 to f64 precision long before.
+                if x > 700.0 { 0.0 } else { 1.0 / (1.0 + x.exp()) }
+            }
+        }
+    }
 }
 
 /// The demand of a year as a factor on the volumes of `demand.csv`.
@@ -99,6 +163,13 @@ impl FreightData {
             .iter()
             .find(|d| d.year == year)
             .map_or(1.0, |d| d.factor)
+    }
+
+    /// The market a demand row between these zones belongs to (the first that lists them).
+    pub fn market_of(&self, origin: ZoneId, destination: ZoneId) -> Option<usize> {
+        self.markets
+            .iter()
+            .position(|m| m.contains(origin, destination))
     }
 
     /// Whether there is no zone, class or demand.
@@ -215,6 +286,39 @@ impl FreightData {
                 });
             }
         }
+        let zones = self.zones.len();
+        for market in &self.markets {
+            let bad = |reason: &str| FreightDataError::BadMarket {
+                market: market.key.clone(),
+                reason: reason.to_string(),
+            };
+            if market.origins.is_empty() || market.destinations.is_empty() {
+                return Err(bad("needs origins and destinations"));
+            }
+            if market
+                .origins
+                .iter()
+                .chain(&market.destinations)
+                .any(|z| z.index() >= zones)
+            {
+                return Err(bad("zone index out of range"));
+            }
+            if market.origins.iter().any(|z| market.destinations.contains(z)) {
+                return Err(bad("a zone is at both ends"));
+            }
+            if !(market.rail_share > 0.0 && market.rail_share < 1.0) {
+                return Err(bad("rail share must be in (0, 1)"));
+            }
+            if !(market.elasticity.is_finite() && market.elasticity < 0.0) {
+                return Err(bad("elasticity must be < 0"));
+            }
+            if !(market.scale_per_usd.is_finite() && market.scale_per_usd >= 0.0) {
+                return Err(bad("scale must be a finite number ≥ 0"));
+            }
+            if !market.rail_constant_usd_per_teu.is_finite() {
+                return Err(bad("rail constant must be finite"));
+            }
+        }
         Ok(())
     }
 }
@@ -297,6 +401,14 @@ pub enum FreightDataError {
     ClassOutOfRange {
         /// The row (0-based).
         row: usize,
+    },
+    /// A market that cannot be used (`markets.csv`).
+    #[error("market `{market}`: {reason}")]
+    BadMarket {
+        /// The market.
+        market: String,
+        /// What is wrong.
+        reason: String,
     },
     /// A demand volume that is not a finite number ≥ 0.
     #[error("demand row {row}: {value} TEU per year is not a finite number ≥ 0")]

@@ -24,7 +24,8 @@ pub use folder::{
 };
 pub(crate) use folder::{is_id, parse_sources};
 pub use freight::{
-    Demand, DemandYear, FreightClass, FreightClassId, FreightData, FreightDataError, Zone, ZoneId,
+    Demand, DemandYear, FreightClass, FreightClassId, FreightData, FreightDataError, Market, Zone,
+    ZoneId,
 };
 pub use place::{PlaceError, PlaceMatch, is_lat_lon, normalize_place_name, parse_lat_lon};
 pub use prices::{PriceItem, PriceRow, Prices};

@@ -324,6 +324,9 @@ pub struct CalibrationReport {
     pub out_of_fold: Vec<FitSummary>,
     /// The out-of-fold predictions.
     pub out_of_fold_records: Vec<FitRecord>,
+    /// The markets' rail-versus-sea choice fitted at the fitted factors (empty when not asked
+    /// or the network has no market).
+    pub markets: Vec<MarketFitRecord>,
 }
 
 /// Writes a calibration as `calibration.csv` (docs/formats.md), `comments` first as `#` lines.
@@ -370,6 +373,96 @@ pub fn write_calibration_csv(
                 &record.prior_sd.to_string(),
                 &record.sources.join("|"),
                 note,
+            ])
+            .map_err(io)?;
+    }
+    writer.flush()
+}
+
+/// The fit of a market's rail-versus-sea choice (`silkroute calibrate`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MarketFitRecord {
+    /// The market id.
+    pub market: String,
+    /// The year the demand rows describe.
+    pub base_year: i32,
+    /// Demand rows (origin–destination and class) with an alternative.
+    pub rows: usize,
+    /// Rail's volume in the base year, TEU per year.
+    pub rail_teu_per_year: f64,
+    /// The whole market, TEU per year.
+    pub market_teu_per_year: f64,
+    /// Volume-weighted mean generalized cost of rail at the base year's equilibrium, USD/TEU.
+    pub mean_rail_usd_per_teu: f64,
+    /// Volume-weighted mean generalized cost of the alternative, USD per TEU.
+    pub mean_alternative_usd_per_teu: f64,
+    /// The fitted logit scale, per USD per TEU.
+    pub scale_per_usd: f64,
+    /// The fitted rail constant, USD per TEU.
+    pub rail_constant_usd_per_teu: f64,
+}
+
+/// Writes the markets of `data` as a `markets.csv` (docs/formats.md) after `comments` (each a
+/// `# ` line); numbers as Rust prints them, so reading the file back gives the same values.
+///
+/// # Errors
+/// What writing to `out` returns.
+pub fn write_markets_csv(
+    network: &Network,
+    data: &crate::network::FreightData,
+    comments: &[String],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    for line in comments {
+        writeln!(out, "# {line}")?;
+    }
+    let mut writer = csv::Writer::from_writer(out);
+    let io = |error: csv::Error| std::io::Error::other(error.to_string());
+    writer
+        .write_record([
+            "market_id",
+            "origins",
+            "destinations",
+            "alternative",
+            "rail_share",
+            "share_source",
+            "elasticity",
+            "elasticity_source",
+            "base_year",
+            "scale_per_usd",
+            "rail_constant_usd_per_teu",
+            "fit_source",
+            "note",
+        ])
+        .map_err(io)?;
+    let zones = |ids: &[crate::network::ZoneId]| {
+        ids.iter()
+            .map(|z| data.zone(*z).key.as_str())
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let sources = |ids: &[crate::network::SourceId]| {
+        ids.iter()
+            .map(|s| network.source(*s).key.as_str())
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    for m in &data.markets {
+        writer
+            .write_record([
+                m.key.as_str(),
+                &zones(&m.origins),
+                &zones(&m.destinations),
+                &m.alternative.join("|"),
+                &m.rail_share.to_string(),
+                &sources(&m.rail_share_sources),
+                &m.elasticity.to_string(),
+                &sources(&m.elasticity_sources),
+                &m.base_year.to_string(),
+                &m.scale_per_usd.to_string(),
+                &m.rail_constant_usd_per_teu.to_string(),
+                &sources(&m.fit_sources),
+                m.note.as_str(),
             ])
             .map_err(io)?;
     }

@@ -233,8 +233,26 @@ pub struct FreightReport {
     pub bottlenecks: Vec<BottleneckRecord>,
     /// Demand no route serves.
     pub unserved: Vec<UnservedRecord>,
+    /// The markets where rail competes with the sea: the whole market and rail's part at the
+    /// equilibrium (empty without markets).
+    pub markets: Vec<MarketRecord>,
     /// Things the model could not represent as the data asks.
     pub warnings: Vec<String>,
+}
+
+/// A market's split between rail and the alternative.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MarketRecord {
+    /// The market id.
+    pub market: String,
+    /// The whole market between its zones, TEU per year (rows with an alternative).
+    pub market_teu_per_year: f64,
+    /// Rail's part (assigned on the network).
+    pub rail_teu_per_year: f64,
+    /// The alternative's part (the sea, not assigned).
+    pub alternative_teu_per_year: f64,
+    /// Rail's share, percent.
+    pub rail_share_percent: f64,
 }
 
 impl FreightReport {

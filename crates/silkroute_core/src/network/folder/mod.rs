@@ -2,6 +2,7 @@
 //! `handling.csv`, `emissions.csv`, and the optional `shapes.csv`, `zones.csv`, `demand.csv`
 //! and service files (`services.rs`).
 
+mod markets;
 mod services;
 
 use crate::io::csv::{Column, Fields, Table, optional, required, split_list};
@@ -51,6 +52,8 @@ pub struct NetworkFiles {
     pub prices: Option<(String, Vec<u8>)>,
     /// `demand_years.csv` (the demand of other years), optional.
     pub demand_years: Option<(String, Vec<u8>)>,
+    /// `markets.csv` (where rail competes with the sea), optional.
+    pub markets: Option<(String, Vec<u8>)>,
 }
 
 impl NetworkFiles {
@@ -78,6 +81,7 @@ impl NetworkFiles {
             calibration: optional("calibration.csv")?,
             prices: optional("prices.csv")?,
             demand_years: optional("demand_years.csv")?,
+            markets: optional("markets.csv")?,
         })
     }
 }
@@ -114,6 +118,7 @@ pub fn default_files() -> NetworkFiles {
         calibration: Some(embedded!("calibration.csv")),
         prices: Some(embedded!("prices.csv")),
         demand_years: Some(embedded!("demand_years.csv")),
+        markets: Some(embedded!("markets.csv")),
     }
 }
 
@@ -514,6 +519,8 @@ fn check_files(
     services::parse_services(files, &mut builder, &resolve, &mut problems);
     let mut freight = parse_freight(files, &dataset, &builder, &resolve, &mut problems);
     freight.demand_by_year = services::parse_demand_years(files, &resolve, &mut problems);
+    freight.markets =
+        markets::parse_markets(files, &freight, &builder, &resolve, &mut problems);
     if !problems.list.is_empty() {
         return Err(problems.list);
     }
@@ -1564,6 +1571,7 @@ fn parse_freight(
         zones: Vec::new(),
         demand: Vec::new(),
         demand_by_year: Vec::new(),
+        markets: Vec::new(),
     };
     let mut zone_lines: Vec<u64> = Vec::new();
     // Zone (index) and line of each place already in a zone.

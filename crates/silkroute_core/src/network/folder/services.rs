@@ -794,7 +794,8 @@ fn parse_sailing(
 #[cfg(test)]
 mod tests {
     use crate::network::{
-        Dispatch, HandlingKind, LoadUnit, Months, NetworkFiles, SpeedOn, load_files, validate_files,
+        Dispatch, HandlingKind, LoadUnit, Months, NetworkFiles, SpeedOn, ZoneId, load_files,
+        validate_files,
     };
     use std::path::Path;
 
@@ -813,6 +814,7 @@ mod tests {
         files.calibration = read("calibration.csv");
         files.prices = read("prices.csv");
         files.demand_years = read("demand_years.csv");
+        files.markets = read("markets.csv");
         files
     }
 
@@ -831,6 +833,12 @@ mod tests {
         assert_eq!(express.dwell[0].kind, HandlingKind::GaugeChange);
         assert_eq!(network.freight().demand_factor_in(2020), 0.5);
         assert_eq!(network.freight().demand_factor_in(2022), 1.0);
+        let market = &network.freight().markets[0];
+        assert_eq!(market.key, "east_west");
+        assert_eq!(market.alternative, vec!["sea".to_string()]);
+        assert_eq!(market.rail_share, 0.5);
+        assert_eq!(network.freight().market_of(ZoneId(1), ZoneId(0)), Some(0));
+        assert_eq!(network.freight().market_of(ZoneId(0), ZoneId(2)), None);
         let factors = &network.calibration().factors;
         assert_eq!(factors.len(), 3);
         assert_eq!(factors[2].key, crate::network::FactorKey::CaspianWait);
@@ -1069,6 +1077,34 @@ mod tests {
             (
                 Box::new(|f| replace(&mut f.demand_years, "2021,0.8,T_HAND", "2021,0.8,")),
                 "demand_years.csv:3: factor_source:",
+            ),
+            (
+                Box::new(|f| replace(&mut f.markets, "east_west,east,west", "east_west,east,nowhere")),
+                "markets.csv:2: destinations: unknown zone `nowhere` (not in zones.csv)",
+            ),
+            (
+                Box::new(|f| replace(&mut f.markets, "east_west,east,west", "east_west,east,east")),
+                "markets.csv:2: destinations: zone `east` is also an origin",
+            ),
+            (
+                Box::new(|f| replace(&mut f.markets, ",sea,0.5,", ",air,0.5,")),
+                "markets.csv:2: alternative: unknown corridor `air`",
+            ),
+            (
+                Box::new(|f| replace(&mut f.markets, ",sea,0.5,", ",sea,1,")),
+                "markets.csv:2: rail_share: 1 is not a share strictly between 0 and 1",
+            ),
+            (
+                Box::new(|f| replace(&mut f.markets, "T_HAND,-1,", "T_HAND,0.5,")),
+                "markets.csv:2: elasticity: 0.5 is not an elasticity",
+            ),
+            (
+                Box::new(|f| replace(&mut f.markets, "2024,0.001,0,", "2024,5,0,")),
+                "markets.csv:2: scale_per_usd: 5 per USD",
+            ),
+            (
+                Box::new(|f| replace(&mut f.markets, "0.5,T_HAND,", "0.5,,")),
+                "markets.csv:2: share_source:",
             ),
             (
                 Box::new(|f| replace(&mut f.prices, "sea_rate,2021", "rail_rate,2021")),
