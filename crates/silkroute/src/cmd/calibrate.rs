@@ -174,7 +174,16 @@ pub fn run(data: Option<&Path>, args: &CalibrateArgs, out: &mut dyn Write) -> Re
             writeln!(out, "{summary}")?;
             if !report.markets.is_empty() {
                 let mut markets = new_table(
-                    &["market", "base year", "rail TEU", "market TEU", "rail USD/TEU", "sea USD/TEU", "scale per USD", "rail constant USD"],
+                    &[
+                        "market",
+                        "base year",
+                        "rail TEU",
+                        "market TEU",
+                        "rail USD/TEU",
+                        "sea USD/TEU",
+                        "scale per USD",
+                        "rail constant USD",
+                    ],
                     &[1, 2, 3, 4, 5, 6, 7],
                 );
                 for m in &report.markets {

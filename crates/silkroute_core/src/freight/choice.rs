@@ -111,7 +111,12 @@ fn sailing_costs(problem: &Problem, cost: &[f64], sail: &[bool], origin: AssignN
 }
 
 /// The cost of every link for class `class` at `volume` plus `extra` hours (queues).
-pub(super) fn class_costs(problem: &Problem, class: usize, volume: &[f64], extra: &[f64]) -> Vec<f64> {
+pub(super) fn class_costs(
+    problem: &Problem,
+    class: usize,
+    volume: &[f64],
+    extra: &[f64],
+) -> Vec<f64> {
     let mut cost = vec![0.0; problem.network().link_count()];
     problem.link_costs(volume, &mut cost);
     let fixed = &problem.classes()[class].fixed_cost;
@@ -186,7 +191,8 @@ pub(super) fn rail_volumes(data: &FreightData, pairs: &[ChoicePair], rail_h: &[f
         .map(|(pair, &rail)| {
             let usd_per_h = data.classes[pair.class].value_of_time_usd_per_teu_day / 24.0;
             let market = &data.markets[pair.market];
-            pair.market_teu * market.rail_probability(rail * usd_per_h, pair.alternative_h * usd_per_h)
+            pair.market_teu
+                * market.rail_probability(rail * usd_per_h, pair.alternative_h * usd_per_h)
         })
         .collect()
 }

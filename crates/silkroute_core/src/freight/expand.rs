@@ -1,8 +1,8 @@
 //! The construction of the expanded graph (see the parent module's documentation).
 
 use super::{
-    DAYS_PER_YEAR, choice, ExpandedLink, FreightError, FreightLink, FreightOptions, FreightProblem,
-    FreightWarning, Unserved, UnservedReason, usd_per_feu_to_hours,
+    DAYS_PER_YEAR, ExpandedLink, FreightError, FreightLink, FreightOptions, FreightProblem,
+    FreightWarning, Unserved, UnservedReason, choice, usd_per_feu_to_hours,
 };
 use crate::assign::{
     AssignNetwork, AssignNodeId, AssignZoneId, Class, LinkSpec, LinkVdf, OdMatrix, Problem, Vdf,
@@ -253,7 +253,7 @@ pub(super) fn build<'a>(
     data: &FreightData,
     options: &FreightOptions,
 ) -> Result<FreightProblem<'a>, FreightError> {
-    if data.markets.is_empty() {
+    if data.markets.is_empty() || !options.market_choice {
         return build_graph(network, data, options, &options.avoid);
     }
     data.check(network.node_count())
@@ -295,14 +295,16 @@ pub(super) fn build<'a>(
         .zip(&volumes)
         .zip(&alternative_h)
         .filter(|(_, h)| h.is_finite())
-        .map(|((&(origin, destination, class, market), &teu), &h)| choice::ChoicePair {
-            origin,
-            destination,
-            class,
-            market,
-            market_teu: teu / data.markets[market].rail_share,
-            alternative_h: h,
-        })
+        .map(
+            |((&(origin, destination, class, market), &teu), &h)| choice::ChoicePair {
+                origin,
+                destination,
+                class,
+                market,
+                market_teu: teu / data.markets[market].rail_share,
+                alternative_h: h,
+            },
+        )
         .collect();
     // A market row rail cannot serve goes by the alternative: it is not unserved.
     rail.unserved.retain(|u| {
@@ -321,7 +323,9 @@ pub(super) fn build<'a>(
     let start = choice::rail_volumes(data, &pairs, &rail_h);
     let mut classes = rail.problem.classes().to_vec();
     for (pair, &v) in pairs.iter().zip(&start) {
-        classes[pair.class].demand.set(pair.origin, pair.destination, v);
+        classes[pair.class]
+            .demand
+            .set(pair.origin, pair.destination, v);
     }
     rail.problem = Problem::new(rail.problem.network().clone(), classes, options.model)?;
     rail.choice = Some(choice::Choice { pairs });

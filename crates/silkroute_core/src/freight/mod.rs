@@ -66,8 +66,7 @@ mod tests;
 pub use crate::report::freight::{
     BottleneckRecord, ClassRecord, CorridorAmount, CorridorFlowRecord, DestinationRecord,
     FREIGHT_REPORT_VERSION, FreightReport, HandlingFlowRecord, LinkFlowRecord, MarketRecord,
-    SplitRecord,
-    TotalsRecord, UnservedRecord,
+    SplitRecord, TotalsRecord, UnservedRecord,
 };
 
 pub use request::{FREIGHT_GAP, FreightRequest, FreightRequestError, assign_freight};
@@ -101,6 +100,9 @@ pub struct FreightOptions {
     /// Capacities bind: no facility or line carries more than its capacity beyond this
     /// relative tolerance; the excess queues (`None`: only the volume-delay functions).
     pub binding_tolerance: Option<f64>,
+    /// The markets' rail-versus-sea choice (`markets.csv`) sets the rail demand of their
+    /// rows; off, every demand row is assigned as given and may sail.
+    pub market_choice: bool,
 }
 
 impl FreightOptions {
@@ -117,6 +119,7 @@ impl FreightOptions {
             sea_rate: None,
             risk: Vec::new(),
             binding_tolerance: Some(BINDING_TOLERANCE),
+            market_choice: false,
         }
     }
 }
@@ -151,7 +154,9 @@ fn with_demand(
 ) -> Vec<crate::assign::Class> {
     let mut classes = base.to_vec();
     for (pair, &v) in pairs.iter().zip(volumes) {
-        classes[pair.class].demand.set(pair.origin, pair.destination, v);
+        classes[pair.class]
+            .demand
+            .set(pair.origin, pair.destination, v);
     }
     if let Some(queue) = queue {
         for class in &mut classes {
@@ -638,7 +643,9 @@ impl<'a> FreightProblem<'a> {
             let classes = self.problem.classes();
             for pair in &choice.pairs {
                 out[pair.market].0 += pair.market_teu;
-                out[pair.market].1 += classes[pair.class].demand.get(pair.origin, pair.destination);
+                out[pair.market].1 += classes[pair.class]
+                    .demand
+                    .get(pair.origin, pair.destination);
             }
         }
         out

@@ -424,13 +424,15 @@ impl FreightProblem<'_> {
                 .into_iter()
                 .enumerate()
                 .filter(|(_, (market, _))| *market > 0.0)
-                .map(|(index, (market, rail))| crate::report::freight::MarketRecord {
-                    market: self.data.markets[index].key.clone(),
-                    market_teu_per_year: round1(market),
-                    rail_teu_per_year: round1(rail),
-                    alternative_teu_per_year: round1(market - rail),
-                    rail_share_percent: round1(100.0 * rail / market),
-                })
+                .map(
+                    |(index, (market, rail))| crate::report::freight::MarketRecord {
+                        market: self.data.markets[index].key.clone(),
+                        market_teu_per_year: round1(market),
+                        rail_teu_per_year: round1(rail),
+                        alternative_teu_per_year: round1(market - rail),
+                        rail_share_percent: round1(100.0 * rail / market),
+                    },
+                )
                 .collect(),
             warnings: self.warnings.iter().map(ToString::to_string).collect(),
         }

@@ -34,6 +34,9 @@ pub struct FreightRequest {
     pub risk: Vec<String>,
     /// Capacities bind (excess queues or moves); `false`: the volume-delay functions only.
     pub binding: bool,
+    /// The markets' rail-versus-sea choice sets the rail demand of their rows
+    /// ([`FreightOptions::market_choice`]).
+    pub choice: bool,
 }
 
 impl Default for FreightRequest {
@@ -46,6 +49,7 @@ impl Default for FreightRequest {
             sea_rate: None,
             risk: Vec::new(),
             binding: true,
+            choice: false,
         }
     }
 }
@@ -131,6 +135,7 @@ impl FreightRequest {
         if !self.binding {
             options.binding_tolerance = None;
         }
+        options.market_choice = self.choice;
         options.risk = self
             .risk
             .iter()
@@ -184,9 +189,7 @@ pub fn assign_freight(
         && !binding.converged
     {
         let tolerance = options.binding_tolerance.unwrap_or(f64::INFINITY);
-        let unsettled = binding
-            .choice_gap
-            .filter(|&g| g > super::CHOICE_TOLERANCE);
+        let unsettled = binding.choice_gap.filter(|&g| g > super::CHOICE_TOLERANCE);
         if let Some(gap) = unsettled {
             warnings.push(super::FreightWarning::ChoiceNotSettled {
                 gap_per_mille: (gap * 1000.0).ceil().clamp(0.0, 1e6) as u32,

@@ -633,14 +633,23 @@ fn solve_markets(
 fn a_market_splits_between_rail_and_the_sea_by_their_costs() {
     let network = mini();
     let data = with_market(&network, 0.001);
-    let base = FreightOptions::defaults(&network);
+    let base = FreightOptions {
+        market_choice: true,
+        ..FreightOptions::defaults(&network)
+    };
     let (split, report, binding) = solve_markets(&network, &data, &base);
     // Every east–west row is rail's half of the market.
-    assert!(close(split[0].0, (100_000.0 + 200_000.0 + 50_000.0 + 50_000.0) / 0.5));
+    assert!(close(
+        split[0].0,
+        (100_000.0 + 200_000.0 + 50_000.0 + 50_000.0) / 0.5
+    ));
     let share = split[0].1 / split[0].0;
     assert!(share > 0.01 && share < 0.99, "{share}");
     let binding = binding.expect("settles");
-    assert!(binding.choice_gap.expect("markets") <= CHOICE_TOLERANCE, "{binding:?}");
+    assert!(
+        binding.choice_gap.expect("markets") <= CHOICE_TOLERANCE,
+        "{binding:?}"
+    );
     assert_eq!(report.markets.len(), 1);
     assert!(close(
         report.markets[0].rail_teu_per_year + report.markets[0].alternative_teu_per_year,
@@ -658,7 +667,10 @@ fn a_market_splits_between_rail_and_the_sea_by_their_costs() {
         ..base.clone()
     };
     let (dear_split, _, _) = solve_markets(&network, &data, &dear);
-    assert!(dear_split[0].1 > split[0].1 * 1.01, "{dear_split:?} {split:?}");
+    assert!(
+        dear_split[0].1 > split[0].1 * 1.01,
+        "{dear_split:?} {split:?}"
+    );
     let flat = with_market(&network, 0.0001);
     let (flat_dear, _, _) = solve_markets(&network, &flat, &dear);
     let (flat_base, _, _) = solve_markets(&network, &flat, &base);
@@ -670,15 +682,23 @@ fn a_market_whose_rail_is_closed_goes_by_sea_and_is_not_unserved() {
     let network = mini();
     let data = with_market(&network, 0.001);
     let closed = FreightOptions {
-        avoid: Avoid::parse(&network, &["corridor:northern".into(), "corridor:middle".into()])
-            .expect("corridors"),
+        avoid: Avoid::parse(
+            &network,
+            &["corridor:northern".into(), "corridor:middle".into()],
+        )
+        .expect("corridors"),
+        market_choice: true,
         ..FreightOptions::defaults(&network)
     };
     let (split, report, _) = solve_markets(&network, &data, &closed);
     assert_eq!(split[0].1, 0.0);
     assert!(split[0].0 > 0.0);
     // The east–Caucasus row has no alternative: it is unserved, the market's rows are not.
-    assert!(report.unserved.iter().all(|u| u.destination == "caucasus"), "{:?}", report.unserved);
+    assert!(
+        report.unserved.iter().all(|u| u.destination == "caucasus"),
+        "{:?}",
+        report.unserved
+    );
     assert!(!report.unserved.is_empty());
 }
 
@@ -690,12 +710,19 @@ fn the_fit_of_a_market_reproduces_its_base_rail_volume() {
     let data = with_market(&network, 0.001);
     let mut options = FreightOptions::defaults(&network);
     options.year = 2024;
+    options.market_choice = true;
     let mut problem = build_problem_with(&network, &data, &options).expect("builds");
     let rows = problem
-        .fixed_market_costs(&AssignOptions::new(Method::AlgorithmB), &mut crate::assign::keep_going)
+        .fixed_market_costs(
+            &AssignOptions::new(Method::AlgorithmB),
+            &mut crate::assign::keep_going,
+        )
         .expect("solves");
     assert_eq!(rows.len(), 4);
     let rail: f64 = rows.iter().map(|r| r.rail_teu).sum();
     assert!(close(rail, 400_000.0));
-    assert!(rows.iter().all(|r| r.rail_usd.is_finite() && r.alternative_usd.is_finite()));
+    assert!(
+        rows.iter()
+            .all(|r| r.rail_usd.is_finite() && r.alternative_usd.is_finite())
+    );
 }

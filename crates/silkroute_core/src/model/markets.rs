@@ -38,7 +38,9 @@ pub enum MarketFitError {
         reason: String,
     },
     /// A market has no row with both a rail route and an alternative.
-    #[error("market `{0}`: no demand row has both a rail route and an alternative in its base year")]
+    #[error(
+        "market `{0}`: no demand row has both a rail route and an alternative in its base year"
+    )]
     NoRows(String),
 }
 
@@ -63,6 +65,7 @@ pub fn fit_markets(network: &Network) -> Result<(Vec<MarketFit>, FreightData), M
     for year in years {
         let mut options = FreightOptions::defaults(network);
         options.year = year;
+        options.market_choice = true;
         let failed = |reason: String| MarketFitError::Assignment { year, reason };
         let mut problem = build_problem(network, &options).map_err(|e| failed(e.to_string()))?;
         let mut solver = AssignOptions::new(Method::AlgorithmB);

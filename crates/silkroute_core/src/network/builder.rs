@@ -808,8 +808,14 @@ impl NetworkBuilder {
         }
         for market in &freight.markets {
             let key = &market.key;
-            lists.push((format!("market `{key}` (rail share)"), &market.rail_share_sources));
-            lists.push((format!("market `{key}` (elasticity)"), &market.elasticity_sources));
+            lists.push((
+                format!("market `{key}` (rail share)"),
+                &market.rail_share_sources,
+            ));
+            lists.push((
+                format!("market `{key}` (elasticity)"),
+                &market.elasticity_sources,
+            ));
             lists.push((format!("market `{key}` (fit)"), &market.fit_sources));
         }
         for factor in &self.calibration.factors {

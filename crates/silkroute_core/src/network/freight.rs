@@ -139,7 +139,11 @@ impl Market {
                 let x = self.scale_per_usd
                     * (rail_usd - alternative_usd - self.rail_constant_usd_per_teu);
                 // exp overflows past 709; the probability is 0 to f64 precision long before.
-                if x > 700.0 { 0.0 } else { 1.0 / (1.0 + x.exp()) }
+                if x > 700.0 {
+                    0.0
+                } else {
+                    1.0 / (1.0 + x.exp())
+                }
             }
         }
     }
@@ -303,7 +307,11 @@ impl FreightData {
             {
                 return Err(bad("zone index out of range"));
             }
-            if market.origins.iter().any(|z| market.destinations.contains(z)) {
+            if market
+                .origins
+                .iter()
+                .any(|z| market.destinations.contains(z))
+            {
                 return Err(bad("a zone is at both ends"));
             }
             if !(market.rail_share > 0.0 && market.rail_share < 1.0) {

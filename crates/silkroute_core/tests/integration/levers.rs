@@ -178,3 +178,84 @@ fn the_demand_of_a_year_scales_the_volumes() {
     assert!(total(Some(2016)) < total(Some(2020)));
     assert!(total(Some(2020)) < total(Some(2023)));
 }
+
+/// The Asia–Europe market's rail TEU and the report's unserved TEU, with the choice on.
+fn market_rail(network: &Network, request: FreightRequest) -> (f64, f64) {
+    let options = FreightRequest {
+        choice: true,
+        ..request
+    }
+    .options(network)
+    .expect("valid");
+    let mut solver = AssignOptions::new(Method::AlgorithmB);
+    solver.target_gap = 1e-5;
+    let report = assign_freight(network, &options, &solver, &mut Vec::new(), &mut keep_going)
+        .expect("assigns");
+    let market = report
+        .markets
+        .iter()
+        .find(|m| m.market == "asia_europe")
+        .expect("the default network's market");
+    assert!(
+        (market.rail_teu_per_year + market.alternative_teu_per_year - market.market_teu_per_year)
+            .abs()
+            < 1.0
+    );
+    (
+        market.rail_teu_per_year,
+        report.totals.unserved_teu_per_year,
+    )
+}
+
+#[test]
+fn with_the_choice_a_sea_rate_spike_wins_rail_boxes_and_a_closure_loses_them_to_sea() {
+    let network = network();
+    let base = FreightRequest {
+        year: Some(2024),
+        ..FreightRequest::default()
+    };
+    let (rail, unserved) = market_rail(&network, base.clone());
+    // The fitted constant reproduces the base year's rail volume (demand.csv: 161,860 TEU).
+    assert!((rail / 161_860.0 - 1.0).abs() < 0.03, "{rail}");
+    assert_eq!(unserved, 0.0);
+    // The sea at 2021's level (×2.72): more of the market by rail.
+    let (spike, _) = market_rail(
+        &network,
+        FreightRequest {
+            sea_rate: Some(2.72),
+            ..base.clone()
+        },
+    );
+    assert!(spike > rail * 1.03, "{rail} → {spike}");
+    // The Northern route closed: less by rail, the rest by sea, none of the market unserved
+    // (Russia's demand, which has no sea route in the network, is).
+    let (closed, unserved_closed) = market_rail(
+        &network,
+        FreightRequest {
+            avoid: vec!["corridor:northern".into()],
+            ..base
+        },
+    );
+    assert!(closed < rail * 0.9, "{rail} → {closed}");
+    assert!(unserved_closed > 0.0);
+}
+
+#[test]
+fn the_shipped_markets_are_the_fit() {
+    // markets.csv's scale and constant are what `silkroute calibrate --write-markets` fits
+    // on the default network (its calibration.csv is the transit fit, tested elsewhere).
+    let network = network();
+    let (fits, _) = silkroute_core::model::fit_markets(&network).expect("fits");
+    for fit in fits {
+        let shipped = &network.freight().markets[fit.market];
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0);
+        assert!(close(fit.scale_per_usd, shipped.scale_per_usd), "{fit:?}");
+        assert!(
+            close(
+                fit.rail_constant_usd_per_teu,
+                shipped.rail_constant_usd_per_teu
+            ),
+            "{fit:?}"
+        );
+    }
+}

@@ -125,7 +125,7 @@ pub(super) fn parse_markets(
             let elasticity = fields
                 .number("elasticity")?
                 .ok_or_else(|| fields.error("elasticity", Fault::missing()))?;
-            if !(elasticity < 0.0 && elasticity >= -20.0) {
+            if !(-20.0..0.0).contains(&elasticity) {
                 return Err(fields.error(
                     "elasticity",
                     format!(

@@ -1079,7 +1079,13 @@ mod tests {
                 "demand_years.csv:3: factor_source:",
             ),
             (
-                Box::new(|f| replace(&mut f.markets, "east_west,east,west", "east_west,east,nowhere")),
+                Box::new(|f| {
+                    replace(
+                        &mut f.markets,
+                        "east_west,east,west",
+                        "east_west,east,nowhere",
+                    )
+                }),
                 "markets.csv:2: destinations: unknown zone `nowhere` (not in zones.csv)",
             ),
             (
