@@ -144,6 +144,54 @@ pub(crate) const CHOICE_TOLERANCE: f64 = 0.01;
 /// Share of the way to the logit split the markets' rail demand moves each round.
 const CHOICE_STEP: f64 = 0.5;
 
+/// A running sum of the rounds' flows and market demand, for their mean.
+struct Window {
+    flows: crate::assign::Flows,
+    demand: Vec<f64>,
+    count: f64,
+}
+
+impl Window {
+    fn new(flows: &crate::assign::Flows, demand: &[f64]) -> Window {
+        Window {
+            flows: flows.clone(),
+            demand: demand.to_vec(),
+            count: 1.0,
+        }
+    }
+
+    fn add(&mut self, flows: &crate::assign::Flows, demand: &[f64]) {
+        for (sum, x) in self.flows.class.iter_mut().zip(&flows.class) {
+            for (s, v) in sum.iter_mut().zip(x) {
+                *s += v;
+            }
+        }
+        for (s, v) in self.flows.total.iter_mut().zip(&flows.total) {
+            *s += v;
+        }
+        for (s, v) in self.demand.iter_mut().zip(demand) {
+            *s += v;
+        }
+        self.count += 1.0;
+    }
+
+    fn mean(&self) -> crate::assign::Flows {
+        let scale = |v: &Vec<f64>| v.iter().map(|x| x / self.count).collect::<Vec<f64>>();
+        crate::assign::Flows {
+            class: self.flows.class.iter().map(scale).collect(),
+            total: scale(&self.flows.total),
+        }
+    }
+
+    fn mean_total(&self) -> Vec<f64> {
+        self.flows.total.iter().map(|x| x / self.count).collect()
+    }
+
+    fn mean_demand(&self) -> Vec<f64> {
+        self.demand.iter().map(|x| x / self.count).collect()
+    }
+}
+
 /// The classes of `base` with the markets' pairs set to `volumes` and `queue` hours added to
 /// every link's fixed cost.
 fn with_demand(
@@ -493,20 +541,20 @@ impl<'a> FreightProblem<'a> {
         } else {
             Vec::new()
         };
-        let excess = |result: &crate::assign::AssignResult| {
+        let excess = |total: &[f64]| {
             capacitated
                 .iter()
-                .map(|&(l, c)| result.flows.total[l] / c - 1.0)
+                .map(|&(l, c)| total[l] / c - 1.0)
                 .fold(f64::NEG_INFINITY, f64::max)
         };
         let base = self.problem.classes().to_vec();
         let links = self.links.len();
         let mut queue = vec![0.0; links];
         // Complementary slackness: a queue only where the capacity is (nearly) used.
-        let idle_queue = |result: &crate::assign::AssignResult, queue: &[f64]| {
+        let idle_queue = |total: &[f64], queue: &[f64]| {
             capacitated
                 .iter()
-                .any(|&(l, c)| queue[l] > IDLE_QUEUE_H && result.flows.total[l] / c < 1.0 - SLACK)
+                .any(|&(l, c)| queue[l] > IDLE_QUEUE_H && total[l] / c < 1.0 - SLACK)
         };
         // The markets' rail demand now, and the logit split at the costs of a result.
         let pairs = self
@@ -534,13 +582,23 @@ impl<'a> FreightProblem<'a> {
         };
         let mut target = split(&result, &queue);
         let mut choice_gap = gap(&target, &current);
-        let mut max_excess = excess(&result);
+        let mut max_excess = excess(&result.flows.total);
         let mut rounds = 0;
-        let settled = |max_excess: f64, choice_gap: f64, result: &_, queue: &[f64]| {
-            tolerance.is_none_or(|t| max_excess <= t && !idle_queue(result, queue))
+        let settled = |max_excess: f64, choice_gap: f64, total: &[f64], queue: &[f64]| -> bool {
+            tolerance.is_none_or(|t| max_excess <= t && !idle_queue(total, queue))
                 && (pairs.is_empty() || choice_gap <= CHOICE_TOLERANCE)
         };
-        while !settled(max_excess, choice_gap, &result, &queue) && rounds < MAX_QUEUE_ROUNDS {
+        // The flows returned are the average of the rounds' equilibria since the last power of
+        // two (ergodic primal recovery: Larsson, Patriksson & Strömberg, "Ergodic, primal
+        // convergence in dual subgradient schemes for convex programming", Mathematical
+        // Programming 86, 1999). Where capacities bind, routes of equal cost can swing whole
+        // flows between rounds while the queues have settled; their average meets the
+        // capacities.
+        let mut window = Window::new(&result.flows, &current);
+        // Whether the last round's equilibrium, else the rounds' mean, is settled.
+        let mut iterate_settled = settled(max_excess, choice_gap, &result.flows.total, &queue);
+        let mut mean_settled = false;
+        while !(iterate_settled || mean_settled) && rounds < MAX_QUEUE_ROUNDS {
             rounds += 1;
             // Diminishing steps (a subgradient method on the dual): 24 h per 100% of excess
             // at first, then less, so the queues settle instead of swinging flows.
@@ -562,15 +620,51 @@ impl<'a> FreightProblem<'a> {
                 self.problem.model(),
             )?;
             result = crate::assign::assign(&problem, solver, observer)?;
-            max_excess = excess(&result);
+            if rounds.is_power_of_two() {
+                window = Window::new(&result.flows, &current);
+            } else {
+                window.add(&result.flows, &current);
+            }
             target = split(&result, &queue);
+            max_excess = excess(&result.flows.total);
             choice_gap = gap(&target, &current);
+            iterate_settled = settled(max_excess, choice_gap, &result.flows.total, &queue);
+            if !iterate_settled {
+                let mean = window.mean_total();
+                let mean_excess = excess(&mean);
+                let mean_gap = gap(&target, &window.mean_demand());
+                mean_settled = settled(mean_excess, mean_gap, &mean, &queue);
+                // Unsettled either way, the mean is reported when it exceeds less.
+                if mean_settled || mean_excess < max_excess {
+                    max_excess = mean_excess;
+                    choice_gap = mean_gap;
+                }
+            }
         }
-        let converged = settled(max_excess, choice_gap, &result, &queue);
+        let converged = iterate_settled || mean_settled;
+        let use_mean = rounds > 0 && !iterate_settled && max_excess < excess(&result.flows.total);
+        let demand = if use_mean {
+            window.mean_demand()
+        } else {
+            current
+        };
+        if use_mean {
+            let final_problem = Problem::new(
+                self.problem.network().clone(),
+                with_demand(&base, &pairs, &demand, Some(&queue)),
+                self.problem.model(),
+            )?;
+            result.flows = window.mean();
+            final_problem.link_costs(&result.flows.total, &mut result.link_cost);
+            let (relative_gap, objective) = crate::assign::GapEvaluator::new(&final_problem)
+                .evaluate(&final_problem, &result.flows)?;
+            result.relative_gap = relative_gap;
+            result.objective = objective;
+        }
         if !pairs.is_empty() {
             self.problem = Problem::new(
                 self.problem.network().clone(),
-                with_demand(&base, &pairs, &current, None),
+                with_demand(&base, &pairs, &demand, None),
                 self.problem.model(),
             )?;
         }
