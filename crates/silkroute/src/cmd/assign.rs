@@ -56,10 +56,10 @@ pub struct AssignArgs {
     /// (default: capacities bind within 2% and the excess queues or moves elsewhere).
     #[arg(long)]
     pub no_binding: bool,
-    /// Freight: the markets' rail-versus-sea choice (markets.csv) sets the rail demand of
-    /// their rows, which otherwise is assigned as given (and may sail).
+    /// Freight: assign every demand row as given (it may sail), without the markets'
+    /// rail-versus-sea choice (markets.csv), which by default sets the rail demand of their rows.
     #[arg(long)]
-    pub choice: bool,
+    pub no_choice: bool,
     /// TNTP/GMNS: time units added per unit of toll (default: the TNTP file's
     /// `<TOLL FACTOR>` or its README's value; 0 for GMNS).
     #[arg(long, allow_negative_numbers = true, value_name = "F")]
@@ -170,7 +170,7 @@ pub fn run(data: Option<&std::path::Path>, args: &AssignArgs, out: &mut dyn Writ
                 sea_rate: args.sea_rate,
                 risk: args.risk.clone(),
                 binding: !args.no_binding,
-                choice: args.choice,
+                choice: !args.no_choice,
             },
             options,
             format,

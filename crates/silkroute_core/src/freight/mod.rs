@@ -101,13 +101,14 @@ pub struct FreightOptions {
     /// relative tolerance; the excess queues (`None`: only the volume-delay functions).
     pub binding_tolerance: Option<f64>,
     /// The markets' rail-versus-sea choice (`markets.csv`) sets the rail demand of their
-    /// rows; off, every demand row is assigned as given and may sail.
+    /// rows (the default); off, every demand row is assigned as given and may sail.
     pub market_choice: bool,
 }
 
 impl FreightOptions {
     /// The dataset's reference year, nothing closed, the conventional BPR function
-    /// (`alpha` 0.15, `beta` 4, Bureau of Public Roads 1964), user equilibrium, demand as given.
+    /// (`alpha` 0.15, `beta` 4, Bureau of Public Roads 1964), user equilibrium, demand as given
+    /// (split by the markets' choice), capacities binding.
     pub fn defaults(network: &Network) -> FreightOptions {
         FreightOptions {
             year: network.info().reference_year,
@@ -119,7 +120,7 @@ impl FreightOptions {
             sea_rate: None,
             risk: Vec::new(),
             binding_tolerance: Some(BINDING_TOLERANCE),
-            market_choice: false,
+            market_choice: true,
         }
     }
 }

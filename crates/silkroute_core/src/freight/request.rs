@@ -35,7 +35,7 @@ pub struct FreightRequest {
     /// Capacities bind (excess queues or moves); `false`: the volume-delay functions only.
     pub binding: bool,
     /// The markets' rail-versus-sea choice sets the rail demand of their rows
-    /// ([`FreightOptions::market_choice`]).
+    /// ([`FreightOptions::market_choice`]; default on).
     pub choice: bool,
 }
 
@@ -49,7 +49,7 @@ impl Default for FreightRequest {
             sea_rate: None,
             risk: Vec::new(),
             binding: true,
-            choice: false,
+            choice: true,
         }
     }
 }

@@ -13,6 +13,15 @@ fn network() -> Network {
     network
 }
 
+/// The defaults without the markets' choice: every demand row as given, free to sail (these
+/// tests are about the expanded graph; the choice is tested in `levers.rs`).
+fn as_given(network: &Network) -> FreightOptions {
+    FreightOptions {
+        market_choice: false,
+        ..FreightOptions::defaults(network)
+    }
+}
+
 fn aon(network: &Network, options: &FreightOptions) -> FreightReport {
     let problem = build_problem(network, options).expect("the default demand builds");
     assert!(problem.warnings().is_empty(), "{:?}", problem.warnings());
@@ -51,7 +60,7 @@ fn arrivals(report: &FreightReport, zone: &str) -> Vec<(String, f64)> {
 #[test]
 fn the_default_demand_uses_the_land_corridors_and_suez() {
     let network = network();
-    let report = aon(&network, &FreightOptions::defaults(&network));
+    let report = aon(&network, &as_given(&network));
     let freight = network.freight();
     assert_eq!(report.classes.len(), 2);
     // All 1.4 M TEU are assigned; no route is missing.
@@ -163,7 +172,7 @@ fn the_default_demand_uses_the_land_corridors_and_suez() {
 #[test]
 fn closing_suez_sends_the_sea_flow_round_the_cape() {
     let network = network();
-    let mut options = FreightOptions::defaults(&network);
+    let mut options = as_given(&network);
     let open = aon(&network, &options);
     options
         .avoid
@@ -180,7 +189,7 @@ fn closing_suez_sends_the_sea_flow_round_the_cape() {
 #[test]
 fn the_third_crossing_opens_in_2027_and_demand_scales() {
     let network = network();
-    let mut options = FreightOptions::defaults(&network);
+    let mut options = as_given(&network);
     let has_bakhty_rail =
         |report: &FreightReport| report.links.iter().any(|l| l.link == "tacheng_bakhty_rail");
     let base = aon(&network, &options);
@@ -208,7 +217,7 @@ fn the_third_crossing_opens_in_2027_and_demand_scales() {
 fn the_third_crossing_carries_cargo_once_open_in_2027() {
     let network = network();
     let flows = |year: i32| {
-        let mut options = FreightOptions::defaults(&network);
+        let mut options = as_given(&network);
         options.year = year;
         let problem = build_problem(&network, &options).expect("builds");
         assert!(problem.warnings().is_empty(), "{:?}", problem.warnings());
@@ -265,7 +274,7 @@ fn the_third_crossing_carries_cargo_once_open_in_2027() {
 fn algorithm_b_reaches_1e_10_on_the_freight_network() {
     let network = network();
     for year in [2026, 2027] {
-        let mut options = FreightOptions::defaults(&network);
+        let mut options = as_given(&network);
         options.year = year;
         let problem = build_problem(&network, &options).expect("builds");
         let result = assign(
@@ -309,7 +318,7 @@ fn capacities_bind_and_the_excess_queues_or_goes_elsewhere() {
         .expect("assigns");
         (report, warnings)
     };
-    let options = FreightOptions::defaults(&network);
+    let options = as_given(&network);
     let tolerance = silkroute_core::freight::BINDING_TOLERANCE;
     let (bound, warnings) = run(&options);
     assert!(warnings.is_empty(), "{warnings:?}");
