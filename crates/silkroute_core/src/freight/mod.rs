@@ -66,7 +66,7 @@ mod tests;
 pub use crate::report::freight::{
     BottleneckRecord, ClassRecord, CorridorAmount, CorridorFlowRecord, DestinationRecord,
     FREIGHT_REPORT_VERSION, FreightReport, HandlingFlowRecord, LinkFlowRecord, MarketRecord,
-    SplitRecord, TotalsRecord, UnservedRecord,
+    PairFlowRecord, SplitRecord, TotalsRecord, UnservedRecord,
 };
 
 pub use request::{FREIGHT_GAP, FreightRequest, FreightRequestError, assign_freight};

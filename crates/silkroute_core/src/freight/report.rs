@@ -8,8 +8,8 @@ use crate::assign::{AssignResult, AssignZoneId, Method, SptWorkspace};
 use crate::network::{ArcId, Network};
 use crate::report::freight::{
     BottleneckRecord, ClassRecord, CorridorAmount, CorridorFlowRecord, DestinationRecord,
-    FREIGHT_REPORT_VERSION, FreightReport, HandlingFlowRecord, LinkFlowRecord, SplitRecord,
-    TotalsRecord, UnservedRecord,
+    FREIGHT_REPORT_VERSION, FreightReport, HandlingFlowRecord, LinkFlowRecord, PairFlowRecord,
+    SplitRecord, TotalsRecord, UnservedRecord,
 };
 use crate::report::round1;
 use crate::route::classify_corridor;
@@ -34,6 +34,8 @@ fn arc_name(network: &Network, arc: ArcId) -> String {
 pub(super) struct Attribution {
     pub(super) by_corridor: Vec<Vec<f64>>,
     pub(super) by_destination: Vec<Vec<f64>>,
+    /// By origin–destination (`origin · zones + destination`), by corridor.
+    pub(super) by_pair: Vec<Vec<f64>>,
 }
 
 /// Splits each class's link flows into zone-to-zone paths and classifies each path like a
@@ -80,6 +82,7 @@ pub(super) fn attribute_in_order(
     let classes = problem.problem.classes();
     let mut by_corridor = vec![vec![0.0; classes.len()]; corridors + 2];
     let mut by_destination = vec![vec![0.0; corridors + 2]; zones];
+    let mut by_pair = vec![vec![0.0; corridors + 2]; zones * zones];
     let mut base = vec![0.0; links.len()];
     if result.method == Method::AllOrNothing || peeling.free_flow {
         problem
@@ -145,10 +148,12 @@ pub(super) fn attribute_in_order(
                     let index = classify_corridor(network, arcs).map_or(corridors, |c| c.index());
                     by_corridor[index][k] += amount;
                     arrivals[index] += amount;
+                    by_pair[o.index() * zones + d.index()][index] += amount;
                 }
                 if remaining > eps {
                     by_corridor[corridors + 1][k] += remaining;
                     arrivals[corridors + 1] += remaining;
+                    by_pair[o.index() * zones + d.index()][corridors + 1] += remaining;
                 }
             }
         }
@@ -156,6 +161,7 @@ pub(super) fn attribute_in_order(
     Attribution {
         by_corridor,
         by_destination,
+        by_pair,
     }
 }
 
@@ -373,6 +379,28 @@ impl FreightProblem<'_> {
             })
             .collect();
 
+        let zone_count = data.zones.len();
+        let pairs = attribution
+            .by_pair
+            .iter()
+            .enumerate()
+            .filter(|(_, by)| round1(by.iter().sum()) > 0.0)
+            .map(|(index, by)| PairFlowRecord {
+                origin: data.zones[index / zone_count].key.clone(),
+                destination: data.zones[index % zone_count].key.clone(),
+                teu_per_year: round1(by.iter().sum()),
+                by_corridor: by
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| round1(**v) > 0.0)
+                    .map(|(index, &v)| CorridorAmount {
+                        corridor: key_of(index).0,
+                        teu_per_year: round1(v),
+                    })
+                    .collect(),
+            })
+            .collect();
+
         let unserved_total: f64 = self.unserved.iter().map(|u| u.teu_per_year).sum();
         let unserved = self
             .unserved
@@ -415,6 +443,7 @@ impl FreightProblem<'_> {
             corridors,
             northern_middle,
             destinations,
+            pairs,
             links,
             handling,
             bottlenecks,

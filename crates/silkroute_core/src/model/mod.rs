@@ -14,6 +14,7 @@
 
 mod calibrate;
 mod markets;
+mod volumes;
 
 pub use calibrate::{
     CASPIAN_PERIODS, CalibrateError, CalibrateProgress, CalibrateRequest, Calibrated,
@@ -21,6 +22,7 @@ pub use calibrate::{
     calibrate, default_parameters, fit, fold_of, method, usable,
 };
 pub use markets::{MarketFit, MarketFitError, fit_markets};
+pub use volumes::YearFlows;
 
 use crate::network::{Calibration, CorridorId, HandlingKind, Network, NodeId, ServiceId, SourceId};
 use crate::observe::{FacilityRef, ObsKind, Observation, Observations, PlaceRef, Region, Unit};
@@ -186,6 +188,23 @@ pub fn predict(network: &Network, regions: &[Region], observation: &Observation)
     predict_with(network, network.calibration(), regions, observation)
 }
 
+/// The modelled values of many observations: [`predict`] of each, with the freight
+/// assignment of each year the volumes need run once.
+pub fn predict_all(
+    network: &Network,
+    regions: &[Region],
+    observations: &[Observation],
+) -> Vec<Prediction> {
+    let flows = YearFlows::for_observations(network, observations);
+    observations
+        .iter()
+        .map(|obs| match obs.kind {
+            ObsKind::Volume | ObsKind::TrainCount => volumes::predict_volume(network, obs, &flows),
+            _ => predict(network, regions, obs),
+        })
+        .collect()
+}
+
 /// The modelled value of one observation with other calibrated factors than the network's.
 pub fn predict_with(
     network: &Network,
@@ -209,8 +228,13 @@ pub fn predict_with(
         ObsKind::Tariff => Prediction::not_modelled(
             "tariffs are inputs at the tariff year's prices; rail tariffs by period are not modelled yet",
         ),
+        ObsKind::Volume | ObsKind::TrainCount => volumes::predict_volume(
+            network,
+            observation,
+            &YearFlows::for_observations(network, [observation]),
+        ),
         kind => Prediction::not_modelled(format!(
-            "{} needs the demand by year, not modelled yet (issue 10, item 3)",
+            "{}: not modelled yet (issue 10, item 3)",
             kind.as_str()
         )),
     }
@@ -407,8 +431,8 @@ fn url_key(url: &str) -> String {
 /// Every observation predicted and judged, with a summary by kind.
 pub fn evaluate(network: &Network, observations: &Observations, regions: &[Region]) -> FitReport {
     let mut records = Vec::with_capacity(observations.rows.len());
-    for obs in &observations.rows {
-        let prediction = predict(network, regions, obs);
+    let predictions = predict_all(network, regions, &observations.rows);
+    for (obs, prediction) in observations.rows.iter().zip(predictions) {
         // Publications behind both the observation and the modelled value.
         let obs_urls: BTreeSet<String> = obs
             .sources

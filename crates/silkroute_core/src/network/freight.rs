@@ -77,7 +77,7 @@ pub struct FreightData {
     /// Origin–destination volumes.
     pub demand: Vec<Demand>,
     /// Demand of other years than the demand's own, as a factor on every volume
-    /// (`demand_years.csv`); a year without a row keeps the volumes as they are.
+    /// (`demand_years.csv`; [`FreightData::demand_factor_in`]).
     pub demand_by_year: Vec<DemandYear>,
     /// Markets where rail competes with the sea (`markets.csv`): the demand rows between
     /// their zones are the rail part of a larger market whose split follows a logit choice.
@@ -161,12 +161,29 @@ pub struct DemandYear {
 }
 
 impl FreightData {
-    /// The factor on every volume in `year` (1 without a row).
+    /// The factor on every volume in `year`: its row's; between two rows interpolated
+    /// linearly; before the first row the first row's, after the last the last row's; 1
+    /// without rows.
     pub fn demand_factor_in(&self, year: i32) -> f64 {
-        self.demand_by_year
-            .iter()
-            .find(|d| d.year == year)
-            .map_or(1.0, |d| d.factor)
+        let mut rows: Vec<&DemandYear> = self.demand_by_year.iter().collect();
+        rows.sort_by_key(|d| d.year);
+        let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+            return 1.0;
+        };
+        if year <= first.year {
+            return first.factor;
+        }
+        if year >= last.year {
+            return last.factor;
+        }
+        for pair in rows.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            if (a.year..=b.year).contains(&year) {
+                let t = f64::from(year - a.year) / f64::from(b.year - a.year);
+                return a.factor + t * (b.factor - a.factor);
+            }
+        }
+        last.factor
     }
 
     /// The market a demand row between these zones belongs to (the first that lists them).

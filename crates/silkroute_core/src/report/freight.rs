@@ -104,6 +104,19 @@ pub struct DestinationRecord {
     pub by_corridor: Vec<CorridorAmount>,
 }
 
+/// What goes from one zone to another, by corridor.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PairFlowRecord {
+    /// Origin zone id.
+    pub origin: String,
+    /// Destination zone id.
+    pub destination: String,
+    /// TEU per year assigned.
+    pub teu_per_year: f64,
+    /// By corridor, in the dataset's corridor order, corridors with flow only.
+    pub by_corridor: Vec<CorridorAmount>,
+}
+
 /// Flow on one direction of a network link.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct LinkFlowRecord {
@@ -225,6 +238,9 @@ pub struct FreightReport {
     pub northern_middle: Option<SplitRecord>,
     /// Arrivals per destination zone, by corridor.
     pub destinations: Vec<DestinationRecord>,
+    /// Each origin–destination's assigned TEU, by corridor (pairs with flow only, origins
+    /// then destinations in zone order).
+    pub pairs: Vec<PairFlowRecord>,
     /// Every open direction of every link, in arc order.
     pub links: Vec<LinkFlowRecord>,
     /// Every handling facility modelled with its capacity.

@@ -832,7 +832,9 @@ mod tests {
         assert_eq!(express.speeds[2].last_year, Some(2024));
         assert_eq!(express.dwell[0].kind, HandlingKind::GaugeChange);
         assert_eq!(network.freight().demand_factor_in(2020), 0.5);
-        assert_eq!(network.freight().demand_factor_in(2022), 1.0);
+        // After the last row, the last row's; before the first, the first's.
+        assert_eq!(network.freight().demand_factor_in(2022), 0.8);
+        assert_eq!(network.freight().demand_factor_in(2010), 0.5);
         let market = &network.freight().markets[0];
         assert_eq!(market.key, "east_west");
         assert_eq!(market.alternative, vec!["sea".to_string()]);

@@ -1,0 +1,271 @@
+//! Volumes: an observed annual throughput against the freight assignment of its year (the
+//! demand of the year, the markets' choice, binding capacities).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Prediction;
+use crate::assign::{AssignOptions, Method, keep_going};
+use crate::freight::{FREIGHT_GAP, FreightReport, FreightRequest, assign_freight};
+use crate::network::{Network, SourceId};
+use crate::observe::{FacilityRef, ObsKind, Observation, PlaceRef, Unit};
+
+/// The freight assignment of every year some observation needs, computed once.
+#[derive(Debug, Clone, Default)]
+pub struct YearFlows {
+    reports: BTreeMap<i32, Result<FreightReport, String>>,
+}
+
+impl YearFlows {
+    /// Assigns the years `observations` need (those whose volume the model can state).
+    pub fn for_observations<'a>(
+        network: &Network,
+        observations: impl IntoIterator<Item = &'a Observation>,
+    ) -> YearFlows {
+        let years: BTreeSet<i32> = observations
+            .into_iter()
+            .filter(|obs| selector(network, obs).is_ok())
+            .map(|obs| obs.year)
+            .collect();
+        let reports = years
+            .into_iter()
+            .map(|year| (year, assign_year(network, year)))
+            .collect();
+        YearFlows { reports }
+    }
+}
+
+fn assign_year(network: &Network, year: i32) -> Result<FreightReport, String> {
+    if network.freight().is_empty() {
+        return Err("the network has no freight demand".into());
+    }
+    let options = FreightRequest {
+        year: Some(year),
+        ..FreightRequest::default()
+    }
+    .options(network)
+    .map_err(|e| e.to_string())?;
+    let mut solver = AssignOptions::new(Method::AlgorithmB);
+    solver.target_gap = FREIGHT_GAP;
+    assign_freight(network, &options, &solver, &mut Vec::new(), &mut keep_going)
+        .map_err(|e| e.to_string())
+}
+
+/// What an observation counts in a year's assignment.
+#[derive(Debug, Clone, PartialEq)]
+enum Selector {
+    /// TEU between zones in a direction, on a corridor (`None`: any).
+    Pairs {
+        corridor: Option<String>,
+        /// Only China ↔ EU pairs (the UTLC ERA transit series).
+        china_europe: bool,
+    },
+    /// TEU through a facility (its handling rows, else what arrives on its links).
+    Facility(String),
+}
+
+fn selector(network: &Network, obs: &Observation) -> Result<Selector, String> {
+    if !matches!(obs.kind, ObsKind::Volume | ObsKind::TrainCount) {
+        return Err("not a volume".into());
+    }
+    match obs.unit {
+        Unit::Teu | Unit::Feu => {}
+        Unit::Trains if obs.kind == ObsKind::TrainCount => {}
+        Unit::Tonnes => {
+            return Err(
+                "tonnes: the network carries containers (TEU); the Kazakh export layer in tonnes is not built yet"
+                    .into(),
+            );
+        }
+        _ => return Err(format!("a volume in {} is not modelled", obs.unit.as_str())),
+    }
+    if !obs.period.is_empty() && months(obs) < 3.0 {
+        return Err("a rate within a month or a few days, not an annual volume".into());
+    }
+    if obs.origin.is_some() || obs.destination.is_some() {
+        return Err("a volume between two places: the demand is by zone, not by station".into());
+    }
+    if let Some(facility) = &obs.facility {
+        if obs.service == "sea" {
+            return Err(
+                "a port's whole throughput includes its sea trade, outside the model".into(),
+            );
+        }
+        return match facility {
+            FacilityRef::Place(PlaceRef::Node(node)) => {
+                Ok(Selector::Facility(network.node(*node).key.clone()))
+            }
+            FacilityRef::Place(PlaceRef::Outside(name)) => {
+                Err(format!("{name} is not a place of the network"))
+            }
+            FacilityRef::Line(..) => Err("a line's volume: not counted by line yet".into()),
+        };
+    }
+    match obs.corridor.as_deref() {
+        Some("kazakhstan_transit") => Ok(Selector::Pairs {
+            corridor: None,
+            china_europe: false,
+        }),
+        Some("northern") => Ok(Selector::Pairs {
+            corridor: Some("northern".into()),
+            china_europe: true,
+        }),
+        Some(key @ ("middle" | "southern")) => Ok(Selector::Pairs {
+            corridor: Some(key.into()),
+            china_europe: false,
+        }),
+        Some("china_europe") => Err(
+            "all China–Europe trains, most of them through Mongolia and Manchuria, outside the network"
+                .into(),
+        ),
+        _ => Err("no corridor or facility the model counts".into()),
+    }
+}
+
+/// Months an observation's period covers (12 without one).
+fn months(obs: &Observation) -> f64 {
+    let period = obs.period.as_str();
+    if period.is_empty() {
+        return 12.0;
+    }
+    let month = |text: &str| -> Option<i32> {
+        let (year, rest) = text.split_once('-')?;
+        let year: i32 = year.parse().ok()?;
+        let month: i32 = match rest {
+            "H1" => 6,
+            "H2" => 12,
+            "Q1" => 3,
+            "Q2" => 6,
+            "Q3" => 9,
+            "Q4" => 12,
+            m => m.parse().ok()?,
+        };
+        Some(year * 12 + month)
+    };
+    let span = |rest: &str| match rest.split_once('-').map(|(_, r)| r) {
+        Some("H1" | "H2") => 6,
+        Some("Q1" | "Q2" | "Q3" | "Q4") => 3,
+        _ => 1,
+    };
+    match period.split_once("..") {
+        Some((from, to)) => match (month(from), month(to)) {
+            (Some(a), Some(b)) if b >= a => f64::from(b - a + span(from)),
+            _ => 12.0,
+        },
+        None => match month(period) {
+            Some(_) => f64::from(span(period)),
+            None => 12.0,
+        },
+    }
+}
+
+fn is_china(network: &Network, zone: &str) -> bool {
+    zone_country(network, zone).is_some_and(|c| c == "CN")
+}
+
+fn is_eu(network: &Network, zone: &str) -> bool {
+    const EU: [&str; 8] = ["DE", "NL", "PL", "AT", "HU", "CZ", "SK", "BE"];
+    zone_country(network, zone).is_some_and(|c| EU.contains(&c.as_str()))
+}
+
+fn zone_country(network: &Network, zone: &str) -> Option<String> {
+    let freight = network.freight();
+    let id = freight.zone_by_key(zone)?;
+    let place = *freight.zone(id).places.first()?;
+    Some(network.node(place).country.to_string())
+}
+
+/// The modelled volume of an observation in its year's assignment.
+pub(super) fn predict_volume(
+    network: &Network,
+    obs: &Observation,
+    flows: &YearFlows,
+) -> Prediction {
+    let selector = match selector(network, obs) {
+        Ok(s) => s,
+        Err(reason) => return Prediction::not_modelled(reason),
+    };
+    let report = match flows.reports.get(&obs.year) {
+        Some(Ok(report)) => report,
+        Some(Err(reason)) => return Prediction::not_modelled(reason.clone()),
+        None => return Prediction::not_modelled("the year was not assigned"),
+    };
+    let direction_ok = |origin: &str, destination: &str| match obs.direction.as_str() {
+        "westbound" => is_china(network, origin),
+        "eastbound" => is_china(network, destination),
+        _ => true,
+    };
+    let teu_per_year = match &selector {
+        Selector::Pairs {
+            corridor,
+            china_europe,
+        } => report
+            .pairs
+            .iter()
+            .filter(|p| direction_ok(&p.origin, &p.destination))
+            .filter(|p| {
+                !china_europe
+                    || (is_china(network, &p.origin) && is_eu(network, &p.destination))
+                    || (is_eu(network, &p.origin) && is_china(network, &p.destination))
+            })
+            .map(|p| match corridor {
+                None => p.teu_per_year,
+                Some(key) => p
+                    .by_corridor
+                    .iter()
+                    .filter(|c| &c.corridor == key)
+                    .map(|c| c.teu_per_year)
+                    .sum(),
+            })
+            .sum::<f64>(),
+        Selector::Facility(key) => {
+            let handled: f64 = report
+                .handling
+                .iter()
+                .filter(|h| &h.node == key)
+                .map(|h| h.teu_per_year)
+                .fold(0.0, f64::max);
+            if handled > 0.0 {
+                handled
+            } else {
+                report
+                    .links
+                    .iter()
+                    .filter(|l| &l.to == key)
+                    .map(|l| l.teu_per_year)
+                    .sum()
+            }
+        }
+    };
+    let teu = teu_per_year * months(obs) / 12.0;
+    let value = match obs.unit {
+        Unit::Teu => teu,
+        Unit::Feu => teu / 2.0,
+        // Loaded and empty trains alike, at the dataset's TEU per train.
+        _ => match network.freight().teu_per_train {
+            Some(per_train) => teu / per_train,
+            None => return Prediction::not_modelled("the dataset gives no TEU per train"),
+        },
+    };
+    Prediction {
+        modelled: Ok(value),
+        sources: demand_sources(network, obs.year),
+    }
+}
+
+/// The sources of the demand of a year: its rows, the year's factor, the markets.
+fn demand_sources(network: &Network, year: i32) -> BTreeSet<SourceId> {
+    let freight = network.freight();
+    let mut out: BTreeSet<SourceId> = freight
+        .demand
+        .iter()
+        .flat_map(|d| d.sources.iter().copied())
+        .collect();
+    for d in freight.demand_by_year.iter().filter(|d| d.year == year) {
+        out.extend(d.sources.iter().copied());
+    }
+    for m in &freight.markets {
+        out.extend(m.rail_share_sources.iter().copied());
+        out.extend(m.elasticity_sources.iter().copied());
+    }
+    out
+}
