@@ -3,8 +3,9 @@
 //!
 //! The rail part is assigned on the network with the alternative's own links closed; the
 //! alternative is the cheapest route that sails on at least one link tagged only with the
-//! market's alternative corridors (any pre- and on-carriage before and after), at free-flow
-//! costs (the sea has no capacity in the model). Solved with the equilibrium as a combined
+//! market's alternative corridors, with pre- and on-carriage on untagged links or links the
+//! alternative's corridors share, never on a land bridge (links tagged only with other
+//! corridors), at free-flow costs (the sea has no capacity in the model). Solved with the equilibrium as a combined
 //! mode-split/assignment problem (Florian & Nguyen 1978, "A combined trip distribution, modal
 //! split and trip assignment model", Transportation Research 12(4); Evans 1976): after each
 //! equilibrium the rail demand moves towards the logit split at the equilibrium's costs by the
@@ -53,14 +54,25 @@ pub(super) fn rail_avoid(network: &Network, data: &FreightData, avoid: &Avoid) -
     avoid
 }
 
-/// Links of the expanded graph that sail on the alternative of `market`: network links whose
-/// corridors are all among the alternative's.
+/// What a link of the expanded graph is to the alternative of a market.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// A network link whose corridors are all among the alternative's: it sails.
+    Sail,
+    /// A link the alternative may use before or after sailing: untagged (regional), tagged
+    /// with an alternative corridor among others, or not a network link (transfers, zones).
+    Open,
+    /// A network link tagged only with other corridors (the land bridges).
+    Closed,
+}
+
+/// The role of every link of the expanded graph for the alternative of `market`.
 fn alternative_links(
     network: &Network,
     data: &FreightData,
     market: usize,
     links: &[ExpandedLink],
-) -> Vec<bool> {
+) -> Vec<Role> {
     let alternative: Vec<_> = data.markets[market]
         .alternative
         .iter()
@@ -71,16 +83,30 @@ fn alternative_links(
         .map(|link| match link.kind {
             FreightLink::Arc(arc) => {
                 let corridors = &network.link(network.arc(arc).link).corridors;
-                !corridors.is_empty() && corridors.iter().all(|c| alternative.contains(c))
+                if corridors.is_empty() {
+                    Role::Open
+                } else if corridors.iter().all(|c| alternative.contains(c)) {
+                    Role::Sail
+                } else if corridors.iter().any(|c| alternative.contains(c)) {
+                    Role::Open
+                } else {
+                    Role::Closed
+                }
             }
-            _ => false,
+            _ => Role::Open,
         })
         .collect()
 }
 
-/// Cheapest cost from `origin` to every zone over paths that use at least one `sail` link
-/// (a two-layer Dijkstra: layer 1 once a sail link is used); zones are not passed through.
-fn sailing_costs(problem: &Problem, cost: &[f64], sail: &[bool], origin: AssignNodeId) -> Vec<f64> {
+/// Cheapest cost from `origin` to every zone over paths that use at least one sailing link
+/// and no closed one (a two-layer Dijkstra: layer 1 once a sailing link is used); zones are
+/// not passed through.
+fn sailing_costs(
+    problem: &Problem,
+    cost: &[f64],
+    roles: &[Role],
+    origin: AssignNodeId,
+) -> Vec<f64> {
     let net = problem.network();
     let n = net.node_count();
     let mut dist = vec![f64::INFINITY; 2 * n];
@@ -98,7 +124,11 @@ fn sailing_costs(problem: &Problem, cost: &[f64], sail: &[bool], origin: AssignN
             continue;
         }
         for &link in net.out_links(node_id) {
-            let next_layer = layer.max(usize::from(sail[link.index()]));
+            let role = roles[link.index()];
+            if role == Role::Closed {
+                continue;
+            }
+            let next_layer = layer.max(usize::from(role == Role::Sail));
             let next = next_layer * n + net.to(link).index();
             let nd = d + cost[link.index()];
             if nd < dist[next] {
@@ -141,7 +171,7 @@ pub(super) fn alternative_costs(
     markets.sort_unstable();
     markets.dedup();
     for market in markets {
-        let sail = alternative_links(network, data, market, full_links);
+        let roles = alternative_links(network, data, market, full_links);
         for class in 0..full.classes().len() {
             let cost = class_costs(full, class, &zero, &[]);
             let mut origins: Vec<AssignZoneId> = rows
@@ -152,7 +182,7 @@ pub(super) fn alternative_costs(
             origins.sort_unstable();
             origins.dedup();
             for origin in origins {
-                let to = sailing_costs(full, &cost, &sail, origin.node());
+                let to = sailing_costs(full, &cost, &roles, origin.node());
                 for (index, row) in rows.iter().enumerate() {
                     if row.0 == origin && row.2 == class && row.3 == market {
                         out[index] = to[row.1.index()];
