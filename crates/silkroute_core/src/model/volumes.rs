@@ -78,6 +78,13 @@ fn selector(network: &Network, obs: &Observation) -> Result<Selector, String> {
         }
         _ => return Err(format!("a volume in {} is not modelled", obs.unit.as_str())),
     }
+    let definition = obs.definition.to_lowercase();
+    if ["per day", "a day", "single day", "daily", "per week", "weekly"]
+        .iter()
+        .any(|word| definition.contains(word))
+    {
+        return Err("a rate per day or week (its definition says so), not a year's count".into());
+    }
     if !obs.period.is_empty() && months(obs) < 3.0 {
         return Err("a rate within a month or a few days, not an annual volume".into());
     }
