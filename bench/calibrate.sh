@@ -19,4 +19,4 @@ sorted=$(printf '%s\n' "${times[@]}" | sort -n)
 median=$(echo "$sorted" | sed -n "$(( (RUNS + 1) / 2 ))p")
 echo "calibrate --folds 5: runs ${times[*]} s; median ${median} s on $(nproc) cores"
 head -1 /tmp/silkroute_calibrate.txt
-tail -6 /tmp/silkroute_calibrate.txt
+tail -12 /tmp/silkroute_calibrate.txt
