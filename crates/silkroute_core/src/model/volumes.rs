@@ -79,9 +79,16 @@ fn selector(network: &Network, obs: &Observation) -> Result<Selector, String> {
         _ => return Err(format!("a volume in {} is not modelled", obs.unit.as_str())),
     }
     let definition = obs.definition.to_lowercase();
-    if ["per day", "a day", "single day", "daily", "per week", "weekly"]
-        .iter()
-        .any(|word| definition.contains(word))
+    if [
+        "per day",
+        "a day",
+        "single day",
+        "daily",
+        "per week",
+        "weekly",
+    ]
+    .iter()
+    .any(|word| definition.contains(word))
     {
         return Err("a rate per day or week (its definition says so), not a year's count".into());
     }

@@ -92,10 +92,7 @@ fn the_2021_sea_rate_spike_makes_the_sea_dear_and_moves_boxes_to_rail() {
             ..FreightRequest::default()
         },
     );
-    assert!(
-        (spike.0 - sea_2021).abs() < 0.01,
-        "{spike:?} vs {sea_2021}"
-    );
+    assert!((spike.0 - sea_2021).abs() < 0.01, "{spike:?} vs {sea_2021}");
 }
 
 #[test]
