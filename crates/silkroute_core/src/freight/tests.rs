@@ -726,3 +726,78 @@ fn the_fit_of_a_market_reproduces_its_base_rail_volume() {
             .all(|r| r.rail_usd.is_finite() && r.alternative_usd.is_finite())
     );
 }
+
+#[test]
+fn at_the_settled_equilibrium_each_market_row_is_its_logit_split() {
+    // The oracle: the logit of the final costs (rail: the cheapest rail path at the returned
+    // flows and queues; the sea: the free-flow sailing path), computed here from scratch.
+    let network = mini();
+    let data = with_market(&network, 0.001);
+    let options = FreightOptions {
+        market_choice: true,
+        ..FreightOptions::defaults(&network)
+    };
+    let mut problem = build_problem_with(&network, &data, &options).expect("builds");
+    let (result, binding) = problem
+        .solve(
+            &AssignOptions::new(Method::AlgorithmB),
+            &mut crate::assign::keep_going,
+        )
+        .expect("solves");
+    // (The mini network's one gauge change cannot take its market's rail part within 2%:
+    // the capacity may be left exceeded; the choice is settled all the same.)
+    assert!(binding.expect("rounds").choice_gap.expect("a market") <= CHOICE_TOLERANCE);
+    let pairs = problem.choice.as_ref().expect("a market").pairs.clone();
+    let costs: Vec<Vec<f64>> = (0..problem.problem().classes().len())
+        .map(|k| {
+            choice::class_costs(
+                problem.problem(),
+                k,
+                &result.flows.total,
+                problem.queue_hours(),
+            )
+        })
+        .collect();
+    let rail_h = choice::rail_costs(problem.problem(), &costs, &pairs);
+    let market = &data.markets[0];
+    let (mut moved, mut total) = (0.0, 0.0);
+    for (pair, rail) in pairs.iter().zip(rail_h) {
+        let usd_per_h = data.classes[pair.class].value_of_time_usd_per_teu_day / 24.0;
+        let share = 1.0
+            / (1.0
+                + (market.scale_per_usd
+                    * (rail * usd_per_h
+                        - pair.alternative_h * usd_per_h
+                        - market.rail_constant_usd_per_teu))
+                    .exp());
+        let assigned = problem.problem().classes()[pair.class]
+            .demand
+            .get(pair.origin, pair.destination);
+        moved += (pair.market_teu * share - assigned).abs();
+        total += assigned;
+    }
+    assert!(moved / total <= CHOICE_TOLERANCE, "{moved} of {total}");
+}
+
+#[test]
+fn the_choice_is_deterministic_whatever_the_thread_count() {
+    let network = mini();
+    let data = with_market(&network, 0.001);
+    let options = FreightOptions {
+        market_choice: true,
+        ..FreightOptions::defaults(&network)
+    };
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a pool")
+            .install(|| {
+                let (_, report, _) = solve_markets(&network, &data, &options);
+                format!("{report:?}")
+            })
+    };
+    let one = run(1);
+    assert_eq!(one, run(1));
+    assert_eq!(one, run(3));
+}
