@@ -355,6 +355,17 @@ impl FreightProblem<'_> {
             }
             _ => None,
         };
+        // TEU by corridor index as records, corridors with flow only.
+        let amounts = |by: &[f64]| -> Vec<CorridorAmount> {
+            by.iter()
+                .enumerate()
+                .filter(|(_, v)| round1(**v) > 0.0)
+                .map(|(index, &v)| CorridorAmount {
+                    corridor: key_of(index).0,
+                    teu_per_year: round1(v),
+                })
+                .collect()
+        };
         let destinations = attribution
             .by_destination
             .iter()
@@ -366,15 +377,7 @@ impl FreightProblem<'_> {
                     zone: zone.key.clone(),
                     name: zone.name.clone(),
                     teu_per_year: round1(by.iter().sum()),
-                    by_corridor: by
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, v)| round1(**v) > 0.0)
-                        .map(|(index, &v)| CorridorAmount {
-                            corridor: key_of(index).0,
-                            teu_per_year: round1(v),
-                        })
-                        .collect(),
+                    by_corridor: amounts(by),
                 }
             })
             .collect();
@@ -389,15 +392,7 @@ impl FreightProblem<'_> {
                 origin: data.zones[index / zone_count].key.clone(),
                 destination: data.zones[index % zone_count].key.clone(),
                 teu_per_year: round1(by.iter().sum()),
-                by_corridor: by
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, v)| round1(**v) > 0.0)
-                    .map(|(index, &v)| CorridorAmount {
-                        corridor: key_of(index).0,
-                        teu_per_year: round1(v),
-                    })
-                    .collect(),
+                by_corridor: amounts(by),
             })
             .collect();
 

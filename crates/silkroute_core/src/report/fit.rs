@@ -329,6 +329,25 @@ pub struct CalibrationReport {
     pub markets: Vec<MarketFitRecord>,
 }
 
+/// Writes `comments` as `# ` lines, then `header` and `rows` as CSV.
+fn write_commented_csv(
+    comments: &[String],
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    for line in comments {
+        writeln!(out, "# {line}")?;
+    }
+    let mut writer = csv::Writer::from_writer(out);
+    let io = |error: csv::Error| std::io::Error::other(error.to_string());
+    writer.write_record(header).map_err(io)?;
+    for row in rows {
+        writer.write_record(&row).map_err(io)?;
+    }
+    writer.flush()
+}
+
 /// Writes a calibration as `calibration.csv` (docs/formats.md), `comments` first as `#` lines.
 ///
 /// # Errors
@@ -339,13 +358,29 @@ pub fn write_calibration_csv(
     comments: &[String],
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    for line in comments {
-        writeln!(out, "# {line}")?;
-    }
-    let mut writer = csv::Writer::from_writer(out);
-    let io = |error: csv::Error| std::io::Error::other(error.to_string());
-    writer
-        .write_record([
+    let year = |y: Option<i32>| y.map_or(String::new(), |y| y.to_string());
+    let rows = FactorRecord::of(network, calibration)
+        .into_iter()
+        .map(|record| {
+            let note = calibration
+                .factors
+                .iter()
+                .find(|f| f.key.to_string() == record.factor && f.first_year == record.first_year)
+                .map_or(String::new(), |f| f.note.clone());
+            vec![
+                record.factor.clone(),
+                year(record.first_year),
+                year(record.last_year),
+                record.value.to_string(),
+                record.prior.to_string(),
+                record.prior_sd.to_string(),
+                record.sources.join("|"),
+                note,
+            ]
+        });
+    write_commented_csv(
+        comments,
+        &[
             "factor",
             "first_year",
             "last_year",
@@ -354,29 +389,10 @@ pub fn write_calibration_csv(
             "prior_sd",
             "fit_source",
             "note",
-        ])
-        .map_err(io)?;
-    let year = |y: Option<i32>| y.map_or(String::new(), |y| y.to_string());
-    for record in FactorRecord::of(network, calibration) {
-        let note = calibration
-            .factors
-            .iter()
-            .find(|f| f.key.to_string() == record.factor && f.first_year == record.first_year)
-            .map_or("", |f| f.note.as_str());
-        writer
-            .write_record([
-                record.factor.as_str(),
-                &year(record.first_year),
-                &year(record.last_year),
-                &record.value.to_string(),
-                &record.prior.to_string(),
-                &record.prior_sd.to_string(),
-                &record.sources.join("|"),
-                note,
-            ])
-            .map_err(io)?;
-    }
-    writer.flush()
+        ],
+        rows,
+        out,
+    )
 }
 
 /// The fit of a market's rail-versus-sea choice (`silkroute calibrate`).
@@ -413,13 +429,38 @@ pub fn write_markets_csv(
     comments: &[String],
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    for line in comments {
-        writeln!(out, "# {line}")?;
-    }
-    let mut writer = csv::Writer::from_writer(out);
-    let io = |error: csv::Error| std::io::Error::other(error.to_string());
-    writer
-        .write_record([
+    let zones = |ids: &[crate::network::ZoneId]| {
+        ids.iter()
+            .map(|z| data.zone(*z).key.as_str())
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let sources = |ids: &[crate::network::SourceId]| {
+        ids.iter()
+            .map(|s| network.source(*s).key.as_str())
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let rows = data.markets.iter().map(|m| {
+        vec![
+            m.key.clone(),
+            zones(&m.origins),
+            zones(&m.destinations),
+            m.alternative.join("|"),
+            m.rail_share.to_string(),
+            sources(&m.rail_share_sources),
+            m.elasticity.to_string(),
+            sources(&m.elasticity_sources),
+            m.base_year.to_string(),
+            m.scale_per_usd.to_string(),
+            m.rail_constant_usd_per_teu.to_string(),
+            sources(&m.fit_sources),
+            m.note.clone(),
+        ]
+    });
+    write_commented_csv(
+        comments,
+        &[
             "market_id",
             "origins",
             "destinations",
@@ -433,38 +474,8 @@ pub fn write_markets_csv(
             "rail_constant_usd_per_teu",
             "fit_source",
             "note",
-        ])
-        .map_err(io)?;
-    let zones = |ids: &[crate::network::ZoneId]| {
-        ids.iter()
-            .map(|z| data.zone(*z).key.as_str())
-            .collect::<Vec<_>>()
-            .join("|")
-    };
-    let sources = |ids: &[crate::network::SourceId]| {
-        ids.iter()
-            .map(|s| network.source(*s).key.as_str())
-            .collect::<Vec<_>>()
-            .join("|")
-    };
-    for m in &data.markets {
-        writer
-            .write_record([
-                m.key.as_str(),
-                &zones(&m.origins),
-                &zones(&m.destinations),
-                &m.alternative.join("|"),
-                &m.rail_share.to_string(),
-                &sources(&m.rail_share_sources),
-                &m.elasticity.to_string(),
-                &sources(&m.elasticity_sources),
-                &m.base_year.to_string(),
-                &m.scale_per_usd.to_string(),
-                &m.rail_constant_usd_per_teu.to_string(),
-                &sources(&m.fit_sources),
-                m.note.as_str(),
-            ])
-            .map_err(io)?;
-    }
-    writer.flush()
+        ],
+        rows,
+        out,
+    )
 }
