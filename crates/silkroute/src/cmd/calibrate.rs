@@ -91,7 +91,7 @@ pub fn run(data: Option<&Path>, args: &CalibrateArgs, out: &mut dyn Write) -> Re
     if !fitted.freight().markets.is_empty() {
         steps.fraction("the markets' choice at the base year's equilibrium", 1, 1);
         let (fits, data) = fit_markets(&fitted).map_err(|e| anyhow::anyhow!("calibrate: {e}"))?;
-        report.markets = fits.iter().map(|f| f.record(&data)).collect();
+        report.markets = fits;
         if let Some(path) = &args.write_markets {
             let comments = [
                 "Markets where rail competes with the sea (docs/formats.md, \"markets.csv\"); scale_per_usd".to_string(),

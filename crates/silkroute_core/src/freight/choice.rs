@@ -166,14 +166,16 @@ pub(super) fn alternative_costs(
     rows: &[(AssignZoneId, AssignZoneId, usize, usize)],
 ) -> Vec<f64> {
     let zero = vec![0.0; full.network().link_count()];
+    let costs: Vec<Vec<f64>> = (0..full.classes().len())
+        .map(|class| class_costs(full, class, &zero, &[]))
+        .collect();
     let mut out = vec![f64::INFINITY; rows.len()];
     let mut markets: Vec<usize> = rows.iter().map(|r| r.3).collect();
     markets.sort_unstable();
     markets.dedup();
     for market in markets {
         let roles = alternative_links(network, data, market, full_links);
-        for class in 0..full.classes().len() {
-            let cost = class_costs(full, class, &zero, &[]);
+        for (class, cost) in costs.iter().enumerate() {
             let mut origins: Vec<AssignZoneId> = rows
                 .iter()
                 .filter(|r| r.2 == class && r.3 == market)
@@ -182,7 +184,7 @@ pub(super) fn alternative_costs(
             origins.sort_unstable();
             origins.dedup();
             for origin in origins {
-                let to = sailing_costs(full, &cost, &roles, origin.node());
+                let to = sailing_costs(full, cost, &roles, origin.node());
                 for (index, row) in rows.iter().enumerate() {
                     if row.0 == origin && row.2 == class && row.3 == market {
                         out[index] = to[row.1.index()];
@@ -213,13 +215,18 @@ pub(super) fn rail_costs(problem: &Problem, costs: &[Vec<f64>], pairs: &[ChoiceP
     out
 }
 
+/// USD per TEU an hour of class `class` is worth (its value of time).
+pub(super) fn usd_per_hour(data: &FreightData, class: usize) -> f64 {
+    data.classes[class].value_of_time_usd_per_teu_day / 24.0
+}
+
 /// Rail's volume of each pair at rail costs `rail_h` (hours of the pair's class).
 pub(super) fn rail_volumes(data: &FreightData, pairs: &[ChoicePair], rail_h: &[f64]) -> Vec<f64> {
     pairs
         .iter()
         .zip(rail_h)
         .map(|(pair, &rail)| {
-            let usd_per_h = data.classes[pair.class].value_of_time_usd_per_teu_day / 24.0;
+            let usd_per_h = usd_per_hour(data, pair.class);
             let market = &data.markets[pair.market];
             pair.market_teu
                 * market.rail_probability(rail * usd_per_h, pair.alternative_h * usd_per_h)

@@ -680,8 +680,9 @@ fn build_graph<'a>(
 
     let mut matrices = vec![OdMatrix::zeros(zones as usize); data.classes.len()];
     let mut unserved = Vec::new();
+    let factor = options.demand_factor * data.demand_factor_in(options.year);
     for row in &data.demand {
-        let teu = row.teu_per_year * options.demand_factor * data.demand_factor_in(options.year);
+        let teu = row.teu_per_year * factor;
         if teu <= 0.0 {
             continue;
         }

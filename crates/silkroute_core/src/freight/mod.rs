@@ -716,7 +716,7 @@ impl<'a> FreightProblem<'a> {
             .zip(&volumes)
             .zip(&rail_h)
             .map(|((pair, &teu), &rail)| {
-                let usd_per_h = self.data.classes[pair.class].value_of_time_usd_per_teu_day / 24.0;
+                let usd_per_h = choice::usd_per_hour(&self.data, pair.class);
                 MarketRow {
                     market: pair.market,
                     class: pair.class,

@@ -4,27 +4,7 @@
 use crate::assign::{AssignOptions, Method, keep_going};
 use crate::freight::{FREIGHT_GAP, FreightOptions, MarketRow, build_problem};
 use crate::network::{FreightData, Network};
-
-/// The fit of one market.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MarketFit {
-    /// Index in [`FreightData::markets`].
-    pub market: usize,
-    /// Demand rows (origin–destination and class) with an alternative.
-    pub rows: usize,
-    /// Rail's volume in the base year, TEU per year.
-    pub rail_teu: f64,
-    /// The whole market, TEU per year.
-    pub market_teu: f64,
-    /// Volume-weighted mean generalized cost of rail at the base year's equilibrium, USD/TEU.
-    pub mean_rail_usd: f64,
-    /// Volume-weighted mean generalized cost of the alternative, USD per TEU.
-    pub mean_alternative_usd: f64,
-    /// The fitted scale, per USD per TEU.
-    pub scale_per_usd: f64,
-    /// The fitted constant, USD per TEU.
-    pub rail_constant_usd_per_teu: f64,
-}
+use crate::report::MarketFitRecord;
 
 /// Why the markets cannot be fitted.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -56,7 +36,9 @@ pub enum MarketFitError {
 ///
 /// # Errors
 /// [`MarketFitError`].
-pub fn fit_markets(network: &Network) -> Result<(Vec<MarketFit>, FreightData), MarketFitError> {
+pub fn fit_markets(
+    network: &Network,
+) -> Result<(Vec<MarketFitRecord>, FreightData), MarketFitError> {
     let mut data = network.freight().clone();
     let mut years: Vec<i32> = data.markets.iter().map(|m| m.base_year).collect();
     years.sort_unstable();
@@ -114,34 +96,17 @@ pub fn fit_markets(network: &Network) -> Result<(Vec<MarketFit>, FreightData), M
             }
         }
         market.rail_constant_usd_per_teu = 0.5 * (low + high);
-        fits.push(MarketFit {
-            market: index,
+        fits.push(MarketFitRecord {
+            market: market.key.clone(),
+            base_year: market.base_year,
             rows: own.len(),
-            rail_teu,
-            market_teu: rail_teu / share,
-            mean_rail_usd,
-            mean_alternative_usd,
+            rail_teu_per_year: rail_teu,
+            market_teu_per_year: rail_teu / share,
+            mean_rail_usd_per_teu: mean_rail_usd,
+            mean_alternative_usd_per_teu: mean_alternative_usd,
             scale_per_usd: market.scale_per_usd,
             rail_constant_usd_per_teu: market.rail_constant_usd_per_teu,
         });
     }
     Ok((fits, data))
-}
-
-impl MarketFit {
-    /// The fit as a report record.
-    pub fn record(&self, data: &FreightData) -> crate::report::MarketFitRecord {
-        let market = &data.markets[self.market];
-        crate::report::MarketFitRecord {
-            market: market.key.clone(),
-            base_year: market.base_year,
-            rows: self.rows,
-            rail_teu_per_year: self.rail_teu,
-            market_teu_per_year: self.market_teu,
-            mean_rail_usd_per_teu: self.mean_rail_usd,
-            mean_alternative_usd_per_teu: self.mean_alternative_usd,
-            scale_per_usd: self.scale_per_usd,
-            rail_constant_usd_per_teu: self.rail_constant_usd_per_teu,
-        }
-    }
 }

@@ -21,7 +21,7 @@ pub use calibrate::{
     DWELL_PRIOR_SD, Fit, FitParameter, NOISE, SEA_PRIOR_SD, SPEED_PRIOR_SD, WAIT_PRIOR_SD,
     calibrate, default_parameters, fit, fold_of, method, usable,
 };
-pub use markets::{MarketFit, MarketFitError, fit_markets};
+pub use markets::{MarketFitError, fit_markets};
 pub use volumes::YearFlows;
 
 use crate::network::{Calibration, CorridorId, HandlingKind, Network, NodeId, ServiceId, SourceId};
