@@ -313,21 +313,22 @@ fn assign_gmns_reports_bad_input_and_exits_2() {
 fn freight_assign_defaults_to_a_gap_of_1e6_and_tntp_to_1e4() {
     // Freight: the gap's denominator counts tariffs over the value of time, so the default is
     // tighter than for TNTP networks (1e-4 stops after fewer passes, short of equilibrium).
-    // Without binding capacities nor the markets' choice the report is one solve's.
-    let report = json(&["assign", "--format", "json", "--no-binding", "--no-choice"]);
+    // Without binding capacities nor the markets' choice the report is one solve's; twice the
+    // demand congests the crossings, so that the solve has to iterate.
+    let doubled = ["--no-binding", "--no-choice", "--demand-factor", "2"];
+    let report = json(&[&["assign", "--format", "json"][..], &doubled[..]].concat());
     let gap = report["relative_gap"].as_f64().expect("a number");
     assert!(report["converged"].as_bool().expect("a bool"));
     assert!(gap <= 1e-6, "{gap}");
     let iterations = report["iterations"].as_u64().expect("a count");
     assert!(iterations >= 2);
-    let loose = json(&[
-        "assign",
-        "--format",
-        "json",
-        "--no-binding",
-        "--gap",
-        "1e-4",
-    ]);
+    let loose = json(
+        &[
+            &["assign", "--format", "json", "--gap", "1e-4"][..],
+            &doubled[..],
+        ]
+        .concat(),
+    );
     assert!(loose["iterations"].as_u64().expect("a count") < iterations);
     // With binding capacities the flows are the mean of the last rounds' equilibria (their
     // queues differ by fractions of an hour), and the gap is measured at that mean.

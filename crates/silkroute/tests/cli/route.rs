@@ -387,7 +387,7 @@ fn network_prints_links_as_csv_and_the_network_as_geojson_issue_9() {
             .is_some_and(|h| h.starts_with("link,from,to,name,mode,gauge_mm,km,")),
         "{csv}"
     );
-    assert_eq!(lines.count(), 131);
+    assert_eq!(lines.count(), 134);
     assert!(csv.contains("\ndostyk_aktogay_rail_double,"), "{csv}");
     let geojson: serde_json::Value =
         serde_json::from_str(&stdout_of(&["network", "--format", "geojson"])).expect("JSON");
@@ -396,8 +396,8 @@ fn network_prints_links_as_csv_and_the_network_as_geojson_issue_9() {
         .iter()
         .filter(|f| f["geometry"]["type"] == "Point")
         .count();
-    assert_eq!(points, 98);
-    assert_eq!(features.len(), 98 + 131);
+    assert_eq!(points, 100);
+    assert_eq!(features.len(), 100 + 134);
     let dostyk = features
         .iter()
         .find(|f| f["properties"]["id"] == "dostyk")

@@ -83,6 +83,8 @@ fn selector(network: &Network, obs: &Observation) -> Result<Selector, String> {
         "per day",
         "a day",
         "single day",
+        "single-day",
+        "peak",
         "daily",
         "per week",
         "weekly",
@@ -90,7 +92,9 @@ fn selector(network: &Network, obs: &Observation) -> Result<Selector, String> {
     .iter()
     .any(|word| definition.contains(word))
     {
-        return Err("a rate per day or week (its definition says so), not a year's count".into());
+        return Err(
+            "a rate per day or week or a peak (its definition says so), not a year's count".into(),
+        );
     }
     if !obs.period.is_empty() && months(obs) < 3.0 {
         return Err("a rate within a month or a few days, not an annual volume".into());

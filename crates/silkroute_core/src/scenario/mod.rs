@@ -54,17 +54,17 @@ use crate::network::{Network, NetworkBuilder};
 /// use silkroute_core::scenario::{self, Edit, HandlingKey};
 ///
 /// let (base, _warnings) = network::load_default().expect("the embedded network is valid");
-/// // Double the Dostyk gauge-change capacity (760 TEU per day in the data).
+/// // Double the Małaszewicze gauge-change capacity (1,148 TEU per day in the data).
 /// let edits = [Edit::SetHandlingCapacity {
-///     handling: HandlingKey::new("dostyk", HandlingKind::GaugeChange),
-///     teu_per_day: Some(1520.0),
-///     sources: vec!["INDEX1520_DOSTYK".to_string()],
+///     handling: HandlingKey::new("malaszewicze", HandlingKind::GaugeChange),
+///     teu_per_day: Some(2296.0),
+///     sources: vec!["D_CAP_MAL".to_string()],
 /// }];
 /// let doubled = scenario::apply(&base, &edits).expect("a valid edit");
-/// let dostyk = doubled.node_by_key("dostyk").unwrap();
-/// let row = doubled.handlings_at(dostyk).iter().map(|&h| doubled.handling(h))
+/// let malaszewicze = doubled.node_by_key("malaszewicze").unwrap();
+/// let row = doubled.handlings_at(malaszewicze).iter().map(|&h| doubled.handling(h))
 ///     .find(|h| h.kind == HandlingKind::GaugeChange).unwrap();
-/// assert_eq!(row.capacity_teu_per_day, Some(1520.0));
+/// assert_eq!(row.capacity_teu_per_day, Some(2296.0));
 ///
 /// // Undoing gives back the original network.
 /// let undo = scenario::inverse(&base, &edits).unwrap();

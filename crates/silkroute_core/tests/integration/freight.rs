@@ -149,10 +149,10 @@ fn the_default_demand_uses_the_land_corridors_and_suez() {
     );
 
     // The Dostyk gauge change is the bottleneck: every Chinese origin's cheapest way west
-    // crosses there, far beyond its 760 TEU/day.
+    // crosses there, far beyond its 1,637 TEU/day.
     let top = &report.bottlenecks[0];
     assert_eq!(top.name, "Dostyk gauge change");
-    assert!(top.vc > 2.0, "{top:?}");
+    assert!(top.vc > 1.4, "{top:?}");
     let names: Vec<&str> = report.handling.iter().map(|h| h.name.as_str()).collect();
     for facility in [
         "Dostyk gauge change",
@@ -196,7 +196,7 @@ fn the_third_crossing_opens_in_2027_and_demand_scales() {
     assert!(!has_bakhty_rail(&base));
     options.year = 2027;
     // Open in 2027; at free-flow costs Dostyk stays cheaper, so all-or-nothing leaves it
-    // empty (and so does the equilibrium: see the test below).
+    // empty (binding capacities fill it: see the test below).
     assert!(has_bakhty_rail(&aon(&network, &options)));
 
     options.year = 2026;
@@ -211,27 +211,31 @@ fn the_third_crossing_opens_in_2027_and_demand_scales() {
 }
 
 /// The third crossing (Bakhty, 2027) visibly takes cargo once open (data/default/README.md,
-/// "What the third crossing changes in 2027"): nothing before, a share of the crossings' boxes
-/// after, taken from Altynkol.
+/// "What the third crossing changes in 2027"): nothing before, a large share of the crossings'
+/// boxes after, taken from Altynkol, with the default assignment (the markets' choice and
+/// binding capacities). With congestion delays alone (BPR, no binding) Bakhty stays empty:
+/// its route is longer, and a delay of a few hours at a full Dostyk does not pay for it.
 #[test]
 fn the_third_crossing_carries_cargo_once_open_in_2027() {
+    use silkroute_core::freight::{FreightRequest, assign_freight};
     let network = network();
     let flows = |year: i32| {
-        let mut options = as_given(&network);
-        options.year = year;
-        let problem = build_problem(&network, &options).expect("builds");
-        assert!(problem.warnings().is_empty(), "{:?}", problem.warnings());
-        let result = assign(
-            problem.problem(),
-            &AssignOptions {
-                target_gap: 1e-6,
-                ..AssignOptions::new(Method::AlgorithmB)
-            },
+        let options = FreightRequest {
+            year: Some(year),
+            ..FreightRequest::default()
+        }
+        .options(&network)
+        .expect("valid");
+        let mut warnings = Vec::new();
+        let report = assign_freight(
+            &network,
+            &options,
+            &AssignOptions::new(Method::AlgorithmB),
+            &mut warnings,
             &mut silkroute_core::assign::keep_going,
         )
         .expect("assigns");
-        assert!(result.converged, "{}", result.relative_gap);
-        let report = problem.report(&result);
+        assert!(warnings.is_empty(), "{year}: {warnings:?}");
         let link = |key: &str| -> f64 {
             report
                 .links
@@ -245,7 +249,7 @@ fn the_third_crossing_carries_cargo_once_open_in_2027() {
                 .handling
                 .iter()
                 .find(|h| h.name == name)
-                .map_or(0.0, |h| h.teu_per_year)
+                .map_or((0.0, 0.0), |h| (h.teu_per_year, h.vc))
         };
         (
             link("tacheng_bakhty_rail"),
@@ -258,12 +262,13 @@ fn the_third_crossing_carries_cargo_once_open_in_2027() {
     assert_eq!(bakhty_2026, 0.0);
     assert!(bakhty_2027 > 100_000.0, "{bakhty_2027}");
     assert!(
-        altynkol_2027 < altynkol_2026,
-        "{altynkol_2026} → {altynkol_2027}"
+        altynkol_2027.0 < 0.5 * altynkol_2026.0,
+        "{altynkol_2026:?} → {altynkol_2027:?}"
     );
+    // Dostyk stays full (its route is the shortest), within the binding tolerance.
     assert!(
-        dostyk_2027 <= dostyk_2026 + 1.0,
-        "{dostyk_2026} → {dostyk_2027}"
+        dostyk_2026.1 > 0.95 && dostyk_2027.1 <= 1.021,
+        "{dostyk_2026:?} → {dostyk_2027:?}"
     );
 }
 
