@@ -263,13 +263,14 @@ pub(super) fn build<'a>(
     let full = build_graph(network, data, options, &options.avoid)?;
     // The demand rows of the markets whose zones are open: (origin, destination, class,
     // market) and their rail volume in the year asked.
-    let factor = options.demand_factor * data.demand_factor_in(options.year);
     let mut rows = Vec::new();
     let mut volumes = Vec::new();
     for row in &data.demand {
         let Some(market) = data.market_of(row.origin, row.destination) else {
             continue;
         };
+        let factor =
+            options.demand_factor * data.demand_factor(options.year, row.origin, row.destination);
         let teu = row.teu_per_year * factor;
         let closed = rail.unserved.iter().any(|u| {
             u.origin == row.origin
@@ -680,8 +681,9 @@ fn build_graph<'a>(
 
     let mut matrices = vec![OdMatrix::zeros(zones as usize); data.classes.len()];
     let mut unserved = Vec::new();
-    let factor = options.demand_factor * data.demand_factor_in(options.year);
     for row in &data.demand {
+        let factor =
+            options.demand_factor * data.demand_factor(options.year, row.origin, row.destination);
         let teu = row.teu_per_year * factor;
         if teu <= 0.0 {
             continue;

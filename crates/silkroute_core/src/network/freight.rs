@@ -76,8 +76,8 @@ pub struct FreightData {
     pub zones: Vec<Zone>,
     /// Origin–destination volumes.
     pub demand: Vec<Demand>,
-    /// Demand of other years than the demand's own, as a factor on every volume
-    /// (`demand_years.csv`; [`FreightData::demand_factor_in`]).
+    /// Demand of other years than the demand's own, as a factor on every volume or on a
+    /// group's (`demand_years.csv`; [`FreightData::demand_factor`]).
     pub demand_by_year: Vec<DemandYear>,
     /// Markets where rail competes with the sea (`markets.csv`): the demand rows between
     /// their zones are the rail part of a larger market whose split follows a logit choice.
@@ -149,23 +149,47 @@ impl Market {
     }
 }
 
-/// The demand of a year as a factor on the volumes of `demand.csv`.
+/// The demand of a year as a factor on the volumes of `demand.csv`, for every row or for the
+/// rows of a group of zones (a segment that grows at its own pace).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DemandYear {
     /// The year.
     pub year: i32,
-    /// Factor on every volume (≥ 0).
+    /// The group: the demand rows from or to one of these zones take this factor. Empty: the
+    /// rows of no group.
+    pub zones: Vec<ZoneId>,
+    /// Factor on the group's volumes (≥ 0).
     pub factor: f64,
     /// Sources of the factor.
     pub sources: Vec<SourceId>,
 }
 
 impl FreightData {
-    /// The factor on every volume in `year`: its row's; between two rows interpolated
-    /// linearly; before the first row the first row's, after the last the last row's; 1
-    /// without rows.
+    /// The factor on the volumes of the rows of no group in `year` ([`Self::demand_factor`]).
     pub fn demand_factor_in(&self, year: i32) -> f64 {
-        let mut rows: Vec<&DemandYear> = self.demand_by_year.iter().collect();
+        self.group_factor(&[], year)
+    }
+
+    /// The factor on a demand row's volume in `year`: that of the group whose zones include
+    /// its origin or destination (the rows of `demand_years.csv` with those zones), else of
+    /// the rows without zones. Within a group, a year's row gives it; between two rows it is
+    /// interpolated linearly; before the first row it is the first row's, after the last the
+    /// last row's; 1 for a group without rows.
+    pub fn demand_factor(&self, year: i32, origin: ZoneId, destination: ZoneId) -> f64 {
+        let group = self
+            .demand_by_year
+            .iter()
+            .find(|d| d.zones.contains(&origin) || d.zones.contains(&destination))
+            .map_or(&[][..], |d| d.zones.as_slice());
+        self.group_factor(group, year)
+    }
+
+    fn group_factor(&self, zones: &[ZoneId], year: i32) -> f64 {
+        let mut rows: Vec<&DemandYear> = self
+            .demand_by_year
+            .iter()
+            .filter(|d| d.zones == zones)
+            .collect();
         rows.sort_by_key(|d| d.year);
         let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
             return 1.0;
@@ -227,6 +251,15 @@ impl FreightData {
     /// Total TEU per year of all demand rows.
     pub fn total_teu_per_year(&self) -> f64 {
         self.demand.iter().map(|d| d.teu_per_year).sum()
+    }
+
+    /// Total TEU per year of all demand rows in `year`, each times its group's factor
+    /// ([`Self::demand_factor`]).
+    pub fn total_teu_in(&self, year: i32) -> f64 {
+        self.demand
+            .iter()
+            .map(|d| d.teu_per_year * self.demand_factor(year, d.origin, d.destination))
+            .sum()
     }
 
     /// Checks the relations between the values: places exist (`node_count`) and belong to one
@@ -308,6 +341,24 @@ impl FreightData {
             }
         }
         let zones = self.zones.len();
+        for year in &self.demand_by_year {
+            let bad = |reason: &str| FreightDataError::BadDemandYear {
+                year: year.year,
+                reason: reason.to_string(),
+            };
+            if !(year.factor.is_finite() && year.factor >= 0.0) {
+                return Err(bad("factor must be a finite number ≥ 0"));
+            }
+            if year.zones.iter().any(|z| z.index() >= zones) {
+                return Err(bad("zone index out of range"));
+            }
+            let overlapping = self.demand_by_year.iter().any(|other| {
+                other.zones != year.zones && other.zones.iter().any(|z| year.zones.contains(z))
+            });
+            if overlapping {
+                return Err(bad("a zone is in two groups"));
+            }
+        }
         for market in &self.markets {
             let bad = |reason: &str| FreightDataError::BadMarket {
                 market: market.key.clone(),
@@ -435,6 +486,14 @@ pub enum FreightDataError {
         /// What is wrong.
         reason: String,
     },
+    /// A demand factor of a year that cannot be used (`demand_years.csv`).
+    #[error("demand of {year}: {reason}")]
+    BadDemandYear {
+        /// The year.
+        year: i32,
+        /// What is wrong.
+        reason: String,
+    },
     /// A demand volume that is not a finite number ≥ 0.
     #[error("demand row {row}: {value} TEU per year is not a finite number ≥ 0")]
     BadDemand {
@@ -443,4 +502,63 @@ pub enum FreightDataError {
         /// The value.
         value: f64,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn year(year: i32, zones: &[u32], factor: f64) -> DemandYear {
+        DemandYear {
+            year,
+            zones: zones.iter().map(|&z| ZoneId(z)).collect(),
+            factor,
+            sources: Vec::new(),
+        }
+    }
+
+    fn data(years: Vec<DemandYear>) -> FreightData {
+        FreightData {
+            zones: (0..3)
+                .map(|z| Zone {
+                    key: format!("z{z}"),
+                    name: String::new(),
+                    places: vec![NodeId(z)],
+                    sources: Vec::new(),
+                    note: String::new(),
+                })
+                .collect(),
+            demand_by_year: years,
+            ..FreightData::default()
+        }
+    }
+
+    #[test]
+    fn a_row_takes_its_groups_factor_and_the_others_the_default() {
+        let d = data(vec![
+            year(2020, &[], 0.5),
+            year(2022, &[], 1.0),
+            year(2020, &[2], 4.0),
+        ]);
+        assert_eq!(d.demand_factor(2021, ZoneId(0), ZoneId(1)), 0.75);
+        assert_eq!(d.demand_factor(2021, ZoneId(0), ZoneId(2)), 4.0);
+        assert_eq!(d.demand_factor(2021, ZoneId(2), ZoneId(1)), 4.0);
+        assert_eq!(d.demand_factor_in(2019), 0.5);
+        assert!(d.check(3).is_ok());
+        // Without rows: 1.
+        assert_eq!(data(Vec::new()).demand_factor(2021, ZoneId(0), ZoneId(1)), 1.0);
+    }
+
+    #[test]
+    fn a_zone_in_two_groups_or_a_bad_factor_is_refused() {
+        let two = data(vec![year(2020, &[1, 2], 1.0), year(2021, &[2], 1.0)]);
+        assert!(matches!(
+            two.check(3),
+            Err(FreightDataError::BadDemandYear { year: 2020, .. })
+        ));
+        let nan = data(vec![year(2020, &[], f64::NAN)]);
+        assert!(nan.check(3).is_err());
+        let out = data(vec![year(2020, &[7], 1.0)]);
+        assert!(out.check(3).is_err());
+    }
 }

@@ -162,8 +162,9 @@ fn bad_levers_name_their_field() {
     }
 }
 
-/// Demand by year (`demand_years.csv`): a year's assignment carries that year's volumes, the
-/// 2024 volumes scaled by Kazakhstan's container transit of the year.
+/// Demand by year (`demand_years.csv`): a year's assignment carries that year's volumes, each
+/// segment's 2024 volumes times its own factor: the EU rows with the Asia–Europe container
+/// market, the Central Asian rows with Kazakhstan's transit less the other segments.
 #[test]
 fn the_demand_of_a_year_scales_the_volumes() {
     let network = network();
@@ -185,11 +186,18 @@ fn the_demand_of_a_year_scales_the_volumes() {
         .expect("assigns");
         report.totals.demand_teu_per_year
     };
-    let base = total(None);
-    // Kazakhstan's container transit of 2016 over 2024's (245,000 / 1,400,000 TEU).
-    let factor = network.freight().demand_factor_in(2016);
-    assert!((factor - 0.175).abs() < 1e-9);
-    assert!((total(Some(2016)) - base * factor).abs() < 1.0);
+    let freight = network.freight();
+    let zone = |key: &str| freight.zone_by_key(key).expect("a zone");
+    let (xian, duisburg, tashkent) = (zone("cn_xian"), zone("eu_northwest"), zone("uz_tashkent"));
+    // The EU market of 2016 over 2024's (15.08 / 18.07 M TEU, CTS); Central Asia's rows: 96,000
+    // TEU in 2016 over 243,914.
+    assert!((freight.demand_factor(2016, xian, duisburg) - 0.8345).abs() < 1e-9);
+    assert!((freight.demand_factor(2016, duisburg, xian) - 0.8345).abs() < 1e-9);
+    assert!((freight.demand_factor(2016, xian, tashkent) - 0.3931).abs() < 1e-9);
+    // Between two years of a group: interpolated (the EU's 2017 between 2016 and 2019).
+    let between = 0.8345 + (0.9175 - 0.8345) / 3.0;
+    assert!((freight.demand_factor(2017, xian, duisburg) - between).abs() < 1e-9);
+    assert!((total(Some(2016)) - freight.total_teu_in(2016)).abs() < 1.0);
     assert!(total(Some(2016)) < total(Some(2020)));
     assert!(total(Some(2020)) < total(Some(2023)));
 }

@@ -518,7 +518,7 @@ fn check_files(
 
     services::parse_services(files, &mut builder, &resolve, &mut problems);
     let mut freight = parse_freight(files, &dataset, &builder, &resolve, &mut problems);
-    freight.demand_by_year = services::parse_demand_years(files, &resolve, &mut problems);
+    freight.demand_by_year = services::parse_demand_years(files, &freight, &resolve, &mut problems);
     freight.markets = markets::parse_markets(files, &freight, &builder, &resolve, &mut problems);
     if !problems.list.is_empty() {
         return Err(problems.list);

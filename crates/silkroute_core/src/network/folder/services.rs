@@ -8,10 +8,10 @@ use super::{ID_RULE, NetworkFiles, Problems, is_id};
 use crate::io::csv::{Column, Fields, optional, required};
 use crate::io::{Fault, LoadError, clip};
 use crate::network::{
-    Calibration, Country, DemandYear, Dispatch, Factor, FactorKey, HandlingKind, LinkId, LoadUnit,
-    MAX_CLOSED_DAYS, MAX_SAILINGS_PER_WEEK, Mode, Months, NetworkBuilder, PriceItem, PriceRow,
-    Prices, RailService, Running, Sailing, ServiceData, ServiceDwell, ServiceId, ServiceSpeed,
-    SourceId, SpeedOn,
+    Calibration, Country, DemandYear, Dispatch, Factor, FactorKey, FreightData, HandlingKind,
+    LinkId, LoadUnit, MAX_CLOSED_DAYS, MAX_SAILINGS_PER_WEEK, Mode, Months, NetworkBuilder,
+    PriceItem, PriceRow, Prices, RailService, Running, Sailing, ServiceData, ServiceDwell,
+    ServiceId, ServiceSpeed, SourceId, SpeedOn, ZoneId,
 };
 use std::collections::HashMap;
 
@@ -437,20 +437,24 @@ pub(super) fn parse_services(
 
 const DEMAND_YEAR_COLUMNS: &[Column] = &[
     required("year"),
+    optional("zones"),
     required("factor"),
     required("factor_source"),
     optional("note"),
 ];
 
-/// Reads `demand_years.csv`: the demand of a year as a factor on `demand.csv`.
+/// Reads `demand_years.csv`: the demand of a year as a factor on `demand.csv`, for every row
+/// or for a group of zones (against the zones and demand already read).
 pub(super) fn parse_demand_years(
     files: &NetworkFiles,
+    freight: &FreightData,
     resolve: &dyn Fn(&str) -> Option<SourceId>,
     problems: &mut Problems,
 ) -> Vec<DemandYear> {
     let mut years: Vec<(DemandYear, u64)> = Vec::new();
     if let Some(file) = &files.demand_years {
         let table = problems.table(file, DEMAND_YEAR_COLUMNS);
+        let no_zones_file = files.zones.is_none();
         problems.each_row(
             table.as_ref(),
             |_| {},
@@ -458,10 +462,74 @@ pub(super) fn parse_demand_years(
                 let year = fields
                     .year("year")?
                     .ok_or_else(|| fields.error("year", Fault::missing()))?;
-                if let Some((_, line)) = years.iter().find(|(d, _)| d.year == year) {
-                    return Err(
-                        fields.error("year", format!("{year} is already given on line {line}"))
-                    );
+                let mut zones = Vec::new();
+                for item in fields.list("zones") {
+                    let zone = freight.zone_by_key(&item).ok_or_else(|| {
+                        let hint = if no_zones_file {
+                            " (zones.csv is missing)"
+                        } else {
+                            " (not in zones.csv)"
+                        };
+                        fields.error("zones", Fault::unknown("zone", &item, hint))
+                    })?;
+                    zones.push(zone);
+                }
+                zones.sort();
+                zones.dedup();
+                if let Some((_, line)) = years
+                    .iter()
+                    .find(|(d, _)| d.year == year && d.zones == zones)
+                {
+                    let group = if zones.is_empty() {
+                        String::new()
+                    } else {
+                        " for these zones".to_string()
+                    };
+                    return Err(fields.error(
+                        "year",
+                        format!("{year} is already given{group} on line {line}"),
+                    ));
+                }
+                if let Some((other, line)) = years
+                    .iter()
+                    .find(|(d, _)| d.zones != zones && d.zones.iter().any(|z| zones.contains(z)))
+                {
+                    let zone = other.zones.iter().find(|z| zones.contains(z)).expect("found");
+                    return Err(fields.error(
+                        "zones",
+                        format!(
+                            "zone `{}` is already in the group of line {line}; a zone belongs to one group",
+                            freight.zone(*zone).key
+                        ),
+                    ));
+                }
+                if !zones.is_empty() {
+                    let group_of = |zone: ZoneId| {
+                        years
+                            .iter()
+                            .find(|(d, _)| !d.zones.is_empty() && d.zones.contains(&zone))
+                            .map(|(d, line)| (&d.zones, *line))
+                    };
+                    for row in &freight.demand {
+                        for (this, other) in
+                            [(row.origin, row.destination), (row.destination, row.origin)]
+                        {
+                            if !zones.contains(&this) {
+                                continue;
+                            }
+                            if let Some((_, line)) = group_of(other).filter(|(g, _)| **g != zones)
+                            {
+                                return Err(fields.error(
+                                    "zones",
+                                    format!(
+                                        "demand.csv joins zone `{}` of this group and zone `{}` of the group of line {line}: which factor would its rows take?",
+                                        freight.zone(this).key,
+                                        freight.zone(other).key
+                                    ),
+                                ));
+                            }
+                        }
+                    }
                 }
                 let factor = fields
                     .non_negative("factor")?
@@ -476,6 +544,7 @@ pub(super) fn parse_demand_years(
                 years.push((
                     DemandYear {
                         year,
+                        zones,
                         factor,
                         sources,
                     },
@@ -835,6 +904,14 @@ mod tests {
         // After the last row, the last row's; before the first, the first's.
         assert_eq!(network.freight().demand_factor_in(2022), 0.8);
         assert_eq!(network.freight().demand_factor_in(2010), 0.5);
+        // The Caucasus group: its own rows, interpolated between them.
+        let freight = network.freight();
+        let (east, west, caucasus) = (ZoneId(0), ZoneId(1), ZoneId(2));
+        assert_eq!(freight.zone(caucasus).key, "caucasus");
+        assert_eq!(freight.demand_factor(2020, east, caucasus), 2.0);
+        assert_eq!(freight.demand_factor(2021, caucasus, east), 2.5);
+        assert_eq!(freight.demand_factor(2030, east, caucasus), 3.0);
+        assert_eq!(freight.demand_factor(2021, east, west), 0.8);
         let market = &network.freight().markets[0];
         assert_eq!(market.key, "east_west");
         assert_eq!(market.alternative, vec!["sea".to_string()]);
@@ -1065,19 +1142,35 @@ mod tests {
                 "calibration.csv:4: first_year: `dwell.express` already has a factor in these years (line 3)",
             ),
             (
-                Box::new(|f| replace(&mut f.demand_years, "2021,0.8", "2020,0.8")),
+                Box::new(|f| replace(&mut f.demand_years, "2021,,0.8", "2020,,0.8")),
                 "demand_years.csv:3: year: 2020 is already given on line 2",
             ),
             (
-                Box::new(|f| replace(&mut f.demand_years, "2021,0.8", "2021,-1")),
+                Box::new(|f| replace(&mut f.demand_years, "2022,caucasus", "2020,caucasus")),
+                "demand_years.csv:5: year: 2020 is already given for these zones on line 4",
+            ),
+            (
+                Box::new(|f| replace(&mut f.demand_years, "2020,caucasus", "2020,nowhere")),
+                "demand_years.csv:4: zones: unknown zone `nowhere` (not in zones.csv)",
+            ),
+            (
+                Box::new(|f| replace(&mut f.demand_years, "2022,caucasus,", "2022,caucasus|west,")),
+                "demand_years.csv:5: zones: zone `caucasus` is already in the group of line 4",
+            ),
+            (
+                Box::new(|f| replace(&mut f.demand_years, "2022,caucasus,", "2022,east,")),
+                "demand_years.csv:5: zones: demand.csv joins zone `east` of this group and zone `caucasus` of the group of line 4",
+            ),
+            (
+                Box::new(|f| replace(&mut f.demand_years, "2021,,0.8", "2021,,-1")),
                 "demand_years.csv:3: factor:",
             ),
             (
-                Box::new(|f| replace(&mut f.demand_years, "2021,0.8", "2021,500")),
+                Box::new(|f| replace(&mut f.demand_years, "2021,,0.8", "2021,,500")),
                 "demand_years.csv:3: factor: 500 times the demand",
             ),
             (
-                Box::new(|f| replace(&mut f.demand_years, "2021,0.8,T_HAND", "2021,0.8,")),
+                Box::new(|f| replace(&mut f.demand_years, "2021,,0.8,T_HAND", "2021,,0.8,")),
                 "demand_years.csv:3: factor_source:",
             ),
             (
