@@ -81,6 +81,7 @@ mod calibration {
                     definition: String::new(),
                     note: String::new(),
                     nature: String::new(),
+                    flows: String::new(),
                     line: 0,
                 };
                 if let Ok(value) = predict_with(network, truth, &[], &row).modelled

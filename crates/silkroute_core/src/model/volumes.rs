@@ -56,8 +56,8 @@ enum Selector {
     /// TEU between zones in a direction, on a corridor (`None`: any).
     Pairs {
         corridor: Option<String>,
-        /// Only China ↔ EU pairs (the UTLC ERA transit series).
-        china_europe: bool,
+        /// Which pairs count.
+        ends: Ends,
     },
     /// TEU through a facility (its handling rows, else what arrives on its links).
     Facility(String),
@@ -121,21 +121,58 @@ fn selector(network: &Network, obs: &Observation) -> Result<Selector, String> {
     match obs.corridor.as_deref() {
         Some("kazakhstan_transit") => Ok(Selector::Pairs {
             corridor: None,
-            china_europe: false,
+            ends: Ends::of(obs, Ends::Any),
         }),
         Some("northern") => Ok(Selector::Pairs {
             corridor: Some("northern".into()),
-            china_europe: true,
+            ends: Ends::of(obs, Ends::ChinaEu),
         }),
         Some(key @ ("middle" | "southern")) => Ok(Selector::Pairs {
             corridor: Some(key.into()),
-            china_europe: false,
+            ends: Ends::of(obs, Ends::Any),
         }),
         Some("china_europe") => Err(
             "all China–Europe trains, most of them through Mongolia and Manchuria, outside the network"
                 .into(),
         ),
         _ => Err("no corridor or facility the model counts".into()),
+    }
+}
+
+/// Which origin–destination pairs a volume counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ends {
+    /// Every pair.
+    Any,
+    /// China ↔ the EU (UTLC ERA's transit series).
+    ChinaEu,
+    /// China ↔ the EU and Russia/Belarus.
+    ChinaEuRu,
+    /// China ↔ Russia/Belarus.
+    ChinaRu,
+}
+
+impl Ends {
+    /// The observation's `flows`, else the corridor's own.
+    fn of(obs: &Observation, corridor_default: Ends) -> Ends {
+        match obs.flows.as_str() {
+            "china_eu" => Ends::ChinaEu,
+            "china_eu_ru" => Ends::ChinaEuRu,
+            "china_ru" => Ends::ChinaRu,
+            _ => corridor_default,
+        }
+    }
+
+    fn counts(self, network: &Network, origin: &str, destination: &str) -> bool {
+        let far = |zone: &str| match self {
+            Ends::Any => true,
+            Ends::ChinaEu => is_eu(network, zone),
+            Ends::ChinaEuRu => is_eu(network, zone) || is_ru(network, zone),
+            Ends::ChinaRu => is_ru(network, zone),
+        };
+        self == Ends::Any
+            || (is_china(network, origin) && far(destination))
+            || (is_china(network, destination) && far(origin))
     }
 }
 
@@ -180,6 +217,10 @@ fn is_china(network: &Network, zone: &str) -> bool {
     zone_country(network, zone).is_some_and(|c| c == "CN")
 }
 
+fn is_ru(network: &Network, zone: &str) -> bool {
+    zone_country(network, zone).is_some_and(|c| c == "RU" || c == "BY")
+}
+
 fn is_eu(network: &Network, zone: &str) -> bool {
     const EU: [&str; 8] = ["DE", "NL", "PL", "AT", "HU", "CZ", "SK", "BE"];
     zone_country(network, zone).is_some_and(|c| EU.contains(&c.as_str()))
@@ -213,18 +254,11 @@ pub(super) fn predict_volume(
         _ => true,
     };
     let teu_per_year = match &selector {
-        Selector::Pairs {
-            corridor,
-            china_europe,
-        } => report
+        Selector::Pairs { corridor, ends } => report
             .pairs
             .iter()
             .filter(|p| direction_ok(&p.origin, &p.destination))
-            .filter(|p| {
-                !china_europe
-                    || (is_china(network, &p.origin) && is_eu(network, &p.destination))
-                    || (is_eu(network, &p.origin) && is_china(network, &p.destination))
-            })
+            .filter(|p| ends.counts(network, &p.origin, &p.destination))
             .map(|p| match corridor {
                 None => p.teu_per_year,
                 Some(key) => p

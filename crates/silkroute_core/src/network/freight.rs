@@ -546,7 +546,10 @@ mod tests {
         assert_eq!(d.demand_factor_in(2019), 0.5);
         assert!(d.check(3).is_ok());
         // Without rows: 1.
-        assert_eq!(data(Vec::new()).demand_factor(2021, ZoneId(0), ZoneId(1)), 1.0);
+        assert_eq!(
+            data(Vec::new()).demand_factor(2021, ZoneId(0), ZoneId(1)),
+            1.0
+        );
     }
 
     #[test]

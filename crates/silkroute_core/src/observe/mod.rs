@@ -222,6 +222,9 @@ pub struct Observation {
     /// achieved), `planned` (announced before or at departure, or a schedule), `record` (a
     /// first, pilot or record run), `congestion` (during a disruption), or empty.
     pub nature: String,
+    /// For a volume: the flows it counts (`china_eu`, `china_eu_ru`, `china_ru`), or empty for
+    /// the corridor's own ([`FLOWS`]).
+    pub flows: String,
     /// Line in observations.csv.
     pub line: u64,
 }
@@ -256,10 +259,15 @@ pub(crate) const COLUMNS: &[Column] = &[
     required("definition"),
     optional("note"),
     optional("nature"),
+    optional("flows"),
 ];
 
 /// The values of the `nature` column.
 pub const NATURES: &[&str] = &["typical", "actual", "planned", "record", "congestion"];
+
+/// The flows a volume counts, when its corridor alone does not say: China ↔ the EU, China ↔
+/// the EU and Russia/Belarus, China ↔ Russia/Belarus.
+pub const FLOWS: &[&str] = &["china_eu", "china_eu_ru", "china_ru"];
 
 const DIRECTIONS: &[&str] = &[
     "westbound",
@@ -431,6 +439,7 @@ pub fn parse_observations(
         let direction = word("direction", DIRECTIONS, false)?;
         let service = word("service", SERVICES, false)?;
         let nature = word("nature", NATURES, false)?;
+        let flows = word("flows", FLOWS, false)?;
         let scope = word("scope", SCOPES, true)?;
         let place = |field: &str, text: &str| -> Result<PlaceRef, LoadError> {
             if let Some(name) = text.strip_prefix('?') {
@@ -577,6 +586,7 @@ pub fn parse_observations(
             definition,
             note: fields.text("note").to_string(),
             nature,
+            flows,
             line: fields.line(),
         });
     }

@@ -38,6 +38,8 @@ fn the_fixture_reads_with_places_lines_corridors_and_ranges() {
             "sh_china_europe_2022"
         ]
     );
+    assert_eq!(observed.rows[2].flows, "china_eu");
+    assert_eq!(observed.rows[0].flows, "");
     let first = &observed.rows[0];
     assert_eq!(first.kind, ObsKind::TransitTime);
     assert_eq!(first.unit, Unit::Days);
@@ -90,6 +92,11 @@ fn bad_rows_are_errors_naming_line_and_field() {
             "kind: unknown value `travel_time`",
         ),
         (",northern,", ",arctic,", "corridor: unknown value `arctic`"),
+        (
+            ",china_eu",
+            ",china_mars",
+            "flows: unknown value `china_mars`",
+        ),
         (
             "O_TEST_OPERATOR,\"Scheduled",
             "O_NOPE,\"Scheduled",

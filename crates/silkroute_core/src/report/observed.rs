@@ -47,6 +47,8 @@ pub struct ObservedRecord {
     pub note: String,
     /// `typical`, `actual`, `planned`, `record`, `congestion`, or empty.
     pub nature: String,
+    /// The flows a volume counts (`china_eu`, `china_eu_ru`, `china_ru`), or empty.
+    pub flows: String,
 }
 
 /// Rows of one kind.
@@ -108,6 +110,7 @@ pub(crate) fn record(network: &Network, row: &Observation) -> ObservedRecord {
         definition: row.definition.clone(),
         note: row.note.clone(),
         nature: row.nature.clone(),
+        flows: row.flows.clone(),
     }
 }
 
@@ -180,6 +183,7 @@ impl ObservedReport {
                     &row.definition,
                     &row.note,
                     &row.nature,
+                    &row.flows,
                 ])
                 .map_err(io)?;
         }
