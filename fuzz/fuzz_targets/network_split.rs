@@ -1,7 +1,8 @@
-//! The network folder reader (`network::load_files`) on seventeen files cut from one input at
+//! The network folder reader (`network::load_files`) on eighteen files cut from one input at
 //! 0xFF bytes: dataset.toml, SOURCES.toml, nodes, links, handling, emissions, then the
 //! optional shapes, zones, demand, services, service speeds, service dwell, sailings,
-//! calibration, prices, demand by year and markets (absent when the input has fewer parts).
+//! calibration, prices, demand by year, markets and market years (absent when the input has
+//! fewer parts).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -9,7 +10,7 @@ use silkroute_core::network::NetworkFiles;
 use silkroute_fuzz::{check_load_agrees_with_validate, named, split};
 
 fuzz_target!(|data: &[u8]| {
-    let parts = split(data, 17);
+    let parts = split(data, 18);
     let part = |i: usize| parts.get(i).copied().unwrap_or_default();
     let optional = |i: usize, name: &str| parts.get(i).map(|bytes| named(name, bytes));
     let files = NetworkFiles {
@@ -30,6 +31,7 @@ fuzz_target!(|data: &[u8]| {
         prices: optional(14, "prices.csv"),
         demand_years: optional(15, "demand_years.csv"),
         markets: optional(16, "markets.csv"),
+        market_years: optional(17, "market_years.csv"),
     };
     check_load_agrees_with_validate(&files);
 });

@@ -52,6 +52,7 @@ pub fn mini_files() -> NetworkFiles {
         prices: Some(services_file!("prices.csv")),
         demand_years: Some(services_file!("demand_years.csv")),
         markets: Some(services_file!("markets.csv")),
+        market_years: Some(services_file!("market_years.csv")),
     }
 }
 

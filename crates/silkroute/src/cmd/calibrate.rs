@@ -1,15 +1,19 @@
 //! `silkroute calibrate [DIR]`: fits the network's calibrated factors to the observed transit
 //! times (`silkroute_core::model::calibrate`), validates them by k-fold cross-validation, and
-//! with `--write FILE` writes them as a `calibration.csv` the network folder loads.
+//! with `--write FILE` writes them as a `calibration.csv` the network folder loads; then fits
+//! the markets' choice at the base year (`--write-markets`) and their rail premiums by year on
+//! the observed rail volumes (`--write-market-years`).
 
 use super::{Format, load_network};
 use crate::progress::Steps;
 use crate::table::new_table;
 use anyhow::{Context, Result, bail};
 use silkroute_core::io::write_atomic;
-use silkroute_core::model::{CalibrateRequest, calibrate, fit_markets, method};
+use silkroute_core::model::{CalibrateRequest, calibrate, fit_market_years, fit_markets, method};
 use silkroute_core::observe::{read_observations, read_regions};
-use silkroute_core::report::{FitSummary, write_calibration_csv, write_markets_csv};
+use silkroute_core::report::{
+    FitSummary, write_calibration_csv, write_market_years_csv, write_markets_csv,
+};
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -33,6 +37,14 @@ pub struct CalibrateArgs {
     /// the network's markets.csv with the fitted scales and constants to this file.
     #[arg(long, value_name = "FILE")]
     pub write_markets: Option<PathBuf>,
+    /// Fits each market's rail premium by year on the rail volumes observed in other years
+    /// than its base year (at the fitted factors and markets) and writes them as a
+    /// market_years.csv to this file.
+    #[arg(long, value_name = "FILE")]
+    pub write_market_years: Option<PathBuf>,
+    /// Source id of the network's SOURCES.toml the fitted premiums cite.
+    #[arg(long, default_value = "FIT_MARKET_YEARS")]
+    pub market_years_source: String,
     /// Output format: the factors and figures as a table, or everything as JSON.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -103,8 +115,25 @@ pub fn run(data: Option<&Path>, args: &CalibrateArgs, out: &mut dyn Write) -> Re
             write_markets_csv(&fitted, &data, &comments, &mut bytes)?;
             write_atomic(path, &bytes)?;
         }
-    } else if args.write_markets.is_some() {
-        bail!("--write-markets: the network has no markets.csv");
+        steps.fraction("the markets' rail premiums by year", 1, 1);
+        let with_markets = fitted.with_freight(data);
+        let (years, data) =
+            fit_market_years(&with_markets, &observed.rows, &args.market_years_source)
+                .map_err(|e| anyhow::anyhow!("calibrate: {e}"))?;
+        report.market_years = years;
+        if let Some(path) = &args.write_market_years {
+            let comments = [
+                "A market's rail premium by year, USD per TEU, added to its rail constant (markets.csv):".to_string(),
+                "written by `silkroute calibrate --write-market-years`: in each year with observed rail".to_string(),
+                "volumes of the market (fitted_on), the premium for which that year's assignment models".to_string(),
+                "them; 0 at the base year. Between two years interpolated; outside them the nearest year's.".to_string(),
+            ];
+            let mut bytes = Vec::new();
+            write_market_years_csv(&with_markets, &data, &comments, &mut bytes)?;
+            write_atomic(path, &bytes)?;
+        }
+    } else if args.write_markets.is_some() || args.write_market_years.is_some() {
+        bail!("--write-markets, --write-market-years: the network has no markets.csv");
     }
     steps.finish();
     if let Some(path) = &args.write {
@@ -200,7 +229,36 @@ pub fn run(data: Option<&Path>, args: &CalibrateArgs, out: &mut dyn Write) -> Re
                 }
                 writeln!(out, "{markets}")?;
             }
-            for path in [&args.write, &args.write_markets].into_iter().flatten() {
+            if !report.market_years.is_empty() {
+                let mut years = new_table(
+                    &[
+                        "market",
+                        "year",
+                        "observed TEU",
+                        "premium USD/TEU",
+                        "modelled / observed",
+                        "premium, year left out",
+                        "ratio, year left out",
+                    ],
+                    &[1, 2, 3, 4, 5, 6],
+                );
+                for m in &report.market_years {
+                    years.add_row(vec![
+                        m.market.clone(),
+                        m.year.to_string(),
+                        format!("{:.0}", m.observed),
+                        format!("{:.0}", m.premium_usd_per_teu),
+                        format!("{:.2}", m.in_sample_ratio),
+                        format!("{:.0}", m.held_out_premium_usd_per_teu),
+                        format!("{:.2}", m.out_of_fold_ratio),
+                    ]);
+                }
+                writeln!(out, "{years}")?;
+            }
+            for path in [&args.write, &args.write_markets, &args.write_market_years]
+                .into_iter()
+                .flatten()
+            {
                 writeln!(out, "wrote {}", path.display())?;
             }
         }

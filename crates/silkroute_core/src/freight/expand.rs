@@ -253,6 +253,14 @@ pub(super) fn build<'a>(
     data: &FreightData,
     options: &FreightOptions,
 ) -> Result<FreightProblem<'a>, FreightError> {
+    // The markets' rail constants of the year (their premiums, market_years.csv).
+    let of_year;
+    let data = if data.market_years.is_empty() {
+        data
+    } else {
+        of_year = data.in_year(options.year);
+        &of_year
+    };
     if data.markets.is_empty() || !options.market_choice {
         return build_graph(network, data, options, &options.avoid);
     }

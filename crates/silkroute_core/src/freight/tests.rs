@@ -44,6 +44,7 @@ fn every_node_a_zone(network: &Network, vots: &[f64]) -> FreightData {
             })
             .collect(),
         markets: Vec::new(),
+        market_years: Vec::new(),
         demand: vec![],
         demand_by_year: vec![],
     }
@@ -228,6 +229,7 @@ fn default_aon(
     options(&mut freight_options);
     let mut data = network.freight().clone();
     data.markets.clear();
+    data.market_years.clear();
     let problem = build_problem_with(&network, &data, &freight_options).expect("builds");
     let result = assign(
         problem.problem(),

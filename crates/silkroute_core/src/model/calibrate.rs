@@ -661,6 +661,7 @@ impl Calibrated {
             out_of_fold: self.out_of_fold_summary.clone(),
             out_of_fold_records: self.out_of_fold.clone(),
             markets: Vec::new(),
+            market_years: Vec::new(),
         }
     }
 }

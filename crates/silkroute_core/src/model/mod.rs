@@ -21,7 +21,7 @@ pub use calibrate::{
     DWELL_PRIOR_SD, Fit, FitParameter, NOISE, SEA_PRIOR_SD, SPEED_PRIOR_SD, WAIT_PRIOR_SD,
     calibrate, default_parameters, fit, fold_of, method, usable,
 };
-pub use markets::{MarketFitError, fit_markets};
+pub use markets::{MarketFitError, fit_market_years, fit_markets};
 pub use volumes::YearFlows;
 
 use crate::network::{Calibration, CorridorId, HandlingKind, Network, NodeId, ServiceId, SourceId};
@@ -441,13 +441,24 @@ pub fn evaluate(network: &Network, observations: &Observations, regions: &[Regio
             .filter(|s| !s.url.is_empty())
             .map(|s| url_key(&s.url))
             .collect();
-        let shared: Vec<String> = prediction
+        let mut shared: Vec<String> = prediction
             .sources
             .iter()
             .map(|&id| network.source(id))
             .filter(|s| !s.url.is_empty() && obs_urls.contains(&url_key(&s.url)))
             .map(|s| s.key.clone())
             .collect();
+        // A row a market's premium was fitted on is not an independent test either.
+        for row in &network.freight().market_years {
+            if row.fitted_on.contains(&obs.id) {
+                for &id in &row.sources {
+                    let key = network.source(id).key.clone();
+                    if !shared.contains(&key) {
+                        shared.push(key);
+                    }
+                }
+            }
+        }
         let (modelled, reason, within, error_days) = match prediction.modelled {
             Ok(value) => {
                 let (within, days) = judge(obs, value);

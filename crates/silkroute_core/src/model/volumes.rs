@@ -222,8 +222,12 @@ fn is_ru(network: &Network, zone: &str) -> bool {
 }
 
 fn is_eu(network: &Network, zone: &str) -> bool {
+    zone_country(network, zone).is_some_and(|c| is_eu_country(&c))
+}
+
+fn is_eu_country(country: &str) -> bool {
     const EU: [&str; 8] = ["DE", "NL", "PL", "AT", "HU", "CZ", "SK", "BE"];
-    zone_country(network, zone).is_some_and(|c| EU.contains(&c.as_str()))
+    EU.contains(&country)
 }
 
 fn zone_country(network: &Network, zone: &str) -> Option<String> {
@@ -248,12 +252,102 @@ pub(super) fn predict_volume(
         Some(Err(reason)) => return Prediction::not_modelled(reason.clone()),
         None => return Prediction::not_modelled("the year was not assigned"),
     };
+    match volume_in(network, obs, &selector, report) {
+        Ok(value) => Prediction {
+            modelled: Ok(value),
+            sources: demand_sources(network, obs.year),
+        },
+        Err(reason) => Prediction::not_modelled(reason),
+    }
+}
+
+/// A year's observed rail volume of a market: the observations that count China ↔ EU pairs
+/// (the market's zones), annualised; full-year rows when the year has some, else rows of six
+/// months or more.
+#[derive(Debug, Clone)]
+pub(super) struct MarketTarget {
+    pub year: i32,
+    pub rows: Vec<Observation>,
+}
+
+/// The years a market's rail volume was observed, other than its base year.
+pub(super) fn market_targets(
+    network: &Network,
+    observations: &[Observation],
+    market: &crate::network::Market,
+) -> Vec<MarketTarget> {
+    let freight = network.freight();
+    let country = |z: &crate::network::ZoneId| {
+        freight
+            .zone(*z)
+            .places
+            .first()
+            .map(|&p| network.node(p).country.to_string())
+    };
+    let all = |zones: &[crate::network::ZoneId], test: &dyn Fn(&str) -> bool| {
+        !zones.is_empty() && zones.iter().all(|z| country(z).is_some_and(|c| test(&c)))
+    };
+    let china = |c: &str| c == "CN";
+    let eu = |c: &str| is_eu_country(c);
+    let china_eu = (all(&market.origins, &china) && all(&market.destinations, &eu))
+        || (all(&market.origins, &eu) && all(&market.destinations, &china));
+    if !china_eu {
+        return Vec::new();
+    }
+    let mut by_year: BTreeMap<i32, Vec<&Observation>> = BTreeMap::new();
+    for obs in observations {
+        let counts = matches!(
+            selector(network, obs),
+            Ok(Selector::Pairs {
+                ends: Ends::ChinaEu,
+                ..
+            })
+        );
+        if counts
+            && obs.unit == Unit::Teu
+            && matches!(obs.direction.as_str(), "" | "both" | "transit")
+            && obs.year != market.base_year
+            && months(obs) >= 6.0
+        {
+            by_year.entry(obs.year).or_default().push(obs);
+        }
+    }
+    by_year
+        .into_iter()
+        .map(|(year, rows)| {
+            let full: Vec<&Observation> =
+                rows.iter().copied().filter(|o| months(o) >= 12.0).collect();
+            let chosen = if full.is_empty() { rows } else { full };
+            MarketTarget {
+                year,
+                rows: chosen.into_iter().cloned().collect(),
+            }
+        })
+        .collect()
+}
+
+/// The modelled value of a volume observation in a report of its year.
+pub(super) fn modelled_volume(
+    network: &Network,
+    obs: &Observation,
+    report: &FreightReport,
+) -> Result<f64, String> {
+    let selector = selector(network, obs)?;
+    volume_in(network, obs, &selector, report)
+}
+
+fn volume_in(
+    network: &Network,
+    obs: &Observation,
+    selector: &Selector,
+    report: &FreightReport,
+) -> Result<f64, String> {
     let direction_ok = |origin: &str, destination: &str| match obs.direction.as_str() {
         "westbound" => is_china(network, origin),
         "eastbound" => is_china(network, destination),
         _ => true,
     };
-    let teu_per_year = match &selector {
+    let teu_per_year = match selector {
         Selector::Pairs { corridor, ends } => report
             .pairs
             .iter()
@@ -289,22 +383,19 @@ pub(super) fn predict_volume(
         }
     };
     let teu = teu_per_year * months(obs) / 12.0;
-    let value = match obs.unit {
-        Unit::Teu => teu,
-        Unit::Feu => teu / 2.0,
+    match obs.unit {
+        Unit::Teu => Ok(teu),
+        Unit::Feu => Ok(teu / 2.0),
         // Loaded and empty trains alike, at the dataset's TEU per train.
         _ => match network.freight().teu_per_train {
-            Some(per_train) => teu / per_train,
-            None => return Prediction::not_modelled("the dataset gives no TEU per train"),
+            Some(per_train) => Ok(teu / per_train),
+            None => Err("the dataset gives no TEU per train".into()),
         },
-    };
-    Prediction {
-        modelled: Ok(value),
-        sources: demand_sources(network, obs.year),
     }
 }
 
-/// The sources of the demand of a year: its rows, the year's factor, the markets.
+/// The sources of the demand of a year: its rows, the factors of the year (the rows of each
+/// group that give or bracket it), the markets.
 fn demand_sources(network: &Network, year: i32) -> BTreeSet<SourceId> {
     let freight = network.freight();
     let mut out: BTreeSet<SourceId> = freight
@@ -312,8 +403,21 @@ fn demand_sources(network: &Network, year: i32) -> BTreeSet<SourceId> {
         .iter()
         .flat_map(|d| d.sources.iter().copied())
         .collect();
-    for d in freight.demand_by_year.iter().filter(|d| d.year == year) {
-        out.extend(d.sources.iter().copied());
+    // Each group's rows that give or bracket the year's factor.
+    for d in &freight.demand_by_year {
+        let group = freight
+            .demand_by_year
+            .iter()
+            .filter(|other| other.zones == d.zones);
+        let before = group
+            .clone()
+            .filter(|o| o.year <= year)
+            .map(|o| o.year)
+            .max();
+        let after = group.filter(|o| o.year >= year).map(|o| o.year).min();
+        if Some(d.year) == before || Some(d.year) == after {
+            out.extend(d.sources.iter().copied());
+        }
     }
     for m in &freight.markets {
         out.extend(m.rail_share_sources.iter().copied());

@@ -818,6 +818,9 @@ impl NetworkBuilder {
             ));
             lists.push((format!("market `{key}` (fit)"), &market.fit_sources));
         }
+        for row in &freight.market_years {
+            lists.push((format!("market premium of {}", row.year), &row.sources));
+        }
         for factor in &self.calibration.factors {
             lists.push((format!("calibration `{}`", factor.key), &factor.sources));
         }
@@ -907,6 +910,9 @@ impl NetworkBuilder {
             apply(&mut market.rail_share_sources);
             apply(&mut market.elasticity_sources);
             apply(&mut market.fit_sources);
+        }
+        for row in &mut freight.market_years {
+            apply(&mut row.sources);
         }
         for factor in &mut self.calibration.factors {
             apply(&mut factor.sources);

@@ -82,6 +82,26 @@ pub struct FreightData {
     /// Markets where rail competes with the sea (`markets.csv`): the demand rows between
     /// their zones are the rail part of a larger market whose split follows a logit choice.
     pub markets: Vec<Market>,
+    /// A market's rail premium by year (`market_years.csv`): added to its rail constant in
+    /// the years around it ([`FreightData::rail_premium`]).
+    pub market_years: Vec<MarketYear>,
+}
+
+/// The rail premium of a market in a year, USD per TEU, added to the market's rail constant:
+/// what made rail more (> 0) or less (< 0) attractive that year than its generalized cost
+/// says (services and subsidies, risk), fitted on the rail volumes observed that year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarketYear {
+    /// Index in [`FreightData::markets`].
+    pub market: usize,
+    /// The year.
+    pub year: i32,
+    /// USD per TEU added to the rail constant.
+    pub premium_usd_per_teu: f64,
+    /// Sources of the premium (the fit).
+    pub sources: Vec<SourceId>,
+    /// The observations it was fitted on (ids of `data/observed`), for the evaluation.
+    pub fitted_on: Vec<String>,
 }
 
 /// A market where rail competes with an alternative (the sea): every demand row between one
@@ -208,6 +228,44 @@ impl FreightData {
             }
         }
         last.factor
+    }
+
+    /// A market's rail premium in `year`, USD per TEU: its row's; between two rows
+    /// interpolated linearly; before the first row the first row's, after the last the last
+    /// row's; 0 without rows.
+    pub fn rail_premium(&self, market: usize, year: i32) -> f64 {
+        let mut rows: Vec<&MarketYear> = self
+            .market_years
+            .iter()
+            .filter(|m| m.market == market)
+            .collect();
+        rows.sort_by_key(|m| m.year);
+        let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+            return 0.0;
+        };
+        if year <= first.year {
+            return first.premium_usd_per_teu;
+        }
+        if year >= last.year {
+            return last.premium_usd_per_teu;
+        }
+        for pair in rows.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            if (a.year..=b.year).contains(&year) {
+                let t = f64::from(year - a.year) / f64::from(b.year - a.year);
+                return a.premium_usd_per_teu + t * (b.premium_usd_per_teu - a.premium_usd_per_teu);
+            }
+        }
+        last.premium_usd_per_teu
+    }
+
+    /// The data of `year`: every market's rail constant plus its premium of the year.
+    pub fn in_year(&self, year: i32) -> FreightData {
+        let mut data = self.clone();
+        for (index, market) in data.markets.iter_mut().enumerate() {
+            market.rail_constant_usd_per_teu += self.rail_premium(index, year);
+        }
+        data
     }
 
     /// The market a demand row between these zones belongs to (the first that lists them).
@@ -357,6 +415,23 @@ impl FreightData {
             });
             if overlapping {
                 return Err(bad("a zone is in two groups"));
+            }
+        }
+        for row in &self.market_years {
+            let Some(market) = self.markets.get(row.market) else {
+                return Err(FreightDataError::BadMarket {
+                    market: format!("#{}", row.market),
+                    reason: "index out of range in market_years".into(),
+                });
+            };
+            if !(row.premium_usd_per_teu.is_finite() && row.premium_usd_per_teu.abs() <= 1e5) {
+                return Err(FreightDataError::BadMarket {
+                    market: market.key.clone(),
+                    reason: format!(
+                        "premium of {} must be finite, within ±100,000 USD per TEU",
+                        row.year
+                    ),
+                });
             }
         }
         for market in &self.markets {

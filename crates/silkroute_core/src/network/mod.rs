@@ -24,8 +24,8 @@ pub use folder::{
 };
 pub(crate) use folder::{is_id, parse_sources};
 pub use freight::{
-    Demand, DemandYear, FreightClass, FreightClassId, FreightData, FreightDataError, Market, Zone,
-    ZoneId,
+    Demand, DemandYear, FreightClass, FreightClassId, FreightData, FreightDataError, Market,
+    MarketYear, Zone, ZoneId,
 };
 pub use place::{PlaceError, PlaceMatch, is_lat_lon, normalize_place_name, parse_lat_lon};
 pub use prices::{PriceItem, PriceRow, Prices};
@@ -882,6 +882,14 @@ impl Network {
     pub fn with_calibration(&self, calibration: Calibration) -> Network {
         let mut network = self.clone();
         network.calibration = calibration;
+        network
+    }
+
+    /// The same network with other freight data (what `calibrate` fits). The data must cite
+    /// sources of this network and name its nodes ([`FreightData::check`]).
+    pub fn with_freight(&self, freight: FreightData) -> Network {
+        let mut network = self.clone();
+        network.freight = freight;
         network
     }
 

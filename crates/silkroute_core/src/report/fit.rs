@@ -327,6 +327,8 @@ pub struct CalibrationReport {
     /// The markets' rail-versus-sea choice fitted at the fitted factors (empty when not asked
     /// or the network has no market).
     pub markets: Vec<MarketFitRecord>,
+    /// The markets' rail premiums by year fitted on the observed rail volumes.
+    pub market_years: Vec<MarketYearFitRecord>,
 }
 
 /// Writes `comments` as `# ` lines, then `header` and `rows` as CSV.
@@ -416,6 +418,67 @@ pub struct MarketFitRecord {
     pub scale_per_usd: f64,
     /// The fitted rail constant, USD per TEU.
     pub rail_constant_usd_per_teu: f64,
+}
+
+/// The fit of a market's rail premium in one year (`silkroute calibrate`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MarketYearFitRecord {
+    /// The market id.
+    pub market: String,
+    /// The year.
+    pub year: i32,
+    /// The observations it was fitted on.
+    pub observations: Vec<String>,
+    /// Their median value, as published.
+    pub observed: f64,
+    /// The fitted premium, USD per TEU added to the rail constant.
+    pub premium_usd_per_teu: f64,
+    /// Median modelled / observed at the fitted premium.
+    pub in_sample_ratio: f64,
+    /// The premium interpolated from the other years (leave-one-year-out).
+    pub held_out_premium_usd_per_teu: f64,
+    /// Median modelled / observed at the held-out premium.
+    pub out_of_fold_ratio: f64,
+}
+
+/// Writes the markets' premiums by year of `data` as a `market_years.csv` (docs/formats.md)
+/// after `comments`.
+///
+/// # Errors
+/// What writing to `out` returns.
+pub fn write_market_years_csv(
+    network: &Network,
+    data: &crate::network::FreightData,
+    comments: &[String],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let rows = data.market_years.iter().map(|m| {
+        vec![
+            data.markets[m.market].key.clone(),
+            m.year.to_string(),
+            m.premium_usd_per_teu.to_string(),
+            m.sources
+                .iter()
+                .map(|s| network.source(*s).key.as_str())
+                .collect::<Vec<_>>()
+                .join("|"),
+            m.fitted_on.join("|"),
+            String::new(),
+        ]
+    });
+    write_commented_csv(
+        comments,
+        &[
+            "market_id",
+            "year",
+            "rail_premium_usd_per_teu",
+            "premium_source",
+            "fitted_on",
+            "note",
+        ],
+        rows,
+        out,
+    )
 }
 
 /// Writes the markets of `data` as a `markets.csv` (docs/formats.md) after `comments` (each a

@@ -18,7 +18,8 @@ pub use assign::{AssignLinkRecord, AssignReport, NoLines, assign_geojson};
 pub use corridors::{CorridorRecord, CorridorsReport};
 pub use fit::{
     CalibrationReport, FIT_REPORT_VERSION, FactorRecord, FitRecord, FitReport, FitSummary,
-    MarketFitRecord, write_calibration_csv, write_markets_csv,
+    MarketFitRecord, MarketYearFitRecord, write_calibration_csv, write_market_years_csv,
+    write_markets_csv,
 };
 pub use freight::FreightReport;
 pub use geo::GeoRouteReport;

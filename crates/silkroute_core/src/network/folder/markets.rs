@@ -3,7 +3,7 @@
 use super::{ID_RULE, NetworkFiles, Problems, is_id};
 use crate::io::csv::{Column, optional, required};
 use crate::io::{Fault, LoadError, clip};
-use crate::network::{FreightData, Market, NetworkBuilder, SourceId, ZoneId};
+use crate::network::{FreightData, Market, MarketYear, NetworkBuilder, SourceId, ZoneId};
 
 const MARKET_COLUMNS: &[Column] = &[
     required("market_id"),
@@ -180,4 +180,84 @@ pub(super) fn parse_markets(
         },
     );
     markets.into_iter().map(|(m, _)| m).collect()
+}
+
+const MARKET_YEAR_COLUMNS: &[Column] = &[
+    required("market_id"),
+    required("year"),
+    required("rail_premium_usd_per_teu"),
+    required("premium_source"),
+    optional("fitted_on"),
+    optional("note"),
+];
+
+/// Reads `market_years.csv` against the markets already read.
+pub(super) fn parse_market_years(
+    files: &NetworkFiles,
+    freight: &FreightData,
+    resolve: &dyn Fn(&str) -> Option<SourceId>,
+    problems: &mut Problems,
+) -> Vec<MarketYear> {
+    let mut rows: Vec<(MarketYear, u64)> = Vec::new();
+    let Some(file) = &files.market_years else {
+        return Vec::new();
+    };
+    let table = problems.table(file, MARKET_YEAR_COLUMNS);
+    problems.each_row(
+        table.as_ref(),
+        |_| {},
+        |fields| {
+            let key = fields.required_text("market_id")?;
+            let market = freight
+                .markets
+                .iter()
+                .position(|m| m.key == key)
+                .ok_or_else(|| {
+                    fields.error(
+                        "market_id",
+                        Fault::unknown("market", key, " (not in markets.csv)"),
+                    )
+                })?;
+            let year = fields
+                .year("year")?
+                .ok_or_else(|| fields.error("year", Fault::missing()))?;
+            if let Some((_, line)) = rows
+                .iter()
+                .find(|(r, _)| r.market == market && r.year == year)
+            {
+                return Err(fields.error(
+                    "year",
+                    format!("{year} is already given for `{key}` on line {line}"),
+                ));
+            }
+            let premium = fields
+                .number("rail_premium_usd_per_teu")?
+                .ok_or_else(|| fields.error("rail_premium_usd_per_teu", Fault::missing()))?;
+            if premium.abs() > 1e5 {
+                return Err(fields.error(
+                    "rail_premium_usd_per_teu",
+                    format!("{premium} USD per TEU is more than a container's freight is worth"),
+                ));
+            }
+            let sources =
+                fields.sources("premium_source", "rail_premium_usd_per_teu", true, resolve)?;
+            let fitted_on = fields
+                .list("fitted_on")
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            rows.push((
+                MarketYear {
+                    market,
+                    year,
+                    premium_usd_per_teu: premium,
+                    sources,
+                    fitted_on,
+                },
+                fields.line(),
+            ));
+            Ok(())
+        },
+    );
+    rows.into_iter().map(|(r, _)| r).collect()
 }

@@ -54,6 +54,8 @@ pub struct NetworkFiles {
     pub demand_years: Option<(String, Vec<u8>)>,
     /// `markets.csv` (where rail competes with the sea), optional.
     pub markets: Option<(String, Vec<u8>)>,
+    /// `market_years.csv` (a market's rail premium by year), optional.
+    pub market_years: Option<(String, Vec<u8>)>,
 }
 
 impl NetworkFiles {
@@ -82,6 +84,7 @@ impl NetworkFiles {
             prices: optional("prices.csv")?,
             demand_years: optional("demand_years.csv")?,
             markets: optional("markets.csv")?,
+            market_years: optional("market_years.csv")?,
         })
     }
 }
@@ -119,6 +122,7 @@ pub fn default_files() -> NetworkFiles {
         prices: Some(embedded!("prices.csv")),
         demand_years: Some(embedded!("demand_years.csv")),
         markets: Some(embedded!("markets.csv")),
+        market_years: Some(embedded!("market_years.csv")),
     }
 }
 
@@ -520,6 +524,7 @@ fn check_files(
     let mut freight = parse_freight(files, &dataset, &builder, &resolve, &mut problems);
     freight.demand_by_year = services::parse_demand_years(files, &freight, &resolve, &mut problems);
     freight.markets = markets::parse_markets(files, &freight, &builder, &resolve, &mut problems);
+    freight.market_years = markets::parse_market_years(files, &freight, &resolve, &mut problems);
     if !problems.list.is_empty() {
         return Err(problems.list);
     }
@@ -1571,6 +1576,7 @@ fn parse_freight(
         demand: Vec::new(),
         demand_by_year: Vec::new(),
         markets: Vec::new(),
+        market_years: Vec::new(),
     };
     let mut zone_lines: Vec<u64> = Vec::new();
     // Zone (index) and line of each place already in a zone.

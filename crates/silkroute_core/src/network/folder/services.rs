@@ -884,6 +884,7 @@ mod tests {
         files.prices = read("prices.csv");
         files.demand_years = read("demand_years.csv");
         files.markets = read("markets.csv");
+        files.market_years = read("market_years.csv");
         files
     }
 
@@ -912,6 +913,16 @@ mod tests {
         assert_eq!(freight.demand_factor(2021, caucasus, east), 2.5);
         assert_eq!(freight.demand_factor(2030, east, caucasus), 3.0);
         assert_eq!(freight.demand_factor(2021, east, west), 0.8);
+        // The market's premium: its rows, interpolated, the nearest outside them.
+        assert_eq!(freight.rail_premium(0, 2020), -100.0);
+        assert_eq!(freight.rail_premium(0, 2022), -50.0);
+        assert_eq!(freight.rail_premium(0, 2010), -100.0);
+        assert_eq!(freight.rail_premium(0, 2030), 0.0);
+        assert_eq!(freight.market_years[0].fitted_on, ["obs_a", "obs_b"]);
+        assert_eq!(
+            freight.in_year(2022).markets[0].rail_constant_usd_per_teu,
+            freight.markets[0].rail_constant_usd_per_teu - 50.0
+        );
         let market = &network.freight().markets[0];
         assert_eq!(market.key, "east_west");
         assert_eq!(market.alternative, vec!["sea".to_string()]);
@@ -1182,6 +1193,22 @@ mod tests {
                     )
                 }),
                 "markets.csv:2: destinations: unknown zone `nowhere` (not in zones.csv)",
+            ),
+            (
+                Box::new(|f| replace(&mut f.market_years, "east_west,2020", "west_east,2020")),
+                "market_years.csv:2: market_id: unknown market `west_east` (not in markets.csv)",
+            ),
+            (
+                Box::new(|f| replace(&mut f.market_years, "east_west,2024", "east_west,2020")),
+                "market_years.csv:3: year: 2020 is already given for `east_west` on line 2",
+            ),
+            (
+                Box::new(|f| replace(&mut f.market_years, ",-100,", ",-1e6,")),
+                "market_years.csv:2: rail_premium_usd_per_teu: -1000000 USD per TEU",
+            ),
+            (
+                Box::new(|f| replace(&mut f.market_years, ",-100,T_HAND", ",-100,")),
+                "market_years.csv:2: premium_source:",
             ),
             (
                 Box::new(|f| replace(&mut f.markets, "east_west,east,west", "east_west,east,east")),
