@@ -22,6 +22,8 @@ fn every_node_a_zone(network: &Network, vots: &[f64]) -> FreightData {
     FreightData {
         teu_per_train: Some(100.0),
         teu_per_train_sources: vec![],
+        return_trains_per_train: None,
+        return_trains_sources: vec![],
         classes: vots
             .iter()
             .enumerate()

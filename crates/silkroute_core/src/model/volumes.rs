@@ -253,10 +253,18 @@ pub(super) fn predict_volume(
         None => return Prediction::not_modelled("the year was not assigned"),
     };
     match volume_in(network, obs, &selector, report) {
-        Ok(value) => Prediction {
-            modelled: Ok(value),
-            sources: demand_sources(network, obs.year),
-        },
+        Ok(value) => {
+            let mut sources = demand_sources(network, obs.year);
+            if obs.unit == Unit::Trains {
+                let freight = network.freight();
+                sources.extend(freight.teu_per_train_sources.iter().copied());
+                sources.extend(freight.return_trains_sources.iter().copied());
+            }
+            Prediction {
+                modelled: Ok(value),
+                sources,
+            }
+        }
         Err(reason) => Prediction::not_modelled(reason),
     }
 }
@@ -342,27 +350,36 @@ fn volume_in(
     selector: &Selector,
     report: &FreightReport,
 ) -> Result<f64, String> {
-    let direction_ok = |origin: &str, destination: &str| match obs.direction.as_str() {
-        "westbound" => is_china(network, origin),
-        "eastbound" => is_china(network, destination),
-        _ => true,
+    // TEU a year from China (westbound) and to it (eastbound); a pair without a Chinese end
+    // counts as westbound.
+    let by_direction = |pairs: &mut dyn Iterator<Item = (&str, &str, f64)>| {
+        pairs.fold((0.0, 0.0), |(west, east), (origin, destination, teu)| {
+            if is_china(network, destination) && !is_china(network, origin) {
+                (west, east + teu)
+            } else {
+                (west + teu, east)
+            }
+        })
     };
-    let teu_per_year = match selector {
-        Selector::Pairs { corridor, ends } => report
-            .pairs
-            .iter()
-            .filter(|p| direction_ok(&p.origin, &p.destination))
-            .filter(|p| ends.counts(network, &p.origin, &p.destination))
-            .map(|p| match corridor {
-                None => p.teu_per_year,
-                Some(key) => p
-                    .by_corridor
-                    .iter()
-                    .filter(|c| &c.corridor == key)
-                    .map(|c| c.teu_per_year)
-                    .sum(),
-            })
-            .sum::<f64>(),
+    let (west, east) = match selector {
+        Selector::Pairs { corridor, ends } => by_direction(
+            &mut report
+                .pairs
+                .iter()
+                .filter(|p| ends.counts(network, &p.origin, &p.destination))
+                .map(|p| {
+                    let teu = match corridor {
+                        None => p.teu_per_year,
+                        Some(key) => p
+                            .by_corridor
+                            .iter()
+                            .filter(|c| &c.corridor == key)
+                            .map(|c| c.teu_per_year)
+                            .sum(),
+                    };
+                    (p.origin.as_str(), p.destination.as_str(), teu)
+                }),
+        ),
         Selector::Facility(key) => {
             let handled: f64 = report
                 .handling
@@ -370,7 +387,7 @@ fn volume_in(
                 .filter(|h| &h.node == key)
                 .map(|h| h.teu_per_year)
                 .fold(0.0, f64::max);
-            if handled > 0.0 {
+            let total = if handled > 0.0 {
                 handled
             } else {
                 report
@@ -379,18 +396,43 @@ fn volume_in(
                     .filter(|l| &l.to == key)
                     .map(|l| l.teu_per_year)
                     .sum()
-            }
+            };
+            // A facility's direction split is not reported: the network's (every pair).
+            let (w, e) = by_direction(
+                &mut report
+                    .pairs
+                    .iter()
+                    .map(|p| (p.origin.as_str(), p.destination.as_str(), p.teu_per_year)),
+            );
+            let west_share = if w + e > 0.0 { w / (w + e) } else { 0.5 };
+            (total * west_share, total * (1.0 - west_share))
         }
     };
-    let teu = teu_per_year * months(obs) / 12.0;
+    let period = months(obs) / 12.0;
+    let (west, east) = (west * period, east * period);
+    let wanted = |w: f64, e: f64| match obs.direction.as_str() {
+        "westbound" => w,
+        "eastbound" => e,
+        _ => w + e,
+    };
+    let freight = network.freight();
     match obs.unit {
-        Unit::Teu => Ok(teu),
-        Unit::Feu => Ok(teu / 2.0),
-        // Loaded and empty trains alike, at the dataset's TEU per train.
-        _ => match network.freight().teu_per_train {
-            Some(per_train) => Ok(teu / per_train),
-            None => Err("the dataset gives no TEU per train".into()),
-        },
+        Unit::Teu => Ok(wanted(west, east)),
+        Unit::Feu => Ok(wanted(west, east) / 2.0),
+        // Loaded and empty trains alike, at the dataset's TEU per train; trains come back
+        // (`return_trains_per_train` for each train of the busier direction), loaded or not.
+        _ => {
+            let Some(per_train) = freight.teu_per_train else {
+                return Err("the dataset gives no TEU per train".into());
+            };
+            let (w, e) = (west / per_train, east / per_train);
+            let (w, e) = match freight.return_trains_per_train {
+                Some(r) if w >= e => (w, e.max(r * w)),
+                Some(r) => (w.max(r * e), e),
+                None => (w, e),
+            };
+            Ok(wanted(w, e))
+        }
     }
 }
 

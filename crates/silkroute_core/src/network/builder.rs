@@ -787,6 +787,10 @@ impl NetworkBuilder {
             "the freight TEU per train".to_string(),
             &freight.teu_per_train_sources,
         ));
+        lists.push((
+            "the freight return trains".to_string(),
+            &freight.return_trains_sources,
+        ));
         for class in &freight.classes {
             lists.push((
                 format!("freight class `{}` (value of time)", class.key),
@@ -893,6 +897,7 @@ impl NetworkBuilder {
         }
         let freight = &mut self.freight;
         apply(&mut freight.teu_per_train_sources);
+        apply(&mut freight.return_trains_sources);
         for class in &mut freight.classes {
             apply(&mut class.value_of_time_sources);
             apply(&mut class.pce_sources);

@@ -70,6 +70,11 @@ pub struct FreightData {
     pub teu_per_train: Option<f64>,
     /// Sources of `teu_per_train`.
     pub teu_per_train_sources: Vec<SourceId>,
+    /// Trains that run in the lighter direction for each train of the busier one (trains
+    /// return, loaded or not, to bring the wagons back): train counts from TEU.
+    pub return_trains_per_train: Option<f64>,
+    /// Sources of `return_trains_per_train`.
+    pub return_trains_sources: Vec<SourceId>,
     /// Classes of demand.
     pub classes: Vec<FreightClass>,
     /// Zones.

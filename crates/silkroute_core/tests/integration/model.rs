@@ -93,6 +93,14 @@ fn the_evaluation_is_deterministic_and_flags_shared_publications() {
         .expect("volumes");
     let share = volumes.share_within.expect("some modelled");
     assert!(share >= RECORDED_VOLUME_SHARE, "volume share {share}");
+    // Train counts (trains come back, loaded or not): 5 of 17 within 20%, as recorded.
+    let trains = report
+        .summary
+        .iter()
+        .find(|s| s.kind == "train_count")
+        .expect("train counts");
+    let share = trains.share_within.expect("some modelled");
+    assert!(share >= 0.25, "train count share {share}");
 }
 
 /// Share of the modelled annual volumes within 20%, as recorded (a floor): 26 of 51 (51%), of

@@ -1244,6 +1244,8 @@ struct DatasetFile {
 struct FreightRecord {
     teu_per_train: Option<Spanned<f64>>,
     teu_per_train_source: Option<Spanned<String>>,
+    return_trains_per_train: Option<Spanned<f64>>,
+    return_trains_source: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -1282,6 +1284,7 @@ struct Dataset {
     corridors: Vec<Corridor>,
     /// `[freight]`: TEU per train and its sources.
     teu_per_train: (Option<f64>, Vec<SourceId>),
+    return_trains: (Option<f64>, Vec<SourceId>),
     /// `[[freight_class]]`.
     classes: Vec<FreightClass>,
 }
@@ -1379,57 +1382,77 @@ fn parse_dataset(
             name: record.name.clone(),
         });
     }
-    let teu_per_train = match parsed.freight.as_ref().map(Spanned::get_ref) {
-        None => (None, Vec::new()),
-        Some(record) => match &record.teu_per_train {
-            None => (None, Vec::new()),
-            Some(value) => {
-                let line = line_index.of(value);
-                let value = *value.get_ref();
-                if !(value.is_finite() && value > 0.0) {
-                    return Err(error(
-                        "freight.teu_per_train",
-                        line,
-                        Fault::NotPositive {
-                            value: value.to_string(),
-                        },
-                    ));
-                }
-                let source_line = record
-                    .teu_per_train_source
-                    .as_ref()
-                    .map_or(line, |s| line_index.of(s));
-                let keys = split_list(
-                    record
-                        .teu_per_train_source
-                        .as_ref()
-                        .map_or("", |s| s.get_ref().as_str()),
-                );
-                if keys.is_empty() {
-                    return Err(error(
-                        "freight.teu_per_train_source",
-                        line,
-                        Fault::MissingSource {
-                            value_field: "teu_per_train".to_string(),
-                        },
-                    ));
-                }
-                let ids = keys
-                    .iter()
-                    .map(|key| {
-                        resolve(key).ok_or_else(|| {
-                            error(
-                                "freight.teu_per_train_source",
-                                source_line,
-                                Fault::unknown("source id", key, " (not in SOURCES.toml)"),
-                            )
-                        })
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                (Some(value), ids)
-            }
-        },
+    // An optional number of [freight] with its sources: (field, source field, largest value).
+    let freight_number = |value: Option<&Spanned<f64>>,
+                          source: Option<&Spanned<String>>,
+                          field: &str,
+                          source_field: &str,
+                          max: f64|
+     -> Result<(Option<f64>, Vec<SourceId>), LoadError> {
+        let Some(value) = value else {
+            return Ok((None, Vec::new()));
+        };
+        let line = line_index.of(value);
+        let number = *value.get_ref();
+        if !(number.is_finite() && number > 0.0) {
+            return Err(error(
+                &format!("freight.{field}"),
+                line,
+                Fault::NotPositive {
+                    value: number.to_string(),
+                },
+            ));
+        }
+        if number > max {
+            return Err(error(
+                &format!("freight.{field}"),
+                line,
+                Fault::OutOfRange {
+                    value: number.to_string(),
+                    range: if max > 100.0 { "(0, 10000]" } else { "(0, 2]" },
+                },
+            ));
+        }
+        let source_line = source.map_or(line, |s| line_index.of(s));
+        let keys = split_list(source.map_or("", |s| s.get_ref().as_str()));
+        if keys.is_empty() {
+            return Err(error(
+                &format!("freight.{source_field}"),
+                line,
+                Fault::MissingSource {
+                    value_field: field.to_string(),
+                },
+            ));
+        }
+        let ids = keys
+            .iter()
+            .map(|key| {
+                resolve(key).ok_or_else(|| {
+                    error(
+                        &format!("freight.{source_field}"),
+                        source_line,
+                        Fault::unknown("source id", key, " (not in SOURCES.toml)"),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((Some(number), ids))
     };
+    let record = parsed.freight.as_ref().map(Spanned::get_ref);
+    let teu_per_train = freight_number(
+        record.and_then(|r| r.teu_per_train.as_ref()),
+        record.and_then(|r| r.teu_per_train_source.as_ref()),
+        "teu_per_train",
+        "teu_per_train_source",
+        10_000.0,
+    )?;
+    let return_trains = freight_number(
+        record.and_then(|r| r.return_trains_per_train.as_ref()),
+        record.and_then(|r| r.return_trains_source.as_ref()),
+        "return_trains_per_train",
+        "return_trains_source",
+        2.0,
+    )?;
     let mut classes: Vec<FreightClass> = Vec::new();
     for record in &parsed.freight_class {
         let record = record.get_ref();
@@ -1538,6 +1561,7 @@ fn parse_dataset(
         },
         corridors,
         teu_per_train,
+        return_trains,
         classes,
     })
 }
@@ -1571,6 +1595,8 @@ fn parse_freight(
     let mut freight = FreightData {
         teu_per_train: dataset.teu_per_train.0,
         teu_per_train_sources: dataset.teu_per_train.1.clone(),
+        return_trains_per_train: dataset.return_trains.0,
+        return_trains_sources: dataset.return_trains.1.clone(),
         classes: dataset.classes.clone(),
         zones: Vec::new(),
         demand: Vec::new(),
@@ -1926,6 +1952,26 @@ mod tests {
                     )
                 }),
                 "dataset.toml:27: freight.teu_per_train_source: unknown source id `T_NOPE` (not in SOURCES.toml)",
+            ),
+            (
+                Box::new(|f| {
+                    replace(
+                        &mut f.dataset,
+                        "teu_per_train_source = \"T_HAND\"",
+                        "teu_per_train_source = \"T_HAND\"\nreturn_trains_per_train = 3.0\nreturn_trains_source = \"T_HAND\"",
+                    )
+                }),
+                "dataset.toml:28: freight.return_trains_per_train: 3 is outside (0, 2]",
+            ),
+            (
+                Box::new(|f| {
+                    replace(
+                        &mut f.dataset,
+                        "teu_per_train_source = \"T_HAND\"",
+                        "teu_per_train_source = \"T_HAND\"\nreturn_trains_per_train = 0.8",
+                    )
+                }),
+                "dataset.toml:28: freight.return_trains_source: `return_trains_per_train` has a value but no source id",
             ),
         ];
         for (edit, expected) in cases {
