@@ -120,9 +120,19 @@ fn write_table(report: &FreightReport, out: &mut dyn Write) -> Result<()> {
         )?;
     }
     for market in &report.markets {
+        let premium = if market.rail_premium_usd_per_teu == 0.0 {
+            String::new()
+        } else {
+            let p = market.rail_premium_usd_per_teu;
+            let sign = if p < 0.0 { "−" } else { "+" };
+            format!(
+                "; rail premium of the year {sign}{} USD/TEU",
+                thousands(p.abs())
+            )
+        };
         writeln!(
             out,
-            "Market {}: {} TEU/year, rail {} ({:.1}%), sea {}",
+            "Market {}: {} TEU/year, rail {} ({:.1}%), sea {}{premium}",
             market.market,
             thousands(market.market_teu_per_year),
             thousands(market.rail_teu_per_year),

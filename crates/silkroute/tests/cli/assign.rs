@@ -340,3 +340,19 @@ fn freight_assign_defaults_to_a_gap_of_1e6_and_tntp_to_1e4() {
     let table = stdout_of(&["assign", "--tntp", &braess]);
     assert!(table.contains("the target 1e-4"), "{table}");
 }
+
+/// The year's rail premium (market_years.csv) is printed with the market's split when it is
+/// not 0, and is in the JSON either way.
+#[test]
+fn assign_prints_the_rail_premium_of_the_year() {
+    let table = stdout_of(&["assign", "--year", "2021"]);
+    assert!(table.contains("rail premium of the year +"), "{table}");
+    let table = stdout_of(&["assign"]);
+    assert!(table.contains("Market asia_europe"), "{table}");
+    assert!(!table.contains("rail premium"), "{table}");
+    let report = json(&["assign", "--year", "2023", "--format", "json"]);
+    let premium = report["markets"][0]["rail_premium_usd_per_teu"]
+        .as_f64()
+        .expect("a number");
+    assert!(premium < 0.0, "{premium}");
+}

@@ -455,6 +455,9 @@ impl FreightProblem<'_> {
                         rail_teu_per_year: round1(rail),
                         alternative_teu_per_year: round1(market - rail),
                         rail_share_percent: round1(100.0 * rail / market),
+                        rail_premium_usd_per_teu: round1(
+                            self.data.rail_premium(index, self.options.year),
+                        ),
                     },
                 )
                 .collect(),

@@ -269,6 +269,8 @@ pub struct MarketRecord {
     pub alternative_teu_per_year: f64,
     /// Rail's share, percent.
     pub rail_share_percent: f64,
+    /// The year's rail premium on the market's constant, USD per TEU (`market_years.csv`).
+    pub rail_premium_usd_per_teu: f64,
 }
 
 impl FreightReport {
