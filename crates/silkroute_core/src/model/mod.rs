@@ -119,29 +119,47 @@ fn corridor_of(network: &Network, key: Option<&str>) -> Option<CorridorId> {
         .map(CorridorId::from_index)
 }
 
-/// Hours of the fastest route in `scope`, without the transfers at its ends when
-/// `without_ends`, and its sources.
-fn route_hours(
+/// What a route totals: hours or USD per FEU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Total {
+    Hours,
+    Usd,
+}
+
+/// Hours (or USD per FEU) of the fastest route in `scope`, without the transfers at its ends
+/// when `without_ends`, and its sources.
+fn route_total(
     scope: &Scope<'_>,
     from: NodeId,
     to: NodeId,
     without_ends: bool,
+    total: Total,
 ) -> Option<(f64, BTreeSet<SourceId>)> {
     if from == to || !scope.is_node_allowed(from) || !scope.is_node_allowed(to) {
         return None;
     }
     let path = shortest_path(scope, from, to).ok()??;
     let itinerary = Itinerary::new(scope, &path);
-    let mut hours = itinerary.totals.hours;
+    let mut value = match total {
+        Total::Hours => itinerary.totals.hours,
+        Total::Usd => itinerary.totals.cost_usd,
+    };
     if without_ends {
         let last = itinerary.legs.len();
         for transfer in &itinerary.transfers {
             if transfer.after_leg == 0 || transfer.after_leg == last {
-                hours -= transfer.steps.iter().map(|s| s.hours).sum::<f64>();
+                value -= transfer
+                    .steps
+                    .iter()
+                    .map(|s| match total {
+                        Total::Hours => s.hours,
+                        Total::Usd => s.cost_usd,
+                    })
+                    .sum::<f64>();
             }
         }
     }
-    Some((hours, itinerary.sources(scope.network())))
+    Some((value, itinerary.sources(scope.network())))
 }
 
 /// The median of the route hours over the pairs of `froms` × `tos`, with the sources of
@@ -152,25 +170,37 @@ fn median_hours(
     tos: &[NodeId],
     without_ends: bool,
 ) -> Option<(f64, BTreeSet<SourceId>)> {
-    let mut hours = Vec::new();
+    median_total(scope, froms, tos, without_ends, Total::Hours)
+}
+
+/// The median of a route total over the pairs of `froms` × `tos`, with the sources of every
+/// pair.
+fn median_total(
+    scope: &Scope<'_>,
+    froms: &[NodeId],
+    tos: &[NodeId],
+    without_ends: bool,
+    total: Total,
+) -> Option<(f64, BTreeSet<SourceId>)> {
+    let mut values = Vec::new();
     let mut sources = BTreeSet::new();
     for &from in froms {
         for &to in tos {
-            if let Some((h, s)) = route_hours(scope, from, to, without_ends) {
-                hours.push(h);
+            if let Some((v, s)) = route_total(scope, from, to, without_ends, total) {
+                values.push(v);
                 sources.extend(s);
             }
         }
     }
-    if hours.is_empty() {
+    if values.is_empty() {
         return None;
     }
-    hours.sort_by(f64::total_cmp);
-    let mid = hours.len() / 2;
-    let median = if hours.len() % 2 == 1 {
-        hours[mid]
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    let median = if values.len() % 2 == 1 {
+        values[mid]
     } else {
-        (hours[mid - 1] + hours[mid]) / 2.0
+        (values[mid - 1] + values[mid]) / 2.0
     };
     Some((median, sources))
 }
@@ -225,9 +255,7 @@ pub fn predict_with(
         ObsKind::Capacity => Prediction::not_modelled(
             "a design capacity: an input to reconcile with the network's capacities, not an output",
         ),
-        ObsKind::Tariff => Prediction::not_modelled(
-            "tariffs are inputs at the tariff year's prices; rail tariffs by period are not modelled yet",
-        ),
+        ObsKind::Tariff => predict_tariff(&cx, observation),
         ObsKind::Volume | ObsKind::TrainCount => volumes::predict_volume(
             network,
             observation,
@@ -319,6 +347,56 @@ fn predict_transit(cx: &Cx<'_>, obs: &Observation) -> Prediction {
                 obs.unit.as_str()
             )),
         },
+    }
+}
+
+/// A published rate per container against the USD of the route the model takes between its
+/// places in its year, for its service, on its corridor (the fastest, as for a transit time):
+/// tariffs and handling at the tariff year's prices, sea legs at the year's sea-rate level.
+/// Rail tariffs do not change by period in the model, so subsidies (2016–2020), the 2021
+/// peak and later cuts show as errors, not as inputs.
+fn predict_tariff(cx: &Cx<'_>, obs: &Observation) -> Prediction {
+    let network = cx.network;
+    let per_container = match obs.unit {
+        Unit::UsdPerFeu => 1.0,
+        Unit::UsdPerTeu => 0.5,
+        _ => {
+            return Prediction::not_modelled(format!(
+                "a tariff in {} (a share or a change) is not a route's price",
+                obs.unit.as_str()
+            ));
+        }
+    };
+    match obs.scope.as_str() {
+        "door_to_door" => {
+            return Prediction::not_modelled(
+                "door to door: the pre- and on-carriage by road is not in the network",
+            );
+        }
+        "terminal_to_terminal" | "station_to_station" | "border" | "port_to_port" => {}
+        scope => return Prediction::not_modelled(format!("a tariff of scope {scope}")),
+    }
+    let (Some(origin), Some(destination)) = (&obs.origin, &obs.destination) else {
+        return Prediction::not_modelled("no origin and destination");
+    };
+    let froms = match nodes_of(origin, cx.regions) {
+        Ok(nodes) => nodes,
+        Err(reason) => return Prediction::not_modelled(reason),
+    };
+    let tos = match nodes_of(destination, cx.regions) {
+        Ok(nodes) => nodes,
+        Err(reason) => return Prediction::not_modelled(reason),
+    };
+    let without_ends = obs.scope != "terminal_to_terminal";
+    let corridor = corridor_of(network, obs.corridor.as_deref());
+    let options = options_of(network, obs, corridor);
+    let scope = cx.scope(&options);
+    match median_total(&scope, &froms, &tos, without_ends, Total::Usd) {
+        Some((usd, sources)) => Prediction {
+            modelled: Ok(usd * per_container),
+            sources,
+        },
+        None => Prediction::not_modelled(format!("no route in {}", obs.year)),
     }
 }
 

@@ -101,6 +101,15 @@ fn the_evaluation_is_deterministic_and_flags_shared_publications() {
         .expect("train counts");
     let share = trains.share_within.expect("some modelled");
     assert!(share >= 0.25, "train count share {share}");
+    // Tariffs per container against the route's USD: 11 of 17 within 20%, as recorded.
+    let tariffs = report
+        .summary
+        .iter()
+        .find(|s| s.kind == "tariff")
+        .expect("tariffs");
+    assert!(tariffs.modelled >= 15, "{tariffs:?}");
+    let share = tariffs.share_within.expect("some modelled");
+    assert!(share >= 0.55, "tariff share {share}");
 }
 
 /// Share of the modelled annual volumes within 20%, as recorded (a floor): 26 of 51 (51%), of
