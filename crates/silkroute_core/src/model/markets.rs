@@ -7,7 +7,7 @@ use crate::freight::{
     FREIGHT_GAP, FreightOptions, FreightReport, FreightRequest, MarketRow, build_problem,
     build_problem_with,
 };
-use crate::network::{FreightData, MarketYear, Network};
+use crate::network::{FreightData, MarketYear, Network, interpolate_by_year};
 use crate::observe::Observation;
 use crate::report::{MarketFitRecord, MarketYearFitRecord};
 
@@ -177,7 +177,6 @@ pub fn fit_market_years(
             fitted.push((target.year, premium));
             found.push((target, premium, g1.exp()));
         }
-        fitted.sort_by_key(|f| f.0);
         for (target, premium, in_sample_ratio) in found {
             // The premium without this year: interpolated from the others.
             let others: Vec<(i32, f64)> = fitted
@@ -185,7 +184,7 @@ pub fn fit_market_years(
                 .copied()
                 .filter(|f| f.0 != target.year)
                 .collect();
-            let held_out = interpolate(&others, target.year);
+            let held_out = interpolate_by_year(others, target.year).unwrap_or(0.0);
             let report = assign_with_premium(network, &base, index, target.year, held_out)?;
             let observed: Vec<f64> = target.rows.iter().map(|o| o.value).collect();
             records.push(MarketYearFitRecord {
@@ -281,24 +280,4 @@ fn median(values: &[f64]) -> f64 {
     } else {
         0.5 * (v[n / 2 - 1] + v[n / 2])
     }
-}
-
-/// Linear interpolation in (year, value) points sorted by year; the nearest outside them.
-fn interpolate(points: &[(i32, f64)], year: i32) -> f64 {
-    let (Some(first), Some(last)) = (points.first(), points.last()) else {
-        return 0.0;
-    };
-    if year <= first.0 {
-        return first.1;
-    }
-    if year >= last.0 {
-        return last.1;
-    }
-    for pair in points.windows(2) {
-        let ((a, va), (b, vb)) = (pair[0], pair[1]);
-        if (a..=b).contains(&year) {
-            return va + f64::from(year - a) / f64::from(b - a) * (vb - va);
-        }
-    }
-    last.1
 }

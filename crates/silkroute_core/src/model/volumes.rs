@@ -285,15 +285,11 @@ pub(super) fn market_targets(
     market: &crate::network::Market,
 ) -> Vec<MarketTarget> {
     let freight = network.freight();
-    let country = |z: &crate::network::ZoneId| {
-        freight
-            .zone(*z)
-            .places
-            .first()
-            .map(|&p| network.node(p).country.to_string())
-    };
     let all = |zones: &[crate::network::ZoneId], test: &dyn Fn(&str) -> bool| {
-        !zones.is_empty() && zones.iter().all(|z| country(z).is_some_and(|c| test(&c)))
+        !zones.is_empty()
+            && zones
+                .iter()
+                .all(|z| zone_country(network, &freight.zone(*z).key).is_some_and(|c| test(&c)))
     };
     let china = |c: &str| c == "CN";
     let eu = |c: &str| is_eu_country(c);

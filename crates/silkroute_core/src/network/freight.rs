@@ -210,58 +210,26 @@ impl FreightData {
     }
 
     fn group_factor(&self, zones: &[ZoneId], year: i32) -> f64 {
-        let mut rows: Vec<&DemandYear> = self
+        let points: Vec<(i32, f64)> = self
             .demand_by_year
             .iter()
             .filter(|d| d.zones == zones)
+            .map(|d| (d.year, d.factor))
             .collect();
-        rows.sort_by_key(|d| d.year);
-        let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
-            return 1.0;
-        };
-        if year <= first.year {
-            return first.factor;
-        }
-        if year >= last.year {
-            return last.factor;
-        }
-        for pair in rows.windows(2) {
-            let (a, b) = (pair[0], pair[1]);
-            if (a.year..=b.year).contains(&year) {
-                let t = f64::from(year - a.year) / f64::from(b.year - a.year);
-                return a.factor + t * (b.factor - a.factor);
-            }
-        }
-        last.factor
+        interpolate_by_year(points, year).unwrap_or(1.0)
     }
 
     /// A market's rail premium in `year`, USD per TEU: its row's; between two rows
     /// interpolated linearly; before the first row the first row's, after the last the last
     /// row's; 0 without rows.
     pub fn rail_premium(&self, market: usize, year: i32) -> f64 {
-        let mut rows: Vec<&MarketYear> = self
+        let points: Vec<(i32, f64)> = self
             .market_years
             .iter()
             .filter(|m| m.market == market)
+            .map(|m| (m.year, m.premium_usd_per_teu))
             .collect();
-        rows.sort_by_key(|m| m.year);
-        let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
-            return 0.0;
-        };
-        if year <= first.year {
-            return first.premium_usd_per_teu;
-        }
-        if year >= last.year {
-            return last.premium_usd_per_teu;
-        }
-        for pair in rows.windows(2) {
-            let (a, b) = (pair[0], pair[1]);
-            if (a.year..=b.year).contains(&year) {
-                let t = f64::from(year - a.year) / f64::from(b.year - a.year);
-                return a.premium_usd_per_teu + t * (b.premium_usd_per_teu - a.premium_usd_per_teu);
-            }
-        }
-        last.premium_usd_per_teu
+        interpolate_by_year(points, year).unwrap_or(0.0)
     }
 
     /// The data of `year`: every market's rail constant plus its premium of the year.
@@ -477,6 +445,27 @@ impl FreightData {
         }
         Ok(())
     }
+}
+
+/// The value of `year` among (year, value) points: a point's own; between two points
+/// interpolated linearly; before the first point the first's, after the last the last's;
+/// `None` without points. The rule of every by-year file (demand, market premiums).
+pub fn interpolate_by_year(mut points: Vec<(i32, f64)>, year: i32) -> Option<f64> {
+    points.sort_by_key(|p| p.0);
+    let (&first, &last) = (points.first()?, points.last()?);
+    if year <= first.0 {
+        return Some(first.1);
+    }
+    if year >= last.0 {
+        return Some(last.1);
+    }
+    points
+        .windows(2)
+        .find(|pair| (pair[0].0..=pair[1].0).contains(&year))
+        .map(|pair| {
+            let ((a, va), (b, vb)) = (pair[0], pair[1]);
+            va + f64::from(year - a) / f64::from(b - a) * (vb - va)
+        })
 }
 
 /// Why freight data does not fit a network ([`FreightData::check`]).
