@@ -111,6 +111,7 @@ pub fn run(data: Option<&Path>, args: &EvaluateArgs, out: &mut dyn Write) -> Res
                 };
                 let mark = match (r.nature.as_str(), r.within) {
                     ("record", _) => "record run, not counted",
+                    ("incident", _) => "incident, not counted",
                     (_, Some(true)) => "ok",
                     _ => "off",
                 };

@@ -19,7 +19,7 @@
 //! change discretely with the factors, so the step is a finite 2%). Everything is
 //! deterministic: observations in file order, folds by a hash of the observation id.
 
-use super::{judge, predict_with};
+use super::{YearFlows, judge, predict_in};
 use crate::network::{Calibration, Factor, FactorKey, HandlingKind, Mode, Network, SourceId};
 use crate::observe::{ObsKind, Observation, Observations, Region};
 use crate::report::{CalibrationReport, FactorRecord, FitRecord, FitSummary};
@@ -228,15 +228,25 @@ fn round4(value: f64) -> f64 {
     (value * 10_000.0).round() / 10_000.0
 }
 
-/// The observations a calibration fits: modelled transit times that are not record runs.
-pub fn usable(network: &Network, observations: &Observations, regions: &[Region]) -> Vec<usize> {
+/// The observations a calibration fits: modelled transit times that are not record runs or
+/// incidents (with the congestion of their year in `flows`).
+pub fn usable(
+    network: &Network,
+    observations: &Observations,
+    regions: &[Region],
+    flows: &YearFlows,
+) -> Vec<usize> {
     observations
         .rows
         .iter()
         .enumerate()
-        .filter(|(_, o)| o.kind == ObsKind::TransitTime && o.nature != "record" && o.value > 0.0)
         .filter(|(_, o)| {
-            predict_with(network, &Calibration::default(), regions, o)
+            o.kind == ObsKind::TransitTime
+                && !matches!(o.nature.as_str(), "record" | "incident")
+                && o.value > 0.0
+        })
+        .filter(|(_, o)| {
+            predict_in(network, &Calibration::default(), regions, flows, o)
                 .modelled
                 .is_ok()
         })
@@ -278,6 +288,7 @@ fn calibration_of(parameters: &[FitParameter], x: &[f64]) -> Calibration {
 fn residuals(
     network: &Network,
     regions: &[Region],
+    flows: &YearFlows,
     rows: &[&Observation],
     parameters: &[FitParameter],
     x: &[f64],
@@ -285,7 +296,7 @@ fn residuals(
     let calibration = calibration_of(parameters, x);
     rows.par_iter()
         .map(
-            |o| match predict_with(network, &calibration, regions, o).modelled {
+            |o| match predict_in(network, &calibration, regions, flows, o).modelled {
                 Ok(m) => (m - o.value) / o.value,
                 // A route that disappears under extreme factors counts as far off.
                 Err(_) => 1.0,
@@ -365,6 +376,7 @@ pub fn fit(
     network: &Network,
     observations: &Observations,
     regions: &[Region],
+    flows: &YearFlows,
     used: &[usize],
     parameters: &[FitParameter],
     request: &CalibrateRequest,
@@ -378,7 +390,7 @@ pub fn fit(
     let noise = request.noise;
     let mut x = vec![0.0; n];
     let standardized = |e: Vec<f64>| -> Vec<f64> { e.into_iter().map(|e| e / noise).collect() };
-    let mut e = standardized(residuals(network, regions, &rows, parameters, &x));
+    let mut e = standardized(residuals(network, regions, flows, &rows, parameters, &x));
     let mut value = objective(&e, &x, parameters, delta);
     let at_prior = value;
     let mut lambda = 1e-2;
@@ -390,7 +402,9 @@ pub fn fit(
             .map(|j| {
                 let mut moved = x.clone();
                 moved[j] += STEP;
-                let shifted = standardized(residuals(network, regions, &rows, parameters, &moved));
+                let shifted = standardized(residuals(
+                    network, regions, flows, &rows, parameters, &moved,
+                ));
                 shifted
                     .iter()
                     .zip(&e)
@@ -441,8 +455,9 @@ pub fn fit(
                 .zip(&d)
                 .map(|(x, d)| (x + d.clamp(-0.5, 0.5)).clamp(-3.0, 3.0))
                 .collect();
-            let candidate_e =
-                standardized(residuals(network, regions, &rows, parameters, &candidate));
+            let candidate_e = standardized(residuals(
+                network, regions, flows, &rows, parameters, &candidate,
+            ));
             let candidate_value = objective(&candidate_e, &candidate, parameters, delta);
             if candidate_value < value {
                 let gain = (value - candidate_value) / value.max(1e-12);
@@ -554,7 +569,13 @@ pub fn calibrate(
             request.max_iterations
         )));
     }
-    let used = usable(network, observations, regions);
+    // The congestion of each year, fixed during the fit: that of the network at its sourced
+    // values (no calibrated factors), so the fit does not depend on an earlier fit's queues.
+    let flows = YearFlows::for_observations(
+        &network.with_calibration(Calibration::default()),
+        &observations.rows,
+    );
+    let used = usable(network, observations, regions, &flows);
     if used.len() < 10 {
         return Err(CalibrateError::TooFewObservations(used.len()));
     }
@@ -573,6 +594,7 @@ pub fn calibrate(
         network,
         observations,
         regions,
+        &flows,
         &used,
         &parameters,
         request,
@@ -596,6 +618,7 @@ pub fn calibrate(
             network,
             observations,
             regions,
+            &flows,
             &kept,
             &parameters,
             request,
@@ -606,7 +629,7 @@ pub fn calibrate(
         let fold_calibration = fold_fit.calibration(source, "");
         for &i in &held {
             let o = &observations.rows[i];
-            let prediction = predict_with(network, &fold_calibration, regions, o);
+            let prediction = predict_in(network, &fold_calibration, regions, &flows, o);
             let (modelled, reason) = match prediction.modelled {
                 Ok(m) => (Some(m), None),
                 Err(r) => (None, Some(r)),
@@ -620,7 +643,7 @@ pub fn calibrate(
         .iter()
         .map(|&i| {
             let o = &observations.rows[i];
-            let modelled = predict_with(network, &calibration, regions, o)
+            let modelled = predict_in(network, &calibration, regions, &flows, o)
                 .modelled
                 .ok();
             record(network, o, modelled, None)

@@ -13,6 +13,7 @@
 //! the demand layer) is reported as not modelled, with the reason, never guessed.
 
 mod calibrate;
+mod congestion;
 mod markets;
 mod volumes;
 
@@ -21,6 +22,7 @@ pub use calibrate::{
     DWELL_PRIOR_SD, Fit, FitParameter, NOISE, SEA_PRIOR_SD, SPEED_PRIOR_SD, WAIT_PRIOR_SD,
     calibrate, default_parameters, fit, fold_of, method, usable,
 };
+pub use congestion::{Congestion, QUEUE_TOLERANCE_FACTOR, queue_within, takes_congestion};
 pub use markets::{MarketFitError, fit_market_years, fit_markets};
 pub use volumes::YearFlows;
 
@@ -86,6 +88,8 @@ struct Cx<'a> {
     network: &'a Network,
     calibration: &'a Calibration,
     regions: &'a [Region],
+    /// The year's congestion, for an observation that spends it ([`takes_congestion`]).
+    congestion: Option<&'a Congestion>,
 }
 
 impl Cx<'_> {
@@ -134,6 +138,7 @@ fn route_total(
     to: NodeId,
     without_ends: bool,
     total: Total,
+    congestion: Option<&Congestion>,
 ) -> Option<(f64, BTreeSet<SourceId>)> {
     if from == to || !scope.is_node_allowed(from) || !scope.is_node_allowed(to) {
         return None;
@@ -141,7 +146,10 @@ fn route_total(
     let path = shortest_path(scope, from, to).ok()??;
     let itinerary = Itinerary::new(scope, &path);
     let mut value = match total {
-        Total::Hours => itinerary.totals.hours,
+        Total::Hours => {
+            itinerary.totals.hours
+                + congestion.map_or(0.0, |c| c.along(scope.network(), &itinerary))
+        }
         Total::Usd => itinerary.totals.cost_usd,
     };
     if without_ends {
@@ -162,15 +170,16 @@ fn route_total(
     Some((value, itinerary.sources(scope.network())))
 }
 
-/// The median of the route hours over the pairs of `froms` × `tos`, with the sources of
-/// every pair.
+/// The median of the route hours (with the year's delays along each route, when given) over
+/// the pairs of `froms` × `tos`, with the sources of every pair.
 fn median_hours(
     scope: &Scope<'_>,
     froms: &[NodeId],
     tos: &[NodeId],
     without_ends: bool,
+    congestion: Option<&Congestion>,
 ) -> Option<(f64, BTreeSet<SourceId>)> {
-    median_total(scope, froms, tos, without_ends, Total::Hours)
+    median_total(scope, froms, tos, without_ends, Total::Hours, congestion)
 }
 
 /// The median of a route total over the pairs of `froms` × `tos`, with the sources of every
@@ -181,12 +190,13 @@ fn median_total(
     tos: &[NodeId],
     without_ends: bool,
     total: Total,
+    congestion: Option<&Congestion>,
 ) -> Option<(f64, BTreeSet<SourceId>)> {
     let mut values = Vec::new();
     let mut sources = BTreeSet::new();
     for &from in froms {
         for &to in tos {
-            if let Some((v, s)) = route_total(scope, from, to, without_ends, total) {
+            if let Some((v, s)) = route_total(scope, from, to, without_ends, total, congestion) {
                 values.push(v);
                 sources.extend(s);
             }
@@ -213,13 +223,13 @@ fn in_unit(hours: f64, unit: Unit) -> Option<f64> {
     }
 }
 
-/// The modelled value of one observation.
+/// The modelled value of one observation (its year assigned when it needs the flows).
 pub fn predict(network: &Network, regions: &[Region], observation: &Observation) -> Prediction {
     predict_with(network, network.calibration(), regions, observation)
 }
 
-/// The modelled values of many observations: [`predict`] of each, with the freight
-/// assignment of each year the volumes need run once.
+/// The modelled values of many observations: [`predict_in`] of each, with the freight
+/// assignment of each year the volumes, queues and congested times need run once.
 pub fn predict_all(
     network: &Network,
     regions: &[Region],
@@ -228,24 +238,41 @@ pub fn predict_all(
     let flows = YearFlows::for_observations(network, observations);
     observations
         .iter()
-        .map(|obs| match obs.kind {
-            ObsKind::Volume | ObsKind::TrainCount => volumes::predict_volume(network, obs, &flows),
-            _ => predict(network, regions, obs),
-        })
+        .map(|obs| predict_in(network, network.calibration(), regions, &flows, obs))
         .collect()
 }
 
-/// The modelled value of one observation with other calibrated factors than the network's.
+/// The modelled value of one observation with other calibrated factors than the network's
+/// (its year assigned, with the network's own factors, when it needs the flows).
 pub fn predict_with(
     network: &Network,
     calibration: &Calibration,
     regions: &[Region],
     observation: &Observation,
 ) -> Prediction {
+    let flows = YearFlows::for_observations(network, [observation]);
+    predict_in(network, calibration, regions, &flows, observation)
+}
+
+/// The modelled value of one observation with `calibration`'s factors, the flows, queues and
+/// congestion of its year taken from `flows` (a year not in it: not modelled, or, for a
+/// transit time, without congestion).
+pub fn predict_in(
+    network: &Network,
+    calibration: &Calibration,
+    regions: &[Region],
+    flows: &YearFlows,
+    observation: &Observation,
+) -> Prediction {
     let cx = Cx {
         network,
         calibration,
         regions,
+        congestion: if takes_congestion(observation) {
+            flows.congestion(observation.year)
+        } else {
+            None
+        },
     };
     match observation.kind {
         ObsKind::TransitTime => predict_transit(&cx, observation),
@@ -256,10 +283,15 @@ pub fn predict_with(
             "a design capacity: an input to reconcile with the network's capacities, not an output",
         ),
         ObsKind::Tariff => predict_tariff(&cx, observation),
-        ObsKind::Volume | ObsKind::TrainCount => volumes::predict_volume(
-            network,
+        ObsKind::Volume | ObsKind::TrainCount => {
+            volumes::predict_volume(network, observation, flows)
+        }
+        ObsKind::Queue => predict_queue(
+            &Cx {
+                congestion: flows.congestion(observation.year),
+                ..cx
+            },
             observation,
-            &YearFlows::for_observations(network, [observation]),
         ),
         kind => Prediction::not_modelled(format!(
             "{}: not modelled yet (issue 10, item 3)",
@@ -313,8 +345,8 @@ fn predict_transit(cx: &Cx<'_>, obs: &Observation) -> Prediction {
         let base_options = options_of(network, obs, Some(base));
         let base_scope = cx.scope(&base_options);
         let (Some((with, mut sources)), Some((usual, base_sources))) = (
-            median_hours(&scope, &froms, &tos, true),
-            median_hours(&base_scope, &froms, &tos, true),
+            median_hours(&scope, &froms, &tos, true, None),
+            median_hours(&base_scope, &froms, &tos, true, None),
         ) else {
             return Prediction::not_modelled("no route on the corridor or the usual one");
         };
@@ -331,17 +363,22 @@ fn predict_transit(cx: &Cx<'_>, obs: &Observation) -> Prediction {
             None => Prediction::not_modelled("unit"),
         };
     }
-    match median_hours(&scope, &froms, &tos, without_ends) {
+    match median_hours(&scope, &froms, &tos, without_ends, cx.congestion) {
         None => Prediction::not_modelled(format!(
             "no route in {}{}",
             obs.year,
             corridor_key.map_or(String::new(), |c| format!(" on {c}"))
         )),
-        Some((hours, sources)) => match in_unit(hours, obs.unit) {
-            Some(value) => Prediction {
-                modelled: Ok(value),
-                sources,
-            },
+        Some((hours, mut sources)) => match in_unit(hours, obs.unit) {
+            Some(value) => {
+                if cx.congestion.is_some() {
+                    sources.extend(volumes::demand_sources(network, obs.year));
+                }
+                Prediction {
+                    modelled: Ok(value),
+                    sources,
+                }
+            }
             None => Prediction::not_modelled(format!(
                 "a transit time in {} is not a route time",
                 obs.unit.as_str()
@@ -391,7 +428,7 @@ fn predict_tariff(cx: &Cx<'_>, obs: &Observation) -> Prediction {
     let corridor = corridor_of(network, obs.corridor.as_deref());
     let options = options_of(network, obs, corridor);
     let scope = cx.scope(&options);
-    match median_total(&scope, &froms, &tos, without_ends, Total::Usd) {
+    match median_total(&scope, &froms, &tos, without_ends, Total::Usd, None) {
         Some((usd, sources)) => Prediction {
             modelled: Ok(usd * per_container),
             sources,
@@ -447,7 +484,7 @@ fn predict_dwell(cx: &Cx<'_>, obs: &Observation) -> Prediction {
     let mut hours = Vec::new();
     let mut sources = BTreeSet::new();
     for node in nodes {
-        let mut dwell = 0.0;
+        let mut dwell = cx.congestion.map_or(0.0, |c| c.at(node, false));
         let mut any = false;
         for kind in [HandlingKind::Border, HandlingKind::GaugeChange] {
             if let Some(row) = scope.active_handling(node, kind) {
@@ -463,6 +500,9 @@ fn predict_dwell(cx: &Cx<'_>, obs: &Observation) -> Prediction {
     if hours.is_empty() {
         return Prediction::not_modelled("no border or gauge change at the place");
     }
+    if cx.congestion.is_some() {
+        sources.extend(volumes::demand_sources(cx.network, obs.year));
+    }
     let mean = hours.iter().sum::<f64>() / hours.len() as f64;
     match in_unit(mean, obs.unit) {
         Some(value) => Prediction {
@@ -473,11 +513,83 @@ fn predict_dwell(cx: &Cx<'_>, obs: &Observation) -> Prediction {
     }
 }
 
+/// A queue at a place in the year's assignment. A time there is the stay of a train: the
+/// dwell of its borders, gauge changes and port in the year (the network's default class)
+/// and their queue; trains waiting are [`congestion::trains_queued`].
+fn predict_queue(cx: &Cx<'_>, obs: &Observation) -> Prediction {
+    let network = cx.network;
+    let node = match &obs.facility {
+        Some(FacilityRef::Place(PlaceRef::Node(node))) => *node,
+        Some(FacilityRef::Place(PlaceRef::Outside(name))) => {
+            return Prediction::not_modelled(format!("?{name} is not a place of the network"));
+        }
+        _ => return Prediction::not_modelled("a queue needs a place"),
+    };
+    if obs.flows == "all_freight" {
+        return Prediction::not_modelled(volumes::ALL_FREIGHT);
+    }
+    let Some(congestion) = cx.congestion else {
+        return Prediction::not_modelled(format!("{} was not assigned", obs.year));
+    };
+    let mut sources = volumes::demand_sources(network, obs.year);
+    let modelled = match obs.unit {
+        Unit::Days | Unit::Hours => {
+            let options = options_of(network, obs, None);
+            let scope = cx.scope(&options);
+            let mut hours = congestion.at(node, true);
+            let mut any = false;
+            for kind in [
+                HandlingKind::Border,
+                HandlingKind::GaugeChange,
+                HandlingKind::Port,
+            ] {
+                if let Some(row) = scope.active_handling(node, kind) {
+                    hours += scope.handling_criteria(row).hours;
+                    sources.extend(scope.hours_sources(row).iter().copied());
+                    any = true;
+                }
+            }
+            if !any {
+                return Prediction::not_modelled(format!(
+                    "no border, gauge change or port at the place in {}",
+                    obs.year
+                ));
+            }
+            in_unit(hours, obs.unit)
+        }
+        Unit::TrainsQueued => match congestion::trains_queued(network, obs, node, congestion) {
+            Ok(trains) => {
+                sources.extend(network.freight().teu_per_train_sources.iter().copied());
+                Some(trains)
+            }
+            Err(reason) => return Prediction::not_modelled(reason),
+        },
+        _ => None,
+    };
+    match modelled {
+        Some(value) => Prediction {
+            modelled: Ok(value),
+            sources,
+        },
+        None => {
+            Prediction::not_modelled(format!("a queue in {} is not modelled", obs.unit.as_str()))
+        }
+    }
+}
+
 /// Whether a modelled value is within the tolerance of the observed one, and the error in
 /// days for times.
 pub fn judge(observation: &Observation, modelled: f64) -> (bool, Option<f64>) {
     let observed = observation.value;
     let error = modelled - observed;
+    if observation.kind == ObsKind::Queue {
+        let days = match observation.unit {
+            Unit::Days => Some(error),
+            Unit::Hours => Some(error / 24.0),
+            _ => None,
+        };
+        return (queue_within(observed, modelled), days);
+    }
     match observation.unit {
         Unit::Days | Unit::Hours => {
             let days = if observation.unit == Unit::Hours {

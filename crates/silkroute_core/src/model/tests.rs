@@ -127,10 +127,12 @@ mod calibration {
             ..CalibrateRequest::default()
         };
         let used: Vec<usize> = (0..observations.rows.len()).collect();
+        let flows = YearFlows::for_observations(&network, &observations.rows);
         let fitted = fit(
             &network,
             &observations,
             &[],
+            &flows,
             &used,
             &parameters,
             &request,

@@ -4,33 +4,54 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Prediction;
+use super::congestion::{Congestion, is_queue, takes_congestion};
 use crate::assign::{AssignOptions, Method, keep_going};
 use crate::freight::{FREIGHT_GAP, FreightReport, FreightRequest, assign_freight};
 use crate::network::{Network, SourceId};
 use crate::observe::{FacilityRef, ObsKind, Observation, PlaceRef, Unit};
 
-/// The freight assignment of every year some observation needs, computed once.
+/// The freight assignment of every year some observation needs, computed once, with the
+/// congestion of each.
 #[derive(Debug, Clone, Default)]
 pub struct YearFlows {
     reports: BTreeMap<i32, Result<FreightReport, String>>,
+    congestion: BTreeMap<i32, Congestion>,
 }
 
 impl YearFlows {
-    /// Assigns the years `observations` need (those whose volume the model can state).
+    /// Assigns the years `observations` need: those whose volume or queue the model can
+    /// state, and those of transit times that spend the year's congestion.
     pub fn for_observations<'a>(
         network: &Network,
         observations: impl IntoIterator<Item = &'a Observation>,
     ) -> YearFlows {
         let years: BTreeSet<i32> = observations
             .into_iter()
-            .filter(|obs| selector(network, obs).is_ok())
+            .filter(|obs| selector(network, obs).is_ok() || is_queue(obs) || takes_congestion(obs))
             .map(|obs| obs.year)
             .collect();
-        let reports = years
+        let reports: BTreeMap<i32, Result<FreightReport, String>> = years
             .into_iter()
             .map(|year| (year, assign_year(network, year)))
             .collect();
-        YearFlows { reports }
+        let congestion = reports
+            .iter()
+            .filter_map(|(&year, report)| {
+                report
+                    .as_ref()
+                    .ok()
+                    .map(|r| (year, Congestion::of(network, r)))
+            })
+            .collect();
+        YearFlows {
+            reports,
+            congestion,
+        }
+    }
+
+    /// The congestion of a year, when it was assigned.
+    pub fn congestion(&self, year: i32) -> Option<&Congestion> {
+        self.congestion.get(&year)
     }
 }
 
@@ -49,6 +70,10 @@ fn assign_year(network: &Network, year: i32) -> Result<FreightReport, String> {
     assign_freight(network, &options, &solver, &mut Vec::new(), &mut keep_going)
         .map_err(|e| e.to_string())
 }
+
+/// Why an observation of every kind of freight is not modelled.
+pub(super) const ALL_FREIGHT: &str =
+    "every kind of freight, not only containers: the network carries containers";
 
 /// What an observation counts in a year's assignment.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +102,9 @@ fn selector(network: &Network, obs: &Observation) -> Result<Selector, String> {
             );
         }
         _ => return Err(format!("a volume in {} is not modelled", obs.unit.as_str())),
+    }
+    if obs.flows == "all_freight" {
+        return Err(ALL_FREIGHT.into());
     }
     let definition = obs.definition.to_lowercase();
     if [
@@ -394,13 +422,7 @@ fn volume_in(
                     .sum()
             };
             // A facility's direction split is not reported: the network's (every pair).
-            let (w, e) = by_direction(
-                &mut report
-                    .pairs
-                    .iter()
-                    .map(|p| (p.origin.as_str(), p.destination.as_str(), p.teu_per_year)),
-            );
-            let west_share = if w + e > 0.0 { w / (w + e) } else { 0.5 };
+            let west_share = west_share(network, report);
             (total * west_share, total * (1.0 - west_share))
         }
     };
@@ -432,9 +454,26 @@ fn volume_in(
     }
 }
 
+/// The share of a year's TEU that move westbound: from China, or between two places
+/// neither of which is in China (0.5 without flows).
+pub(super) fn west_share(network: &Network, report: &FreightReport) -> f64 {
+    let (west, east) = report.pairs.iter().fold((0.0, 0.0), |(w, e), p| {
+        if is_china(network, &p.destination) && !is_china(network, &p.origin) {
+            (w, e + p.teu_per_year)
+        } else {
+            (w + p.teu_per_year, e)
+        }
+    });
+    if west + east > 0.0 {
+        west / (west + east)
+    } else {
+        0.5
+    }
+}
+
 /// The sources of the demand of a year: its rows, the factors of the year (the rows of each
 /// group that give or bracket it), the markets.
-fn demand_sources(network: &Network, year: i32) -> BTreeSet<SourceId> {
+pub(super) fn demand_sources(network: &Network, year: i32) -> BTreeSet<SourceId> {
     let freight = network.freight();
     let mut out: BTreeSet<SourceId> = freight
         .demand

@@ -220,10 +220,11 @@ pub struct Observation {
     pub note: String,
     /// What kind of figure it is: `typical` (an average or usual time), `actual` (one run
     /// achieved), `planned` (announced before or at departure, or a schedule), `record` (a
-    /// first, pilot or record run), `congestion` (during a disruption), or empty.
+    /// first, pilot or record run), `congestion` (during a disruption), `incident` (an outage:
+    /// a closure, a breakdown), or empty.
     pub nature: String,
-    /// For a volume: the flows it counts (`china_eu`, `china_eu_ru`, `china_ru`), or empty for
-    /// the corridor's own ([`FLOWS`]).
+    /// For a volume or a queue: the flows it counts (`china_eu`, `china_eu_ru`, `china_ru`,
+    /// `all_freight`), or empty for the corridor's own ([`FLOWS`]).
     pub flows: String,
     /// Line in observations.csv.
     pub line: u64,
@@ -263,11 +264,19 @@ pub(crate) const COLUMNS: &[Column] = &[
 ];
 
 /// The values of the `nature` column.
-pub const NATURES: &[&str] = &["typical", "actual", "planned", "record", "congestion"];
+pub const NATURES: &[&str] = &[
+    "typical",
+    "actual",
+    "planned",
+    "record",
+    "congestion",
+    "incident",
+];
 
 /// The flows a volume counts, when its corridor alone does not say: China ↔ the EU, China ↔
-/// the EU and Russia/Belarus, China ↔ Russia/Belarus.
-pub const FLOWS: &[&str] = &["china_eu", "china_eu_ru", "china_ru"];
+/// the EU and Russia/Belarus, China ↔ Russia/Belarus, or every kind of freight (not only
+/// containers).
+pub const FLOWS: &[&str] = &["china_eu", "china_eu_ru", "china_ru", "all_freight"];
 
 const DIRECTIONS: &[&str] = &[
     "westbound",

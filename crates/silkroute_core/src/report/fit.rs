@@ -102,8 +102,9 @@ pub struct FitSummary {
     pub kind: &'static str,
     /// Observations of the kind.
     pub observations: usize,
-    /// Of them, record or first runs: reported, but not counted in the figures below (a
-    /// record is not what a typical train achieves).
+    /// Of them, record or first runs and incidents (outages): reported, but not counted in
+    /// the figures below (a record is not what a typical train achieves; the model has no
+    /// outages).
     pub records: usize,
     /// Of the others, modelled.
     pub modelled: usize,
@@ -136,7 +137,8 @@ impl FitSummary {
             .into_iter()
             .map(|kind| {
                 let of_kind: Vec<&FitRecord> = records.iter().filter(|r| r.kind == kind).collect();
-                let is_record = |r: &&&FitRecord| r.nature == "record";
+                let is_record =
+                    |r: &&&FitRecord| matches!(r.nature.as_str(), "record" | "incident");
                 let modelled: Vec<&&FitRecord> = of_kind
                     .iter()
                     .filter(|r| r.modelled.is_some() && !is_record(r))

@@ -110,6 +110,73 @@ fn the_evaluation_is_deterministic_and_flags_shared_publications() {
     assert!(tariffs.modelled >= 15, "{tariffs:?}");
     let share = tariffs.share_within.expect("some modelled");
     assert!(share >= 0.55, "tariff share {share}");
+    // Queues of the year's equilibrium, of the order observed (×/÷3): 4 of the 6 counted, as
+    // recorded; outages (`incident`) are reported but not counted.
+    let queues = report
+        .summary
+        .iter()
+        .find(|s| s.kind == "queue")
+        .expect("queues");
+    assert!(queues.modelled >= 6 && queues.records >= 5, "{queues:?}");
+    let share = queues.share_within.expect("some modelled");
+    assert!(share >= 0.6, "queue share {share}");
+}
+
+/// The 2021 jam at the EU border: the year's equilibrium queues trains at Małaszewicze for days
+/// (the forwarders' advisory said 12.5 days of extra delay), and a typical China–Europe time of
+/// that year carries the queue where a timetable does not.
+#[test]
+fn the_year_s_queues_reach_the_observations_that_spend_them() {
+    let (network, observations, regions) = inputs();
+    let advisory = observations
+        .rows
+        .iter()
+        .find(|o| o.id == "sv_q_china_europe_delay_2021")
+        .expect("row")
+        .clone();
+    let days = predict_all(&network, &regions, std::slice::from_ref(&advisory))[0]
+        .modelled
+        .clone()
+        .expect("modelled");
+    assert!(
+        (5.0..40.0).contains(&days),
+        "{days} days at Małaszewicze in 2021"
+    );
+    // The same queue in trains (Little's law) is positive; in 2016 nothing binds there.
+    let mut trains = advisory.clone();
+    trains.unit = silkroute_core::observe::Unit::TrainsQueued;
+    let mut calm = trains.clone();
+    calm.year = 2016;
+    let both = predict_all(&network, &regions, &[trains, calm]);
+    let (jam, quiet) = (
+        both[0].modelled.clone().expect("modelled"),
+        both[1].modelled.clone().expect("modelled"),
+    );
+    assert!(
+        jam > 10.0 && quiet < 1.0,
+        "{jam} trains in 2021, {quiet} in 2016"
+    );
+    // A typical Xi'an–Duisburg time in 2021 spends the queue, the timetable does not.
+    let mut typical = observations
+        .rows
+        .iter()
+        .find(|o| o.id == "tt_xa_dui_2024_01")
+        .expect("row")
+        .clone();
+    typical.year = 2021;
+    typical.period = String::new();
+    typical.nature = "typical".into();
+    let mut planned = typical.clone();
+    planned.nature = "planned".into();
+    let times = predict_all(&network, &regions, &[typical, planned]);
+    let (typical, planned) = (
+        times[0].modelled.clone().expect("modelled"),
+        times[1].modelled.clone().expect("modelled"),
+    );
+    assert!(
+        typical - planned > 5.0,
+        "typical {typical} vs planned {planned} days in 2021"
+    );
 }
 
 /// Share of the modelled annual volumes within 20%, as recorded (a floor): 26 of 51 (51%), of
