@@ -44,6 +44,10 @@ pub struct AssignArgs {
     /// Freight: multiply every demand by this (growth scenarios).
     #[arg(long, allow_negative_numbers = true, default_value_t = 1.0, value_name = "F", conflicts_with_all = ["tntp", "gmns"])]
     pub demand_factor: f64,
+    /// Freight: the demand of a scenario of demand_years.csv (its projections or targets
+    /// for years after the observed ones; the default network has `titr_targets`).
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["tntp", "gmns"])]
+    pub demand_scenario: Option<String>,
     /// Freight: sea rates at this level of the tariff year's (2021's spike: about 3; default:
     /// the network's level for the year, prices.csv).
     #[arg(long, allow_negative_numbers = true, value_name = "LEVEL")]
@@ -172,6 +176,7 @@ pub fn run(data: Option<&std::path::Path>, args: &AssignArgs, out: &mut dyn Writ
                 binding: !args.no_binding,
                 choice: !args.no_choice,
             },
+            demand_scenario: args.demand_scenario.as_deref(),
             options,
             format,
         };

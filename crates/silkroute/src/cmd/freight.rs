@@ -24,6 +24,8 @@ pub struct FreightRun<'a> {
     pub demand: Option<&'a Path>,
     /// `--year`, `--avoid`, `--demand-factor`, `--system-optimum`.
     pub request: FreightRequest,
+    /// `--demand-scenario NAME`: the demand of a scenario of demand_years.csv.
+    pub demand_scenario: Option<&'a str>,
     /// The solver settings.
     pub options: AssignOptions,
     /// Output format.
@@ -68,7 +70,14 @@ fn request_error(error: FreightRequestError) -> anyhow::Error {
 /// Runs the freight assignment and prints its report.
 pub fn run(run: &FreightRun, out: &mut dyn Write) -> Result<()> {
     run.request.validate().map_err(request_error)?;
-    let network = load(run)?;
+    let mut network = load(run)?;
+    if let Some(name) = run.demand_scenario {
+        let freight = network
+            .freight()
+            .with_demand_scenario(name)
+            .context("--demand-scenario")?;
+        network = network.with_freight(freight);
+    }
     let options = run.request.options(&network).map_err(request_error)?;
     let bar = progress_bar(&run.options);
     let mut warnings = Vec::new();

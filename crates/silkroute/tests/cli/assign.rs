@@ -356,3 +356,38 @@ fn assign_prints_the_rail_premium_of_the_year() {
         .expect("a number");
     assert!(premium < 0.0, "{premium}");
 }
+
+/// A demand scenario of demand_years.csv (the Trans-Caspian containers at the government's
+/// targets) applies only when asked for; an unknown one is an error naming the known ones.
+#[test]
+fn a_demand_scenario_grows_its_segment_only_when_chosen() {
+    let middle = |report: &serde_json::Value| {
+        report["corridors"]
+            .as_array()
+            .expect("corridors")
+            .iter()
+            .find(|c| c["corridor"] == "middle")
+            .and_then(|c| c["teu_per_year"].as_f64())
+            .expect("middle")
+    };
+    let observed = json(&["assign", "--year", "2028", "--format", "json"]);
+    let targets = json(&[
+        "assign",
+        "--year",
+        "2028",
+        "--demand-scenario",
+        "titr_targets",
+        "--format",
+        "json",
+    ]);
+    let demand = |r: &serde_json::Value| r["totals"]["demand_teu_per_year"].as_f64().expect("n");
+    assert!(demand(&targets) > demand(&observed) + 100_000.0);
+    assert!(middle(&targets) > 1.5 * middle(&observed));
+    let output = silkroute(&["assign", "--demand-scenario", "nope"]);
+    assert_ne!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no demand scenario `nope`") && stderr.contains("titr_targets"),
+        "{stderr}"
+    );
+}

@@ -481,11 +481,17 @@ pub(super) fn demand_sources(network: &Network, year: i32) -> BTreeSet<SourceId>
         .flat_map(|d| d.sources.iter().copied())
         .collect();
     // Each group's rows that give or bracket the year's factor.
-    for d in &freight.demand_by_year {
+    // The observed series only: a scenario's rows apply when it is chosen, and then they
+    // are the series.
+    for d in freight
+        .demand_by_year
+        .iter()
+        .filter(|d| d.scenario.is_empty())
+    {
         let group = freight
             .demand_by_year
             .iter()
-            .filter(|other| other.zones == d.zones);
+            .filter(|other| other.zones == d.zones && other.scenario.is_empty());
         let before = group
             .clone()
             .filter(|o| o.year <= year)

@@ -187,6 +187,9 @@ pub struct DemandYear {
     pub factor: f64,
     /// Sources of the factor.
     pub sources: Vec<SourceId>,
+    /// The demand scenario the row belongs to (a projection or a target, applied only when
+    /// chosen: [`FreightData::with_demand_scenario`]); empty for the observed series.
+    pub scenario: String,
 }
 
 impl FreightData {
@@ -209,11 +212,60 @@ impl FreightData {
         self.group_factor(group, year)
     }
 
+    /// The demand scenarios of `demand_years.csv`, sorted.
+    pub fn demand_scenarios(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .demand_by_year
+            .iter()
+            .filter(|d| !d.scenario.is_empty())
+            .map(|d| d.scenario.as_str())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    /// The demand with a scenario's rows in force: each of its rows replaces the observed
+    /// row of its year and group or adds to the group's series; the other scenarios' rows go.
+    ///
+    /// # Errors
+    /// [`FreightDataError::UnknownDemandScenario`] when no row has that scenario.
+    pub fn with_demand_scenario(&self, name: &str) -> Result<FreightData, FreightDataError> {
+        if !self.demand_by_year.iter().any(|d| d.scenario == name) || name.is_empty() {
+            return Err(FreightDataError::UnknownDemandScenario {
+                name: name.to_string(),
+                known: self.demand_scenarios().join(", "),
+            });
+        }
+        let chosen: Vec<&DemandYear> = self
+            .demand_by_year
+            .iter()
+            .filter(|d| d.scenario == name)
+            .collect();
+        let mut out = self.clone();
+        out.demand_by_year = self
+            .demand_by_year
+            .iter()
+            .filter(|d| {
+                d.scenario.is_empty()
+                    && !chosen
+                        .iter()
+                        .any(|c| c.year == d.year && c.zones == d.zones)
+            })
+            .cloned()
+            .chain(chosen.iter().map(|c| DemandYear {
+                scenario: String::new(),
+                ..(*c).clone()
+            }))
+            .collect();
+        Ok(out)
+    }
+
     fn group_factor(&self, zones: &[ZoneId], year: i32) -> f64 {
         let points: Vec<(i32, f64)> = self
             .demand_by_year
             .iter()
-            .filter(|d| d.zones == zones)
+            .filter(|d| d.zones == zones && d.scenario.is_empty())
             .map(|d| (d.year, d.factor))
             .collect();
         interpolate_by_year(points, year).unwrap_or(1.0)
@@ -555,6 +607,14 @@ pub enum FreightDataError {
         /// What is wrong.
         reason: String,
     },
+    /// A demand scenario no row of `demand_years.csv` has.
+    #[error("no demand scenario `{name}` in demand_years.csv (known: {known})")]
+    UnknownDemandScenario {
+        /// The name asked for.
+        name: String,
+        /// The scenarios there are, comma-separated.
+        known: String,
+    },
     /// A demand factor of a year that cannot be used (`demand_years.csv`).
     #[error("demand of {year}: {reason}")]
     BadDemandYear {
@@ -583,6 +643,7 @@ mod tests {
             zones: zones.iter().map(|&z| ZoneId(z)).collect(),
             factor,
             sources: Vec::new(),
+            scenario: String::new(),
         }
     }
 
@@ -619,6 +680,35 @@ mod tests {
             data(Vec::new()).demand_factor(2021, ZoneId(0), ZoneId(1)),
             1.0
         );
+    }
+
+    #[test]
+    fn a_demand_scenario_applies_only_when_chosen() {
+        let target = |y: i32, f: f64| DemandYear {
+            scenario: "targets".into(),
+            ..year(y, &[2], f)
+        };
+        let d = data(vec![
+            year(2020, &[2], 1.0),
+            year(2022, &[2], 2.0),
+            target(2022, 3.0),
+            target(2030, 10.0),
+        ]);
+        // Observed series: flat after its last year; the scenario's rows ignored.
+        assert_eq!(d.demand_factor(2030, ZoneId(2), ZoneId(0)), 2.0);
+        assert_eq!(d.demand_scenarios(), vec!["targets"]);
+        let t = d.with_demand_scenario("targets").expect("known");
+        // The scenario's 2022 replaces the observed one; 2030 extends the series.
+        assert_eq!(t.demand_factor(2022, ZoneId(2), ZoneId(0)), 3.0);
+        assert_eq!(t.demand_factor(2026, ZoneId(2), ZoneId(0)), 6.5);
+        assert_eq!(t.demand_factor(2021, ZoneId(2), ZoneId(0)), 2.0);
+        assert!(t.demand_scenarios().is_empty());
+        assert!(t.check(3).is_ok());
+        assert!(matches!(
+            d.with_demand_scenario("other"),
+            Err(FreightDataError::UnknownDemandScenario { .. })
+        ));
+        assert!(d.with_demand_scenario("").is_err());
     }
 
     #[test]

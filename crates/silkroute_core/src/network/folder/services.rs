@@ -441,6 +441,7 @@ const DEMAND_YEAR_COLUMNS: &[Column] = &[
     required("factor"),
     required("factor_source"),
     optional("note"),
+    optional("scenario"),
 ];
 
 /// Reads `demand_years.csv`: the demand of a year as a factor on `demand.csv`, for every row
@@ -476,9 +477,20 @@ pub(super) fn parse_demand_years(
                 }
                 zones.sort();
                 zones.dedup();
+                let scenario = fields.text("scenario").trim().to_string();
+                if !scenario.is_empty()
+                    && !scenario
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                {
+                    return Err(fields.error(
+                        "scenario",
+                        format!("`{scenario}`: a scenario name is letters, digits, `_` and `-`"),
+                    ));
+                }
                 if let Some((_, line)) = years
                     .iter()
-                    .find(|(d, _)| d.year == year && d.zones == zones)
+                    .find(|(d, _)| d.year == year && d.zones == zones && d.scenario == scenario)
                 {
                     let group = if zones.is_empty() {
                         String::new()
@@ -547,6 +559,7 @@ pub(super) fn parse_demand_years(
                         zones,
                         factor,
                         sources,
+                        scenario,
                     },
                     fields.line(),
                 ));
@@ -1171,6 +1184,20 @@ mod tests {
             (
                 Box::new(|f| replace(&mut f.demand_years, "2022,caucasus,", "2022,east,")),
                 "demand_years.csv:5: zones: demand.csv joins zone `east` of this group and zone `caucasus` of the group of line 4",
+            ),
+            (
+                Box::new(|f| replace(&mut f.demand_years, "a target,target", ",a target")),
+                "demand_years.csv:6: scenario: `a target`: a scenario name is letters, digits, `_` and `-`",
+            ),
+            (
+                Box::new(|f| {
+                    replace(
+                        &mut f.demand_years,
+                        "a target,target",
+                        "a target,target\n2030,caucasus,7,T_HAND,,target",
+                    )
+                }),
+                "demand_years.csv:7: year: 2030 is already given for these zones on line 6",
             ),
             (
                 Box::new(|f| replace(&mut f.demand_years, "2021,,0.8", "2021,,-1")),
