@@ -103,7 +103,7 @@ fn main() {
     let mini_shapes: &[u8] = b"link_id,network,network_km,snap_km,shape_source,polyline\n\
         e_city_border,rail,2990.5,1.2,T_HAND,_ydrE_dtvU_nDnsEv`Ef|J\n";
     let services = |name: &str| read(&format!("testdata/services_mini/{name}"));
-    let mini_files: [Vec<u8>; 18] = [
+    let mini_files: [Vec<u8>; 19] = [
         mini("dataset.toml"),
         mini("SOURCES.toml"),
         mini("nodes.csv"),
@@ -122,6 +122,7 @@ fn main() {
         services("demand_years.csv"),
         services("markets.csv"),
         services("market_years.csv"),
+        services("tonnage.csv"),
     ];
     for (choice, contents) in mini_files.iter().enumerate() {
         write(

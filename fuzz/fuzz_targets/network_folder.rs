@@ -1,7 +1,8 @@
 //! The network folder reader (`network::load_files`) with one file replaced: the first byte
-//! picks which of the eighteen files, the rest of the input is its contents, and the other files
+//! picks which of the nineteen files, the rest of the input is its contents, and the other files
 //! are those of `testdata/mini`, so the fuzzer gets past the other files to the deep checks
-//! (cross-file ids, sources, handling, zones, demand, service classes, sailings, markets). Both entry points run: `load_files`
+//! (cross-file ids, sources, handling, zones, demand, service classes, sailings, markets,
+//! tonnage). Both entry points run: `load_files`
 //! (stops at the first problem) and `validate_files` (goes on, up to 200), and they must agree
 //! on whether the folder is valid and on its first problem.
 #![no_main]
@@ -15,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut files = mini_files();
     let replaced = |name: &str| named(name, contents);
-    match choice % 18 {
+    match choice % 19 {
         0 => files.dataset = replaced("dataset.toml"),
         1 => files.sources = replaced("SOURCES.toml"),
         2 => files.nodes = replaced("nodes.csv"),
@@ -33,7 +34,8 @@ fuzz_target!(|data: &[u8]| {
         14 => files.prices = Some(replaced("prices.csv")),
         15 => files.demand_years = Some(replaced("demand_years.csv")),
         16 => files.markets = Some(replaced("markets.csv")),
-        _ => files.market_years = Some(replaced("market_years.csv")),
+        17 => files.market_years = Some(replaced("market_years.csv")),
+        _ => files.tonnage = Some(replaced("tonnage.csv")),
     }
     check_load_agrees_with_validate(&files);
 });

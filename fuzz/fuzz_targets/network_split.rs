@@ -1,7 +1,7 @@
-//! The network folder reader (`network::load_files`) on eighteen files cut from one input at
+//! The network folder reader (`network::load_files`) on nineteen files cut from one input at
 //! 0xFF bytes: dataset.toml, SOURCES.toml, nodes, links, handling, emissions, then the
 //! optional shapes, zones, demand, services, service speeds, service dwell, sailings,
-//! calibration, prices, demand by year, markets and market years (absent when the input has
+//! calibration, prices, demand by year, markets, market years and tonnage (absent when the input has
 //! fewer parts).
 #![no_main]
 
@@ -10,7 +10,7 @@ use silkroute_core::network::NetworkFiles;
 use silkroute_fuzz::{check_load_agrees_with_validate, named, split};
 
 fuzz_target!(|data: &[u8]| {
-    let parts = split(data, 18);
+    let parts = split(data, 19);
     let part = |i: usize| parts.get(i).copied().unwrap_or_default();
     let optional = |i: usize, name: &str| parts.get(i).map(|bytes| named(name, bytes));
     let files = NetworkFiles {
@@ -32,6 +32,7 @@ fuzz_target!(|data: &[u8]| {
         demand_years: optional(15, "demand_years.csv"),
         markets: optional(16, "markets.csv"),
         market_years: optional(17, "market_years.csv"),
+        tonnage: optional(18, "tonnage.csv"),
     };
     check_load_agrees_with_validate(&files);
 });

@@ -53,6 +53,7 @@ pub fn mini_files() -> NetworkFiles {
         demand_years: Some(services_file!("demand_years.csv")),
         markets: Some(services_file!("markets.csv")),
         market_years: Some(services_file!("market_years.csv")),
+        tonnage: Some(services_file!("tonnage.csv")),
     }
 }
 

@@ -140,6 +140,18 @@ fn write_table(report: &FreightReport, out: &mut dyn Write) -> Result<()> {
             thousands(market.alternative_teu_per_year)
         )?;
     }
+    if !report.tonnage.is_empty() {
+        let layer: Vec<String> = report
+            .tonnage
+            .iter()
+            .map(|t| format!("{} {} t", t.corridor, thousands(t.tonnes_per_year)))
+            .collect();
+        writeln!(
+            out,
+            "Tonnage layer (tonnage.csv, cheapest routes, no capacities): {}",
+            layer.join(", ")
+        )?;
+    }
 
     writeln!(out)?;
     writeln!(out, "Bottlenecks (volume over capacity, highest first)")?;

@@ -62,6 +62,7 @@ mod report;
 mod request;
 #[cfg(test)]
 mod tests;
+mod tonnage;
 
 pub use crate::report::freight::{
     BottleneckRecord, ClassRecord, CorridorAmount, CorridorFlowRecord, DestinationRecord,
@@ -70,6 +71,7 @@ pub use crate::report::freight::{
 };
 
 pub use request::{FREIGHT_GAP, FreightRequest, FreightRequestError, assign_freight};
+pub use tonnage::{TonnageFlows, route_tonnage};
 
 use crate::assign::{AssignError, AssignNodeId, CostModel, Problem};
 use crate::network::{ArcId, FreightClassId, FreightData, HandlingId, Network, NodeId, ZoneId};

@@ -461,6 +461,7 @@ impl FreightProblem<'_> {
                     },
                 )
                 .collect(),
+            tonnage: Vec::new(),
             warnings: self.warnings.iter().map(ToString::to_string).collect(),
         }
     }

@@ -203,5 +203,19 @@ pub fn assign_freight(
             });
         }
     }
-    Ok(problem.report(&result))
+    let mut report = problem.report(&result);
+    // The tonnage layer: routed on its own, by the cheapest route of the year's network.
+    if !network.freight().tonnage.is_empty() {
+        let mut route = crate::route::RouteOptions::defaults(network);
+        route.year = options.year;
+        route.avoid = options.avoid.clone();
+        route.sea_rate = options.sea_rate;
+        route.risk = options.risk.clone();
+        match super::route_tonnage(network, &route) {
+            Ok(layer) => report.tonnage = layer.records(),
+            Err(reason) if reason.contains("starts in") => {}
+            Err(reason) => report.warnings.push(reason),
+        }
+    }
+    Ok(report)
 }

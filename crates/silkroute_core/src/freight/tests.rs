@@ -24,6 +24,9 @@ fn every_node_a_zone(network: &Network, vots: &[f64]) -> FreightData {
         teu_per_train_sources: vec![],
         return_trains_per_train: None,
         return_trains_sources: vec![],
+        tonnes_per_teu: None,
+        tonnes_per_teu_sources: vec![],
+        tonnage: vec![],
         classes: vots
             .iter()
             .enumerate()

@@ -7,8 +7,10 @@ use super::Prediction;
 use super::congestion::{Congestion, is_queue, takes_congestion};
 use crate::assign::{AssignOptions, Method, keep_going};
 use crate::freight::{FREIGHT_GAP, FreightReport, FreightRequest, assign_freight};
+use crate::freight::{TonnageFlows, route_tonnage};
 use crate::network::{Network, SourceId};
 use crate::observe::{FacilityRef, ObsKind, Observation, PlaceRef, Unit};
+use crate::route::RouteOptions;
 
 /// The freight assignment of every year some observation needs, computed once, with the
 /// congestion of each.
@@ -16,6 +18,8 @@ use crate::observe::{FacilityRef, ObsKind, Observation, PlaceRef, Unit};
 pub struct YearFlows {
     reports: BTreeMap<i32, Result<FreightReport, String>>,
     congestion: BTreeMap<i32, Congestion>,
+    /// The tonnage layer of each year a volume in tonnes needs.
+    tonnage: BTreeMap<i32, Result<TonnageFlows, String>>,
 }
 
 impl YearFlows {
@@ -25,10 +29,23 @@ impl YearFlows {
         network: &Network,
         observations: impl IntoIterator<Item = &'a Observation>,
     ) -> YearFlows {
+        let observations: Vec<&Observation> = observations.into_iter().collect();
         let years: BTreeSet<i32> = observations
-            .into_iter()
+            .iter()
             .filter(|obs| selector(network, obs).is_ok() || is_queue(obs) || takes_congestion(obs))
             .map(|obs| obs.year)
+            .collect();
+        let tonnage = observations
+            .iter()
+            .filter(|obs| obs.unit == Unit::Tonnes && selector(network, obs).is_ok())
+            .map(|obs| obs.year)
+            .collect::<BTreeSet<i32>>()
+            .into_iter()
+            .map(|year| {
+                let mut options = RouteOptions::defaults(network);
+                options.year = year;
+                (year, route_tonnage(network, &options))
+            })
             .collect();
         let reports: BTreeMap<i32, Result<FreightReport, String>> = years
             .into_iter()
@@ -46,6 +63,7 @@ impl YearFlows {
         YearFlows {
             reports,
             congestion,
+            tonnage,
         }
     }
 
@@ -96,10 +114,19 @@ fn selector(network: &Network, obs: &Observation) -> Result<Selector, String> {
         Unit::Teu | Unit::Feu => {}
         Unit::Trains if obs.kind == ObsKind::TrainCount => {}
         Unit::Tonnes => {
-            return Err(
-                "tonnes: the network carries containers (TEU); the Kazakh export layer in tonnes is not built yet"
-                    .into(),
-            );
+            // The containers (at tonnes per TEU) and the tonnage layer: on the Middle Corridor
+            // or at a place of it; other tonnages count freight the network does not carry.
+            let middle = obs.corridor.as_deref() == Some("middle");
+            let place = matches!(obs.facility, Some(FacilityRef::Place(PlaceRef::Node(_))));
+            if !middle || (obs.facility.is_some() && !place) {
+                return Err(
+                    "tonnes: the network carries containers and, in tonnes, Kazakhstan's Trans-Caspian exports (tonnage.csv); this tonnage counts other freight"
+                        .into(),
+                );
+            }
+            if network.freight().tonnes_per_teu.is_none() {
+                return Err("tonnes: the dataset gives no tonnes per TEU".into());
+            }
         }
         _ => return Err(format!("a volume in {} is not modelled", obs.unit.as_str())),
     }
@@ -280,13 +307,26 @@ pub(super) fn predict_volume(
         Some(Err(reason)) => return Prediction::not_modelled(reason.clone()),
         None => return Prediction::not_modelled("the year was not assigned"),
     };
-    match volume_in(network, obs, &selector, report) {
+    let tonnage = if obs.unit == Unit::Tonnes {
+        match flows.tonnage.get(&obs.year) {
+            Some(Ok(layer)) => Some(layer),
+            Some(Err(reason)) => return Prediction::not_modelled(reason.clone()),
+            None => return Prediction::not_modelled("the year's tonnage was not routed"),
+        }
+    } else {
+        None
+    };
+    match volume_in(network, obs, &selector, report, tonnage) {
         Ok(value) => {
             let mut sources = demand_sources(network, obs.year);
+            let freight = network.freight();
             if obs.unit == Unit::Trains {
-                let freight = network.freight();
                 sources.extend(freight.teu_per_train_sources.iter().copied());
                 sources.extend(freight.return_trains_sources.iter().copied());
+            }
+            if let Some(layer) = tonnage {
+                sources.extend(freight.tonnes_per_teu_sources.iter().copied());
+                sources.extend(layer.sources.iter().copied());
             }
             Prediction {
                 modelled: Ok(value),
@@ -365,14 +405,17 @@ pub(super) fn modelled_volume(
     report: &FreightReport,
 ) -> Result<f64, String> {
     let selector = selector(network, obs)?;
-    volume_in(network, obs, &selector, report)
+    volume_in(network, obs, &selector, report, None)
 }
 
+/// The volume of an observation in a year's report (TEU, FEU, trains; tonnes: the
+/// containers at tonnes per TEU plus the tonnage layer, whose exports are not transit).
 fn volume_in(
     network: &Network,
     obs: &Observation,
     selector: &Selector,
     report: &FreightReport,
+    tonnage: Option<&TonnageFlows>,
 ) -> Result<f64, String> {
     // TEU a year from China (westbound) and to it (eastbound); a pair without a Chinese end
     // counts as westbound.
@@ -435,6 +478,28 @@ fn volume_in(
     };
     let freight = network.freight();
     match obs.unit {
+        Unit::Tonnes => {
+            let per_teu = freight
+                .tonnes_per_teu
+                .ok_or("tonnes: the dataset gives no tonnes per TEU")?;
+            let Some(layer) = tonnage else {
+                return Err("tonnes: the tonnage layer was not routed".into());
+            };
+            // The layer's flows leave Kazakhstan westward; exports are not transit.
+            let layer_tonnes = match (selector, obs.direction.as_str()) {
+                (_, "eastbound" | "transit") => 0.0,
+                (Selector::Facility(key), _) => network
+                    .node_by_key(key)
+                    .and_then(|n| layer.by_node.get(&n))
+                    .copied()
+                    .unwrap_or(0.0),
+                (Selector::Pairs { corridor, .. }, _) => match corridor {
+                    Some(key) => layer.by_corridor.get(key).copied().unwrap_or(0.0),
+                    None => layer.by_corridor.values().sum(),
+                },
+            };
+            Ok(wanted(west, east) * per_teu + layer_tonnes * period)
+        }
         Unit::Teu => Ok(wanted(west, east)),
         Unit::Feu => Ok(wanted(west, east) / 2.0),
         // Loaded and empty trains alike, at the dataset's TEU per train; trains come back

@@ -791,6 +791,16 @@ impl NetworkBuilder {
             "the freight return trains".to_string(),
             &freight.return_trains_sources,
         ));
+        lists.push((
+            "the freight tonnes per TEU".to_string(),
+            &freight.tonnes_per_teu_sources,
+        ));
+        for row in &freight.tonnage {
+            lists.push((
+                format!("tonnage `{}` of {}", row.commodity, row.year),
+                &row.sources,
+            ));
+        }
         for class in &freight.classes {
             lists.push((
                 format!("freight class `{}` (value of time)", class.key),
@@ -898,6 +908,10 @@ impl NetworkBuilder {
         let freight = &mut self.freight;
         apply(&mut freight.teu_per_train_sources);
         apply(&mut freight.return_trains_sources);
+        apply(&mut freight.tonnes_per_teu_sources);
+        for row in &mut freight.tonnage {
+            apply(&mut row.sources);
+        }
         for class in &mut freight.classes {
             apply(&mut class.value_of_time_sources);
             apply(&mut class.pce_sources);

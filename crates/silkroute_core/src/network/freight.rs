@@ -75,6 +75,12 @@ pub struct FreightData {
     pub return_trains_per_train: Option<f64>,
     /// Sources of `return_trains_per_train`.
     pub return_trains_sources: Vec<SourceId>,
+    /// Cargo tonnes in a loaded TEU, to count containers in tonnes beside the tonnage layer.
+    pub tonnes_per_teu: Option<f64>,
+    /// Sources of `tonnes_per_teu`.
+    pub tonnes_per_teu_sources: Vec<SourceId>,
+    /// The tonnage layer (`tonnage.csv`): cargo counted in tonnes, routed on its own.
+    pub tonnage: Vec<TonnageRow>,
     /// Classes of demand.
     pub classes: Vec<FreightClass>,
     /// Zones.
@@ -174,6 +180,24 @@ impl Market {
     }
 }
 
+/// A flow of the tonnage layer in a year: cargo in tonnes (not containers) between places,
+/// split evenly over the pairs of its origins and destinations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TonnageRow {
+    /// The year.
+    pub year: i32,
+    /// Where it is loaded.
+    pub origins: Vec<NodeId>,
+    /// Where it goes.
+    pub destinations: Vec<NodeId>,
+    /// What it is (`kz_export`, ...): a flow is one commodity between the same places.
+    pub commodity: String,
+    /// Tonnes in the year (≥ 0).
+    pub tonnes: f64,
+    /// Sources.
+    pub sources: Vec<SourceId>,
+}
+
 /// The demand of a year as a factor on the volumes of `demand.csv`, for every row or for the
 /// rows of a group of zones (a segment that grows at its own pace).
 #[derive(Debug, Clone, PartialEq)]
@@ -190,6 +214,11 @@ pub struct DemandYear {
     /// The demand scenario the row belongs to (a projection or a target, applied only when
     /// chosen: [`FreightData::with_demand_scenario`]); empty for the observed series.
     pub scenario: String,
+}
+
+/// Whether two tonnage rows are the same flow (commodity and places).
+fn same_flow(a: &TonnageRow, b: &TonnageRow) -> bool {
+    a.commodity == b.commodity && a.origins == b.origins && a.destinations == b.destinations
 }
 
 impl FreightData {
@@ -210,6 +239,31 @@ impl FreightData {
             .find(|d| d.zones.contains(&origin) || d.zones.contains(&destination))
             .map_or(&[][..], |d| d.zones.as_slice());
         self.group_factor(group, year)
+    }
+
+    /// The tonnage layer in `year`: each flow (commodity, origins, destinations) with its
+    /// tonnes, interpolated linearly between its years and held after its last; a flow before
+    /// its first year is not in the layer (`None` when no flow is).
+    pub fn tonnage_in(&self, year: i32) -> Option<Vec<(&TonnageRow, f64)>> {
+        let mut flows: Vec<&TonnageRow> = Vec::new();
+        for row in &self.tonnage {
+            if !flows.iter().any(|f| same_flow(f, row)) {
+                flows.push(row);
+            }
+        }
+        let out: Vec<(&TonnageRow, f64)> = flows
+            .into_iter()
+            .filter_map(|flow| {
+                let rows = self.tonnage.iter().filter(|r| same_flow(r, flow));
+                let first = rows.clone().map(|r| r.year).min()?;
+                if year < first {
+                    return None;
+                }
+                let points: Vec<(i32, f64)> = rows.map(|r| (r.year, r.tonnes)).collect();
+                interpolate_by_year(points, year).map(|t| (flow, t))
+            })
+            .collect();
+        (!out.is_empty()).then_some(out)
     }
 
     /// The demand scenarios of `demand_years.csv`, sorted.
@@ -355,6 +409,34 @@ impl FreightData {
             && !(t.is_finite() && t > 0.0)
         {
             return Err(FreightDataError::BadTeuPerTrain { value: t });
+        }
+        if let Some(t) = self.tonnes_per_teu
+            && !(t.is_finite() && t > 0.0 && t <= 40.0)
+        {
+            return Err(FreightDataError::BadTonnage {
+                what: "tonnes per TEU".into(),
+                reason: format!("{t}: expected a number in (0, 40]"),
+            });
+        }
+        for row in &self.tonnage {
+            let bad = |reason: &str| FreightDataError::BadTonnage {
+                what: format!("`{}` of {}", row.commodity, row.year),
+                reason: reason.to_string(),
+            };
+            if !(row.tonnes.is_finite() && row.tonnes >= 0.0) {
+                return Err(bad("tonnes must be a finite number ≥ 0"));
+            }
+            if row.origins.is_empty() || row.destinations.is_empty() {
+                return Err(bad("no origin or no destination"));
+            }
+            if row
+                .origins
+                .iter()
+                .chain(&row.destinations)
+                .any(|n| n.index() >= node_count)
+            {
+                return Err(bad("node index out of range"));
+            }
         }
         for (index, class) in self.classes.iter().enumerate() {
             if self.classes[..index].iter().any(|c| c.key == class.key) {
@@ -604,6 +686,14 @@ pub enum FreightDataError {
     BadMarket {
         /// The market.
         market: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A tonnage row or the tonnes per TEU that cannot be used (`tonnage.csv`, dataset.toml).
+    #[error("tonnage {what}: {reason}")]
+    BadTonnage {
+        /// Which row or value.
+        what: String,
         /// What is wrong.
         reason: String,
     },

@@ -25,7 +25,7 @@ pub use folder::{
 pub(crate) use folder::{is_id, parse_sources};
 pub use freight::{
     Demand, DemandYear, FreightClass, FreightClassId, FreightData, FreightDataError, Market,
-    MarketYear, Zone, ZoneId, interpolate_by_year,
+    MarketYear, TonnageRow, Zone, ZoneId, interpolate_by_year,
 };
 pub use place::{PlaceError, PlaceMatch, is_lat_lon, normalize_place_name, parse_lat_lon};
 pub use prices::{PriceItem, PriceRow, Prices};

@@ -252,8 +252,20 @@ pub struct FreightReport {
     /// The markets where rail competes with the sea: the whole market and rail's part at the
     /// equilibrium (empty without markets).
     pub markets: Vec<MarketRecord>,
+    /// The tonnage layer of the year (`tonnage.csv`: cargo counted in tonnes, routed by
+    /// the cheapest route without capacities), by corridor; empty without one.
+    pub tonnage: Vec<TonnageRecord>,
     /// Things the model could not represent as the data asks.
     pub warnings: Vec<String>,
+}
+
+/// Tonnes a year of the tonnage layer on a corridor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TonnageRecord {
+    /// Corridor key (`regional`: on no corridor).
+    pub corridor: String,
+    /// Tonnes per year.
+    pub tonnes_per_year: f64,
 }
 
 /// A market's split between rail and the alternative.

@@ -4,6 +4,7 @@
 
 mod markets;
 mod services;
+mod tonnage;
 
 use crate::io::csv::{Column, Fields, Table, optional, required, split_list};
 use crate::io::{Fault, Limit, LoadError, LoadWarning, clip, read_named};
@@ -56,6 +57,8 @@ pub struct NetworkFiles {
     pub markets: Option<(String, Vec<u8>)>,
     /// `market_years.csv` (a market's rail premium by year), optional.
     pub market_years: Option<(String, Vec<u8>)>,
+    /// `tonnage.csv` (the tonnage layer: cargo counted in tonnes, by year), optional.
+    pub tonnage: Option<(String, Vec<u8>)>,
 }
 
 impl NetworkFiles {
@@ -85,6 +88,7 @@ impl NetworkFiles {
             demand_years: optional("demand_years.csv")?,
             markets: optional("markets.csv")?,
             market_years: optional("market_years.csv")?,
+            tonnage: optional("tonnage.csv")?,
         })
     }
 }
@@ -123,6 +127,7 @@ pub fn default_files() -> NetworkFiles {
         demand_years: Some(embedded!("demand_years.csv")),
         markets: Some(embedded!("markets.csv")),
         market_years: Some(embedded!("market_years.csv")),
+        tonnage: Some(embedded!("tonnage.csv")),
     }
 }
 
@@ -525,6 +530,7 @@ fn check_files(
     freight.demand_by_year = services::parse_demand_years(files, &freight, &resolve, &mut problems);
     freight.markets = markets::parse_markets(files, &freight, &builder, &resolve, &mut problems);
     freight.market_years = markets::parse_market_years(files, &freight, &resolve, &mut problems);
+    freight.tonnage = tonnage::parse_tonnage(files, &builder, &resolve, &mut problems);
     if !problems.list.is_empty() {
         return Err(problems.list);
     }
@@ -1246,6 +1252,8 @@ struct FreightRecord {
     teu_per_train_source: Option<Spanned<String>>,
     return_trains_per_train: Option<Spanned<f64>>,
     return_trains_source: Option<Spanned<String>>,
+    tonnes_per_teu: Option<Spanned<f64>>,
+    tonnes_per_teu_source: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -1285,6 +1293,7 @@ struct Dataset {
     /// `[freight]`: TEU per train and its sources.
     teu_per_train: (Option<f64>, Vec<SourceId>),
     return_trains: (Option<f64>, Vec<SourceId>),
+    tonnes_per_teu: (Option<f64>, Vec<SourceId>),
     /// `[[freight_class]]`.
     classes: Vec<FreightClass>,
 }
@@ -1453,6 +1462,13 @@ fn parse_dataset(
         "return_trains_source",
         2.0,
     )?;
+    let tonnes_per_teu = freight_number(
+        record.and_then(|r| r.tonnes_per_teu.as_ref()),
+        record.and_then(|r| r.tonnes_per_teu_source.as_ref()),
+        "tonnes_per_teu",
+        "tonnes_per_teu_source",
+        40.0,
+    )?;
     let mut classes: Vec<FreightClass> = Vec::new();
     for record in &parsed.freight_class {
         let record = record.get_ref();
@@ -1562,6 +1578,7 @@ fn parse_dataset(
         corridors,
         teu_per_train,
         return_trains,
+        tonnes_per_teu,
         classes,
     })
 }
@@ -1597,6 +1614,9 @@ fn parse_freight(
         teu_per_train_sources: dataset.teu_per_train.1.clone(),
         return_trains_per_train: dataset.return_trains.0,
         return_trains_sources: dataset.return_trains.1.clone(),
+        tonnes_per_teu: dataset.tonnes_per_teu.0,
+        tonnes_per_teu_sources: dataset.tonnes_per_teu.1.clone(),
+        tonnage: Vec::new(),
         classes: dataset.classes.clone(),
         zones: Vec::new(),
         demand: Vec::new(),

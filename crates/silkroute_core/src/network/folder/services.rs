@@ -898,7 +898,36 @@ mod tests {
         files.demand_years = read("demand_years.csv");
         files.markets = read("markets.csv");
         files.market_years = read("market_years.csv");
+        files.tonnage = read("tonnage.csv");
         files
+    }
+
+    /// The tonnage layer: interpolated between its years, held after, absent before; routed
+    /// by the cheapest route, counted by corridor and by place passed.
+    #[test]
+    fn the_tonnage_layer_loads_interpolates_and_routes() {
+        let (network, _) = load_files(&files()).expect("valid");
+        let freight = network.freight();
+        let at = |year: i32| {
+            freight
+                .tonnage_in(year)
+                .map(|flows| flows.iter().map(|(_, t)| t).sum::<f64>())
+        };
+        assert_eq!(at(2021), None);
+        assert_eq!(at(2023), Some(2000.0));
+        assert_eq!(at(2030), Some(3000.0));
+        let mut options = crate::route::RouteOptions::defaults(&network);
+        options.year = 2023;
+        let layer = crate::freight::route_tonnage(&network, &options).expect("routed");
+        assert!((layer.by_corridor.values().sum::<f64>() - 2000.0).abs() < 1e-9);
+        let node = |key: &str| network.node_by_key(key).expect("node");
+        assert_eq!(layer.by_node.get(&node("border_kz")), Some(&2000.0));
+        assert_eq!(layer.by_node.get(&node("west_city")), Some(&2000.0));
+        // One route: every place on it carries the whole flow once.
+        assert!(layer.by_node.values().all(|&t| t == 2000.0));
+        options.year = 2021;
+        let before = crate::freight::route_tonnage(&network, &options).expect_err("empty");
+        assert!(before.contains("starts in 2022"), "{before}");
     }
 
     #[test]
@@ -1198,6 +1227,52 @@ mod tests {
                     )
                 }),
                 "demand_years.csv:7: year: 2030 is already given for these zones on line 6",
+            ),
+            (
+                Box::new(|f| replace(&mut f.tonnage, "2024,border_kz", "2024,nowhere")),
+                "tonnage.csv:3: origins: unknown node `nowhere` (not in nodes.csv)",
+            ),
+            (
+                Box::new(|f| {
+                    replace(
+                        &mut f.tonnage,
+                        "2024,border_kz,west_city",
+                        "2024,border_kz,border_kz",
+                    )
+                }),
+                "tonnage.csv:3: destinations: node `border_kz` is also an origin",
+            ),
+            (
+                Box::new(|f| {
+                    replace(
+                        &mut f.tonnage,
+                        "2024,border_kz,west_city,export",
+                        "2022,border_kz,west_city,export",
+                    )
+                }),
+                "tonnage.csv:3: year: 2022 is already given for this flow on line 2",
+            ),
+            (
+                Box::new(|f| replace(&mut f.tonnage, "export,3000", "export,-3")),
+                "tonnage.csv:3: tonnes:",
+            ),
+            (
+                Box::new(|f| replace(&mut f.tonnage, "export,3000", "export,1e12")),
+                "tonnage.csv:3: tonnes: 1000000000000 tonnes a year is not one flow's freight",
+            ),
+            (
+                Box::new(|f| replace(&mut f.tonnage, "export,3000,T_HAND", "export,3000,")),
+                "tonnage.csv:3: tonnes_source:",
+            ),
+            (
+                Box::new(|f| {
+                    replace(
+                        &mut f.tonnage,
+                        "2024,border_kz,west_city,export",
+                        "2024,border_kz,west_city,ex port",
+                    )
+                }),
+                "tonnage.csv:3: commodity:",
             ),
             (
                 Box::new(|f| replace(&mut f.demand_years, "2021,,0.8", "2021,,-1")),
