@@ -383,6 +383,17 @@ fn a_demand_scenario_grows_its_segment_only_when_chosen() {
     let demand = |r: &serde_json::Value| r["totals"]["demand_teu_per_year"].as_f64().expect("n");
     assert!(demand(&targets) > demand(&observed) + 100_000.0);
     assert!(middle(&targets) > 1.5 * middle(&observed));
+    // The scenario's tonnage rows too: the exports' 10 Mt target of 2028, 3.2 Mt observed.
+    let tonnes = |r: &serde_json::Value| -> f64 {
+        r["tonnage"]
+            .as_array()
+            .expect("tonnage")
+            .iter()
+            .map(|t| t["tonnes_per_year"].as_f64().expect("tonnes"))
+            .sum()
+    };
+    assert_eq!(tonnes(&observed), 3_200_000.0);
+    assert_eq!(tonnes(&targets), 10_000_000.0);
     let output = silkroute(&["assign", "--demand-scenario", "nope"]);
     assert_ne!(output.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&output.stderr);

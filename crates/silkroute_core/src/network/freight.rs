@@ -196,6 +196,9 @@ pub struct TonnageRow {
     pub tonnes: f64,
     /// Sources.
     pub sources: Vec<SourceId>,
+    /// The demand scenario the row belongs to (applied only when chosen); empty for the
+    /// observed series.
+    pub scenario: String,
 }
 
 /// The demand of a year as a factor on the volumes of `demand.csv`, for every row or for the
@@ -245,8 +248,9 @@ impl FreightData {
     /// tonnes, interpolated linearly between its years and held after its last; a flow before
     /// its first year is not in the layer (`None` when no flow is).
     pub fn tonnage_in(&self, year: i32) -> Option<Vec<(&TonnageRow, f64)>> {
+        let observed = || self.tonnage.iter().filter(|r| r.scenario.is_empty());
         let mut flows: Vec<&TonnageRow> = Vec::new();
-        for row in &self.tonnage {
+        for row in observed() {
             if !flows.iter().any(|f| same_flow(f, row)) {
                 flows.push(row);
             }
@@ -254,7 +258,7 @@ impl FreightData {
         let out: Vec<(&TonnageRow, f64)> = flows
             .into_iter()
             .filter_map(|flow| {
-                let rows = self.tonnage.iter().filter(|r| same_flow(r, flow));
+                let rows = observed().filter(|r| same_flow(r, flow));
                 let first = rows.clone().map(|r| r.year).min()?;
                 if year < first {
                     return None;
@@ -271,21 +275,23 @@ impl FreightData {
         let mut names: Vec<&str> = self
             .demand_by_year
             .iter()
-            .filter(|d| !d.scenario.is_empty())
             .map(|d| d.scenario.as_str())
+            .chain(self.tonnage.iter().map(|t| t.scenario.as_str()))
+            .filter(|name| !name.is_empty())
             .collect();
         names.sort_unstable();
         names.dedup();
         names
     }
 
-    /// The demand with a scenario's rows in force: each of its rows replaces the observed
-    /// row of its year and group or adds to the group's series; the other scenarios' rows go.
+    /// The demand with a scenario's rows in force: each of its rows (`demand_years.csv`,
+    /// `tonnage.csv`) replaces the observed row of its year and group (or flow) or adds to the
+    /// series; the other scenarios' rows go.
     ///
     /// # Errors
     /// [`FreightDataError::UnknownDemandScenario`] when no row has that scenario.
     pub fn with_demand_scenario(&self, name: &str) -> Result<FreightData, FreightDataError> {
-        if !self.demand_by_year.iter().any(|d| d.scenario == name) || name.is_empty() {
+        if name.is_empty() || !self.demand_scenarios().contains(&name) {
             return Err(FreightDataError::UnknownDemandScenario {
                 name: name.to_string(),
                 known: self.demand_scenarios().join(", "),
@@ -308,6 +314,19 @@ impl FreightData {
             })
             .cloned()
             .chain(chosen.iter().map(|c| DemandYear {
+                scenario: String::new(),
+                ..(*c).clone()
+            }))
+            .collect();
+        let chosen: Vec<&TonnageRow> = self.tonnage.iter().filter(|t| t.scenario == name).collect();
+        out.tonnage = self
+            .tonnage
+            .iter()
+            .filter(|t| {
+                t.scenario.is_empty() && !chosen.iter().any(|c| c.year == t.year && same_flow(c, t))
+            })
+            .cloned()
+            .chain(chosen.iter().map(|c| TonnageRow {
                 scenario: String::new(),
                 ..(*c).clone()
             }))

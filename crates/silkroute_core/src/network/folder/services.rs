@@ -478,14 +478,13 @@ pub(super) fn parse_demand_years(
                 zones.sort();
                 zones.dedup();
                 let scenario = fields.text("scenario").trim().to_string();
-                if !scenario.is_empty()
-                    && !scenario
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                {
+                if !scenario.is_empty() && !is_id(&scenario) {
                     return Err(fields.error(
                         "scenario",
-                        format!("`{scenario}`: a scenario name is letters, digits, `_` and `-`"),
+                        Fault::BadId {
+                            id: clip(&scenario),
+                            rule: ID_RULE,
+                        },
                     ));
                 }
                 if let Some((_, line)) = years
@@ -1216,7 +1215,7 @@ mod tests {
             ),
             (
                 Box::new(|f| replace(&mut f.demand_years, "a target,target", ",a target")),
-                "demand_years.csv:6: scenario: `a target`: a scenario name is letters, digits, `_` and `-`",
+                "demand_years.csv:6: scenario:",
             ),
             (
                 Box::new(|f| {

@@ -14,6 +14,7 @@ const TONNAGE_COLUMNS: &[Column] = &[
     required("tonnes"),
     required("tonnes_source"),
     optional("note"),
+    optional("scenario"),
 ];
 
 /// Most tonnes a year of one flow (ten times the world's largest railway's freight).
@@ -87,6 +88,16 @@ pub(super) fn parse_tonnage(
                     format!("{tonnes} tonnes a year is not one flow's freight"),
                 ));
             }
+            let scenario = fields.text("scenario").trim().to_string();
+            if !scenario.is_empty() && !is_id(&scenario) {
+                return Err(fields.error(
+                    "scenario",
+                    Fault::BadId {
+                        id: clip(&scenario),
+                        rule: ID_RULE,
+                    },
+                ));
+            }
             let row = TonnageRow {
                 year,
                 origins,
@@ -94,9 +105,11 @@ pub(super) fn parse_tonnage(
                 commodity: commodity.to_string(),
                 tonnes,
                 sources: fields.sources("tonnes_source", "tonnes", true, resolve)?,
+                scenario,
             };
             if let Some((_, line)) = rows.iter().find(|(r, _)| {
                 r.year == row.year
+                    && r.scenario == row.scenario
                     && r.commodity == row.commodity
                     && r.origins == row.origins
                     && r.destinations == row.destinations
