@@ -104,10 +104,13 @@ pub fn run(data: Option<&Path>, args: &EvaluateArgs, out: &mut dyn Write) -> Res
                 &[1, 4, 5, 6],
             );
             for r in report.observations.iter().filter(|r| r.modelled.is_some()) {
-                let place = if r.facility.is_empty() {
-                    format!("{} → {}", r.origin, r.destination)
-                } else {
+                let place = if !r.facility.is_empty() {
                     r.facility.clone()
+                } else if r.origin.is_empty() && r.destination.is_empty() {
+                    // A corridor's or network's total.
+                    format!("({})", r.corridor)
+                } else {
+                    format!("{} → {}", r.origin, r.destination)
                 };
                 let mark = match (r.nature.as_str(), r.within) {
                     ("record", _) => "record run, not counted",
