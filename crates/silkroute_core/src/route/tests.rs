@@ -251,12 +251,18 @@ pub(crate) fn build(nodes: &[NodeSpec], links: &[LinkSpec]) -> Network {
     builder.build().expect("random networks are valid")
 }
 
-/// Every arc-simple walk from origin to destination with its criteria, summed in travel order.
+/// Most arc-simple walks the brute force explores: parallel links make their number grow
+/// factorially (8 two-way links between two nodes: (8!)² walks), so a case beyond it is
+/// discarded rather than exhausting memory and time.
+const BRUTE_FORCE_BUDGET: usize = 200_000;
+
+/// Every arc-simple walk from origin to destination with its criteria, summed in travel order;
+/// `None` when there are more than [`BRUTE_FORCE_BUDGET`] walks to explore.
 fn brute_force(
     scope: &Scope<'_>,
     origin: NodeId,
     destination: NodeId,
-) -> Vec<(Vec<ArcId>, Criteria)> {
+) -> Option<Vec<(Vec<ArcId>, Criteria)>> {
     fn walk(
         scope: &Scope<'_>,
         destination: NodeId,
@@ -264,7 +270,12 @@ fn brute_force(
         used: &mut Vec<bool>,
         criteria: Criteria,
         out: &mut Vec<(Vec<ArcId>, Criteria)>,
+        explored: &mut usize,
     ) {
+        *explored += 1;
+        if *explored > BRUTE_FORCE_BUDGET {
+            return;
+        }
         let network = scope.network();
         let last = *arcs.last().expect("walk has an arc");
         let node = network.arc(last).head;
@@ -292,6 +303,7 @@ fn brute_force(
                 used,
                 criteria + transfer + scope.arc_criteria(next),
                 out,
+                explored,
             );
             arcs.pop();
             used[next.index()] = false;
@@ -299,6 +311,7 @@ fn brute_force(
     }
     let network = scope.network();
     let mut out = Vec::new();
+    let mut explored = 0;
     let mut used = vec![false; network.arcs().len()];
     for &first in network.out_arcs(origin) {
         if !scope.is_arc_allowed(first) {
@@ -316,10 +329,11 @@ fn brute_force(
             &mut used,
             transfer + scope.arc_criteria(first),
             &mut out,
+            &mut explored,
         );
         used[first.index()] = false;
     }
-    out
+    (explored <= BRUTE_FORCE_BUDGET).then_some(out)
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -380,6 +394,8 @@ proptest! {
         let scope = Scope::new(&network, &options);
         let (origin, destination) = (NodeId(0), NodeId(1));
         let walks = brute_force(&scope, origin, destination);
+        prop_assume!(walks.is_some(), "too many walks for the brute force");
+        let walks = walks.expect("assumed");
         let best = walks.iter().map(|(_, c)| scope.scalar(*c)).min_by(f64::total_cmp);
         let found = shortest_path(&scope, origin, destination).expect("distinct ends");
         match (best, found) {
@@ -403,6 +419,8 @@ proptest! {
         let scope = Scope::new(&network, &options);
         let (origin, destination) = (NodeId(0), NodeId(1));
         let walks = brute_force(&scope, origin, destination);
+        prop_assume!(walks.is_some(), "too many walks for the brute force");
+        let walks = walks.expect("assumed");
         let front: Vec<Criteria> = walks.iter().map(|(_, c)| *c)
             .filter(|c| !walks.iter().any(|(_, other)| other.dominates(c)))
             .collect();
