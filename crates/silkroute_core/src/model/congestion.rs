@@ -73,7 +73,7 @@ impl Congestion {
 
     /// Hours of delay along an itinerary: its arcs' and the handling it passes through
     /// (borders, gauge changes, ports; not the loading at its ends).
-    pub fn along(&self, network: &Network, itinerary: &Itinerary) -> f64 {
+    pub fn along(&self, itinerary: &Itinerary) -> f64 {
         let arcs: f64 = itinerary
             .legs
             .iter()
@@ -86,10 +86,8 @@ impl Congestion {
             .filter(|t| t.after_leg != 0 && t.after_leg != last)
             .flat_map(|t| {
                 t.steps.iter().map(move |s| {
-                    let node = network.handling(s.handling).node;
-                    debug_assert_eq!(node, t.node);
                     self.handling
-                        .get(&(node, s.kind))
+                        .get(&(t.node, s.kind))
                         .map_or(0.0, |d| d.delay_h)
                 })
             })

@@ -146,10 +146,7 @@ fn route_total(
     let path = shortest_path(scope, from, to).ok()??;
     let itinerary = Itinerary::new(scope, &path);
     let mut value = match total {
-        Total::Hours => {
-            itinerary.totals.hours
-                + congestion.map_or(0.0, |c| c.along(scope.network(), &itinerary))
-        }
+        Total::Hours => itinerary.totals.hours + congestion.map_or(0.0, |c| c.along(&itinerary)),
         Total::Usd => itinerary.totals.cost_usd,
     };
     if without_ends {

@@ -56,6 +56,7 @@ mod calibration {
     /// Transit times between every pair of places, made by the model itself under `truth`.
     fn synthetic(network: &Network, truth: &Calibration) -> Observations {
         let mut rows = Vec::new();
+        let mut flows: Option<YearFlows> = None;
         for from in 0..network.node_count() {
             for to in 0..network.node_count() {
                 if from == to {
@@ -84,7 +85,10 @@ mod calibration {
                     flows: String::new(),
                     line: 0,
                 };
-                if let Ok(value) = predict_with(network, truth, &[], &row).modelled
+                // The year's congestion, assigned once (every row is of 2026).
+                let flows =
+                    flows.get_or_insert_with(|| YearFlows::for_observations(network, [&row]));
+                if let Ok(value) = predict_in(network, truth, &[], flows, &row).modelled
                     && value > 0.0
                 {
                     row.value = value;

@@ -219,6 +219,51 @@ pub struct DemandYear {
     pub scenario: String,
 }
 
+/// The rows of a series with scenario `name` in force: the observed rows (empty scenario) less
+/// those a row of the scenario replaces (`same_slot`), then the scenario's rows, as observed.
+fn with_scenario<T: Clone + ScenarioRow>(
+    rows: &[T],
+    name: &str,
+    same_slot: impl Fn(&T, &T) -> bool,
+) -> Vec<T> {
+    let chosen: Vec<&T> = rows.iter().filter(|r| r.scenario() == name).collect();
+    rows.iter()
+        .filter(|r| r.scenario().is_empty() && !chosen.iter().any(|c| same_slot(c, r)))
+        .cloned()
+        .chain(chosen.iter().map(|c| {
+            let mut row = (*c).clone();
+            row.clear_scenario();
+            row
+        }))
+        .collect()
+}
+
+/// A row of a series that a demand scenario can hold.
+trait ScenarioRow {
+    /// The row's scenario (empty: the observed series).
+    fn scenario(&self) -> &str;
+    /// Makes the row one of the observed series.
+    fn clear_scenario(&mut self);
+}
+
+impl ScenarioRow for DemandYear {
+    fn scenario(&self) -> &str {
+        &self.scenario
+    }
+    fn clear_scenario(&mut self) {
+        self.scenario.clear();
+    }
+}
+
+impl ScenarioRow for TonnageRow {
+    fn scenario(&self) -> &str {
+        &self.scenario
+    }
+    fn clear_scenario(&mut self) {
+        self.scenario.clear();
+    }
+}
+
 /// Whether two tonnage rows are the same flow (commodity and places).
 fn same_flow(a: &TonnageRow, b: &TonnageRow) -> bool {
     a.commodity == b.commodity && a.origins == b.origins && a.destinations == b.destinations
@@ -297,40 +342,13 @@ impl FreightData {
                 known: self.demand_scenarios().join(", "),
             });
         }
-        let chosen: Vec<&DemandYear> = self
-            .demand_by_year
-            .iter()
-            .filter(|d| d.scenario == name)
-            .collect();
         let mut out = self.clone();
-        out.demand_by_year = self
-            .demand_by_year
-            .iter()
-            .filter(|d| {
-                d.scenario.is_empty()
-                    && !chosen
-                        .iter()
-                        .any(|c| c.year == d.year && c.zones == d.zones)
-            })
-            .cloned()
-            .chain(chosen.iter().map(|c| DemandYear {
-                scenario: String::new(),
-                ..(*c).clone()
-            }))
-            .collect();
-        let chosen: Vec<&TonnageRow> = self.tonnage.iter().filter(|t| t.scenario == name).collect();
-        out.tonnage = self
-            .tonnage
-            .iter()
-            .filter(|t| {
-                t.scenario.is_empty() && !chosen.iter().any(|c| c.year == t.year && same_flow(c, t))
-            })
-            .cloned()
-            .chain(chosen.iter().map(|c| TonnageRow {
-                scenario: String::new(),
-                ..(*c).clone()
-            }))
-            .collect();
+        out.demand_by_year = with_scenario(&self.demand_by_year, name, |a, b| {
+            a.year == b.year && a.zones == b.zones
+        });
+        out.tonnage = with_scenario(&self.tonnage, name, |a, b| {
+            a.year == b.year && same_flow(a, b)
+        });
         Ok(out)
     }
 

@@ -149,6 +149,22 @@ pub fn load_dir(dir: &Path) -> Result<(Network, Vec<LoadWarning>), LoadError> {
 
 const ID_RULE: &str = "lower-case letters, digits and `_`";
 
+/// The optional `scenario` column of a row (`demand_years.csv`, `tonnage.csv`): empty for the
+/// observed series, else an id.
+fn scenario_field(fields: &Fields<'_>) -> Result<String, LoadError> {
+    let scenario = fields.text("scenario").trim().to_string();
+    if !scenario.is_empty() && !is_id(&scenario) {
+        return Err(fields.error(
+            "scenario",
+            Fault::BadId {
+                id: clip(&scenario),
+                rule: ID_RULE,
+            },
+        ));
+    }
+    Ok(scenario)
+}
+
 /// Whether `text` is a valid node, link, corridor, zone or class id: lower-case letters,
 /// digits and `_`.
 pub(crate) fn is_id(text: &str) -> bool {

@@ -477,16 +477,7 @@ pub(super) fn parse_demand_years(
                 }
                 zones.sort();
                 zones.dedup();
-                let scenario = fields.text("scenario").trim().to_string();
-                if !scenario.is_empty() && !is_id(&scenario) {
-                    return Err(fields.error(
-                        "scenario",
-                        Fault::BadId {
-                            id: clip(&scenario),
-                            rule: ID_RULE,
-                        },
-                    ));
-                }
+                let scenario = super::scenario_field(fields)?;
                 if let Some((_, line)) = years
                     .iter()
                     .find(|(d, _)| d.year == year && d.zones == zones && d.scenario == scenario)

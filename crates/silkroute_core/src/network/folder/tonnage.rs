@@ -88,16 +88,7 @@ pub(super) fn parse_tonnage(
                     format!("{tonnes} tonnes a year is not one flow's freight"),
                 ));
             }
-            let scenario = fields.text("scenario").trim().to_string();
-            if !scenario.is_empty() && !is_id(&scenario) {
-                return Err(fields.error(
-                    "scenario",
-                    Fault::BadId {
-                        id: clip(&scenario),
-                        rule: ID_RULE,
-                    },
-                ));
-            }
+            let scenario = super::scenario_field(fields)?;
             let row = TonnageRow {
                 year,
                 origins,
