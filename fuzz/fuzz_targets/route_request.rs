@@ -55,6 +55,8 @@ fuzz_target!(|data: &[u8]| {
             .filter(|item| item.contains('='))
             .map(str::to_string)
             .collect(),
+        // Any carbon price the text gives, negative, NaN and huge ones included.
+        carbon_usd_per_t: number(6).map_or(0.0, |usd| usd * f64::from(flag(7))),
     };
     let Ok(query) = request.resolve(network) else {
         return;

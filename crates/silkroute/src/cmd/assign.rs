@@ -56,6 +56,10 @@ pub struct AssignArgs {
     /// repeated (`--risk RU=1500:3`), replacing the network's for that country.
     #[arg(long, value_name = "CC=USD[:DAYS]")]
     pub risk: Vec<String>,
+    /// Freight: a carbon price, USD per tonne CO2e (0–10,000), charged on every link's
+    /// emissions: the costs the assignment sees and reports include it (default: none).
+    #[arg(long, allow_negative_numbers = true, default_value_t = 0.0, value_name = "USD_PER_T", conflicts_with_all = ["tntp", "gmns"])]
+    pub carbon_price: f64,
     /// Freight: let capacities be exceeded, delayed only by the volume-delay functions
     /// (default: capacities bind within 2% and the excess queues or moves elsewhere).
     #[arg(long)]
@@ -173,6 +177,7 @@ pub fn run(data: Option<&std::path::Path>, args: &AssignArgs, out: &mut dyn Writ
                 system_optimum: args.system_optimum,
                 sea_rate: args.sea_rate,
                 risk: args.risk.clone(),
+                carbon_usd_per_t: args.carbon_price,
                 binding: !args.no_binding,
                 choice: !args.no_choice,
             },

@@ -52,9 +52,13 @@ pub fn load_network(data: Option<&Path>) -> Result<Network> {
     Ok(network)
 }
 
-/// The command-line option of a request field: `max_snap_km` → `--max-snap-km`.
+/// The command-line option of a request field: `max_snap_km` → `--max-snap-km`;
+/// `carbon_usd_per_t` → `--carbon-price` (the option says a price; its unit is in its help).
 pub fn flag(field: &str) -> String {
-    format!("--{}", field.replace('_', "-"))
+    match field {
+        "carbon_usd_per_t" => "--carbon-price".to_string(),
+        _ => format!("--{}", field.replace('_', "-")),
+    }
 }
 
 /// Formats a number with thousands separators and no decimals.

@@ -85,6 +85,15 @@ pub struct QueryArgs {
     /// (`--risk RU=1500:3`), replacing the network's for that country.
     #[arg(long, value_name = "CC=USD[:DAYS]")]
     pub risk: Vec<String>,
+    /// A carbon price, USD per tonne CO2e (0–10,000), charged on every leg's emissions: the
+    /// routes' USD include it (default: none).
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        default_value_t = 0.0,
+        value_name = "USD_PER_T"
+    )]
+    pub carbon_price: f64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -127,6 +136,7 @@ impl QueryArgs {
             month: self.month,
             sea_rate: self.sea_rate,
             risk: self.risk.clone(),
+            carbon_usd_per_t: self.carbon_price,
         }
     }
 
@@ -199,6 +209,12 @@ pub fn title(network: &Network, query: &Query) -> String {
             risk.country,
             thousands(risk.usd_per_feu),
             risk.days
+        ));
+    }
+    if query.options.carbon_usd_per_t != 0.0 {
+        title.push_str(&format!(
+            " · carbon ${}/t CO2e",
+            query.options.carbon_usd_per_t
         ));
     }
     if !query.avoid_text.is_empty() {

@@ -89,6 +89,35 @@ fn route_json_has_the_documented_fields() {
 }
 
 #[test]
+fn a_carbon_price_is_in_the_query_and_in_every_usd() {
+    let args = [
+        "route",
+        "Lianyungang",
+        "Duisburg",
+        "--by",
+        "cost",
+        "--format",
+        "json",
+    ];
+    let free = json(&args);
+    assert!(
+        free["query"].get("carbon_usd_per_t").is_none(),
+        "{}",
+        free["query"]
+    );
+    let charged = json(&[&args[..], &["--carbon-price", "100"]].concat());
+    assert_eq!(charged["query"]["carbon_usd_per_t"], 100.0);
+    let (free, charged) = (&free["routes"][0], &charged["routes"][0]);
+    assert_eq!(free["corridor"], charged["corridor"]);
+    let number = |route: &serde_json::Value, field: &str| route[field].as_f64().expect(field);
+    let charge = 100.0 * number(free, "total_co2e_kg") / 1000.0;
+    let added = number(charged, "total_cost_usd") - number(free, "total_cost_usd");
+    assert!((added - charge).abs() <= 0.1, "{added} vs {charge}");
+    let table = stdout_of(&["route", "Lianyungang", "Duisburg", "--carbon-price", "85.5"]);
+    assert!(table.contains(" · carbon $85.5/t CO2e"), "{table}");
+}
+
+#[test]
 fn lianyungang_duisburg_offers_distinct_corridors() {
     let report = default_question_json();
     let corridors: Vec<&str> = report["routes"]
@@ -329,6 +358,18 @@ fn bad_arguments_exit_2_with_a_reason() {
         (
             vec!["assign", "--sea-rate", "99"],
             "--sea-rate 99: expected a level",
+        ),
+        (
+            vec!["route", "--carbon-price", "-5"],
+            "--carbon-price -5: expected a carbon price between 0 and 10,000 USD per tonne CO2e",
+        ),
+        (
+            vec!["corridors", "--carbon-price", "NaN"],
+            "--carbon-price NaN: expected a carbon price",
+        ),
+        (
+            vec!["assign", "--carbon-price", "1e6"],
+            "--carbon-price 1000000: expected a carbon price",
         ),
     ] {
         let output = silkroute(&args);

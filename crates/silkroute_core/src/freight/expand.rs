@@ -380,6 +380,7 @@ fn build_graph<'a>(
         month: None,
         sea_rate: options.sea_rate,
         risk: options.risk.clone(),
+        carbon_usd_per_t: options.carbon_usd_per_t,
     };
     let scope = Scope::new(network, &route_options);
     let arcs = network.arcs();

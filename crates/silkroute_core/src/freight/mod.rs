@@ -99,6 +99,10 @@ pub struct FreightOptions {
     pub sea_rate: Option<f64>,
     /// Risk premiums replacing the network's for their countries.
     pub risk: Vec<crate::route::RiskPremium>,
+    /// A carbon price, USD per tonne CO2e (0: none), charged on every arc's emissions as the
+    /// router charges it ([`crate::route::RouteOptions::carbon_usd_per_t`]): it is part of the
+    /// USD that tariffs, costs and the generalized cost report.
+    pub carbon_usd_per_t: f64,
     /// Capacities bind: no facility or line carries more than its capacity beyond this
     /// relative tolerance; the excess queues (`None`: only the volume-delay functions).
     pub binding_tolerance: Option<f64>,
@@ -121,6 +125,7 @@ impl FreightOptions {
             demand_factor: 1.0,
             sea_rate: None,
             risk: Vec::new(),
+            carbon_usd_per_t: 0.0,
             binding_tolerance: Some(BINDING_TOLERANCE),
             market_choice: true,
         }

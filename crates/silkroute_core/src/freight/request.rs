@@ -32,6 +32,10 @@ pub struct FreightRequest {
     pub sea_rate: Option<f64>,
     /// Risk premiums `CC=USD[:DAYS]` ([`crate::route::parse_risk`]).
     pub risk: Vec<String>,
+    /// A carbon price, USD per tonne CO2e, charged on every arc's emissions
+    /// ([`FreightOptions::carbon_usd_per_t`]; default 0, at most
+    /// [`crate::route::MAX_CARBON_USD_PER_T`]).
+    pub carbon_usd_per_t: f64,
     /// Capacities bind (excess queues or moves); `false`: the volume-delay functions only.
     pub binding: bool,
     /// The markets' rail-versus-sea choice sets the rail demand of their rows
@@ -48,6 +52,7 @@ impl Default for FreightRequest {
             system_optimum: false,
             sea_rate: None,
             risk: Vec::new(),
+            carbon_usd_per_t: 0.0,
             binding: true,
             choice: true,
         }
@@ -60,7 +65,7 @@ pub enum FreightRequestError {
     /// A number or year outside its range.
     #[error("{field} {value}: {expected}")]
     InvalidParameter {
-        /// The request field (`year`, `demand_factor`).
+        /// The request field (`year`, `demand_factor`, `sea_rate`, `carbon_usd_per_t`, `risk`).
         field: &'static str,
         /// The value given.
         value: String,
@@ -112,6 +117,13 @@ impl FreightRequest {
                 expected,
             });
         }
+        if let Some(expected) = crate::route::carbon_out_of_range(self.carbon_usd_per_t) {
+            return Err(FreightRequestError::InvalidParameter {
+                field: "carbon_usd_per_t",
+                value: crate::io::number(self.carbon_usd_per_t),
+                expected,
+            });
+        }
         Ok(())
     }
 
@@ -132,6 +144,7 @@ impl FreightRequest {
         options.avoid = Avoid::parse(network, &self.avoid)?;
         options.demand_factor = self.demand_factor;
         options.sea_rate = self.sea_rate;
+        options.carbon_usd_per_t = self.carbon_usd_per_t;
         if !self.binding {
             options.binding_tolerance = None;
         }
@@ -211,6 +224,7 @@ pub fn assign_freight(
         route.avoid = options.avoid.clone();
         route.sea_rate = options.sea_rate;
         route.risk = options.risk.clone();
+        route.carbon_usd_per_t = options.carbon_usd_per_t;
         match super::route_tonnage(network, &route) {
             Ok(layer) => report.tonnage = layer.records(),
             Err(reason) if reason.contains("starts in") => {}

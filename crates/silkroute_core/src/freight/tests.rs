@@ -102,6 +102,7 @@ fn router_cost(network: &Network, options: &FreightOptions, vot: f64, o: usize, 
         month: None,
         sea_rate: None,
         risk: vec![],
+        carbon_usd_per_t: options.carbon_usd_per_t,
     };
     let scope = Scope::new(network, &route_options);
     match shortest_path(&scope, NodeId(o as u32), NodeId(d as u32)) {
@@ -160,6 +161,11 @@ fn expanded_paths_cost_what_the_router_charges_on_mini() {
         assert_expansion_matches_router(&network, &options, &[100.0, 10.0, 0.5], &none)
             .unwrap_or_else(|e| panic!("{year}: {e}"));
     }
+    // A carbon price is charged on the arcs as the router charges it.
+    options.carbon_usd_per_t = 250.0;
+    assert_expansion_matches_router(&network, &options, &[100.0, 10.0, 0.5], &none)
+        .unwrap_or_else(|e| panic!("carbon: {e}"));
+    options.carbon_usd_per_t = 0.0;
     // Closures, and a congested gauge change at Border KZ (its hub costs 30 h more).
     options
         .avoid
@@ -399,6 +405,7 @@ fn all_or_nothing_corridors_are_the_routers_corridors_per_demand() {
                     month: None,
                     sea_rate: None,
                     risk: vec![],
+                    carbon_usd_per_t: 0.0,
                 };
                 let scope = Scope::new(&network, &route_options);
                 if let Ok(Some(path)) = shortest_path(&scope, o, d) {
@@ -509,6 +516,30 @@ fn demand_to_a_closed_zone_is_reported_unserved() {
     );
     let total = problem.problem().total_demand();
     assert!(close(total, 400_000.0), "{total}");
+}
+
+#[test]
+fn a_carbon_price_out_of_range_names_its_field() {
+    let network = mini();
+    for usd in [-5.0, f64::NAN, f64::INFINITY, 10_001.0] {
+        let request = FreightRequest {
+            carbon_usd_per_t: usd,
+            ..FreightRequest::default()
+        };
+        match request.options(&network) {
+            Err(FreightRequestError::InvalidParameter { field, .. }) => {
+                assert_eq!(field, "carbon_usd_per_t");
+            }
+            other => panic!("{usd}: {other:?}"),
+        }
+    }
+    let options = FreightRequest {
+        carbon_usd_per_t: 85.0,
+        ..FreightRequest::default()
+    }
+    .options(&network)
+    .expect("in range");
+    assert_eq!(options.carbon_usd_per_t, 85.0);
 }
 
 #[test]

@@ -158,6 +158,10 @@ pub struct QueryRecord {
     pub sea_rate: Option<f64>,
     /// Risk premiums asked for.
     pub risk: Vec<String>,
+    /// Carbon price asked for, USD per tonne CO2e, included in every USD of the report
+    /// (absent: none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carbon_usd_per_t: Option<f64>,
 }
 
 /// `silkroute route --format json`.
@@ -340,6 +344,7 @@ pub fn query_records(
                 .iter()
                 .map(|r| format!("{}={}:{}", r.country, r.usd_per_feu, r.days))
                 .collect(),
+            carbon_usd_per_t: Some(query.options.carbon_usd_per_t).filter(|&usd| usd != 0.0),
         },
     )
 }

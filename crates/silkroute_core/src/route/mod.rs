@@ -21,9 +21,9 @@ pub use dijkstra::shortest_path;
 pub use itinerary::{Itinerary, Leg, Transfer, TransferReason, TransferStep, classify_corridor};
 pub use pareto::{ParetoError, pareto_set};
 pub use request::{
-    AvoidError, DEFAULT_MAX_SNAP_KM, MAX_ALTERNATIVES, MAX_PARETO_LABELS, Plan, PlanError, Query,
-    RequestError, RouteRequest, YEARS, parse_risk, plan, plan_corridors, resolve_service,
-    sea_rate_out_of_range, year_out_of_range,
+    AvoidError, DEFAULT_MAX_SNAP_KM, MAX_ALTERNATIVES, MAX_CARBON_USD_PER_T, MAX_PARETO_LABELS,
+    Plan, PlanError, Query, RequestError, RouteRequest, YEARS, carbon_out_of_range, parse_risk,
+    plan, plan_corridors, resolve_service, sea_rate_out_of_range, year_out_of_range,
 };
 
 use crate::network::{
@@ -173,6 +173,11 @@ pub struct RouteOptions {
     /// Risk premiums for entering a country, USD per FEU and days, replacing the network's
     /// for that country and year.
     pub risk: Vec<RiskPremium>,
+    /// A carbon price, USD per tonne CO2e (0: none). It is a charge, like an emissions-trading
+    /// price: every arc's `cost_usd` includes `carbon_usd_per_t × co2e_kg / 1000`, so USD
+    /// totals, legs, the cost and generalized objectives and the freight assignment all see
+    /// it. Handling emits nothing in the data and is not charged.
+    pub carbon_usd_per_t: f64,
 }
 
 /// A premium for entering a country: what shippers price into a route through it (war-risk
@@ -203,6 +208,7 @@ impl RouteOptions {
             month: None,
             sea_rate: None,
             risk: Vec::new(),
+            carbon_usd_per_t: 0.0,
         }
     }
 
@@ -341,12 +347,15 @@ impl<'a> Scope<'a> {
                 let link = network.link(arc.link);
                 let factor = network.emission_factor_of(arc.link);
                 let (risk_usd, risk_days) = values.risk(arc, None);
+                let co2e_kg = factor.kg_co2e_per_tkm * options.payload_t * link.length_km;
                 Criteria {
                     hours: link_running_h[arc.link.index()]
                         + link_wait_h[arc.link.index()]
                         + risk_days * 24.0,
-                    cost_usd: values.tariff_usd(link, None) + risk_usd,
-                    co2e_kg: factor.kg_co2e_per_tkm * options.payload_t * link.length_km,
+                    cost_usd: values.tariff_usd(link, None)
+                        + risk_usd
+                        + carbon_charge_usd(options.carbon_usd_per_t, co2e_kg),
+                    co2e_kg,
                 }
             })
             .collect();
@@ -550,6 +559,11 @@ impl<'a> Scope<'a> {
         }
         Some((kinds, criteria))
     }
+}
+
+/// The carbon charge, USD, on `co2e_kg` kg CO2e at `usd_per_t` USD per tonne.
+fn carbon_charge_usd(usd_per_t: f64, co2e_kg: f64) -> f64 {
+    usd_per_t * co2e_kg / 1000.0
 }
 
 /// Whether a transfer loads a train at its origin terminal (where a consolidated service

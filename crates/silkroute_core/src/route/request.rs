@@ -84,6 +84,9 @@ pub struct RouteRequest {
     /// Risk premiums `CC=USD[:DAYS]` for entering a country ([`parse_risk`]), replacing the
     /// network's for those countries.
     pub risk: Vec<String>,
+    /// A carbon price, USD per tonne CO2e, charged on every leg's emissions
+    /// ([`RouteOptions::carbon_usd_per_t`]; default 0, at most [`MAX_CARBON_USD_PER_T`]).
+    pub carbon_usd_per_t: f64,
 }
 
 impl Default for RouteRequest {
@@ -101,6 +104,7 @@ impl Default for RouteRequest {
             month: None,
             sea_rate: None,
             risk: Vec::new(),
+            carbon_usd_per_t: 0.0,
         }
     }
 }
@@ -110,6 +114,16 @@ pub fn sea_rate_out_of_range(level: f64) -> Option<String> {
     (!(level.is_finite() && (0.05..=20.0).contains(&level))).then(|| {
         "expected a level between 0.05 and 20 times the tariff year's sea rates".to_string()
     })
+}
+
+/// Largest carbon price a request may set, USD per tonne CO2e: far above any carbon price in
+/// force or proposed, a bound that keeps the charge a number and not a typo.
+pub const MAX_CARBON_USD_PER_T: f64 = 10_000.0;
+
+/// What a carbon price must be, when `usd_per_t` is not in [0, [`MAX_CARBON_USD_PER_T`]].
+pub fn carbon_out_of_range(usd_per_t: f64) -> Option<String> {
+    (!(usd_per_t.is_finite() && (0.0..=MAX_CARBON_USD_PER_T).contains(&usd_per_t)))
+        .then(|| "expected a carbon price between 0 and 10,000 USD per tonne CO2e".to_string())
 }
 
 /// Parses a risk premium `CC=USD` or `CC=USD:DAYS` (`RU=800:2`: USD 800 per FEU and 2 days
@@ -176,7 +190,7 @@ pub enum RequestError {
     #[error("{field} {value}: {expected}")]
     InvalidParameter {
         /// The request field (`year`, `payload_t`, `value_of_time`, `max_snap_km`,
-        /// `alternatives`).
+        /// `sea_rate`, `carbon_usd_per_t`, `risk`, `month`).
         field: &'static str,
         /// The value given.
         value: String,
@@ -509,6 +523,13 @@ impl RouteRequest {
                 expected,
             });
         }
+        if let Some(expected) = carbon_out_of_range(self.carbon_usd_per_t) {
+            return Err(RequestError::InvalidParameter {
+                field: "carbon_usd_per_t",
+                value: crate::io::number(self.carbon_usd_per_t),
+                expected,
+            });
+        }
         for text in &self.risk {
             if let Err((value, expected)) = parse_risk(text) {
                 return Err(RequestError::InvalidParameter {
@@ -591,6 +612,7 @@ impl RouteRequest {
         }
         options.month = self.month;
         options.sea_rate = self.sea_rate;
+        options.carbon_usd_per_t = self.carbon_usd_per_t;
         options.risk = self
             .risk
             .iter()
@@ -725,6 +747,38 @@ mod tests {
                 "max_snap_km -1: must be ≥ 0",
             ),
             (
+                RouteRequest {
+                    carbon_usd_per_t: -5.0,
+                    ..request("Xian", "Duisburg")
+                },
+                "carbon_usd_per_t",
+                "carbon_usd_per_t -5: expected a carbon price between 0 and 10,000 USD",
+            ),
+            (
+                RouteRequest {
+                    carbon_usd_per_t: f64::NAN,
+                    ..request("Xian", "Duisburg")
+                },
+                "carbon_usd_per_t",
+                "carbon_usd_per_t NaN: expected a carbon price",
+            ),
+            (
+                RouteRequest {
+                    carbon_usd_per_t: 10_000.5,
+                    ..request("Xian", "Duisburg")
+                },
+                "carbon_usd_per_t",
+                "carbon_usd_per_t 10000.5: expected a carbon price",
+            ),
+            (
+                RouteRequest {
+                    carbon_usd_per_t: f64::INFINITY,
+                    ..request("Xian", "Duisburg")
+                },
+                "carbon_usd_per_t",
+                "carbon_usd_per_t ",
+            ),
+            (
                 request("Xian", "Nowhere"),
                 "to",
                 "destination: unknown place `Nowhere`",
@@ -734,6 +788,20 @@ mod tests {
             let error = request.resolve(&network).expect_err(message);
             assert_eq!(error.field(), field, "{error}");
             assert!(error.to_string().starts_with(message), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_carbon_price_within_range_reaches_the_options() {
+        let network = network();
+        for usd in [0.0, 85.0, MAX_CARBON_USD_PER_T] {
+            let query = RouteRequest {
+                carbon_usd_per_t: usd,
+                ..request("Xian", "Duisburg")
+            }
+            .resolve(&network)
+            .expect("in range");
+            assert_eq!(query.options.carbon_usd_per_t, usd);
         }
     }
 

@@ -375,6 +375,7 @@ fn options_for(objective: Objective, year: i32, corridor: Option<CorridorId>) ->
         month: None,
         sea_rate: None,
         risk: vec![],
+        carbon_usd_per_t: 0.0,
     }
 }
 
@@ -653,4 +654,69 @@ fn a_route_on_track_two_corridors_share_is_regional() {
     assert_eq!(route_corridor("Xi'an", "Tashkent"), None);
     assert_eq!(route_corridor("Xi'an", "Tehran"), corridor("southern"));
     assert_eq!(route_corridor("Xi'an", "Moscow"), corridor("northern"));
+}
+
+/// The default network's cheapest route between two places, with a carbon price.
+fn cheapest(network: &Network, from: &str, to: &str, carbon_usd_per_t: f64) -> Itinerary {
+    let options = RouteOptions {
+        objective: Objective::Cost,
+        carbon_usd_per_t,
+        ..RouteOptions::defaults(network)
+    };
+    let scope = Scope::new(network, &options);
+    let (from, to) = (
+        network.node_by_key(from).expect("a place"),
+        network.node_by_key(to).expect("a place"),
+    );
+    let path = shortest_path(&scope, from, to)
+        .expect("valid")
+        .expect("a route");
+    Itinerary::new(&scope, &path)
+}
+
+#[test]
+fn a_carbon_price_adds_exactly_its_charge_on_the_emissions_to_the_cost() {
+    let network = crate::network::load_default().expect("loads").0;
+    let free = cheapest(&network, "lianyungang", "duisburg", 0.0);
+    let charged = cheapest(&network, "lianyungang", "duisburg", 100.0);
+    // The same route (by sea at 100 USD/t), the same hours and emissions; USD 100 more per
+    // tonne of its CO2e, on every leg and nowhere else.
+    assert_eq!(free.corridor, charged.corridor);
+    assert_eq!(free.legs.len(), charged.legs.len());
+    assert_eq!(free.totals.hours, charged.totals.hours);
+    assert_eq!(free.totals.co2e_kg, charged.totals.co2e_kg);
+    assert!(free.totals.co2e_kg > 1000.0, "{:?}", free.totals);
+    let charge = |kg: f64| 100.0 * kg / 1000.0;
+    assert!(close(
+        charged.totals.cost_usd - free.totals.cost_usd,
+        charge(free.totals.co2e_kg)
+    ));
+    for (a, b) in free.legs.iter().zip(&charged.legs) {
+        assert_eq!(a.link, b.link);
+        assert!(close(
+            b.criteria.cost_usd - a.criteria.cost_usd,
+            charge(a.criteria.co2e_kg)
+        ));
+    }
+    assert_eq!(free.transfers, charged.transfers);
+}
+
+#[test]
+fn a_high_carbon_price_makes_the_cheapest_route_a_lower_carbon_one() {
+    // Budapest–Dostyk: by sea through Suez is the cheaper (USD 4,960 against 5,281 by the
+    // Northern route) but emits 1.8 t CO2e more per FEU; above about USD 176/t rail wins.
+    let network = crate::network::load_default().expect("loads").0;
+    let corridor = |itinerary: &Itinerary| {
+        itinerary
+            .corridor
+            .map(|c| network.corridor(c).key.clone())
+            .unwrap_or_default()
+    };
+    let free = cheapest(&network, "budapest", "dostyk", 0.0);
+    let low = cheapest(&network, "budapest", "dostyk", 100.0);
+    let high = cheapest(&network, "budapest", "dostyk", 500.0);
+    assert_eq!(corridor(&free), "sea_suez");
+    assert_eq!(corridor(&low), "sea_suez");
+    assert_eq!(corridor(&high), "northern");
+    assert!(high.totals.co2e_kg < 0.7 * free.totals.co2e_kg);
 }

@@ -72,6 +72,7 @@ fn route_report(network: &Network) -> RouteReport {
             month: None,
             sea_rate: None,
             risk: vec![],
+            carbon_usd_per_t: None,
         },
         sources: SourceRecord::cited(network, &routes),
         routes,
