@@ -44,6 +44,16 @@ pub struct AssignArgs {
     /// Freight: multiply every demand by this (growth scenarios).
     #[arg(long, allow_negative_numbers = true, default_value_t = 1.0, value_name = "F", conflicts_with_all = ["tntp", "gmns"])]
     pub demand_factor: f64,
+    /// Freight: multiply the demand of a segment, `ZONE[|ZONE...][/CLASS]=FACTOR` (the rows
+    /// from or to one of the zones, of the class when given) or `*/CLASS=FACTOR` (every row of
+    /// the class), repeated; a row takes the factor of every segment it is in
+    /// (`--demand-scale eu_poland=2 --demand-scale '*/express=0.5'`).
+    #[arg(long, value_name = "SPEC", conflicts_with_all = ["tntp", "gmns"])]
+    pub demand_scale: Vec<String>,
+    /// Freight: multiply the tonnage layer's flows of a commodity, `COMMODITY=FACTOR`
+    /// (tonnage.csv; `kz_export=1.5`), repeated.
+    #[arg(long, value_name = "COMMODITY=FACTOR", conflicts_with_all = ["tntp", "gmns"])]
+    pub tonnage_scale: Vec<String>,
     /// Freight: the demand of a scenario of demand_years.csv (its projections or targets
     /// for years after the observed ones; the default network has `titr_targets`).
     #[arg(long, value_name = "NAME", conflicts_with_all = ["tntp", "gmns"])]
@@ -174,6 +184,8 @@ pub fn run(data: Option<&std::path::Path>, args: &AssignArgs, out: &mut dyn Writ
                 year: args.year,
                 avoid: args.avoid.clone(),
                 demand_factor: args.demand_factor,
+                demand_scale: args.demand_scale.clone(),
+                tonnage_scale: args.tonnage_scale.clone(),
                 system_optimum: args.system_optimum,
                 sea_rate: args.sea_rate,
                 risk: args.risk.clone(),

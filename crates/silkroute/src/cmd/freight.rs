@@ -22,7 +22,8 @@ pub struct FreightRun<'a> {
     pub data: Option<&'a Path>,
     /// `--demand FILE`: a demand.csv replacing the network's own.
     pub demand: Option<&'a Path>,
-    /// `--year`, `--avoid`, `--demand-factor`, `--system-optimum`.
+    /// `--year`, `--avoid`, `--demand-factor`, `--demand-scale`, `--tonnage-scale`, the price
+    /// levers, `--system-optimum`.
     pub request: FreightRequest,
     /// `--demand-scenario NAME`: the demand of a scenario of demand_years.csv.
     pub demand_scenario: Option<&'a str>,
@@ -60,6 +61,9 @@ fn request_error(error: FreightRequestError) -> anyhow::Error {
             expected,
         } => anyhow::anyhow!("{} {value}: {expected}", super::flag(field)),
         FreightRequestError::Avoid(avoid) => anyhow::anyhow!("--avoid {avoid}"),
+        FreightRequestError::Scale { field, spec, fault } => {
+            anyhow::anyhow!("{} {spec}: {fault}", super::flag(field))
+        }
         FreightRequestError::NoDemand => anyhow::anyhow!(
             "the network has no freight demand (zones.csv and demand.csv); give --demand FILE"
         ),

@@ -402,3 +402,74 @@ fn a_demand_scenario_grows_its_segment_only_when_chosen() {
         "{stderr}"
     );
 }
+
+/// `--demand-scale` multiplies a segment's demand (here with `--no-choice`, so the rows are
+/// assigned as given), `--tonnage-scale` a commodity's tonnes; unknown keys are named.
+#[test]
+fn demand_and_tonnage_scales_multiply_their_segment() {
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "assign",
+            "--no-choice",
+            "--no-binding",
+            "--method",
+            "aon",
+            "--format",
+            "json",
+        ];
+        args.extend(extra);
+        json(&args)
+    };
+    let base = run(&[]);
+    let scaled = run(&[
+        "--demand-scale",
+        "eu_poland=2",
+        "--tonnage-scale",
+        "kz_export=1.5",
+    ]);
+    let poland = |report: &serde_json::Value| -> f64 {
+        report["pairs"]
+            .as_array()
+            .expect("pairs")
+            .iter()
+            .filter(|p| p["origin"] == "eu_poland" || p["destination"] == "eu_poland")
+            .map(|p| p["teu_per_year"].as_f64().expect("TEU"))
+            .sum()
+    };
+    let demand = |r: &serde_json::Value| r["totals"]["demand_teu_per_year"].as_f64().expect("n");
+    assert!(poland(&base) > 10_000.0, "{}", poland(&base));
+    assert!((poland(&scaled) - 2.0 * poland(&base)).abs() < 1.0);
+    assert!((demand(&scaled) - demand(&base) - poland(&base)).abs() < 1.0);
+    let tonnes = |r: &serde_json::Value| -> f64 {
+        r["tonnage"]
+            .as_array()
+            .expect("tonnage")
+            .iter()
+            .map(|t| t["tonnes_per_year"].as_f64().expect("tonnes"))
+            .sum()
+    };
+    assert!((tonnes(&scaled) - 1.5 * tonnes(&base)).abs() < 1.0);
+    for (args, expected) in [
+        (
+            vec!["assign", "--demand-scale", "eu_atlantis=2"],
+            "--demand-scale eu_atlantis=2: unknown zone `eu_atlantis` (the freight data has cn_xian, ",
+        ),
+        (
+            vec!["assign", "--demand-scale", "*/bulk=2"],
+            "--demand-scale */bulk=2: unknown class `bulk` (the freight data has express, standard)",
+        ),
+        (
+            vec!["assign", "--demand-scale", "eu_poland=-1"],
+            "--demand-scale eu_poland=-1: factor -1: expected a number ≥ 0",
+        ),
+        (
+            vec!["assign", "--tonnage-scale", "coal=2"],
+            "--tonnage-scale coal=2: unknown commodity `coal` (the tonnage layer has kz_export)",
+        ),
+    ] {
+        let output = silkroute(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}

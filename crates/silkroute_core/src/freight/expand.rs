@@ -277,8 +277,7 @@ pub(super) fn build<'a>(
         let Some(market) = data.market_of(row.origin, row.destination) else {
             continue;
         };
-        let factor =
-            options.demand_factor * data.demand_factor(options.year, row.origin, row.destination);
+        let factor = options.demand_factor_of(data, row);
         let teu = row.teu_per_year * factor;
         let closed = rail.unserved.iter().any(|u| {
             u.origin == row.origin
@@ -355,10 +354,12 @@ fn build_graph<'a>(
             beta: options.bpr_beta,
         });
     }
-    if !(options.demand_factor.is_finite() && options.demand_factor >= 0.0) {
-        return Err(FreightError::BadDemandFactor {
-            value: options.demand_factor,
-        });
+    let factors = std::iter::once(options.demand_factor)
+        .chain(options.demand_scale.iter().map(|scale| scale.factor));
+    for value in factors {
+        if !non_negative(value) {
+            return Err(FreightError::BadDemandFactor { value });
+        }
     }
     data.check(network.node_count())
         .map_err(FreightError::BadData)?;
@@ -691,8 +692,7 @@ fn build_graph<'a>(
     let mut matrices = vec![OdMatrix::zeros(zones as usize); data.classes.len()];
     let mut unserved = Vec::new();
     for row in &data.demand {
-        let factor =
-            options.demand_factor * data.demand_factor(options.year, row.origin, row.destination);
+        let factor = options.demand_factor_of(data, row);
         let teu = row.teu_per_year * factor;
         if teu <= 0.0 {
             continue;

@@ -60,6 +60,7 @@ mod choice;
 mod expand;
 mod report;
 mod request;
+mod scale;
 #[cfg(test)]
 mod tests;
 mod tonnage;
@@ -71,6 +72,10 @@ pub use crate::report::freight::{
 };
 
 pub use request::{FREIGHT_GAP, FreightRequest, FreightRequestError, assign_freight};
+pub use scale::{
+    DEMAND_SCALE_SYNTAX, DemandScale, ScaleError, TONNAGE_SCALE_SYNTAX, TonnageScale,
+    demand_scale_of, tonnage_scale_of,
+};
 pub use tonnage::{TonnageFlows, route_tonnage};
 
 use crate::assign::{AssignError, AssignNodeId, CostModel, Problem};
@@ -95,6 +100,12 @@ pub struct FreightOptions {
     pub model: CostModel,
     /// Every demand row is multiplied by this (growth scenarios); 1 = the data.
     pub demand_factor: f64,
+    /// Factors on segments of the demand: a row is multiplied by the factor of every scale it
+    /// is in ([`DemandScale::matches`]), on top of `demand_factor` and the year's
+    /// ([`FreightOptions::demand_factor_of`]).
+    pub demand_scale: Vec<DemandScale>,
+    /// Factors on the tonnage layer's flows by commodity ([`route_tonnage`]).
+    pub tonnage_scale: Vec<TonnageScale>,
     /// The sea-rate level (`None`: the network's for the year).
     pub sea_rate: Option<f64>,
     /// Risk premiums replacing the network's for their countries.
@@ -123,12 +134,23 @@ impl FreightOptions {
             bpr_beta: 4.0,
             model: CostModel::UserEquilibrium,
             demand_factor: 1.0,
+            demand_scale: Vec::new(),
+            tonnage_scale: Vec::new(),
             sea_rate: None,
             risk: Vec::new(),
             carbon_usd_per_t: 0.0,
             binding_tolerance: Some(BINDING_TOLERANCE),
             market_choice: true,
         }
+    }
+
+    /// The factor on a demand row's TEU in these options: `demand_factor`, times the data's
+    /// factor for the year and the row's zones (`demand_years.csv`), times the factor of every
+    /// demand scale the row is in. The one rule every use of the demand follows.
+    pub fn demand_factor_of(&self, data: &FreightData, row: &crate::network::Demand) -> f64 {
+        self.demand_factor
+            * data.demand_factor(self.year, row.origin, row.destination)
+            * demand_scale_of(&self.demand_scale, row)
     }
 }
 

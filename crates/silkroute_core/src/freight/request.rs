@@ -1,10 +1,14 @@
 //! Freight assignment requests as front ends receive them: the year, what is closed, a
-//! demand factor and the cost model, checked and resolved against a network into
+//! demand factor and scales by segment, the price levers and the cost model, checked and resolved against a network into
 //! [`FreightOptions`]; and [`assign_freight`], which builds the problem, solves it and
 //! reports it.
 
-use super::{FreightError, FreightOptions, FreightReport, build_problem};
+use super::{
+    DemandScale, FreightError, FreightOptions, FreightReport, ScaleError, TonnageScale,
+    build_problem,
+};
 use crate::assign::{AssignError, AssignOptions, CostModel, Observer};
+use crate::io::clip;
 use crate::network::Network;
 use crate::route::{Avoid, AvoidError, year_out_of_range};
 
@@ -26,6 +30,12 @@ pub struct FreightRequest {
     pub avoid: Vec<String>,
     /// Every demand multiplied by this (growth scenarios).
     pub demand_factor: f64,
+    /// Factors on segments of the demand, `ZONE[|ZONE...][/CLASS]=FACTOR` or
+    /// `*/CLASS=FACTOR` ([`DemandScale::parse_spec`]): a row from or to one of the zones (of the
+    /// class) is multiplied by the factor, by every one it is in.
+    pub demand_scale: Vec<String>,
+    /// Factors on the tonnage layer's flows, `COMMODITY=FACTOR` ([`TonnageScale::parse_spec`]).
+    pub tonnage_scale: Vec<String>,
     /// Minimize total cost instead of the user equilibrium.
     pub system_optimum: bool,
     /// The sea-rate level relative to the tariff year (default: the network's for the year).
@@ -49,6 +59,8 @@ impl Default for FreightRequest {
             year: None,
             avoid: Vec::new(),
             demand_factor: 1.0,
+            demand_scale: Vec::new(),
+            tonnage_scale: Vec::new(),
             system_optimum: false,
             sea_rate: None,
             risk: Vec::new(),
@@ -75,6 +87,16 @@ pub enum FreightRequestError {
     /// An item to close that is not valid.
     #[error(transparent)]
     Avoid(#[from] AvoidError),
+    /// A demand or tonnage scale that does not resolve against the freight data.
+    #[error("{field} {spec}: {fault}")]
+    Scale {
+        /// The request field (`demand_scale`, `tonnage_scale`).
+        field: &'static str,
+        /// The scale as given.
+        spec: String,
+        /// Why.
+        fault: ScaleError,
+    },
     /// The dataset has no freight demand.
     #[error("the network has no freight demand (zones.csv and demand.csv)")]
     NoDemand,
@@ -143,6 +165,25 @@ impl FreightRequest {
         }
         options.avoid = Avoid::parse(network, &self.avoid)?;
         options.demand_factor = self.demand_factor;
+        let scale_error = |field: &'static str, spec: &str| {
+            let spec = clip(spec);
+            move |fault| FreightRequestError::Scale { field, spec, fault }
+        };
+        let data = network.freight();
+        options.demand_scale = self
+            .demand_scale
+            .iter()
+            .map(|spec| {
+                DemandScale::parse_spec(data, spec).map_err(scale_error("demand_scale", spec))
+            })
+            .collect::<Result<_, _>>()?;
+        options.tonnage_scale = self
+            .tonnage_scale
+            .iter()
+            .map(|spec| {
+                TonnageScale::parse_spec(data, spec).map_err(scale_error("tonnage_scale", spec))
+            })
+            .collect::<Result<_, _>>()?;
         options.sea_rate = self.sea_rate;
         options.carbon_usd_per_t = self.carbon_usd_per_t;
         if !self.binding {
@@ -225,7 +266,7 @@ pub fn assign_freight(
         route.sea_rate = options.sea_rate;
         route.risk = options.risk.clone();
         route.carbon_usd_per_t = options.carbon_usd_per_t;
-        match super::route_tonnage(network, &route) {
+        match super::route_tonnage(network, &route, &options.tonnage_scale) {
             Ok(layer) => report.tonnage = layer.records(),
             Err(reason) if reason.contains("starts in") => {}
             Err(reason) => report.warnings.push(reason),

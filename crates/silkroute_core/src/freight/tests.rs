@@ -542,6 +542,147 @@ fn a_carbon_price_out_of_range_names_its_field() {
     assert_eq!(options.carbon_usd_per_t, 85.0);
 }
 
+/// The mini network's freight report for a request (all-or-nothing, capacities not binding,
+/// so every row is assigned as its demand).
+fn mini_report(network: &Network, request: FreightRequest) -> FreightReport {
+    let options = FreightRequest {
+        binding: false,
+        ..request
+    }
+    .options(network)
+    .expect("valid");
+    assign_freight(
+        network,
+        &options,
+        &AssignOptions::new(Method::AllOrNothing),
+        &mut Vec::new(),
+        &mut crate::assign::keep_going,
+    )
+    .expect("assigns")
+}
+
+fn scaled(specs: &[&str]) -> FreightRequest {
+    FreightRequest {
+        demand_scale: specs.iter().map(|s| s.to_string()).collect(),
+        ..FreightRequest::default()
+    }
+}
+
+/// TEU per year of each origin–destination pair of a report.
+fn pair_teu(report: &FreightReport) -> Vec<(String, String, f64)> {
+    report
+        .pairs
+        .iter()
+        .map(|p| (p.origin.clone(), p.destination.clone(), p.teu_per_year))
+        .collect()
+}
+
+#[test]
+fn scaling_a_zone_multiplies_exactly_the_rows_that_touch_it() {
+    let network = mini();
+    let base = mini_report(&network, FreightRequest::default());
+    let report = mini_report(&network, scaled(&["west=2"]));
+    // east↔west rows (400,000 TEU) double; east→caucasus (30,000) does not.
+    assert_eq!(base.totals.demand_teu_per_year, 430_000.0);
+    assert_eq!(report.totals.demand_teu_per_year, 830_000.0);
+    assert_eq!(report.totals.assigned_teu_per_year, 830_000.0);
+    let expected: Vec<(String, String, f64)> = pair_teu(&base)
+        .into_iter()
+        .map(|(o, d, teu)| {
+            let factor = if o == "west" || d == "west" { 2.0 } else { 1.0 };
+            (o, d, teu * factor)
+        })
+        .collect();
+    assert_eq!(pair_teu(&report), expected);
+    // Two zones in one scale: a row touching either, once.
+    let both = mini_report(&network, scaled(&["west|caucasus=2"]));
+    assert_eq!(both.totals.demand_teu_per_year, 860_000.0);
+    // Scales multiply: east→west express is in both.
+    let two = mini_report(&network, scaled(&["west=2", "east/express=3"]));
+    // east→west express 100,000 ×6, standard 200,000 ×2; west→east express 50,000 ×6,
+    // standard 50,000 ×2; east→caucasus express 30,000 ×3.
+    assert_eq!(
+        two.totals.demand_teu_per_year,
+        600_000.0 + 400_000.0 + 300_000.0 + 100_000.0 + 90_000.0
+    );
+}
+
+#[test]
+fn scaling_a_class_multiplies_its_rows_in_every_zone() {
+    let network = mini();
+    let base = mini_report(&network, FreightRequest::default());
+    let report = mini_report(&network, scaled(&["*/standard=0.5"]));
+    let demand = |report: &FreightReport, class: &str| {
+        report
+            .classes
+            .iter()
+            .find(|c| c.id == class)
+            .expect("a class")
+            .demand_teu_per_year
+    };
+    assert_eq!(demand(&base, "standard"), 250_000.0);
+    assert_eq!(demand(&report, "standard"), 125_000.0);
+    assert_eq!(demand(&report, "express"), demand(&base, "express"));
+    assert_eq!(report.totals.demand_teu_per_year, 305_000.0);
+}
+
+#[test]
+fn a_scale_of_one_changes_nothing_to_the_byte() {
+    let network = mini();
+    let json = |request: FreightRequest| {
+        serde_json::to_string(&mini_report(&network, request)).expect("serializes")
+    };
+    let base = json(FreightRequest::default());
+    assert_eq!(base, json(scaled(&["west=1"])));
+    assert_eq!(base, json(scaled(&["*/express=1", "east|west/standard=1"])));
+}
+
+#[test]
+fn an_unknown_zone_or_class_in_a_scale_is_named() {
+    let network = mini();
+    let error = scaled(&["west=2", "atlantis=2"])
+        .options(&network)
+        .expect_err("unknown zone");
+    assert_eq!(
+        error.to_string(),
+        "demand_scale atlantis=2: unknown zone `atlantis` (the freight data has east, west, caucasus)"
+    );
+    assert!(matches!(
+        error,
+        FreightRequestError::Scale {
+            field: "demand_scale",
+            fault: ScaleError::UnknownZone { .. },
+            ..
+        }
+    ));
+    let error = scaled(&["*/bulk=2"]).options(&network).expect_err("class");
+    assert!(
+        error.to_string().contains("unknown class `bulk`"),
+        "{error}"
+    );
+    let error = FreightRequest {
+        tonnage_scale: vec!["coal=2".into()],
+        ..FreightRequest::default()
+    }
+    .options(&network)
+    .expect_err("no layer");
+    assert_eq!(
+        error.to_string(),
+        "tonnage_scale coal=2: unknown commodity `coal` (the tonnage layer has none)"
+    );
+    // Options built in code are checked as well.
+    let mut options = FreightOptions::defaults(&network);
+    options.demand_scale.push(DemandScale {
+        zones: vec![],
+        class: None,
+        factor: -1.0,
+    });
+    assert!(matches!(
+        build_problem(&network, &options),
+        Err(FreightError::BadDemandFactor { value: -1.0 })
+    ));
+}
+
 #[test]
 fn bad_options_and_missing_data_are_errors() {
     let network = mini();

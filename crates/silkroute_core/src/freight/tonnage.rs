@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use super::{TonnageScale, tonnage_scale_of};
 use crate::network::{Network, NodeId, SourceId};
 use crate::route::{Itinerary, Objective, RouteOptions, Scope, shortest_path};
 
@@ -34,12 +35,28 @@ impl TonnageFlows {
     }
 }
 
-/// Routes the layer of `options.year` by the cheapest route (`options`' closures, sea rates
-/// and risk premiums apply; its objective is set to cost).
+/// Routes the layer of `options.year` by the cheapest route (`options`' closures, sea rates,
+/// risk premiums and carbon price apply; its objective is set to cost), each flow's tonnes
+/// times the factors of `scales` that name its commodity ([`TonnageScale`]; none: as given).
 ///
 /// # Errors
-/// Why the layer has no tonnes that year (no flow yet), or a flow without a route.
-pub fn route_tonnage(network: &Network, options: &RouteOptions) -> Result<TonnageFlows, String> {
+/// Why the layer has no tonnes that year (no flow yet), a flow without a route, or a scale
+/// whose factor is not a finite number ≥ 0.
+pub fn route_tonnage(
+    network: &Network,
+    options: &RouteOptions,
+    scales: &[TonnageScale],
+) -> Result<TonnageFlows, String> {
+    if let Some(bad) = scales
+        .iter()
+        .find(|scale| !(scale.factor.is_finite() && scale.factor >= 0.0))
+    {
+        return Err(format!(
+            "tonnage scale `{}`: factor {} is not a number ≥ 0",
+            bad.commodity,
+            crate::io::number(bad.factor)
+        ));
+    }
     let year = options.year;
     let freight = network.freight();
     let Some(flows) = freight.tonnage_in(year) else {
@@ -53,6 +70,7 @@ pub fn route_tonnage(network: &Network, options: &RouteOptions) -> Result<Tonnag
     let scope = Scope::with_calibration(network, &options, network.calibration());
     let mut out = TonnageFlows::default();
     for (row, tonnes) in flows {
+        let tonnes = tonnes * tonnage_scale_of(scales, &row.commodity);
         out.sources.extend(row.sources.iter().copied());
         let pairs = (row.origins.len() * row.destinations.len()) as f64;
         for &from in &row.origins {

@@ -44,7 +44,7 @@ impl YearFlows {
             .map(|year| {
                 let mut options = RouteOptions::defaults(network);
                 options.year = year;
-                (year, route_tonnage(network, &options))
+                (year, route_tonnage(network, &options, &[]))
             })
             .collect();
         let reports: BTreeMap<i32, Result<FreightReport, String>> = years

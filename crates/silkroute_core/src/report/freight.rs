@@ -25,7 +25,8 @@ pub struct ClassRecord {
     pub value_of_time_usd_per_teu_day: f64,
     /// Capacity units per TEU.
     pub pce: f64,
-    /// Demand in the data (× the demand factor), TEU per year.
+    /// Demand in the data (× the demand factor, the year's factors and the demand scales),
+    /// TEU per year.
     pub demand_teu_per_year: f64,
     /// Of which assigned.
     pub assigned_teu_per_year: f64,

@@ -908,15 +908,29 @@ mod tests {
         assert_eq!(at(2030), Some(3000.0));
         let mut options = crate::route::RouteOptions::defaults(&network);
         options.year = 2023;
-        let layer = crate::freight::route_tonnage(&network, &options).expect("routed");
+        let layer = crate::freight::route_tonnage(&network, &options, &[]).expect("routed");
         assert!((layer.by_corridor.values().sum::<f64>() - 2000.0).abs() < 1e-9);
         let node = |key: &str| network.node_by_key(key).expect("node");
         assert_eq!(layer.by_node.get(&node("border_kz")), Some(&2000.0));
         assert_eq!(layer.by_node.get(&node("west_city")), Some(&2000.0));
         // One route: every place on it carries the whole flow once.
         assert!(layer.by_node.values().all(|&t| t == 2000.0));
+        // A scale on the commodity multiplies its tonnes; a bad factor is refused.
+        let scale = |factor: f64| {
+            [crate::freight::TonnageScale {
+                commodity: "export".to_string(),
+                factor,
+            }]
+        };
+        let scaled = crate::freight::route_tonnage(&network, &options, &scale(1.5)).expect("ok");
+        assert!((scaled.by_corridor.values().sum::<f64>() - 3000.0).abs() < 1e-9);
+        assert!(
+            crate::freight::route_tonnage(&network, &options, &scale(f64::NAN))
+                .expect_err("NaN")
+                .contains("tonnage scale `export`: factor NaN")
+        );
         options.year = 2021;
-        let before = crate::freight::route_tonnage(&network, &options).expect_err("empty");
+        let before = crate::freight::route_tonnage(&network, &options, &[]).expect_err("empty");
         assert!(before.contains("starts in 2022"), "{before}");
     }
 
