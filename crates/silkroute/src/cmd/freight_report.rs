@@ -88,12 +88,13 @@ fn write_table(report: &FreightReport, out: &mut dyn Write) -> Result<()> {
     let totals = &report.totals;
     writeln!(
         out,
-        "Demand {} TEU/year, assigned {} ({}), unserved {} · {} million TEU-km",
+        "Demand {} TEU/year, assigned {} ({}), unserved {} · {} million TEU-km · {} t CO2e",
         thousands(totals.demand_teu_per_year),
         thousands(totals.assigned_teu_per_year),
         by_class.join(" · "),
         thousands(totals.unserved_teu_per_year),
-        thousands(totals.teu_km_per_year / 1e6)
+        thousands(totals.teu_km_per_year / 1e6),
+        thousands(totals.co2e_t_per_year)
     )?;
 
     let mut header: Vec<String> = vec!["corridor".into(), "TEU/year".into()];

@@ -187,12 +187,21 @@ impl FreightProblem<'_> {
         let mut handling = Vec::new();
         let mut bottlenecks = Vec::new();
         let mut teu_km = 0.0;
+        // Cargo tonnes of a TEU: half the payload of an FEU, as the router's emissions count.
+        let payload_t_per_teu = network.info().payload_t / 2.0;
+        let mut co2e_kg = 0.0;
         for (l, link) in self.links.iter().enumerate() {
             match link.kind {
                 FreightLink::Arc(arc) => {
                     let network_link = network.link(network.arc(arc).link);
                     let a = network.arc(arc);
                     teu_km += teu(l) * network_link.length_km;
+                    co2e_kg += teu(l)
+                        * network_link.length_km
+                        * payload_t_per_teu
+                        * network
+                            .emission_factor_of(network.arc(arc).link)
+                            .kg_co2e_per_tkm;
                     let vc = link.capacity_teu_per_year.map(|c| volume(l) / c);
                     let record = LinkFlowRecord {
                         link: network_link.key.clone(),
@@ -432,6 +441,7 @@ impl FreightProblem<'_> {
                 assigned_teu_per_year: round1(total_assigned),
                 unserved_teu_per_year: round1(unserved_total),
                 teu_km_per_year: round1(teu_km),
+                co2e_t_per_year: round1(co2e_kg / 1000.0),
                 teu_hours_per_year: round1(total_hours),
                 generalized_cost_usd_per_year: round1(total_usd),
             },

@@ -11,11 +11,13 @@
 pub(crate) mod csv;
 mod error;
 mod fs;
+mod hash;
 pub(crate) mod gmns;
 mod polyline;
 mod text;
 
 pub use error::{Fault, LoadError, LoadWarning};
+pub use hash::{checksum, fingerprint};
 pub use fs::{
     AtomicFile, Limit, WriteError, read_limited, read_named, write_all_atomic, write_atomic,
 };

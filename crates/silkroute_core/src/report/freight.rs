@@ -47,6 +47,9 @@ pub struct TotalsRecord {
     pub unserved_teu_per_year: f64,
     /// TEU-km per year on the network's links.
     pub teu_km_per_year: f64,
+    /// Tonnes CO2e per year on the network's links (well to wheel, the dataset's payload per
+    /// FEU halved per TEU, as routes count it; handling emits none in the model).
+    pub co2e_t_per_year: f64,
     /// TEU-hours per year.
     pub teu_hours_per_year: f64,
     /// USD per year (tariffs, handling and each class's value of time).

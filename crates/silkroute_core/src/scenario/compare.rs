@@ -200,6 +200,10 @@ pub struct TotalsDiff {
     pub teu_hours_per_year: Change,
     /// Tariffs, handling and value of time, USD per year.
     pub generalized_cost_usd_per_year: Change,
+    /// Tonnes CO2e per year on the network's links.
+    pub co2e_t_per_year: Change,
+    /// TEU per year the markets' rail-versus-sea choice sends by sea instead of rail.
+    pub to_sea_teu_per_year: Change,
 }
 
 /// One freight class in two runs.
@@ -297,6 +301,13 @@ pub struct FreightDiff {
 /// (node, kind). A row only one report has appears with 0 TEU and delay and no capacity or
 /// v/c on the other side, and its [`Presence`].
 pub fn compare_freight(base: &FreightReport, other: &FreightReport) -> FreightDiff {
+    let to_sea = |report: &FreightReport| {
+        round1(
+            (report.markets.iter())
+                .map(|m| m.alternative_teu_per_year)
+                .sum(),
+        )
+    };
     let (b, o) = (&base.totals, &other.totals);
     let totals = TotalsDiff {
         demand_teu_per_year: Change::new(b.demand_teu_per_year, o.demand_teu_per_year, round1),
@@ -317,6 +328,8 @@ pub fn compare_freight(base: &FreightReport, other: &FreightReport) -> FreightDi
             o.generalized_cost_usd_per_year,
             round1,
         ),
+        co2e_t_per_year: Change::new(b.co2e_t_per_year, o.co2e_t_per_year, round1),
+        to_sea_teu_per_year: Change::new(to_sea(base), to_sea(other), round1),
     };
     let classes = matched(&base.classes, &other.classes, |c: &ClassRecord| {
         c.id.clone()
@@ -407,6 +420,8 @@ impl FreightDiff {
                 teu_km_per_year: t.teu_km_per_year.reversed(),
                 teu_hours_per_year: t.teu_hours_per_year.reversed(),
                 generalized_cost_usd_per_year: t.generalized_cost_usd_per_year.reversed(),
+                co2e_t_per_year: t.co2e_t_per_year.reversed(),
+                to_sea_teu_per_year: t.to_sea_teu_per_year.reversed(),
             },
             classes: (self.classes.iter())
                 .map(|c| ClassDiff {
@@ -462,6 +477,8 @@ impl FreightDiff {
             t.teu_km_per_year,
             t.teu_hours_per_year,
             t.generalized_cost_usd_per_year,
+            t.co2e_t_per_year,
+            t.to_sea_teu_per_year,
         ];
         self.base_year == self.other_year
             && totals.iter().all(|c| c.delta == 0.0)

@@ -62,6 +62,36 @@ pub struct NetworkFiles {
 }
 
 impl NetworkFiles {
+    /// A fingerprint of the files' contents (their bytes, in the order of the fields; a
+    /// missing optional file counts as empty): equal files, equal fingerprints.
+    pub fn fingerprint(&self) -> u64 {
+        fn optional(file: &Option<(String, Vec<u8>)>) -> &[u8] {
+            file.as_ref().map_or(&[][..], |f| &f.1[..])
+        }
+        let parts: [&[u8]; 19] = [
+            &self.dataset.1,
+            &self.sources.1,
+            &self.nodes.1,
+            &self.links.1,
+            &self.handling.1,
+            &self.emissions.1,
+            optional(&self.shapes),
+            optional(&self.zones),
+            optional(&self.demand),
+            optional(&self.services),
+            optional(&self.service_speeds),
+            optional(&self.service_dwell),
+            optional(&self.sailings),
+            optional(&self.calibration),
+            optional(&self.prices),
+            optional(&self.demand_years),
+            optional(&self.markets),
+            optional(&self.market_years),
+            optional(&self.tonnage),
+        ];
+        crate::io::fingerprint(&parts)
+    }
+
     /// Reads the six files from a folder, and the optional ones that are there.
     ///
     /// # Errors
@@ -1093,12 +1123,12 @@ type Spanned<T> = toml::Spanned<T>;
 
 /// Line numbers of byte offsets in a text: the newlines found once, each lookup a binary search
 /// (counting from the start on every lookup made SOURCES.toml quadratic).
-struct Lines {
+pub(crate) struct Lines {
     newlines: Vec<usize>,
 }
 
 impl Lines {
-    fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         let newlines = text
             .bytes()
             .enumerate()
@@ -1109,12 +1139,12 @@ impl Lines {
     }
 
     /// The line (1-based) of a byte offset.
-    fn at(&self, offset: usize) -> u64 {
+    pub(crate) fn at(&self, offset: usize) -> u64 {
         self.newlines.partition_point(|&n| n < offset) as u64 + 1
     }
 
     /// The line of a spanned value.
-    fn of<T>(&self, value: &Spanned<T>) -> u64 {
+    pub(crate) fn of<T>(&self, value: &Spanned<T>) -> u64 {
         self.at(value.span().start)
     }
 }
@@ -1126,10 +1156,11 @@ struct SourcesFile {
     source: Vec<SourceRecord>,
 }
 
+/// One `[[source]]` table (SOURCES.toml, scenario files).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SourceRecord {
-    id: Spanned<String>,
+pub(crate) struct SourceRecord {
+    pub(crate) id: Spanned<String>,
     title: Spanned<String>,
     url: Option<Spanned<String>>,
     year: Option<Spanned<i32>>,
@@ -1138,7 +1169,7 @@ struct SourceRecord {
     method: Option<Spanned<String>>,
 }
 
-fn toml_error(file: &str, text: &str, error: &toml::de::Error) -> LoadError {
+pub(crate) fn toml_error(file: &str, text: &str, error: &toml::de::Error) -> LoadError {
     LoadError::MalformedToml {
         file: file.to_string(),
         line: error.span().map(|span| Lines::new(text).at(span.start)),
@@ -1146,7 +1177,7 @@ fn toml_error(file: &str, text: &str, error: &toml::de::Error) -> LoadError {
     }
 }
 
-fn toml_text(file: &(String, Vec<u8>)) -> Result<&str, LoadError> {
+pub(crate) fn toml_text(file: &(String, Vec<u8>)) -> Result<&str, LoadError> {
     std::str::from_utf8(&file.1).map_err(|error| {
         let position = error.valid_up_to();
         LoadError::NotUtf8 {
@@ -1171,80 +1202,91 @@ pub(crate) fn parse_sources(
     let mut seen: HashMap<String, u64> = HashMap::new();
     for record in parsed.source {
         let line = line_index.of(&record.id);
-        let optional_line =
-            |value: &Option<Spanned<String>>| value.as_ref().map_or(line, |v| line_index.of(v));
-        // The line of the offending key, or of the record's id when the key is absent.
-        let key_lines = [
-            ("id", line),
-            ("title", line_index.of(&record.title)),
-            ("kind", line_index.of(&record.kind)),
-            ("url", optional_line(&record.url)),
-            ("confidence", optional_line(&record.confidence)),
-            ("method", optional_line(&record.method)),
-            (
-                "year",
-                record.year.as_ref().map_or(line, |y| line_index.of(y)),
-            ),
-        ];
-        let error = |field: &str, fault: Fault| LoadError::Field {
-            file: file.0.clone(),
-            line: key_lines
-                .iter()
-                .find(|(key, _)| *key == field)
-                .map_or(line, |&(_, line)| line),
-            field: field.to_string(),
-            fault,
-        };
-        let id = record.id.into_inner();
-        if !is_source_key(&id) {
+        if let Some(first) = seen.insert(record.id.get_ref().clone(), line) {
+            return Err(LoadError::Field {
+                file: file.0.clone(),
+                line,
+                field: "id".to_string(),
+                fault: Fault::rule(format!(
+                    "duplicate source id `{}` (first on line {first})",
+                    clip(record.id.get_ref())
+                )),
+            });
+        }
+        sources.push(source_from_record(&file.0, &line_index, record)?);
+        lines.push(line);
+    }
+    Ok((sources, lines))
+}
+
+/// A source from its `[[source]]` table, checked (id, kind, title, confidence, method); each
+/// error names the line of the key at fault.
+pub(crate) fn source_from_record(
+    file: &str,
+    lines: &Lines,
+    record: SourceRecord,
+) -> Result<Source, LoadError> {
+    let line = lines.of(&record.id);
+    let optional_line =
+        |value: &Option<Spanned<String>>| value.as_ref().map_or(line, |v| lines.of(v));
+    // The line of the offending key, or of the record's id when the key is absent.
+    let key_lines = [
+        ("id", line),
+        ("title", lines.of(&record.title)),
+        ("kind", lines.of(&record.kind)),
+        ("url", optional_line(&record.url)),
+        ("confidence", optional_line(&record.confidence)),
+        ("method", optional_line(&record.method)),
+        ("year", record.year.as_ref().map_or(line, |y| lines.of(y))),
+    ];
+    let error = |field: &str, fault: Fault| LoadError::Field {
+        file: file.to_string(),
+        line: key_lines
+            .iter()
+            .find(|(key, _)| *key == field)
+            .map_or(line, |&(_, line)| line),
+        field: field.to_string(),
+        fault,
+    };
+    let id = record.id.into_inner();
+    if !is_source_key(&id) {
+        return Err(error(
+            "id",
+            Fault::BadId {
+                id: clip(&id),
+                rule: "upper-case letters, digits and `_`",
+            },
+        ));
+    }
+    let kind = match record.kind.get_ref().as_str() {
+        "published" => SourceKind::Published,
+        "derived" => SourceKind::Derived,
+        "estimate" => SourceKind::Estimate,
+        other => {
             return Err(error(
-                "id",
-                Fault::BadId {
-                    id: clip(&id),
-                    rule: "upper-case letters, digits and `_`",
+                "kind",
+                Fault::UnknownValue {
+                    value: clip(other),
+                    expected: "published, derived, estimate".to_string(),
                 },
             ));
         }
-        if let Some(first) = seen.insert(id.clone(), line) {
-            return Err(error(
-                "id",
-                Fault::rule(format!(
-                    "duplicate source id `{id}` (first on line {first})"
-                )),
-            ));
-        }
-        let kind = match record.kind.get_ref().as_str() {
-            "published" => SourceKind::Published,
-            "derived" => SourceKind::Derived,
-            "estimate" => SourceKind::Estimate,
-            other => {
-                return Err(error(
-                    "kind",
-                    Fault::UnknownValue {
-                        value: clip(other),
-                        expected: "published, derived, estimate".to_string(),
-                    },
-                ));
-            }
-        };
-        let text_of =
-            |value: Option<Spanned<String>>| value.map(Spanned::into_inner).unwrap_or_default();
-        let source = Source {
-            key: id,
-            title: record.title.into_inner(),
-            url: text_of(record.url),
-            year: record.year.map(Spanned::into_inner),
-            confidence: text_of(record.confidence),
-            kind,
-            method: text_of(record.method),
-        };
-        source
-            .check()
-            .map_err(|invalid| error(invalid.field, Fault::from(invalid.reason)))?;
-        lines.push(line);
-        sources.push(source);
-    }
-    Ok((sources, lines))
+    };
+    let text_of =
+        |value: Option<Spanned<String>>| value.map(Spanned::into_inner).unwrap_or_default();
+    let source = Source {
+        key: id,
+        title: record.title.into_inner(),
+        url: text_of(record.url),
+        year: record.year.map(Spanned::into_inner),
+        confidence: text_of(record.confidence),
+        kind,
+        method: text_of(record.method),
+    };
+    source
+        .check()
+        .map_err(|invalid| error(invalid.field, Fault::from(invalid.reason)))?;
+    Ok(source)
 }
 
 #[derive(Deserialize)]
