@@ -25,11 +25,18 @@
 //! keyed by the same stable ids, sorted by key: what changed, by how much, and which rows
 //! exist on one side only.
 //!
-//! (The scenario file format and the comparison reports of the command line come later; this
-//! module is their foundation.)
+//! **Files**: a scenario file (TOML, docs/formats.md "Scenario files") names a base network,
+//! a year, sources, edits, closures and levers (demand, sea rates, risk, carbon), and the
+//! scenarios it builds on (`depends_on`) or may not be combined with (`excludes`).
+//! [`Scenario::load`] reads a file and its chain, [`Scenario::prepare`] applies it to the
+//! base, [`run`] assigns the freight of its year and routes its origin–destination pairs,
+//! and [`compare_scenarios`] sets two runs side by side.
 
 mod compare;
 mod edit;
+mod file;
+mod html;
+mod run;
 #[cfg(test)]
 mod tests;
 
@@ -41,6 +48,16 @@ pub use compare::{
 pub use edit::{
     Edit, EditError, EditLabel, HandlingKey, HandlingSpec, LinkSpec, NodeSpec, SailingSpec,
     ShapeSpec,
+};
+pub use file::{
+    Base, DemandScaleSpec, FileEdit, Lever, LinkTemplate, MAX_CARBON_USD_PER_T, MAX_CHAIN,
+    MAX_FACTOR, RiskSpec, ScenarioFile, TonnageScaleSpec, parse_file, read_file,
+};
+pub use html::comparison_html;
+pub use run::{
+    DEFAULT_PAIRS, EditRecord, LeverRecord, Levers, PAIR_ALTERNATIVES, Prepared,
+    SCENARIO_REPORT_VERSION, Scenario, ScenarioDiff, ScenarioError, ScenarioReport,
+    compare_scenarios, run,
 };
 
 use crate::network::{Network, NetworkBuilder};
