@@ -46,6 +46,8 @@ enum Command {
     Import(cmd::import::ImportArgs),
     /// Traffic assignment (user equilibrium or system optimum) of a TNTP network's demand.
     Assign(cmd::assign::AssignArgs),
+    /// Scenario files: check, run and compare projects and disruptions.
+    Scenario(cmd::scenario::ScenarioArgs),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +66,7 @@ fn main() -> ExitCode {
         #[cfg(feature = "osm")]
         Command::Import(args) => cmd::import::run(&args),
         Command::Assign(args) => cmd::assign::run(cli.data.as_deref(), &args, &mut stdout),
+        Command::Scenario(args) => cmd::scenario::run_command(&args, &mut stdout),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -15,6 +15,7 @@ pub mod network;
 pub mod observed;
 pub mod places;
 pub mod route;
+pub mod scenario;
 pub mod shapes;
 pub mod validate;
 

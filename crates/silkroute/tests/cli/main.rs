@@ -12,4 +12,5 @@ mod geo_readers;
 mod import_osm;
 mod observed;
 mod route;
+mod scenario;
 mod support;

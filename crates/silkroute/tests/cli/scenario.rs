@@ -1,0 +1,118 @@
+//! `silkroute scenario`: the shipped files check, run and compare; a scenario compared with
+//! itself prints no change and the same bytes twice; bad files fail with file, line and key
+//! and exit code 2.
+
+use crate::support::{repo, silkroute, stdout_of, temp_dir};
+
+fn scenario(name: &str) -> String {
+    repo(&format!("data/scenarios/{name}"))
+}
+
+#[test]
+fn check_lists_the_chain_edits_and_levers_with_their_lines() {
+    let out = stdout_of(&["scenario", "check", &scenario("projects_2030.toml")]);
+    assert!(out.starts_with("projects_2030 · "), "{out}");
+    assert!(out.contains("4 file(s) in its chain"), "{out}");
+    assert!(
+        out.contains("bakhty_crossing.toml:13  set_link_validity tacheng_bakhty_rail  [RG_BAKHTY]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn compare_with_itself_is_all_zero_and_deterministic() {
+    let base = scenario("baseline_2026.toml");
+    let args = ["scenario", "compare", &base, &base, "--format", "json"];
+    let first = stdout_of(&args);
+    assert_eq!(first, stdout_of(&args));
+    let diff: serde_json::Value = serde_json::from_str(&first).expect("JSON");
+    let totals = diff["freight"]["totals"].as_object().expect("totals");
+    assert!(totals.values().all(|c| c["delta"] == 0.0), "{totals:?}");
+    let table = stdout_of(&["scenario", "compare", &base, &base]);
+    assert!(table.contains("No change."), "{table}");
+}
+
+#[test]
+fn run_and_compare_write_every_format() {
+    let red = scenario("red_sea_closed.toml");
+    let base = scenario("baseline_2026.toml");
+    let table = stdout_of(&["scenario", "run", &base, &red]);
+    assert!(table.contains("red_sea_closed"), "{table}");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["scenario", "run", &red, "--format", "json"]))
+            .expect("JSON");
+    assert_eq!(json[0]["name"], "red_sea_closed");
+    assert_eq!(json[0]["files"].as_array().map(Vec::len), Some(2));
+    let csv = stdout_of(&["scenario", "compare", &base, &red, "--format", "csv"]);
+    assert!(
+        csv.starts_with("section,key,metric,base,other,delta\n"),
+        "{csv}"
+    );
+    let geojson: serde_json::Value = serde_json::from_str(&stdout_of(&[
+        "scenario", "compare", &base, &red, "--format", "geojson",
+    ]))
+    .expect("GeoJSON");
+    let features = geojson["features"].as_array().expect("features");
+    assert!(
+        features
+            .iter()
+            .any(|f| f["properties"]["stroke"] == "#c0392b")
+    );
+    assert!(
+        features
+            .iter()
+            .any(|f| f["properties"]["stroke"] == "#2471a3")
+    );
+}
+
+#[test]
+fn bad_scenario_files_name_file_line_and_key_and_exit_2() {
+    let dir = temp_dir();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("writable");
+        path.to_string_lossy().into_owned()
+    };
+    let cases = [
+        (
+            "unknown_link.toml",
+            "name = \"a\"\ntitle = \"t\"\n[[edit]]\nkind = \"set_link_wait\"\nlink = \"nowhere\"\nhours = 3\nsources = [\"E_CASPIAN_STORMS\"]\n",
+            "unknown_link.toml:3: edit 0 (set_link_wait nowhere)",
+        ),
+        (
+            "no_source.toml",
+            "name = \"b\"\ntitle = \"t\"\n[[close]]\nitem = \"corridor:northern\"\n",
+            "no_source.toml:3: close: sources: every value needs a source id",
+        ),
+        (
+            "unknown_close.toml",
+            "name = \"c\"\ntitle = \"t\"\n[[close]]\nitem = \"corridor:atlantis\"\nsources = [\"E_CASPIAN_STORMS\"]\n",
+            "unknown_close.toml:3: item:",
+        ),
+        (
+            "cycle.toml",
+            "name = \"d\"\ntitle = \"t\"\ndepends_on = [\"cycle.toml\"]\n",
+            "cycle.toml:3: depends_on:",
+        ),
+        ("bad.toml", "name = \"e\"\ntitle = \n", "bad.toml:2:"),
+    ];
+    for (name, text, expected) in cases {
+        let path = write(name, text);
+        let output = silkroute(&["scenario", "check", &path]);
+        assert_eq!(output.status.code(), Some(2), "{name}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    // excludes: a chain that brings in an excluded scenario.
+    write("x.toml", "name = \"x\"\ntitle = \"t\"\n");
+    let y = write(
+        "y.toml",
+        "name = \"y\"\ntitle = \"t\"\ndepends_on = [\"x.toml\"]\nexcludes = [\"x\"]\n",
+    );
+    let output = silkroute(&["scenario", "check", &y]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("y.toml:4: excludes:"));
+    let missing = silkroute(&["scenario", "run", "/nonexistent/s.toml"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
