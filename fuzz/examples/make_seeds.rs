@@ -262,4 +262,18 @@ fn main() {
         "tiny_plain_nodes",
         &read("testdata/osm_tiny/tiny-plain-nodes.osm.pbf"),
     );
+
+    for name in [
+        "baseline_2026",
+        "red_sea_closed",
+        "do_minimum_2030",
+        "bakhty_crossing",
+        "caspian_closed",
+    ] {
+        write(
+            "scenario_file",
+            name,
+            &read(&format!("data/scenarios/{name}.toml")),
+        );
+    }
 }

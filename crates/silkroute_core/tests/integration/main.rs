@@ -8,5 +8,6 @@ mod freight;
 mod levers;
 mod model;
 mod observed;
+mod scenarios;
 mod services;
 mod tntp_conformance;
