@@ -26,4 +26,3 @@ pub fn fingerprint(sources: &[&[u8]]) -> u64 {
     }
     checksum(&combined)
 }
-

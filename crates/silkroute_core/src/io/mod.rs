@@ -11,15 +11,15 @@
 pub(crate) mod csv;
 mod error;
 mod fs;
-mod hash;
 pub(crate) mod gmns;
+mod hash;
 mod polyline;
 mod text;
 
 pub use error::{Fault, LoadError, LoadWarning};
-pub use hash::{checksum, fingerprint};
 pub use fs::{
     AtomicFile, Limit, WriteError, read_limited, read_named, write_all_atomic, write_atomic,
 };
+pub use hash::{checksum, fingerprint};
 pub use polyline::{decode_polyline, encode_polyline};
 pub use text::{CLIP_CHARS, MESSAGE_CHARS, clip, clip_message, number};
