@@ -256,18 +256,29 @@ fn link_spec(
             network_km: shape.network_km,
             sources: keys(&shape.sources),
         }),
-        sailings: link
-            .sailings
-            .iter()
-            .map(|row| SailingSpec {
-                row: row.clone(),
-                sailings_sources: keys(&row.sailings_sources),
-                capacity_sources: keys(&row.capacity_sources),
-                dispatch_sources: keys(&row.dispatch_sources),
-                load_sources: keys(&row.load_sources),
-                weather_sources: keys(&row.weather_sources),
-            })
-            .collect(),
+        sailings: sailing_specs(sources, &link.sailings),
+    }
+}
+
+/// Sailing rows with source ids instead of typed ids.
+fn sailing_specs(sources: &[Source], rows: &[Sailing]) -> Vec<SailingSpec> {
+    let keys = |ids: &[SourceId]| source_keys(sources, ids);
+    rows.iter()
+        .map(|row| SailingSpec {
+            row: row.clone(),
+            sailings_sources: keys(&row.sailings_sources),
+            capacity_sources: keys(&row.capacity_sources),
+            dispatch_sources: keys(&row.dispatch_sources),
+            load_sources: keys(&row.load_sources),
+            weather_sources: keys(&row.weather_sources),
+        })
+        .collect()
+}
+
+impl SailingSpec {
+    /// The sailing rows of a link of `network`, with source ids.
+    pub fn of(network: &Network, id: LinkId) -> Vec<SailingSpec> {
+        sailing_specs(network.sources(), &network.link(id).sailings)
     }
 }
 
@@ -429,6 +440,15 @@ pub enum Edit {
         /// Source ids of the status and years (needed when a year is given).
         sources: Vec<String>,
     },
+    /// Replaces the sailing rows of a sea or ferry link (`sailings.csv`: frequency, capacity
+    /// per sailing, dispatch, weather closures by month); an empty list leaves the link its
+    /// own wait.
+    SetSailings {
+        /// Link id.
+        link: String,
+        /// The rows, with their source ids.
+        sailings: Vec<SailingSpec>,
+    },
     /// Multiplies both tariff figures of every link of a corridor (also those it shares with
     /// other corridors; `regional`: the links of no corridor) and adds the edit's sources to
     /// each link's tariff sources.
@@ -506,6 +526,7 @@ impl Edit {
             Edit::SetLinkRunning { .. } => "set_link_running",
             Edit::SetLinkWait { .. } => "set_link_wait",
             Edit::SetLinkValidity { .. } => "set_link_validity",
+            Edit::SetSailings { .. } => "set_sailings",
             Edit::ScaleCorridorTariffs { .. } => "scale_corridor_tariffs",
             Edit::AddHandling { .. } => "add_handling",
             Edit::RemoveHandling { .. } => "remove_handling",
@@ -529,7 +550,8 @@ impl Edit {
             | Edit::SetLinkTariff { link, .. }
             | Edit::SetLinkRunning { link, .. }
             | Edit::SetLinkWait { link, .. }
-            | Edit::SetLinkValidity { link, .. } => link.clone(),
+            | Edit::SetLinkValidity { link, .. }
+            | Edit::SetSailings { link, .. } => link.clone(),
             Edit::ScaleCorridorTariffs { corridor, .. } => corridor.clone(),
             Edit::AddHandling { handling, .. } => HandlingKey {
                 node: handling.node.clone(),
@@ -1160,6 +1182,15 @@ pub(super) fn apply_edit(
                 sources: source_keys(builder.sources(), &old.wait_sources),
             }]
         }
+        Edit::SetSailings { link, sailings } => {
+            let id = cx.link(builder, "link", link)?;
+            let rows = sailing_rows(builder, &cx, builder.link(id).mode, sailings)?;
+            let old = replace_link(builder, &cx, id, |l| l.sailings = rows)?;
+            vec![Edit::SetSailings {
+                link: link.clone(),
+                sailings: sailing_specs(builder.sources(), &old.sailings),
+            }]
+        }
         Edit::SetLinkValidity {
             link,
             validity,
@@ -1370,6 +1401,7 @@ pub(super) fn edit_field(edit: &Edit) -> &'static str {
         | Edit::SetLinkRunning { .. }
         | Edit::SetLinkWait { .. }
         | Edit::SetLinkValidity { .. } => "link",
+        Edit::SetSailings { .. } => "sailings",
         Edit::ScaleCorridorTariffs { .. } => "corridor",
         Edit::AddHandling { .. }
         | Edit::RemoveHandling { .. }
@@ -1603,17 +1635,27 @@ fn sailings_of(
     cx: &Cx<'_>,
     spec: &LinkSpec,
 ) -> Result<Vec<Sailing>, EditError> {
-    if !spec.sailings.is_empty() && !spec.mode.is_water() {
+    sailing_rows(builder, cx, spec.mode, &spec.sailings)
+}
+
+/// Sailing rows of a link of `mode`, checked by the rules of `sailings.csv`.
+fn sailing_rows(
+    builder: &NetworkBuilder,
+    cx: &Cx<'_>,
+    mode: Mode,
+    sailings: &[SailingSpec],
+) -> Result<Vec<Sailing>, EditError> {
+    if !sailings.is_empty() && !mode.is_water() {
         return Err(cx.rule(
             "sailings",
             format!(
                 "sailings are for sea and ferry links, not {}",
-                spec.mode.as_str()
+                mode.as_str()
             ),
         ));
     }
     let mut rows: Vec<Sailing> = Vec::new();
-    for item in &spec.sailings {
+    for item in sailings {
         let row = &item.row;
         if let Err(InvalidField { field, reason }) = row.check() {
             return Err(cx.rule(&format!("sailings.{field}"), reason));

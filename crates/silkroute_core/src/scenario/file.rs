@@ -248,6 +248,7 @@ struct EditRecord {
     hours: Option<Spanned<f64>>,
     cost_usd: Option<Spanned<f64>>,
     factor: Option<Spanned<f64>>,
+    capacity: Option<Spanned<f64>>,
     status: Option<Spanned<String>>,
     opening_year: Option<Spanned<i64>>,
     closing_year: Option<Spanned<i64>>,
@@ -256,7 +257,7 @@ struct EditRecord {
 
 /// The edit kinds a file may hold.
 const EDIT_KINDS: &str = "remove_node, add_link, remove_link, set_link_capacity, \
-     set_link_tariff, set_link_running, set_link_wait, set_link_validity, \
+     set_link_tariff, set_link_running, set_link_wait, set_link_validity, scale_sailings, \
      scale_corridor_tariffs, add_handling, remove_handling, set_handling_capacity, \
      set_handling_hours, set_handling_cost, set_handling_validity";
 
@@ -290,6 +291,7 @@ impl EditRecord {
             at(lines, "hours", &self.hours),
             at(lines, "cost_usd", &self.cost_usd),
             at(lines, "factor", &self.factor),
+            at(lines, "capacity", &self.capacity),
             at(lines, "status", &self.status),
             at(lines, "opening_year", &self.opening_year),
             at(lines, "closing_year", &self.closing_year),
@@ -699,6 +701,7 @@ fn parse_edit(file: &str, lines: &Lines, record: EditRecord) -> Result<FileEdit,
             "sources",
         ],
         "scale_corridor_tariffs" => &["corridor", "factor", "sources"],
+        "scale_sailings" => &["link", "factor", "capacity", "sources"],
         "add_handling" => &[
             "handling",
             "hours",
@@ -864,6 +867,14 @@ fn parse_edit(file: &str, lines: &Lines, record: EditRecord) -> Result<FileEdit,
                 sources,
             }));
         }
+        "scale_sailings" => {
+            return Ok(FileEdit::ScaleSailings {
+                link: required(record.link, "link")?,
+                factor: number(record.factor, "factor")?,
+                capacity: record.capacity.map(Spanned::into_inner),
+                sources,
+            });
+        }
         "remove_link" => Edit::RemoveLink {
             link: required(record.link, "link")?,
         },
@@ -999,6 +1010,66 @@ pub enum FileEdit {
     Edit(Edit),
     /// `add_link` with `like`.
     AddLinkLike(LinkTemplate),
+    /// `scale_sailings`: every sailing row of a link with its sailings per week × `factor`
+    /// (more or fewer ships), resolved into [`Edit::SetSailings`].
+    ScaleSailings {
+        /// Link id.
+        link: String,
+        /// Factor (> 0).
+        factor: f64,
+        /// A new capacity per sailing, in each row's unit (`None`: unchanged).
+        capacity: Option<f64>,
+        /// Source ids of the new frequency (and capacity).
+        sources: Vec<String>,
+    },
+}
+
+/// The `set_sailings` edit that multiplies the sailings per week of every row of `link` on
+/// `network` by `factor` (and sets each row's capacity per sailing to `capacity`, in its
+/// unit, when given), the new values citing `sources`.
+///
+/// # Errors
+/// The field at fault and why: an unknown link, a link without sailing rows, a factor that
+/// is not a number > 0.
+pub fn scale_sailings(
+    network: &Network,
+    link: &str,
+    factor: f64,
+    capacity: Option<f64>,
+    sources: &[String],
+) -> Result<Edit, (&'static str, String)> {
+    let Some(id) = network.link_by_key(link) else {
+        return Err(("link", format!("unknown link `{}`", crate::io::clip(link))));
+    };
+    if !(factor.is_finite() && factor > 0.0) {
+        return Err((
+            "factor",
+            format!("{} is not a number > 0", crate::io::number(factor)),
+        ));
+    }
+    let mut rows = super::SailingSpec::of(network, id);
+    if rows.is_empty() {
+        return Err((
+            "link",
+            format!("`{link}` has no sailing rows (sailings.csv): set its wait instead"),
+        ));
+    }
+    for row in &mut rows {
+        row.row.sailings_per_week *= factor;
+        row.sailings_sources = sources.to_vec();
+        if let Some(capacity) = capacity {
+            let unit = row
+                .row
+                .capacity
+                .map_or(crate::network::LoadUnit::Teu, |(_, unit)| unit);
+            row.row.capacity = Some((capacity, unit));
+            row.capacity_sources = sources.to_vec();
+        }
+    }
+    Ok(Edit::SetSailings {
+        link: link.to_string(),
+        sailings: rows,
+    })
 }
 
 /// A new link that copies an existing one (`like`: mode, gauge, speed, tariff, energy,

@@ -182,6 +182,18 @@ impl Scenario {
             for (edit, line) in &file.edits {
                 let edit = match edit {
                     FileEdit::Edit(edit) => edit.clone(),
+                    FileEdit::ScaleSailings {
+                        link,
+                        factor,
+                        capacity,
+                        sources,
+                    } => super::file::scale_sailings(&network, link, *factor, *capacity, sources)
+                        .map_err(|(field, reason)| LoadError::Field {
+                        file: file.file.clone(),
+                        line: *line,
+                        field: field.to_string(),
+                        fault: Fault::rule(reason),
+                    })?,
                     FileEdit::AddLinkLike(template) => {
                         template
                             .spec(&network)
@@ -367,6 +379,25 @@ fn edit_sources(edit: &super::Edit) -> Vec<String> {
             .flatten()
             .cloned()
             .collect();
+            all.sort();
+            all.dedup();
+            all
+        }
+        Edit::SetSailings { sailings, .. } => {
+            let mut all: Vec<String> = sailings
+                .iter()
+                .flat_map(|s| {
+                    [
+                        &s.sailings_sources,
+                        &s.capacity_sources,
+                        &s.dispatch_sources,
+                        &s.load_sources,
+                        &s.weather_sources,
+                    ]
+                })
+                .flatten()
+                .cloned()
+                .collect();
             all.sort();
             all.dedup();
             all

@@ -190,7 +190,7 @@ fn dostyk_shut_moves_the_crossing_to_khorgos() {
 fn bakhty_carries_cargo_and_relieves_khorgos() {
     // Bakhty's trains join the Dostyk–Moyynty line at Aktogay: with the second track (and its
     // express speeds) the crossing takes the cargo Khorgos–Altynkol could not.
-    let diff = compare("dostyk_moyynty_second_track.toml", "projects_2030.toml");
+    let diff = compare("dostyk_moyynty_second_track.toml", "bakhty_crossing.toml");
     let bakhty = diff
         .freight
         .handling
@@ -207,6 +207,33 @@ fn bakhty_carries_cargo_and_relieves_khorgos() {
         .expect("Altynkol");
     assert!(altynkol.teu_per_year.delta < 0.0, "{altynkol:?}");
     assert!(diff.freight.totals.generalized_cost_usd_per_year.delta < 0.0);
+}
+
+#[test]
+fn the_khorgos_upgrade_draws_trains_to_khorgos_and_saves_time() {
+    let diff = compare("do_minimum_2030.toml", "khorgos_upgrade.toml");
+    let altynkol = diff
+        .freight
+        .handling
+        .iter()
+        .find(|h| h.node == "altynkol" && h.kind == "gauge_change")
+        .expect("Altynkol");
+    assert!(altynkol.teu_per_year.delta > 0.0, "{altynkol:?}");
+    assert!(diff.freight.totals.teu_hours_per_year.delta < 0.0);
+    let tashkent = diff
+        .routes
+        .iter()
+        .find(|r| r.to.base.as_deref() == Some("tashkent"))
+        .expect("the Tashkent pair");
+    assert!(
+        tashkent
+            .best
+            .totals
+            .total_days
+            .delta
+            .is_some_and(|d| d < 0.0),
+        "{tashkent:?}"
+    );
 }
 
 #[test]
