@@ -12,9 +12,9 @@ fn scenario(name: &str) -> String {
 fn check_lists_the_chain_edits_and_levers_with_their_lines() {
     let out = stdout_of(&["scenario", "check", &scenario("projects_2030.toml")]);
     assert!(out.starts_with("projects_2030 · "), "{out}");
-    assert!(out.contains("4 file(s) in its chain"), "{out}");
+    assert!(out.contains("5 file(s) in its chain"), "{out}");
     assert!(
-        out.contains("bakhty_crossing.toml:13  set_link_validity tacheng_bakhty_rail  [RG_BAKHTY]"),
+        out.contains("bakhty_crossing.toml:15  set_link_validity tacheng_bakhty_rail  [RG_BAKHTY]"),
         "{out}"
     );
 }
