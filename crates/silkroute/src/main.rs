@@ -48,6 +48,8 @@ enum Command {
     Assign(cmd::assign::AssignArgs),
     /// Scenario files: check, run and compare projects and disruptions.
     Scenario(cmd::scenario::ScenarioArgs),
+    /// Every link and facility place removed in turn (or its capacity cut): elements ranked by the loss.
+    Criticality(cmd::criticality::CriticalityArgs),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +69,9 @@ fn main() -> ExitCode {
         Command::Import(args) => cmd::import::run(&args),
         Command::Assign(args) => cmd::assign::run(cli.data.as_deref(), &args, &mut stdout),
         Command::Scenario(args) => cmd::scenario::run_command(&args, &mut stdout),
+        Command::Criticality(args) => {
+            cmd::criticality::run(cli.data.as_deref(), &args, &mut stdout)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,6 +4,7 @@
 pub mod assign;
 pub mod calibrate;
 pub mod corridors;
+pub mod criticality;
 pub mod evaluate;
 pub mod freight;
 pub mod freight_report;

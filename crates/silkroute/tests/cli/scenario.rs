@@ -116,3 +116,47 @@ fn bad_scenario_files_name_file_line_and_key_and_exit_2() {
     let missing = silkroute(&["scenario", "run", "/nonexistent/s.toml"]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn criticality_ranks_elements_and_refuses_bad_arguments() {
+    let mini = repo("testdata/mini");
+    let csv = stdout_of(&["--data", &mini, "criticality", "--format", "csv"]);
+    assert!(
+        csv.starts_with("rank,kind,id,name,base_teu_per_year,generalized_cost_usd_per_year,"),
+        "{csv}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(&[
+        "--data",
+        &mini,
+        "criticality",
+        "--format",
+        "json",
+    ]))
+    .expect("JSON");
+    let elements = json["elements"].as_array().expect("elements");
+    assert!(elements.len() > 10);
+    // The ferry is the only way to the Caucasus zone: its loss isolates 30,000 TEU.
+    assert_eq!(elements[0]["id"], "ferry");
+    assert_eq!(elements[0]["unserved_teu_per_year"], 30000.0);
+    let table = stdout_of(&[
+        "--data",
+        &mini,
+        "criticality",
+        "--keep",
+        "0.3",
+        "--top",
+        "3",
+    ]);
+    assert!(table.contains("keep 0.3 each element"), "{table}");
+    for bad in [
+        vec!["criticality", "--keep", "1.5"],
+        vec!["criticality", "--keep", "0"],
+        vec!["criticality", "--year", "1066"],
+        vec!["criticality", "--scenario", "/nonexistent.toml"],
+        vec!["criticality", "--format", "geojson"],
+    ] {
+        let output = silkroute(&bad);
+        assert_eq!(output.status.code(), Some(2), "{bad:?}");
+        assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
+    }
+}

@@ -33,6 +33,7 @@
 //! and [`compare_scenarios`] sets two runs side by side.
 
 mod compare;
+mod criticality;
 mod edit;
 mod file;
 mod html;
@@ -44,6 +45,10 @@ pub use compare::{
     BestRouteDiff, Change, ClassDiff, CorridorFlowDiff, CorridorRouteDiff, FreightDiff,
     HandlingFlowDiff, LinkFlowDiff, OptionalChange, Presence, RouteDiff, RouteTotalsDiff,
     SCENARIO_DIFF_VERSION, TextChange, TotalsDiff, compare_freight, compare_routes,
+};
+pub use criticality::{
+    CRITICALITY_REPORT_VERSION, CriticalityReport, Cut, Element, ElementLoss, criticality,
+    elements as criticality_elements,
 };
 pub use edit::{
     Edit, EditError, EditLabel, HandlingKey, HandlingSpec, LinkSpec, NodeSpec, SailingSpec,
