@@ -166,6 +166,56 @@ pub(super) fn attribute_in_order(
 }
 
 impl FreightProblem<'_> {
+    /// The totals of a solved assignment (what [`FreightProblem::report`] puts in `totals`),
+    /// without the report's path decomposition: what a scan of many runs needs.
+    pub fn totals(&self, result: &AssignResult) -> TotalsRecord {
+        let network = self.network;
+        let classes = self.problem.classes();
+        let vdfs = self.problem.network().vdfs();
+        let flows = &result.flows;
+        let class_flow = |k: usize, l: usize| flows.class.get(k).map_or(0.0, |x| x[l]);
+        let volume = |l: usize| flows.total.get(l).copied().unwrap_or(0.0);
+        let time = |l: usize| vdfs[l].time(volume(l)) + self.queue_h.get(l).copied().unwrap_or(0.0);
+        let payload_t_per_teu = network.info().payload_t / 2.0;
+        let (mut teu_km, mut co2e_kg) = (0.0, 0.0);
+        for (l, link) in self.links.iter().enumerate() {
+            if let FreightLink::Arc(arc) = link.kind {
+                let network_link = network.link(network.arc(arc).link);
+                let teu: f64 = (0..classes.len()).map(|k| class_flow(k, l)).sum();
+                teu_km += teu * network_link.length_km;
+                co2e_kg += teu
+                    * network_link.length_km
+                    * payload_t_per_teu
+                    * network
+                        .emission_factor_of(network.arc(arc).link)
+                        .kg_co2e_per_tkm;
+            }
+        }
+        let (mut hours, mut usd, mut assigned) = (0.0, 0.0, 0.0);
+        for (k, (class, spec)) in classes.iter().zip(&self.data.classes).enumerate() {
+            assigned += class.demand.total() - class.demand.intrazonal();
+            let mut generalized_hours = 0.0;
+            for l in 0..self.links.len() {
+                let x = class_flow(k, l);
+                if x != 0.0 {
+                    hours += x * time(l);
+                    generalized_hours += x * (time(l) + class.fixed_cost[l]);
+                }
+            }
+            usd += generalized_hours * spec.value_of_time_usd_per_teu_day / 24.0;
+        }
+        let unserved: f64 = self.unserved.iter().map(|u| u.teu_per_year).sum();
+        TotalsRecord {
+            demand_teu_per_year: round1(assigned + unserved),
+            assigned_teu_per_year: round1(assigned),
+            unserved_teu_per_year: round1(unserved),
+            teu_km_per_year: round1(teu_km),
+            co2e_t_per_year: round1(co2e_kg / 1000.0),
+            teu_hours_per_year: round1(hours),
+            generalized_cost_usd_per_year: round1(usd),
+        }
+    }
+
     /// The report of an assignment of this problem (by any method).
     pub fn report(&self, result: &AssignResult) -> FreightReport {
         let network = self.network;
@@ -186,22 +236,11 @@ impl FreightProblem<'_> {
         let mut links = Vec::new();
         let mut handling = Vec::new();
         let mut bottlenecks = Vec::new();
-        let mut teu_km = 0.0;
-        // Cargo tonnes of a TEU: half the payload of an FEU, as the router's emissions count.
-        let payload_t_per_teu = network.info().payload_t / 2.0;
-        let mut co2e_kg = 0.0;
         for (l, link) in self.links.iter().enumerate() {
             match link.kind {
                 FreightLink::Arc(arc) => {
                     let network_link = network.link(network.arc(arc).link);
                     let a = network.arc(arc);
-                    teu_km += teu(l) * network_link.length_km;
-                    co2e_kg += teu(l)
-                        * network_link.length_km
-                        * payload_t_per_teu
-                        * network
-                            .emission_factor_of(network.arc(arc).link)
-                            .kg_co2e_per_tkm;
                     let vc = link.capacity_teu_per_year.map(|c| volume(l) / c);
                     let record = LinkFlowRecord {
                         link: network_link.key.clone(),
@@ -268,9 +307,6 @@ impl FreightProblem<'_> {
 
         let data = &self.data;
         let mut class_records = Vec::new();
-        let mut total_hours = 0.0;
-        let mut total_usd = 0.0;
-        let mut total_demand = 0.0;
         let mut total_assigned = 0.0;
         for (k, (class, spec)) in classes.iter().zip(&data.classes).enumerate() {
             let assigned = class.demand.total() - class.demand.intrazonal();
@@ -290,9 +326,6 @@ impl FreightProblem<'_> {
                 }
             }
             let usd = generalized_hours * spec.value_of_time_usd_per_teu_day / 24.0;
-            total_hours += hours;
-            total_usd += usd;
-            total_demand += assigned + unserved;
             total_assigned += assigned;
             class_records.push(ClassRecord {
                 id: spec.key.clone(),
@@ -405,7 +438,6 @@ impl FreightProblem<'_> {
             })
             .collect();
 
-        let unserved_total: f64 = self.unserved.iter().map(|u| u.teu_per_year).sum();
         let unserved = self
             .unserved
             .iter()
@@ -436,15 +468,7 @@ impl FreightProblem<'_> {
             relative_gap: result.relative_gap,
             converged: result.converged,
             classes: class_records,
-            totals: TotalsRecord {
-                demand_teu_per_year: round1(total_demand),
-                assigned_teu_per_year: round1(total_assigned),
-                unserved_teu_per_year: round1(unserved_total),
-                teu_km_per_year: round1(teu_km),
-                co2e_t_per_year: round1(co2e_kg / 1000.0),
-                teu_hours_per_year: round1(total_hours),
-                generalized_cost_usd_per_year: round1(total_usd),
-            },
+            totals: self.totals(result),
             corridors,
             northern_middle,
             destinations,

@@ -143,9 +143,8 @@ fn totals(
     let (result, binding) = problem
         .solve(solver, &mut keep_going)
         .map_err(FreightRequestError::Assign)?;
-    let report = problem.report(&result);
     let unsettled = binding.is_some_and(|b| !b.converged) || !result.converged;
-    Ok((report.totals, unsettled))
+    Ok((problem.totals(&result), unsettled))
 }
 
 /// Scans `elements` (see [`elements`]) of `network` under `options` (the choice is turned

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The criticality benchmark of issue 11: `silkroute criticality` on the default network
+# (every link and facility place removed in turn, and every capacitated link and facility cut
+# to 30%), wall-clock over RUNS runs (default 3), and one freight assignment at fixed demand
+# for the single re-solve time.
+# Usage: bash bench/criticality.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-3}
+cargo build --release --locked -q
+BIN=target/release/silkroute
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+time_of() {
+  local start end
+  start=$(date +%s.%N)
+  "$@" > /tmp/silkroute_criticality.txt 2>/dev/null
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc
+}
+remove=(); keep=(); one=()
+for _ in $(seq "$RUNS"); do
+  remove+=("$(time_of "$BIN" criticality --format csv)")
+  elements=$(($(wc -l < /tmp/silkroute_criticality.txt) - 1))
+  keep+=("$(time_of "$BIN" criticality --keep 0.3 --format csv)")
+  cut_elements=$(($(wc -l < /tmp/silkroute_criticality.txt) - 1))
+  one+=("$(time_of "$BIN" assign --no-choice --format json)")
+done
+echo "criticality (remove, $elements elements): runs ${remove[*]} s; median $(median "${remove[@]}") s on $(nproc) cores"
+echo "criticality --keep 0.3 ($cut_elements elements): runs ${keep[*]} s; median $(median "${keep[@]}") s"
+echo "one assignment at fixed demand (whole CLI call): median $(median "${one[@]}") s"
