@@ -276,4 +276,5 @@ fn main() {
             &read(&format!("data/scenarios/{name}.toml")),
         );
     }
+    write("hazards_file", "shipped", &read("data/hazards.toml"));
 }

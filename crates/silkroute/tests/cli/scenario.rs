@@ -160,3 +160,62 @@ fn criticality_ranks_elements_and_refuses_bad_arguments() {
         assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
     }
 }
+
+#[test]
+fn monte_carlo_shards_merge_into_the_whole_run() {
+    let dir = temp_dir();
+    let whole = stdout_of(&[
+        "criticality",
+        "--monte-carlo",
+        "200",
+        "--seed",
+        "3",
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&whole).expect("JSON");
+    assert_eq!(report["draws"], 200);
+    assert!(report["hazards"].as_array().is_some_and(|h| h.len() >= 5));
+    let mut files = Vec::new();
+    for k in 0..2 {
+        let shard = stdout_of(&[
+            "criticality",
+            "--monte-carlo",
+            "200",
+            "--seed",
+            "3",
+            "--shard",
+            &format!("{k}/2"),
+        ]);
+        let path = dir.path().join(format!("shard{k}.json"));
+        std::fs::write(&path, shard).expect("writable");
+        files.push(path.to_string_lossy().into_owned());
+    }
+    let merged = stdout_of(&[
+        "criticality",
+        "--merge",
+        &files[0],
+        &files[1],
+        "--format",
+        "json",
+    ]);
+    assert_eq!(merged, whole);
+    let missing = silkroute(&["criticality", "--merge", &files[0]]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("shard 1/2 is missing"));
+    for bad in [
+        vec!["criticality", "--monte-carlo", "0"],
+        vec!["criticality", "--monte-carlo", "10", "--shard", "2/2"],
+        vec!["criticality", "--monte-carlo", "10", "--keep", "0.5"],
+        vec![
+            "criticality",
+            "--monte-carlo",
+            "10",
+            "--hazards",
+            "/nonexistent.toml",
+        ],
+    ] {
+        let output = silkroute(&bad);
+        assert_eq!(output.status.code(), Some(2), "{bad:?}");
+    }
+}

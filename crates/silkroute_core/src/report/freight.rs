@@ -37,7 +37,7 @@ pub struct ClassRecord {
 }
 
 /// Totals over all classes.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct TotalsRecord {
     /// Demand, TEU per year.
     pub demand_teu_per_year: f64,

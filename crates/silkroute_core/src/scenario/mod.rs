@@ -37,6 +37,7 @@ mod criticality;
 mod edit;
 mod file;
 mod html;
+mod montecarlo;
 mod run;
 #[cfg(test)]
 mod tests;
@@ -59,6 +60,11 @@ pub use file::{
     MAX_FACTOR, RiskSpec, ScenarioFile, TonnageScaleSpec, parse_file, read_file,
 };
 pub use html::comparison_html;
+pub use montecarlo::{
+    Distribution, Draw, Hazard, HazardLoss, Hazards, MAX_DRAWS, MONTE_CARLO_VERSION,
+    MonteCarloError, MonteCarloReport, MonteCarloShard, default_hazards, merge, parse_hazards,
+    read_hazards, run_shard,
+};
 pub use run::{
     DEFAULT_PAIRS, EditRecord, LeverRecord, Levers, PAIR_ALTERNATIVES, Prepared,
     SCENARIO_REPORT_VERSION, Scenario, ScenarioDiff, ScenarioError, ScenarioReport,
