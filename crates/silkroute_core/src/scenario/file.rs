@@ -238,6 +238,11 @@ struct EditRecord {
     from: Option<Spanned<String>>,
     to: Option<Spanned<String>>,
     name: Option<Spanned<String>>,
+    country: Option<Spanned<String>>,
+    lat: Option<Spanned<f64>>,
+    lon: Option<Spanned<f64>>,
+    node_kind: Option<Spanned<String>>,
+    gauges_mm: Option<Spanned<Vec<u16>>>,
     length_km: Option<Spanned<f64>>,
     trains_per_day: Option<Spanned<f64>>,
     teu_per_year: Option<Spanned<f64>>,
@@ -256,7 +261,7 @@ struct EditRecord {
 }
 
 /// The edit kinds a file may hold.
-const EDIT_KINDS: &str = "remove_node, add_link, remove_link, set_link_capacity, \
+const EDIT_KINDS: &str = "add_node, remove_node, add_link, remove_link, set_link_capacity, \
      set_link_tariff, set_link_running, set_link_wait, set_link_validity, scale_sailings, \
      scale_corridor_tariffs, add_handling, remove_handling, set_handling_capacity, \
      set_handling_hours, set_handling_cost, set_handling_validity";
@@ -281,6 +286,11 @@ impl EditRecord {
             at(lines, "from", &self.from),
             at(lines, "to", &self.to),
             at(lines, "name", &self.name),
+            at(lines, "country", &self.country),
+            at(lines, "lat", &self.lat),
+            at(lines, "lon", &self.lon),
+            at(lines, "node_kind", &self.node_kind),
+            at(lines, "gauges_mm", &self.gauges_mm),
             at(lines, "length_km", &self.length_km),
             at(lines, "trains_per_day", &self.trains_per_day),
             at(lines, "teu_per_year", &self.teu_per_year),
@@ -670,6 +680,16 @@ fn parse_edit(file: &str, lines: &Lines, record: EditRecord) -> Result<FileEdit,
     };
     let kind = record.kind.get_ref().clone();
     let allowed: &[&str] = match kind.as_str() {
+        "add_node" => &[
+            "id",
+            "name",
+            "country",
+            "lat",
+            "lon",
+            "node_kind",
+            "gauges_mm",
+            "sources",
+        ],
         "remove_node" => &["node"],
         "add_link" => &[
             "like",
@@ -832,6 +852,48 @@ fn parse_edit(file: &str, lines: &Lines, record: EditRecord) -> Result<FileEdit,
         }))
     };
     let edit = match kind.as_str() {
+        "add_node" => {
+            let country_text = required(record.country, "country")?;
+            let country = Country::parse(country_text.trim()).ok_or_else(|| {
+                error(
+                    kind_line,
+                    "country",
+                    Fault::rule(format!(
+                        "`{}` is not an ISO country code",
+                        crate::io::clip(&country_text)
+                    )),
+                )
+            })?;
+            let kind_text = required(record.node_kind, "node_kind")?;
+            let node_kind = crate::network::NodeKind::parse(kind_text.trim()).ok_or_else(|| {
+                error(
+                    kind_line,
+                    "node_kind",
+                    Fault::rule(format!(
+                        "`{}` is not a node kind of nodes.csv",
+                        crate::io::clip(&kind_text)
+                    )),
+                )
+            })?;
+            Edit::AddNode {
+                node: super::NodeSpec {
+                    key: required(record.id, "id")?,
+                    name: required(record.name, "name")?,
+                    aliases: Vec::new(),
+                    country,
+                    lat: number(record.lat, "lat")?,
+                    lon: number(record.lon, "lon")?,
+                    coord_sources: sources,
+                    kind: node_kind,
+                    gauges_mm: record
+                        .gauges_mm
+                        .map(Spanned::into_inner)
+                        .unwrap_or_default(),
+                    note: "added by a scenario".to_string(),
+                },
+                before: None,
+            }
+        }
         "remove_node" => Edit::RemoveNode {
             node: required(record.node, "node")?,
         },

@@ -417,8 +417,8 @@ fn edit_sources(edit: &super::Edit) -> Vec<String> {
             all.dedup();
             all
         }
+        Edit::AddNode { node, .. } => node.coord_sources.clone(),
         Edit::RemoveSource { .. }
-        | Edit::AddNode { .. }
         | Edit::RemoveNode { .. }
         | Edit::RemoveLink { .. }
         | Edit::RemoveHandling { .. } => Vec::new(),
@@ -1150,6 +1150,33 @@ mod tests {
             a.fingerprint(1),
             Scenario::load(&chained).expect("loads").fingerprint(1)
         );
+    }
+
+    #[test]
+    fn a_file_adds_a_place_a_line_like_another_and_a_terminal() {
+        let dir = tempfile::tempdir().expect("temp");
+        let path = write(
+            dir.path(),
+            "new.toml",
+            "name = \"new\"\ntitle = \"t\"\n\
+             [[source]]\nid = \"A_NEW\"\ntitle = \"t\"\nkind = \"estimate\"\nmethod = \"m\"\n\
+             [[edit]]\nkind = \"add_node\"\nid = \"new_dry_port\"\nname = \"New Dry Port\"\ncountry = \"KZ\"\nlat = 43.5\nlon = 77.0\nnode_kind = \"dry_port\"\ngauges_mm = [1520]\nsources = [\"A_NEW\"]\n\
+             [[edit]]\nkind = \"add_link\"\nlike = \"zhetygen_almaty_rail\"\nid = \"almaty_new_rail\"\nfrom = \"almaty\"\nto = \"new_dry_port\"\nlength_km = 40\nsources = [\"A_NEW\"]\n\
+             [[edit]]\nkind = \"add_handling\"\nhandling = \"new_dry_port:terminal\"\nhours = 12\ncost_usd = 100\nsources = [\"A_NEW\"]\n",
+        );
+        let prepared = Scenario::load(&path)
+            .expect("loads")
+            .prepare(&base())
+            .expect("applies");
+        let network = &prepared.network;
+        let node = network.node_by_key("new_dry_port").expect("the new place");
+        assert_eq!(network.node(node).name, "New Dry Port");
+        let link = network
+            .link_by_key("almaty_new_rail")
+            .expect("the new line");
+        assert_eq!(network.link(link).length_km, 40.0);
+        assert_eq!(network.handlings_at(node).len(), 1);
+        assert_eq!(prepared.edits.len(), 4);
     }
 
     #[test]
