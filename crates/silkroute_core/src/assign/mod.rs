@@ -356,6 +356,27 @@ impl Problem {
         )
     }
 
+    /// The same problem without `link` (its per-link fixed costs dropped with it; the links
+    /// after it move down one id).
+    ///
+    /// # Errors
+    /// As [`Problem::new`].
+    pub fn without_link(&self, link: AssignLinkId) -> Result<Problem, AssignError> {
+        let network = self.network.without_link(link)?;
+        let classes = self
+            .classes
+            .iter()
+            .map(|class| {
+                let mut class = class.clone();
+                if link.index() < class.fixed_cost.len() {
+                    class.fixed_cost.remove(link.index());
+                }
+                class
+            })
+            .collect();
+        Problem::new(network, classes, self.model)
+    }
+
     /// The network.
     pub fn network(&self) -> &AssignNetwork {
         &self.network

@@ -284,6 +284,24 @@ impl AssignNetwork {
         })
     }
 
+    /// The same network without `link`: the links after it move down one id.
+    ///
+    /// # Errors
+    /// As [`AssignNetwork::new`] (none for a network that was valid).
+    pub fn without_link(&self, link: AssignLinkId) -> Result<AssignNetwork, AssignError> {
+        let specs: Vec<LinkSpec> = (0..self.from.len())
+            .filter(|&i| i != link.index())
+            .map(|i| LinkSpec {
+                from: self.from[i],
+                to: self.to[i],
+                vdf: self.vdf[i],
+            })
+            .collect();
+        let mut network = AssignNetwork::new(self.nodes, self.zones, 0, &specs)?;
+        network.through = self.through.clone();
+        Ok(network)
+    }
+
     /// The same network where paths may not pass through `nodes` either (they may still
     /// start or end there).
     pub fn without_through(
