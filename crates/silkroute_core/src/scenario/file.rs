@@ -1339,7 +1339,7 @@ mod tests {
         );
         assert!(
             message(&format!("{HEAD}[[edit]]\nkind = \"paint_it\"\n")).starts_with(
-                "s.toml:4: kind: unknown value `paint_it` (expected one of: remove_node, add_link"
+                "s.toml:4: kind: unknown value `paint_it` (expected one of: add_node, remove_node, add_link"
             )
         );
         assert_eq!(
