@@ -2,7 +2,7 @@
 //! turn, the freight re-assigned, elements ranked by the loss (`silkroute_core::scenario::
 //! criticality`).
 
-use super::{Format, thousands};
+use super::{Format, signed, thousands};
 use crate::table::new_table;
 use anyhow::{Context, Result, bail};
 use clap::Args;
@@ -132,16 +132,6 @@ pub fn run(data: Option<&Path>, args: &CriticalityArgs, out: &mut dyn Write) -> 
         Format::Table | Format::Geojson => write_table(&report, args.top, out)?,
     }
     Ok(())
-}
-
-fn signed(value: f64) -> String {
-    if value > 0.0 {
-        format!("+{}", thousands(value))
-    } else if value < 0.0 {
-        format!("−{}", thousands(-value))
-    } else {
-        "0".to_string()
-    }
 }
 
 fn write_table(report: &CriticalityReport, top: usize, out: &mut dyn Write) -> Result<()> {

@@ -63,6 +63,28 @@ pub fn flag(field: &str) -> String {
     }
 }
 
+/// A change with its sign and thousands separators, no decimals (`+1,200`, `−35`, `0`).
+pub fn signed(value: f64) -> String {
+    if value.round() > 0.0 {
+        format!("+{}", thousands(value))
+    } else if value.round() < 0.0 {
+        format!("−{}", thousands(-value))
+    } else {
+        "0".to_string()
+    }
+}
+
+/// A change with its sign and one decimal (`+0.4`, `−1.5`, `0`).
+pub fn signed1(value: f64) -> String {
+    if value >= 0.05 {
+        format!("+{value:.1}")
+    } else if value <= -0.05 {
+        format!("−{:.1}", -value)
+    } else {
+        "0".to_string()
+    }
+}
+
 /// Formats a number with thousands separators and no decimals.
 pub fn thousands(value: f64) -> String {
     let rounded = value.round() as i64;

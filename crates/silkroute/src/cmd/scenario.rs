@@ -1,7 +1,7 @@
 //! `silkroute scenario`: scenario files (docs/formats.md, "Scenario files") checked, run and
 //! compared (`silkroute_core::scenario`).
 
-use super::{Format, thousands};
+use super::{Format, signed, signed1, thousands};
 use crate::table::new_table;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
@@ -465,26 +465,6 @@ fn compare(
         Format::Table => write_diff_table(&diff, &base_report, &other_report, top, out)?,
     }
     Ok(())
-}
-
-fn signed(value: f64) -> String {
-    if value > 0.0 {
-        format!("+{}", thousands(value))
-    } else if value < 0.0 {
-        format!("−{}", thousands(-value))
-    } else {
-        "0".to_string()
-    }
-}
-
-fn signed1(value: f64) -> String {
-    if value > 0.0 {
-        format!("+{value:.1}")
-    } else if value < 0.0 {
-        format!("−{:.1}", -value)
-    } else {
-        "0".to_string()
-    }
 }
 
 fn write_diff_table(

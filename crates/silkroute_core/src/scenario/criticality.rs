@@ -172,8 +172,11 @@ pub fn criticality(
     let base = base_report.totals.clone();
     let done = AtomicUsize::new(0);
     let total = elements.len();
+    // One element per task: a few removals take 30 times as long as the rest, and splitting
+    // the list in halves would leave a thread with most of them.
     let losses: Vec<Result<ElementLoss, FreightRequestError>> = elements
         .par_iter()
+        .with_max_len(1)
         .map(|&element| {
             let loss = scan_one(
                 network,
