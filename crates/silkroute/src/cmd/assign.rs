@@ -89,6 +89,10 @@ pub struct AssignArgs {
     /// bi-conjugate Frank–Wolfe, or Algorithm B (bush-based, to gaps of 1e-10).
     #[arg(long, default_value = "b", value_parser = method_parser())]
     pub method: Method,
+    /// With --tntp or --gmns: the Network Robustness Index of every link (each closed in
+    /// turn, the demand re-assigned: the change of total cost), ranked.
+    #[arg(long)]
+    pub robustness: bool,
     /// Stop once the relative gap (TSTT − SPTT) / TSTT is at most this [default: 1e-4 with
     /// --tntp and --gmns; 1e-6 for freight, whose TSTT also counts tariffs and handling charges (over
     /// the value of time), so a given gap is looser there].
@@ -165,6 +169,12 @@ pub fn run(data: Option<&std::path::Path>, args: &AssignArgs, out: &mut dyn Writ
         .options(if research { TNTP_GAP } else { FREIGHT_GAP })
         .map_err(study_error)?;
     if !research {
+        if args.robustness {
+            bail!(
+                "--robustness applies to --tntp and --gmns networks; `silkroute criticality` \
+                 scans the corridor network"
+            );
+        }
         if args.toll_factor.is_some() || args.distance_factor.is_some() {
             bail!(
                 "--toll-factor and --distance-factor apply to --tntp and --gmns networks; the \
@@ -216,6 +226,9 @@ pub fn run(data: Option<&std::path::Path>, args: &AssignArgs, out: &mut dyn Writ
     .map_err(study_error)?;
     for warning in &study.warnings {
         eprintln!("warning: {warning}");
+    }
+    if args.robustness {
+        return write_robustness(&study, &options, args.format, out);
     }
     let mut progress = Progress::new(options.target_gap);
     let result = study.assign(&options, &mut |stats| {
@@ -377,4 +390,80 @@ impl Progress {
     fn finish(&self) {
         self.bar.finish_and_clear();
     }
+}
+
+/// `--robustness`: each link's Network Robustness Index, largest first (ties by link order).
+fn write_robustness(
+    study: &Study,
+    options: &silkroute_core::assign::AssignOptions,
+    format: AssignFormat,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let nri = study.robustness(options).map_err(study_error)?;
+    let mut rows: Vec<(usize, Option<f64>)> = nri.into_iter().enumerate().collect();
+    rows.sort_by(|a, b| match (a.1, b.1) {
+        (Some(x), Some(y)) => y.total_cmp(&x).then(a.0.cmp(&b.0)),
+        (None, Some(_)) => std::cmp::Ordering::Less,
+        (Some(_), None) => std::cmp::Ordering::Greater,
+        (None, None) => a.0.cmp(&b.0),
+    });
+    let name = |i: usize| {
+        let link = &study.links[i];
+        link.id
+            .clone()
+            .unwrap_or_else(|| format!("{}-{}", link.from, link.to))
+    };
+    match format {
+        AssignFormat::Json => {
+            let records: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|&(i, nri)| {
+                    serde_json::json!({
+                        "link": name(i),
+                        "from": study.links[i].from.to_string(),
+                        "to": study.links[i].to.to_string(),
+                        "nri": nri.map(|v| (v * 1000.0).round() / 1000.0),
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &records)?;
+            writeln!(out)?;
+        }
+        AssignFormat::Csv => {
+            let mut writer = csv::Writer::from_writer(out);
+            writer.write_record(["link", "from", "to", "nri"])?;
+            for &(i, nri) in &rows {
+                writer.write_record([
+                    name(i),
+                    study.links[i].from.to_string(),
+                    study.links[i].to.to_string(),
+                    nri.map_or("disconnects".to_string(), |v| {
+                        silkroute_core::io::number((v * 1000.0).round() / 1000.0)
+                    }),
+                ])?;
+            }
+            writer.flush()?;
+        }
+        AssignFormat::Table | AssignFormat::Geojson => {
+            if format == AssignFormat::Geojson {
+                bail!("--robustness writes table, json or csv");
+            }
+            writeln!(
+                out,
+                "{}: Network Robustness Index of each link (Scott et al. 2006): the link closed, the demand re-assigned, the change of total cost",
+                study.name
+            )?;
+            let mut table = crate::table::new_table(&["link", "from", "to", "NRI"], &[3]);
+            for &(i, nri) in &rows {
+                table.add_row(vec![
+                    name(i),
+                    study.links[i].from.to_string(),
+                    study.links[i].to.to_string(),
+                    nri.map_or("disconnects demand".to_string(), |v| format!("{v:.1}")),
+                ]);
+            }
+            writeln!(out, "{table}")?;
+        }
+    }
+    Ok(())
 }

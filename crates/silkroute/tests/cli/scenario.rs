@@ -219,3 +219,25 @@ fn monte_carlo_shards_merge_into_the_whole_run() {
         assert_eq!(output.status.code(), Some(2), "{bad:?}");
     }
 }
+
+#[test]
+fn robustness_of_braess_links_has_the_closed_form_on_the_command_line() {
+    let braess = repo("testdata/gmns_braess");
+    let csv = stdout_of(&[
+        "assign",
+        "--gmns",
+        &braess,
+        "--robustness",
+        "--gap",
+        "1e-12",
+        "--format",
+        "csv",
+    ]);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows[0], "link,from,to,nri");
+    // Ranked: a and e (+8,100), b and d (+6,806.25), c last (−3,037.5: Braess's paradox).
+    assert!(rows[5].starts_with("c,2,3,-3037.5"), "{csv}");
+    assert!(rows[1].starts_with("a,1,2,8100"), "{csv}");
+    let output = silkroute(&["assign", "--robustness"]);
+    assert_eq!(output.status.code(), Some(2));
+}
