@@ -392,7 +392,7 @@ impl Progress {
     }
 }
 
-/// `--robustness`: each link's Network Robustness Index, largest first (ties by link order).
+/// `--robustness`: each link's Network Robustness Index, largest first.
 fn write_robustness(
     study: &Study,
     options: &silkroute_core::assign::AssignOptions,
@@ -400,66 +400,41 @@ fn write_robustness(
     out: &mut dyn Write,
 ) -> Result<()> {
     let nri = study.robustness(options).map_err(study_error)?;
-    let mut rows: Vec<(usize, Option<f64>)> = nri.into_iter().enumerate().collect();
-    rows.sort_by(|a, b| match (a.1, b.1) {
-        (Some(x), Some(y)) => y.total_cmp(&x).then(a.0.cmp(&b.0)),
-        (None, Some(_)) => std::cmp::Ordering::Less,
-        (Some(_), None) => std::cmp::Ordering::Greater,
-        (None, None) => a.0.cmp(&b.0),
-    });
-    let name = |i: usize| {
-        let link = &study.links[i];
-        link.id
-            .clone()
-            .unwrap_or_else(|| format!("{}-{}", link.from, link.to))
-    };
+    let records = silkroute_core::report::robustness_records(study, &nri);
     match format {
         AssignFormat::Json => {
-            let records: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|&(i, nri)| {
-                    serde_json::json!({
-                        "link": name(i),
-                        "from": study.links[i].from.to_string(),
-                        "to": study.links[i].to.to_string(),
-                        "nri": nri.map(|v| (v * 1000.0).round() / 1000.0),
-                    })
-                })
-                .collect();
             serde_json::to_writer_pretty(&mut *out, &records)?;
             writeln!(out)?;
         }
         AssignFormat::Csv => {
             let mut writer = csv::Writer::from_writer(out);
             writer.write_record(["link", "from", "to", "nri"])?;
-            for &(i, nri) in &rows {
+            for r in &records {
                 writer.write_record([
-                    name(i),
-                    study.links[i].from.to_string(),
-                    study.links[i].to.to_string(),
-                    nri.map_or("disconnects".to_string(), |v| {
-                        silkroute_core::io::number((v * 1000.0).round() / 1000.0)
-                    }),
+                    r.link.clone(),
+                    r.from.clone(),
+                    r.to.clone(),
+                    r.nri
+                        .map_or("disconnects".to_string(), silkroute_core::io::number),
                 ])?;
             }
             writer.flush()?;
         }
-        AssignFormat::Table | AssignFormat::Geojson => {
-            if format == AssignFormat::Geojson {
-                bail!("--robustness writes table, json or csv");
-            }
+        AssignFormat::Geojson => bail!("--robustness writes table, json or csv"),
+        AssignFormat::Table => {
             writeln!(
                 out,
                 "{}: Network Robustness Index of each link (Scott et al. 2006): the link closed, the demand re-assigned, the change of total cost",
                 study.name
             )?;
             let mut table = crate::table::new_table(&["link", "from", "to", "NRI"], &[3]);
-            for &(i, nri) in &rows {
+            for r in &records {
                 table.add_row(vec![
-                    name(i),
-                    study.links[i].from.to_string(),
-                    study.links[i].to.to_string(),
-                    nri.map_or("disconnects demand".to_string(), |v| format!("{v:.1}")),
+                    r.link.clone(),
+                    r.from.clone(),
+                    r.to.clone(),
+                    r.nri
+                        .map_or("disconnects demand".to_string(), |v| format!("{v:.1}")),
                 ]);
             }
             writeln!(out, "{table}")?;

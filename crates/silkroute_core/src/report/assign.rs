@@ -164,3 +164,44 @@ pub fn assign_geojson(study: &Study, result: &AssignResult) -> Result<FeatureCol
         .collect();
     Ok(FeatureCollection::new(features, None))
 }
+
+/// One link's Network Robustness Index ([`Study::robustness`]), as `assign --robustness`
+/// reports it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RobustnessRecord {
+    /// The link's id (GMNS), or `from-to` (TNTP).
+    pub link: String,
+    /// Tail, as the files name it.
+    pub from: String,
+    /// Head.
+    pub to: String,
+    /// Change of total cost with the link closed, rounded to 0.001 (`None`: closing it
+    /// disconnects demand).
+    pub nri: Option<f64>,
+}
+
+/// The records of [`Study::robustness`]'s results, largest NRI first (links that disconnect
+/// demand before all; ties in link order).
+pub fn robustness_records(study: &Study, nri: &[Option<f64>]) -> Vec<RobustnessRecord> {
+    let mut rows: Vec<(usize, Option<f64>)> = nri.iter().copied().enumerate().collect();
+    rows.sort_by(|a, b| match (a.1, b.1) {
+        (Some(x), Some(y)) => y.total_cmp(&x).then(a.0.cmp(&b.0)),
+        (None, Some(_)) => std::cmp::Ordering::Less,
+        (Some(_), None) => std::cmp::Ordering::Greater,
+        (None, None) => a.0.cmp(&b.0),
+    });
+    rows.into_iter()
+        .filter_map(|(i, nri)| {
+            let link = study.links.get(i)?;
+            Some(RobustnessRecord {
+                link: link
+                    .id
+                    .clone()
+                    .unwrap_or_else(|| format!("{}-{}", link.from, link.to)),
+                from: link.from.to_string(),
+                to: link.to.to_string(),
+                nri: nri.map(|v| (v * 1000.0).round() / 1000.0),
+            })
+        })
+        .collect()
+}

@@ -14,7 +14,9 @@ mod observed;
 mod places;
 mod route;
 
-pub use assign::{AssignLinkRecord, AssignReport, NoLines, assign_geojson};
+pub use assign::{
+    AssignLinkRecord, AssignReport, NoLines, RobustnessRecord, assign_geojson, robustness_records,
+};
 pub use corridors::{CorridorRecord, CorridorsReport};
 pub use fit::{
     CalibrationReport, FIT_REPORT_VERSION, FactorRecord, FitRecord, FitReport, FitSummary,
