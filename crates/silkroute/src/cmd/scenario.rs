@@ -542,28 +542,9 @@ fn write_diff_table(
     );
     for (route, report) in diff.routes.iter().zip(&base.routes) {
         let totals = &route.best.totals;
-        let value =
-            |c: silkroute_core::scenario::OptionalChange, one_decimal: bool| -> (String, String) {
-                let show = |v: f64| {
-                    if one_decimal {
-                        format!("{v:.1}")
-                    } else {
-                        thousands(v)
-                    }
-                };
-                let before_after = format!(
-                    "{} → {}",
-                    c.base.map_or("–".to_string(), show),
-                    c.other.map_or("–".to_string(), show)
-                );
-                let delta = c.delta.map_or(String::new(), |d| {
-                    if one_decimal { signed1(d) } else { signed(d) }
-                });
-                (before_after, delta)
-            };
-        let (days, days_delta) = value(totals.total_days, true);
-        let (usd, usd_delta) = value(totals.total_cost_usd, false);
-        let (co2, co2_delta) = value(totals.total_co2e_kg, false);
+        let (days, days_delta) = totals.total_days.texts(true);
+        let (usd, usd_delta) = totals.total_cost_usd.texts(false);
+        let (co2, co2_delta) = totals.total_co2e_kg.texts(false);
         let corridor = if route.best.corridor.changed {
             format!(
                 "{} → {}",

@@ -22,4 +22,4 @@ pub use fs::{
 };
 pub use hash::{checksum, fingerprint};
 pub use polyline::{decode_polyline, encode_polyline};
-pub use text::{CLIP_CHARS, MESSAGE_CHARS, clip, clip_message, number};
+pub use text::{CLIP_CHARS, MESSAGE_CHARS, clip, clip_message, number, signed, signed1, thousands};

@@ -40,9 +40,60 @@ pub fn number(value: f64) -> String {
     }
 }
 
+/// A number with thousands separators and no decimals, for tables and reports (`1,235`,
+/// `-1,234,567`).
+pub fn thousands(value: f64) -> String {
+    let rounded = value.round() as i64;
+    let digits = rounded.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    if rounded < 0 { format!("-{out}") } else { out }
+}
+
+/// A change with its sign and thousands separators, no decimals (`+1,200`, `−35`, `0`).
+pub fn signed(value: f64) -> String {
+    if value.round() > 0.0 {
+        format!("+{}", thousands(value))
+    } else if value.round() < 0.0 {
+        format!("−{}", thousands(-value))
+    } else {
+        "0".to_string()
+    }
+}
+
+/// A change with its sign and one decimal (`+0.4`, `−1.5`, `0`).
+pub fn signed1(value: f64) -> String {
+    if value >= 0.05 {
+        format!("+{value:.1}")
+    } else if value <= -0.05 {
+        format!("−{:.1}", -value)
+    } else {
+        "0".to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_group_digits_and_changes_carry_their_sign() {
+        assert_eq!(thousands(0.4), "0");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(thousands(1234.6), "1,235");
+        assert_eq!(thousands(-1234567.0), "-1,234,567");
+        assert_eq!(signed(1200.0), "+1,200");
+        assert_eq!(signed(-35.2), "−35");
+        assert_eq!(signed(0.3), "0");
+        assert_eq!(signed1(0.44), "+0.4");
+        assert_eq!(signed1(-1.5), "−1.5");
+        assert_eq!(signed1(0.01), "0");
+    }
 
     #[test]
     fn numbers_stay_short() {

@@ -71,6 +71,31 @@ impl OptionalChange {
         }
     }
 
+    /// `base → other` and the signed change as tables print them (`–` for a missing side;
+    /// one decimal, or thousands without decimals).
+    pub fn texts(&self, one_decimal: bool) -> (String, String) {
+        let show = |v: f64| {
+            if one_decimal {
+                format!("{v:.1}")
+            } else {
+                crate::io::thousands(v)
+            }
+        };
+        let before_after = format!(
+            "{} → {}",
+            self.base.map_or("–".to_string(), show),
+            self.other.map_or("–".to_string(), show)
+        );
+        let delta = self.delta.map_or(String::new(), |d| {
+            if one_decimal {
+                crate::io::signed1(d)
+            } else {
+                crate::io::signed(d)
+            }
+        });
+        (before_after, delta)
+    }
+
     /// The change seen from the other side.
     pub fn reversed(self) -> OptionalChange {
         OptionalChange {

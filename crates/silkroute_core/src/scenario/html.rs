@@ -4,6 +4,7 @@
 
 use super::compare::Change;
 use super::run::{ScenarioDiff, ScenarioReport};
+use crate::io::{signed, signed1, thousands};
 use std::fmt::Write as _;
 
 /// Colour of the base run in the charts.
@@ -25,43 +26,6 @@ fn esc(text: &str) -> String {
         }
     }
     out
-}
-
-/// A number with thousands separators, no decimals.
-fn thousands(value: f64) -> String {
-    let rounded = value.round();
-    let negative = rounded < 0.0;
-    let digits = format!("{:.0}", rounded.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if negative && out != "0" {
-        format!("−{out}")
-    } else {
-        out
-    }
-}
-
-fn signed(value: f64) -> String {
-    if value > 0.0 {
-        format!("+{}", thousands(value))
-    } else {
-        thousands(value)
-    }
-}
-
-fn signed1(value: f64) -> String {
-    if value > 0.0 {
-        format!("+{value:.1}")
-    } else if value < 0.0 {
-        format!("−{:.1}", -value)
-    } else {
-        "0".to_string()
-    }
 }
 
 /// Grouped horizontal bars: one row per label, the base value and the scenario's.
@@ -295,21 +259,9 @@ th{{background:#f6f6f6}}td.n{{text-align:right;font-variant-numeric:tabular-nums
         if let (Some(b), Some(o)) = (totals.total_days.base, totals.total_days.other) {
             days.push((label.clone(), b, o));
         }
-        let pair = |c: super::compare::OptionalChange, one: bool| {
-            let show = |v: f64| if one { format!("{v:.1}") } else { thousands(v) };
-            (
-                format!(
-                    "{} → {}",
-                    c.base.map_or("–".to_string(), show),
-                    c.other.map_or("–".to_string(), show)
-                ),
-                c.delta
-                    .map_or(String::new(), |d| if one { signed1(d) } else { signed(d) }),
-            )
-        };
-        let (d, dd) = pair(totals.total_days, true);
-        let (u, ud) = pair(totals.total_cost_usd, false);
-        let (k, kd) = pair(totals.total_co2e_kg, false);
+        let (d, dd) = totals.total_days.texts(true);
+        let (u, ud) = totals.total_cost_usd.texts(false);
+        let (k, kd) = totals.total_co2e_kg.texts(false);
         let corridor = if route.best.corridor.changed {
             format!(
                 "{} → <b>{}</b>",
