@@ -762,32 +762,24 @@ fn parse_edit(file: &str, lines: &Lines, record: EditRecord) -> Result<FileEdit,
             Fault::rule(format!("`{name}` is not a key of a `{kind}` edit")),
         ));
     }
+    // A key the kind needs and the file left out.
+    let missing = |name: &str| {
+        error(
+            kind_line,
+            name,
+            Fault::rule(format!("a `{kind}` edit needs `{name}`")),
+        )
+    };
     let required = |value: Option<Spanned<String>>, name: &str| {
-        value.map(Spanned::into_inner).ok_or_else(|| {
-            error(
-                kind_line,
-                name,
-                Fault::rule(format!("a `{kind}` edit needs `{name}`")),
-            )
-        })
+        value.map(Spanned::into_inner).ok_or_else(|| missing(name))
     };
     let number = |value: Option<Spanned<f64>>, name: &str| {
-        value.map(Spanned::into_inner).ok_or_else(|| {
-            error(
-                kind_line,
-                name,
-                Fault::rule(format!("a `{kind}` edit needs `{name}`")),
-            )
-        })
+        value.map(Spanned::into_inner).ok_or_else(|| missing(name))
     };
     let sources = record.sources.map(Spanned::into_inner).unwrap_or_default();
     let handling_key = |value: Option<Spanned<String>>| -> Result<HandlingKey, LoadError> {
         let Some(spanned) = value else {
-            return Err(error(
-                kind_line,
-                "handling",
-                Fault::rule(format!("a `{kind}` edit needs `handling`")),
-            ));
+            return Err(missing("handling"));
         };
         let line = lines.of(&spanned);
         parse_handling_key(spanned.get_ref())
