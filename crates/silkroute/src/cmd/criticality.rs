@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use silkroute_core::assign::{AssignOptions, Method};
 use silkroute_core::freight::FreightRequest;
 use silkroute_core::scenario::{
-    CriticalityReport, Cut, MonteCarloReport, MonteCarloShard, Scenario, criticality,
+    CriticalityReport, Cut, MonteCarloReport, MonteCarloShard, Scenario, Start, criticality,
     criticality_elements, default_hazards, merge, read_hazards, run_shard,
 };
 use std::io::Write;
@@ -51,6 +51,10 @@ pub struct CriticalityArgs {
     /// as JSON for --merge.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+    /// Re-assign each element from empty queues instead of the base run's (slower; for
+    /// measuring the warm start).
+    #[arg(long)]
+    pub cold: bool,
     /// Merge the JSON of shards (--shard) into the Monte Carlo report.
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub merge: Vec<PathBuf>,
@@ -118,9 +122,18 @@ pub fn run(data: Option<&Path>, args: &CriticalityArgs, out: &mut dyn Write) -> 
     );
     bar.enable_steady_tick(Duration::from_millis(500));
     let solver = AssignOptions::new(Method::AlgorithmB);
-    let report = criticality(&network, &options, &solver, cut, &elements, &|done, _| {
-        bar.set_position(done as u64);
-    })
+    let start = if args.cold { Start::Cold } else { Start::Warm };
+    let report = criticality(
+        &network,
+        &options,
+        &solver,
+        cut,
+        start,
+        &elements,
+        &|done, _| {
+            bar.set_position(done as u64);
+        },
+    )
     .context("criticality")?;
     bar.finish_and_clear();
     match args.format {
@@ -137,10 +150,11 @@ pub fn run(data: Option<&Path>, args: &CriticalityArgs, out: &mut dyn Write) -> 
 fn write_table(report: &CriticalityReport, top: usize, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
-        "Criticality · network of {} · {} each element · demand fixed (no rail-versus-sea choice) · {} elements",
+        "Criticality · network of {} · {} each element · demand fixed (no rail-versus-sea choice) · {} elements · {} start",
         report.year,
         report.cut,
-        report.elements.len()
+        report.elements.len(),
+        report.start
     )?;
     let mut table = new_table(
         &[

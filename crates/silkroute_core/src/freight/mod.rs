@@ -174,6 +174,62 @@ pub(crate) const CHOICE_TOLERANCE: f64 = 0.01;
 /// Share of the way to the logit split the markets' rail demand moves each round.
 const CHOICE_STEP: f64 = 0.5;
 
+/// Longest queue, hours (90 days): a capacity that a queue this long cannot hold has demand
+/// fixed on it with nowhere else to go, and the rounds stop.
+const MAX_QUEUE_H: f64 = 2160.0;
+
+/// Largest factor on a link's queue step.
+const MAX_GAIN: f64 = 64.0;
+
+/// The step factor of one capacitated link: it doubles (up to [`MAX_GAIN`]) each round the
+/// link stays on the same side — over its capacity, or holding a queue on a capacity used
+/// below `1 − SLACK` — and falls back to 1 when it crosses or settles. A queue that must grow
+/// by hundreds of hours (a closure sends a corridor's demand to one crossing) gets there in
+/// a few rounds instead of hundreds; one that overshoots comes back as fast; near the answer
+/// the diminishing steps of the subgradient method are unchanged (a sign-based step
+/// adaptation in the manner of Riedmiller & Braun's Rprop, 1993).
+#[derive(Debug, Clone, Copy)]
+struct Gain {
+    gain: f64,
+    side: i8,
+}
+
+impl Default for Gain {
+    fn default() -> Gain {
+        Gain { gain: 1.0, side: 0 }
+    }
+}
+
+impl Gain {
+    fn update(&mut self, relative_excess: f64, queue_h: f64, tolerance: f64) {
+        let side = if relative_excess > tolerance {
+            1
+        } else if queue_h > IDLE_QUEUE_H && relative_excess < -SLACK {
+            -1
+        } else {
+            0
+        };
+        self.gain = if side != 0 && side == self.side {
+            (self.gain * 2.0).min(MAX_GAIN)
+        } else {
+            1.0
+        };
+        self.side = side;
+    }
+}
+
+/// The queues of a solved problem by element, for [`FreightProblem::solve_from`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WarmStart {
+    queue_h: std::collections::HashMap<FreightLink, f64>,
+    rounds: usize,
+}
+
+/// The classes of `base` with `queue` hours added to every link's fixed cost.
+fn with_queue(base: &[crate::assign::Class], queue: &[f64]) -> Vec<crate::assign::Class> {
+    with_demand(base, &[], &[], Some(queue))
+}
+
 /// A running sum of the rounds' flows and market demand, for their mean.
 struct Window {
     flows: crate::assign::Flows,
@@ -377,8 +433,9 @@ pub enum FreightWarning {
     },
 }
 
-/// What a link of the expanded graph stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a link of the expanded graph stands for (the same element has the same value in the
+/// problems of two versions of a network, which is what carries a [`WarmStart`] across).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FreightLink {
     /// Zone centroid → a place of the zone, where its containers start.
     Origin {
@@ -549,13 +606,49 @@ impl<'a> FreightProblem<'a> {
         solver: &crate::assign::AssignOptions,
         observer: &mut crate::assign::Observer<'_>,
     ) -> Result<(crate::assign::AssignResult, Option<Binding>), crate::assign::AssignError> {
-        let mut result = crate::assign::assign(&self.problem, solver, observer)?;
+        self.solve_from(solver, observer, &WarmStart::default())
+    }
+
+    /// What a later solve of a changed network can start from: this problem's queues
+    /// (after [`FreightProblem::solve`]) by element of the network, and the rounds they took.
+    pub fn warm_start(&self, binding: Option<&Binding>) -> WarmStart {
+        WarmStart {
+            queue_h: self
+                .links
+                .iter()
+                .zip(&self.queue_h)
+                .filter(|&(_, &q)| q > 0.0)
+                .map(|(link, &q)| (link.kind, q))
+                .collect(),
+            rounds: binding.map_or(0, |b| b.rounds),
+        }
+    }
+
+    /// As [`FreightProblem::solve`], the binding rounds starting from the queues of `warm`
+    /// (those of its elements this problem still has) with the steps it had reached: a
+    /// re-solve after a change (criticality's removals, a scenario's edits) starts near its
+    /// answer instead of from empty queues. A warm-started solve adapts each link's step
+    /// ([`Gain`]) and stops where no queue up to 90 days can hold a capacity, so a change
+    /// that needs queues hundreds of hours longer gets there in a few rounds; a cold solve
+    /// (an empty `warm`) is [`FreightProblem::solve`]'s plain subgradient method. Two
+    /// solves compare exactly only when they start alike: compare a warm-started re-solve
+    /// with the base re-solved from its own warm start.
+    ///
+    /// # Errors
+    /// As [`FreightProblem::solve`].
+    pub fn solve_from(
+        &mut self,
+        solver: &crate::assign::AssignOptions,
+        observer: &mut crate::assign::Observer<'_>,
+        warm: &WarmStart,
+    ) -> Result<(crate::assign::AssignResult, Option<Binding>), crate::assign::AssignError> {
         // All-or-nothing is no equilibrium: queues would only swing its flows wholesale.
         let tolerance = self
             .options
             .binding_tolerance
             .filter(|_| solver.method != crate::assign::Method::AllOrNothing);
         if tolerance.is_none() && self.choice.is_none() {
+            let result = crate::assign::assign(&self.problem, solver, observer)?;
             return Ok((result, None));
         }
         let capacitated: Vec<(usize, f64)> = if tolerance.is_some() {
@@ -578,8 +671,29 @@ impl<'a> FreightProblem<'a> {
                 .fold(f64::NEG_INFINITY, f64::max)
         };
         let base = self.problem.classes().to_vec();
-        let links = self.links.len();
-        let mut queue = vec![0.0; links];
+        let mut queue: Vec<f64> = self
+            .links
+            .iter()
+            .map(|link| {
+                let start = link
+                    .capacity_teu_per_year
+                    .filter(|&c| c > 0.0 && tolerance.is_some())
+                    .and(warm.queue_h.get(&link.kind));
+                start.copied().unwrap_or(0.0)
+            })
+            .collect();
+        let started = queue.iter().any(|&q| q > 0.0);
+        let warm_rounds = if started { warm.rounds } else { 0 };
+        let mut result = if started {
+            let problem = Problem::new(
+                self.problem.network().clone(),
+                with_queue(&base, &queue),
+                self.problem.model(),
+            )?;
+            crate::assign::assign(&problem, solver, observer)?
+        } else {
+            crate::assign::assign(&self.problem, solver, observer)?
+        };
         // Complementary slackness: a queue only where the capacity is (nearly) used.
         let idle_queue = |total: &[f64], queue: &[f64]| {
             capacitated
@@ -628,14 +742,35 @@ impl<'a> FreightProblem<'a> {
         // Whether the last round's equilibrium, else the rounds' mean, is settled.
         let mut iterate_settled = settled(max_excess, choice_gap, &result.flows.total, &queue);
         let mut mean_settled = false;
-        while !(iterate_settled || mean_settled) && rounds < MAX_QUEUE_ROUNDS {
+        let mut gains = vec![Gain::default(); capacitated.len()];
+        // Capacities that no queue up to MAX_QUEUE_H can hold (the demand fixed on them has
+        // nowhere else to go): the rounds stop there, unsettled.
+        let hopeless = |total: &[f64], queue: &[f64]| {
+            let t = tolerance.unwrap_or(0.0);
+            let over: Vec<usize> = capacitated
+                .iter()
+                .filter(|&&(l, c)| total[l] / c - 1.0 > t)
+                .map(|&(l, _)| l)
+                .collect();
+            started && !over.is_empty() && over.iter().all(|&l| queue[l] >= MAX_QUEUE_H)
+        };
+        while !(iterate_settled || mean_settled)
+            && rounds < MAX_QUEUE_ROUNDS
+            && !hopeless(&result.flows.total, &queue)
+        {
             rounds += 1;
             // Diminishing steps (a subgradient method on the dual): 24 h per 100% of excess
-            // at first, then less, so the queues settle instead of swinging flows.
-            let step = QUEUE_STEP_H / (rounds as f64).sqrt();
-            for &(l, c) in &capacitated {
+            // at first, then less, so the queues settle instead of swinging flows; a link's
+            // step doubles while it stays on the same side of its capacity ([`Gain`]).
+            let step = QUEUE_STEP_H / ((rounds + warm_rounds) as f64).sqrt();
+            for (i, &(l, c)) in capacitated.iter().enumerate() {
                 let relative = result.flows.total[l] / c - 1.0;
-                queue[l] = (queue[l] + step * relative).max(0.0);
+                if started {
+                    gains[i].update(relative, queue[l], tolerance.unwrap_or(0.0));
+                    queue[l] = (queue[l] + gains[i].gain * step * relative).clamp(0.0, MAX_QUEUE_H);
+                } else {
+                    queue[l] = (queue[l] + step * relative).max(0.0);
+                }
             }
             // The demand moves part of the way to the split at the last costs (a relaxed
             // fixed-point step: the queues' diminishing steps settle the costs, the demand

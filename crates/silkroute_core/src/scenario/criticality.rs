@@ -12,7 +12,7 @@
 //! TEU-hours) and of TEU left without any route (isolated demand).
 
 use crate::assign::{AssignOptions, keep_going};
-use crate::freight::{FreightOptions, FreightRequestError, build_problem};
+use crate::freight::{FreightOptions, FreightRequestError, WarmStart, build_problem};
 use crate::network::{HandlingKind, LinkId, Network, NodeId};
 use crate::report::freight::TotalsRecord;
 use crate::report::round1;
@@ -22,7 +22,7 @@ use serde::Serialize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Version of the layout of [`CriticalityReport`].
-pub const CRITICALITY_REPORT_VERSION: u32 = 1;
+pub const CRITICALITY_REPORT_VERSION: u32 = 2;
 
 /// What the scan does to each element.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -32,6 +32,27 @@ pub enum Cut {
     /// Keep this share of its capacity (0 < share < 1): links and facilities with a
     /// capacity only.
     KeepShare(f64),
+}
+
+/// How each re-assignment of the scan starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// From the base run's queues and step sizes ([`crate::freight::WarmStart`]), compared
+    /// with the base re-solved the same way, so an element that changes nothing costs exactly
+    /// nothing.
+    Warm,
+    /// From empty queues, as a first run (to measure what the warm start gains).
+    Cold,
+}
+
+impl Start {
+    /// `warm` or `cold`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Start::Warm => "warm",
+            Start::Cold => "cold",
+        }
+    }
 }
 
 /// One element of the network the scan takes out.
@@ -78,6 +99,8 @@ pub struct CriticalityReport {
     pub year: i32,
     /// `remove`, or the share of capacity kept.
     pub cut: String,
+    /// How each re-assignment started: `warm` (from the base run's queues) or `cold`.
+    pub start: String,
     /// The base run's totals.
     pub base: TotalsRecord,
     /// Elements scanned.
@@ -138,18 +161,19 @@ fn totals(
     network: &Network,
     options: &FreightOptions,
     solver: &AssignOptions,
+    warm: &WarmStart,
 ) -> Result<(TotalsRecord, bool), FreightRequestError> {
     let mut problem = build_problem(network, options).map_err(FreightRequestError::Build)?;
     let (result, binding) = problem
-        .solve(solver, &mut keep_going)
+        .solve_from(solver, &mut keep_going, warm)
         .map_err(FreightRequestError::Assign)?;
     let unsettled = binding.is_some_and(|b| !b.converged) || !result.converged;
     Ok((problem.totals(&result), unsettled))
 }
 
 /// Scans `elements` (see [`elements`]) of `network` under `options` (the choice is turned
-/// off: fixed demand), each re-assignment on the rayon pool; `progress(done, total)` after
-/// each. Results do not depend on the number of threads.
+/// off: fixed demand), each re-assignment on the rayon pool, started as `start` says;
+/// `progress(done, total)` after each. Results do not depend on the number of threads.
 ///
 /// # Errors
 /// The base run's or an element's assignment error.
@@ -158,6 +182,7 @@ pub fn criticality(
     options: &FreightOptions,
     solver: &AssignOptions,
     cut: Cut,
+    start: Start,
     elements: &[Element],
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<CriticalityReport, FreightRequestError> {
@@ -165,10 +190,23 @@ pub fn criticality(
     base_options.market_choice = false;
     // The base run: its totals, and its flows by link and place for the report.
     let mut problem = build_problem(network, &base_options).map_err(FreightRequestError::Build)?;
-    let (result, _) = problem
+    let (result, binding) = problem
         .solve(solver, &mut keep_going)
         .map_err(FreightRequestError::Assign)?;
-    let base_report = problem.report(&result);
+    let (base_report, warm) = match start {
+        Start::Cold => (problem.report(&result), WarmStart::default()),
+        Start::Warm => {
+            // The reference of warm-started re-solves: the base solved again from its own
+            // queues (a few rounds), by the same method as every element.
+            let warm = problem.warm_start(binding.as_ref());
+            let mut again =
+                build_problem(network, &base_options).map_err(FreightRequestError::Build)?;
+            let (result, _) = again
+                .solve_from(solver, &mut keep_going, &warm)
+                .map_err(FreightRequestError::Assign)?;
+            (again.report(&result), warm)
+        }
+    };
     let base = base_report.totals.clone();
     let done = AtomicUsize::new(0);
     let total = elements.len();
@@ -184,8 +222,8 @@ pub fn criticality(
                 solver,
                 cut,
                 element,
-                &base,
                 &base_report,
+                &warm,
             );
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
             loss
@@ -209,6 +247,7 @@ pub fn criticality(
             Cut::Remove => "remove".to_string(),
             Cut::KeepShare(share) => format!("keep {}", crate::io::number(share)),
         },
+        start: start.as_str().to_string(),
         base,
         elements: losses,
     })
@@ -220,8 +259,8 @@ fn scan_one(
     solver: &AssignOptions,
     cut: Cut,
     element: Element,
-    base: &TotalsRecord,
     base_report: &crate::report::FreightReport,
+    warm: &WarmStart,
 ) -> Result<ElementLoss, FreightRequestError> {
     let mut options = base_options.clone();
     let mut changed: Option<Network> = None;
@@ -301,7 +340,8 @@ fn scan_one(
         }
     };
     let network = changed.as_ref().unwrap_or(network);
-    let (after, unsettled) = totals(network, &options, solver)?;
+    let (after, unsettled) = totals(network, &options, solver, warm)?;
+    let base = &base_report.totals;
     Ok(ElementLoss {
         kind: kind.to_string(),
         id,
@@ -347,6 +387,7 @@ mod tests {
             &options,
             &AssignOptions::new(Method::AllOrNothing),
             cut,
+            Start::Warm,
             &list,
             &|_, _| {},
         )

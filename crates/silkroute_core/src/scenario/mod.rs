@@ -48,7 +48,7 @@ pub use compare::{
     SCENARIO_DIFF_VERSION, TextChange, TotalsDiff, compare_freight, compare_routes,
 };
 pub use criticality::{
-    CRITICALITY_REPORT_VERSION, CriticalityReport, Cut, Element, ElementLoss, criticality,
+    CRITICALITY_REPORT_VERSION, CriticalityReport, Cut, Element, ElementLoss, Start, criticality,
     elements as criticality_elements,
 };
 pub use edit::{

@@ -279,3 +279,69 @@ fn the_second_track_lifts_the_dostyk_moyynty_bottleneck() {
             .all(|r| r.best.totals.total_days.delta.is_none_or(|d| d <= 0.0))
     );
 }
+
+/// Criticality on the default network, warm-started from the base run's queues: an element
+/// that carries nothing costs exactly nothing (the base is re-solved the same way); the removal
+/// that sends the Northern route's EU boxes to one crossing settles warm, where it needs
+/// hundreds of rounds cold, and both starts agree on its loss.
+#[test]
+fn criticality_warm_starts_agree_with_cold_ones() {
+    use silkroute_core::freight::FreightOptions;
+    use silkroute_core::scenario::{Cut, Element, Start, criticality};
+    let (network, _) = silkroute_core::network::load_default().expect("default network");
+    let options = FreightOptions::defaults(&network);
+    let link = |key: &str| Element::Link(network.link_by_key(key).expect(key));
+    let elements = [link("brest_malaszewicze_rail"), link("almaty_shu_rail")];
+    let scan = |start: Start| {
+        criticality(
+            &network,
+            &options,
+            &solver(),
+            Cut::Remove,
+            start,
+            &elements,
+            &|_, _| {},
+        )
+        .expect("scans")
+    };
+    let (warm, cold) = (scan(Start::Warm), scan(Start::Cold));
+    let loss = |report: &silkroute_core::scenario::CriticalityReport, id: &str| {
+        report
+            .elements
+            .iter()
+            .find(|e| e.id == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id}"))
+    };
+    let (w, c) = (
+        loss(&warm, "brest_malaszewicze_rail"),
+        loss(&cold, "brest_malaszewicze_rail"),
+    );
+    assert!(!w.unsettled, "{w:?}");
+    assert!(w.generalized_cost_usd_per_year > 0.0, "{w:?}");
+    let relative = (w.generalized_cost_usd_per_year - c.generalized_cost_usd_per_year).abs()
+        / c.generalized_cost_usd_per_year;
+    assert!(relative < 0.1, "warm {w:?} against cold {c:?}");
+    assert_eq!(warm.start, "warm");
+    // An unused element: nothing changes, exactly.
+    let unused = network
+        .links()
+        .iter()
+        .position(|l| l.key == "akhalkalaki_kars_rail")
+        .expect("a link");
+    let idle = criticality(
+        &network,
+        &options,
+        &solver(),
+        Cut::Remove,
+        Start::Warm,
+        &[Element::Link(silkroute_core::network::LinkId::from_index(
+            unused,
+        ))],
+        &|_, _| {},
+    )
+    .expect("scans");
+    assert_eq!(idle.elements[0].base_teu_per_year, 0.0);
+    assert_eq!(idle.elements[0].generalized_cost_usd_per_year, 0.0);
+    assert_eq!(idle.elements[0].teu_hours_per_year, 0.0);
+}
