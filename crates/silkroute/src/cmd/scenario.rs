@@ -527,6 +527,25 @@ fn write_diff_table(
     }
     writeln!(out, "\nCorridors")?;
     writeln!(out, "{corridors}")?;
+    if !diff.freight.tonnage.is_empty() {
+        let mut tonnage = new_table(
+            &["corridor or crossing", "t/year base", "scenario", "change"],
+            &[1, 2, 3],
+        );
+        for t in &diff.freight.tonnage {
+            tonnage.add_row(vec![
+                format!("{} ({})", t.key, t.section),
+                thousands(t.tonnes_per_year.base),
+                thousands(t.tonnes_per_year.other),
+                signed(t.tonnes_per_year.delta),
+            ]);
+        }
+        writeln!(
+            out,
+            "\nTonnage layer (tonnage.csv: cheapest routes, no capacities)"
+        )?;
+        writeln!(out, "{tonnage}")?;
+    }
     let mut pairs = new_table(
         &[
             "from → to",
@@ -642,6 +661,10 @@ fn write_diff_csv(diff: &ScenarioDiff, out: &mut dyn Write) -> Result<()> {
     for c in &diff.freight.corridors {
         row("corridor", &c.corridor, "teu_per_year", c.teu_per_year)?;
         row("corridor", &c.corridor, "share", c.share)?;
+    }
+    for t in &diff.freight.tonnage {
+        let section = format!("tonnage_{}", t.section);
+        row(&section, &t.key, "tonnes_per_year", t.tonnes_per_year)?;
     }
     for h in &diff.freight.handling {
         let key = format!("{}:{}", h.node, h.kind);

@@ -68,7 +68,7 @@ mod tonnage;
 pub use crate::report::freight::{
     BottleneckRecord, ClassRecord, CorridorAmount, CorridorFlowRecord, DestinationRecord,
     FREIGHT_REPORT_VERSION, FreightReport, HandlingFlowRecord, LinkFlowRecord, MarketRecord,
-    PairFlowRecord, SplitRecord, TotalsRecord, UnservedRecord,
+    PairFlowRecord, SplitRecord, TonnagePlaceRecord, TotalsRecord, UnservedRecord,
 };
 
 pub use request::{FREIGHT_GAP, FreightRequest, FreightRequestError, assign_freight};

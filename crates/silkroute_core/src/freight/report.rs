@@ -496,6 +496,7 @@ impl FreightProblem<'_> {
                 )
                 .collect(),
             tonnage: Vec::new(),
+            tonnage_places: Vec::new(),
             warnings: self.warnings.iter().map(ToString::to_string).collect(),
         }
     }

@@ -267,7 +267,10 @@ pub fn assign_freight(
         route.risk = options.risk.clone();
         route.carbon_usd_per_t = options.carbon_usd_per_t;
         match super::route_tonnage(network, &route, &options.tonnage_scale) {
-            Ok(layer) => report.tonnage = layer.records(),
+            Ok(layer) => {
+                report.tonnage = layer.records();
+                report.tonnage_places = layer.crossing_records(network, options.year);
+            }
             Err(reason) if reason.contains("starts in") => {}
             Err(reason) => report.warnings.push(reason),
         }

@@ -33,6 +33,36 @@ impl TonnageFlows {
             )
             .collect()
     }
+
+    /// The layer through each crossing of `network` in `year` (a place with an active border
+    /// or gauge-change row) it uses, by node id.
+    pub fn crossing_records(
+        &self,
+        network: &crate::network::Network,
+        year: i32,
+    ) -> Vec<crate::report::freight::TonnagePlaceRecord> {
+        use crate::network::HandlingKind;
+        let mut crossings: Vec<NodeId> = network
+            .handlings()
+            .iter()
+            .filter(|h| {
+                h.validity.is_active_in(year)
+                    && matches!(h.kind, HandlingKind::Border | HandlingKind::GaugeChange)
+            })
+            .map(|h| h.node)
+            .filter(|node| self.by_node.get(node).is_some_and(|&t| t > 0.0))
+            .collect();
+        crossings.sort_by(|a, b| network.node(*a).key.cmp(&network.node(*b).key));
+        crossings.dedup();
+        crossings
+            .into_iter()
+            .map(|node| crate::report::freight::TonnagePlaceRecord {
+                node: network.node(node).key.clone(),
+                name: network.node(node).name.clone(),
+                tonnes_per_year: (self.by_node[&node] * 10.0).round() / 10.0,
+            })
+            .collect()
+    }
 }
 
 /// Routes the layer of `options.year` by the cheapest route (`options`' closures, sea rates,

@@ -259,6 +259,9 @@ pub struct FreightReport {
     /// The tonnage layer of the year (`tonnage.csv`: cargo counted in tonnes, routed by
     /// the cheapest route without capacities), by corridor; empty without one.
     pub tonnage: Vec<TonnageRecord>,
+    /// The tonnage layer through each crossing (a place with an active border or gauge-change
+    /// row), by node id; empty without a layer.
+    pub tonnage_places: Vec<TonnagePlaceRecord>,
     /// Things the model could not represent as the data asks.
     pub warnings: Vec<String>,
 }
@@ -268,6 +271,17 @@ pub struct FreightReport {
 pub struct TonnageRecord {
     /// Corridor key (`regional`: on no corridor).
     pub corridor: String,
+    /// Tonnes per year.
+    pub tonnes_per_year: f64,
+}
+
+/// Tonnes a year of the tonnage layer through a crossing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TonnagePlaceRecord {
+    /// Node id.
+    pub node: String,
+    /// Display name.
+    pub name: String,
     /// Tonnes per year.
     pub tonnes_per_year: f64,
 }

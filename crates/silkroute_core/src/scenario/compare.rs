@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 /// Version of the layout of [`FreightDiff`] and [`RouteDiff`]; bumped on any incompatible
 /// change.
-pub const SCENARIO_DIFF_VERSION: u32 = 1;
+pub const SCENARIO_DIFF_VERSION: u32 = 2;
 
 /// Rounds a ratio (v/c, share) to 0.001, as the freight report does.
 fn round3(value: f64) -> f64 {
@@ -301,6 +301,19 @@ pub struct HandlingFlowDiff {
     pub delay_hours: Change,
 }
 
+/// The tonnage layer on a corridor or through a crossing, in two runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TonnageFlowDiff {
+    /// `corridor` or `crossing`.
+    pub section: String,
+    /// Corridor key or node id.
+    pub key: String,
+    /// Which runs carry tonnes there.
+    pub presence: Presence,
+    /// Tonnes per year.
+    pub tonnes_per_year: Change,
+}
+
 /// Two freight reports side by side ([`compare_freight`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FreightDiff {
@@ -320,6 +333,8 @@ pub struct FreightDiff {
     pub links: Vec<LinkFlowDiff>,
     /// By capacitated facility, sorted by (node, kind).
     pub handling: Vec<HandlingFlowDiff>,
+    /// The tonnage layer by corridor, then by crossing, each sorted by key.
+    pub tonnage: Vec<TonnageFlowDiff>,
 }
 
 /// Compares two freight reports row by row, keyed by class, corridor, (link, from, to) and
@@ -417,6 +432,20 @@ pub fn compare_freight(base: &FreightReport, other: &FreightReport) -> FreightDi
         }
     })
     .collect();
+    let corridor_tonnes = |r: &FreightReport| -> Vec<(String, f64)> {
+        (r.tonnage.iter())
+            .map(|t| (t.corridor.clone(), t.tonnes_per_year))
+            .collect()
+    };
+    let crossing_tonnes = |r: &FreightReport| -> Vec<(String, f64)> {
+        (r.tonnage_places.iter())
+            .map(|t| (t.node.clone(), t.tonnes_per_year))
+            .collect()
+    };
+    let (bc, oc) = (corridor_tonnes(base), corridor_tonnes(other));
+    let (bx, ox) = (crossing_tonnes(base), crossing_tonnes(other));
+    let mut tonnage = tonnage_rows("corridor", &bc, &oc);
+    tonnage.extend(tonnage_rows("crossing", &bx, &ox));
     FreightDiff {
         version: SCENARIO_DIFF_VERSION,
         base_year: base.year,
@@ -426,7 +455,25 @@ pub fn compare_freight(base: &FreightReport, other: &FreightReport) -> FreightDi
         corridors,
         links,
         handling,
+        tonnage,
     }
+}
+
+/// Tonnes by key (corridor or crossing) in two runs, matched by key.
+fn tonnage_rows(
+    section: &str,
+    base: &[(String, f64)],
+    other: &[(String, f64)],
+) -> Vec<TonnageFlowDiff> {
+    matched(base, other, |r| r.0.clone())
+        .into_iter()
+        .map(|(b, o)| TonnageFlowDiff {
+            section: section.to_string(),
+            key: either(b, o).0.clone(),
+            presence: Presence::of(b, o),
+            tonnes_per_year: change(b, o, |r| r.1, round1),
+        })
+        .collect()
 }
 
 impl FreightDiff {
@@ -489,6 +536,14 @@ impl FreightDiff {
                     delay_hours: h.delay_hours.reversed(),
                 })
                 .collect(),
+            tonnage: (self.tonnage.iter())
+                .map(|t| TonnageFlowDiff {
+                    section: t.section.clone(),
+                    key: t.key.clone(),
+                    presence: t.presence.reversed(),
+                    tonnes_per_year: t.tonnes_per_year.reversed(),
+                })
+                .collect(),
         }
     }
 
@@ -535,6 +590,8 @@ impl FreightDiff {
                     && h.vc.is_zero()
                     && h.delay_hours.delta == 0.0
             })
+            && (self.tonnage.iter())
+                .all(|t| t.presence == Presence::Both && t.tonnes_per_year.delta == 0.0)
     }
 }
 

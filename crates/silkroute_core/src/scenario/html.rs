@@ -239,6 +239,31 @@ th{{background:#f6f6f6}}td.n{{text-align:right;font-variant-numeric:tabular-nums
     }
     html.push_str("</table>");
 
+    // The tonnage layer.
+    if !diff.freight.tonnage.is_empty() {
+        html.push_str(
+            "<h2>Tonnage layer</h2><p class=\"meta\">Cargo counted in tonnes (tonnage.csv), each flow by its cheapest route; it takes no capacity.</p><table>",
+        );
+        html.push_str(&header(&[
+            "corridor or crossing",
+            "base t/year",
+            "scenario",
+            "change",
+        ]));
+        for t in &diff.freight.tonnage {
+            html.push_str(&row(
+                &[
+                    format!("{} ({})", esc(&t.key), t.section),
+                    thousands(t.tonnes_per_year.base),
+                    thousands(t.tonnes_per_year.other),
+                    signed(t.tonnes_per_year.delta),
+                ],
+                1,
+            ));
+        }
+        html.push_str("</table>");
+    }
+
     // Pairs.
     let mut days = Vec::new();
     html.push_str("<h2>Routes between named places</h2>");

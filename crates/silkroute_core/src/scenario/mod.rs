@@ -45,7 +45,8 @@ mod tests;
 pub use compare::{
     BestRouteDiff, Change, ClassDiff, CorridorFlowDiff, CorridorRouteDiff, FreightDiff,
     HandlingFlowDiff, LinkFlowDiff, OptionalChange, Presence, RouteDiff, RouteTotalsDiff,
-    SCENARIO_DIFF_VERSION, TextChange, TotalsDiff, compare_freight, compare_routes,
+    SCENARIO_DIFF_VERSION, TextChange, TonnageFlowDiff, TotalsDiff, compare_freight,
+    compare_routes,
 };
 pub use criticality::{
     CRITICALITY_REPORT_VERSION, CriticalityReport, Cut, Element, ElementLoss, Start, criticality,

@@ -345,3 +345,40 @@ fn criticality_warm_starts_agree_with_cold_ones() {
     assert_eq!(idle.elements[0].generalized_cost_usd_per_year, 0.0);
     assert_eq!(idle.elements[0].teu_hours_per_year, 0.0);
 }
+
+/// The USD 100 bn trade goal scales Kazakhstan–China's rail tonnes by 100 / 43.82 at every
+/// crossing they use and leaves the containers alone; reversed, the comparison is negated.
+#[test]
+fn the_100bn_trade_goal_scales_the_kazakhstan_china_tonnes_at_the_crossings() {
+    let base = run_file("baseline_2026.toml", None);
+    let trade = run_file("kz_china_100bn.toml", None);
+    let tonnes = |r: &ScenarioReport, node: &str| {
+        r.freight
+            .tonnage_places
+            .iter()
+            .find(|t| t.node == node)
+            .map_or(0.0, |t| t.tonnes_per_year)
+    };
+    let crossings = tonnes(&base, "dostyk") + tonnes(&base, "altynkol");
+    // 32 Mt between the two countries in 2024 (KTZ), all across Dostyk and Altynkol.
+    assert!((crossings - 32_000_000.0).abs() < 1.0, "{crossings}");
+    for node in ["dostyk", "altynkol"] {
+        let (b, t) = (tonnes(&base, node), tonnes(&trade, node));
+        assert!((t - 2.282 * b).abs() < 1.0, "{node}: {b} → {t}");
+    }
+    let diff = compare_scenarios(&base, &trade);
+    assert_eq!(diff.freight.totals.generalized_cost_usd_per_year.delta, 0.0);
+    let crossing = |d: &ScenarioDiff, key: &str| {
+        d.freight
+            .tonnage
+            .iter()
+            .find(|t| t.section == "crossing" && t.key == key)
+            .map(|t| t.tonnes_per_year)
+            .expect("a crossing row")
+    };
+    assert!(crossing(&diff, "dostyk").delta > 0.0);
+    assert_eq!(
+        compare_scenarios(&trade, &base).freight,
+        diff.freight.reversed()
+    );
+}
