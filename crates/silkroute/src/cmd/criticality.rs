@@ -165,8 +165,9 @@ fn write_table(report: &CriticalityReport, top: usize, out: &mut dyn Write) -> R
             "Δ USD/year",
             "Δ TEU-hours/year",
             "unserved TEU/year",
+            "Δ TEU/year by sea",
         ],
-        &[0, 3, 4, 5, 6],
+        &[0, 3, 4, 5, 6, 7],
     );
     for (rank, e) in report.elements.iter().take(top).enumerate() {
         table.add_row(vec![
@@ -177,12 +178,13 @@ fn write_table(report: &CriticalityReport, top: usize, out: &mut dyn Write) -> R
             signed(e.generalized_cost_usd_per_year),
             signed(e.teu_hours_per_year),
             thousands(e.unserved_teu_per_year),
+            signed(e.to_sea_teu_per_year),
         ]);
     }
     writeln!(out, "{table}")?;
     writeln!(
         out,
-        "Δ USD/year: the rerouting loss (tariffs, handling, value of time); Δ TEU-hours: the Network Robustness Index; * the re-assignment stopped short of its tolerance."
+        "Δ USD/year: the rerouting loss (tariffs, handling, value of time); Δ TEU-hours: the Network Robustness Index; Δ TEU/year by sea: containers moved to the sea corridors; * the re-assignment stopped short of its tolerance."
     )?;
     Ok(())
 }
@@ -198,6 +200,7 @@ fn write_csv(report: &CriticalityReport, out: &mut dyn Write) -> Result<()> {
         "generalized_cost_usd_per_year",
         "teu_hours_per_year",
         "unserved_teu_per_year",
+        "to_sea_teu_per_year",
         "unsettled",
     ])?;
     let number = silkroute_core::io::number;
@@ -211,6 +214,7 @@ fn write_csv(report: &CriticalityReport, out: &mut dyn Write) -> Result<()> {
             number(e.generalized_cost_usd_per_year),
             number(e.teu_hours_per_year),
             number(e.unserved_teu_per_year),
+            number(e.to_sea_teu_per_year),
             e.unsettled.to_string(),
         ])?;
     }

@@ -627,8 +627,9 @@ impl<'a> FreightProblem<'a> {
     /// As [`FreightProblem::solve`], the binding rounds starting from the queues of `warm`
     /// (those of its elements this problem still has) with the steps it had reached: a
     /// re-solve after a change (criticality's removals, a scenario's edits) starts near its
-    /// answer instead of from empty queues. A warm-started solve adapts each link's step
-    /// ([`Gain`]) and stops where no queue up to 90 days can hold a capacity, so a change
+    /// answer instead of from empty queues. A warm-started solve doubles a link's step while
+    /// the link stays over its capacity (or idle with a queue), back to the plain step when
+    /// it crosses, and stops where no queue up to 90 days can hold a capacity, so a change
     /// that needs queues hundreds of hours longer gets there in a few rounds; a cold solve
     /// (an empty `warm`) is [`FreightProblem::solve`]'s plain subgradient method. Two
     /// solves compare exactly only when they start alike: compare a warm-started re-solve

@@ -13,7 +13,7 @@
 
 use crate::assign::{AssignOptions, keep_going};
 use crate::freight::{FreightOptions, FreightRequestError, WarmStart, build_problem};
-use crate::network::{HandlingKind, LinkId, Network, NodeId};
+use crate::network::{HandlingKind, LinkId, Mode, Network, NodeId};
 use crate::report::freight::TotalsRecord;
 use crate::report::round1;
 use crate::scenario::{Edit, HandlingKey, apply};
@@ -85,6 +85,8 @@ pub struct ElementLoss {
     pub teu_hours_per_year: f64,
     /// TEU a year left without a route.
     pub unserved_teu_per_year: f64,
+    /// Change of TEU a year on routes over the sea corridors (diverted from land when > 0).
+    pub to_sea_teu_per_year: f64,
     /// Whether the re-assignment stopped short of its tolerances (a warning of the run).
     pub unsettled: bool,
 }
@@ -156,19 +158,67 @@ pub fn elements(network: &Network, options: &FreightOptions, cut: Cut) -> Vec<El
     out
 }
 
-/// The totals of a freight run (no report's path decomposition: the scan needs totals only).
-fn totals(
+/// What one re-assignment of the scan gives: its totals, the TEU its routes send over the sea
+/// corridors, and whether it settled.
+struct Outcome {
+    totals: TotalsRecord,
+    sea_teu_per_year: f64,
+    unsettled: bool,
+}
+
+/// The sea corridors of `network`, where a removal diverts containers to the sea: those its
+/// markets name as rail's alternative (`markets.csv`: `sea_suez`, `sea_cape`), or without
+/// markets the corridors made of sea links only.
+fn sea_corridors(network: &Network) -> Vec<String> {
+    let markets = &network.freight().markets;
+    let mut keys: Vec<String> = if markets.is_empty() {
+        (network.corridors().iter().enumerate())
+            .filter(|&(index, _)| {
+                let mut links = (network.links().iter())
+                    .filter(|l| l.corridors.iter().any(|c| c.index() == index))
+                    .peekable();
+                links.peek().is_some() && links.all(|l| l.mode == Mode::Sea)
+            })
+            .map(|(_, corridor)| corridor.key.clone())
+            .collect()
+    } else {
+        (markets.iter())
+            .flat_map(|m| m.alternative.iter().cloned())
+            .collect()
+    };
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// TEU a year on routes classified under the sea corridors.
+fn sea_teu(report: &crate::report::FreightReport, sea: &[String]) -> f64 {
+    (report.corridors.iter())
+        .filter(|c| sea.contains(&c.corridor))
+        .map(|c| c.teu_per_year)
+        .sum()
+}
+
+/// One re-assignment of the scan (the report's path decomposition gives the sea corridors'
+/// TEU).
+fn outcome(
     network: &Network,
     options: &FreightOptions,
     solver: &AssignOptions,
     warm: &WarmStart,
-) -> Result<(TotalsRecord, bool), FreightRequestError> {
+    sea: &[String],
+) -> Result<Outcome, FreightRequestError> {
     let mut problem = build_problem(network, options).map_err(FreightRequestError::Build)?;
     let (result, binding) = problem
         .solve_from(solver, &mut keep_going, warm)
         .map_err(FreightRequestError::Assign)?;
     let unsettled = binding.is_some_and(|b| !b.converged) || !result.converged;
-    Ok((problem.totals(&result), unsettled))
+    let report = problem.report(&result);
+    Ok(Outcome {
+        sea_teu_per_year: sea_teu(&report, sea),
+        totals: report.totals,
+        unsettled,
+    })
 }
 
 /// Scans `elements` (see [`elements`]) of `network` under `options` (the choice is turned
@@ -340,7 +390,12 @@ fn scan_one(
         }
     };
     let network = changed.as_ref().unwrap_or(network);
-    let (after, unsettled) = totals(network, &options, solver, warm)?;
+    let sea = sea_corridors(network);
+    let Outcome {
+        totals: after,
+        sea_teu_per_year,
+        unsettled,
+    } = outcome(network, &options, solver, warm, &sea)?;
     let base = &base_report.totals;
     Ok(ElementLoss {
         kind: kind.to_string(),
@@ -352,6 +407,7 @@ fn scan_one(
         ),
         teu_hours_per_year: round1(after.teu_hours_per_year - base.teu_hours_per_year),
         unserved_teu_per_year: round1(after.unserved_teu_per_year - base.unserved_teu_per_year),
+        to_sea_teu_per_year: round1(sea_teu_per_year - sea_teu(base_report, &sea)),
         unsettled,
     })
 }
@@ -460,6 +516,20 @@ mod tests {
             serde_json::to_string(&one).ok(),
             serde_json::to_string(&report).ok()
         );
+    }
+
+    #[test]
+    fn a_land_bridge_removed_sends_its_containers_to_sea() {
+        // The mini network's east–west demand crosses by land; without the bridge it sails.
+        let network = mini();
+        assert_eq!(sea_corridors(&network), vec!["sea".to_string()]);
+        let report = scan(&network, Cut::Remove);
+        let bridge = loss(&report, "e_city_border");
+        assert_eq!(bridge.unserved_teu_per_year, 0.0, "{bridge:?}");
+        assert!(bridge.to_sea_teu_per_year > 0.0, "{bridge:?}");
+        // Removing a sea link sends nothing to sea.
+        let canal = loss(&report, "sea_east_canal");
+        assert!(canal.to_sea_teu_per_year <= 0.0, "{canal:?}");
     }
 
     #[test]
