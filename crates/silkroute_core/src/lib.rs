@@ -70,6 +70,7 @@ pub mod observe;
 pub mod report;
 pub mod route;
 pub mod scenario;
+pub mod sim;
 
 pub use network::{LinkId, Network, NodeId};
 pub use route::{Criteria, Itinerary, Objective, RouteOptions};

@@ -20,6 +20,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("geo", &["network", "io"]),
     ("observe", &["network", "io"]),
     ("assign", &["io"]),
+    ("sim", &[]),
     (
         "report",
         &["network", "route", "geo", "assign", "observe", "io"],

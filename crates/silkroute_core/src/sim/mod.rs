@@ -1,0 +1,383 @@
+//! A deterministic discrete-event engine in the manner of SimPy (Müller & Vignaux): a clock, an
+//! event queue ordered by (time, priority, id) so equal times resolve in scheduling order,
+//! processes that wait on events, and resources (a server pool, a store of items, a container
+//! of a continuous amount) with SimPy's request semantics.
+//!
+//! The engine keeps SimPy's rules so models port one to one and count the same events: every
+//! scheduled event takes the next id (a process's start, a timeout, a granted request, a
+//! release, a process's end, a run's stop time); an event's callbacks run in the order they
+//! were added when it is processed; a process that waits on an event already processed goes on
+//! at once. A process is a state machine ([`Process`]): Rust has no stable generators, so each
+//! `yield` of a SimPy generator is a state of `resume`.
+//!
+//! Nothing here reads the clock of the machine or a global random source: the same model and
+//! seed give the same events in the same order, whatever else runs.
+
+pub mod models;
+mod random;
+mod resources;
+#[cfg(test)]
+mod tests;
+
+pub use random::Rng;
+pub use resources::{ContainerId, ResourceId, StoreId};
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+/// Priority of an event scheduled at the same time as others: urgent ones (a process's start,
+/// a run's stop time) go first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Priority {
+    /// Before normal events of the same time.
+    Urgent = 0,
+    /// The default.
+    Normal = 1,
+}
+
+/// An event of a [`Sim`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventId(u32);
+
+/// A process of a [`Sim`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProcessId(u32);
+
+impl ProcessId {
+    /// The event that fires when the process ends (others may wait on it).
+    pub fn done(self, sim: &Sim) -> EventId {
+        sim.processes[self.0 as usize].done
+    }
+}
+
+/// What an event carries when it fires: nothing, or an item (a store's get).
+pub type Value = u64;
+
+/// What a process does next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Wait for this event.
+    Wait(EventId),
+    /// End the process (its done event fires).
+    Done,
+}
+
+/// A process: `resume` runs it from its current state to its next wait, given the value of
+/// the event it waited on (0 on its first call).
+pub trait Process {
+    /// Runs to the next wait.
+    fn resume(&mut self, sim: &mut Sim, me: ProcessId, value: Value) -> Step;
+}
+
+/// What runs when an event is processed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Callback {
+    /// Resume a process.
+    Resume(ProcessId),
+    /// Start a process (its initialize event).
+    Start(ProcessId),
+    /// A resource's get queue may proceed (a put was processed).
+    TriggerGet(resources::Pool),
+    /// A resource's put queue may proceed (a get was processed).
+    TriggerPut(resources::Pool),
+    /// Stop the run.
+    Stop,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct EventState {
+    /// Triggered: it has a value and is scheduled (or processed).
+    triggered: bool,
+    /// Processed: its callbacks ran.
+    processed: bool,
+    value: Value,
+    callbacks: Vec<Callback>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Entry {
+    time: f64,
+    priority: Priority,
+    id: u64,
+    event: EventId,
+}
+
+impl Eq for Entry {}
+
+impl Ord for Entry {
+    // Reversed: the binary heap is a max-heap, the earliest entry must come out first.
+    fn cmp(&self, other: &Entry) -> Ordering {
+        other
+            .time
+            .total_cmp(&self.time)
+            .then_with(|| other.priority.cmp(&self.priority))
+            .then_with(|| other.id.cmp(&self.id))
+    }
+}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Entry) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+struct ProcessSlot {
+    /// `None` while it runs (taken out of the slot) or after it ended.
+    body: Option<Box<dyn Process>>,
+    done: EventId,
+}
+
+/// Why a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunEnd {
+    /// No event left.
+    Empty,
+    /// The stop time or the stop event was reached.
+    Stopped,
+}
+
+/// Why a run cannot start.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+pub enum SimError {
+    /// A stop time that is not after the current time.
+    #[error("stop time {until} must be after the current time {now}")]
+    UntilNotAfterNow {
+        /// The stop time.
+        until: f64,
+        /// The clock.
+        now: f64,
+    },
+    /// A delay that is negative or not a number.
+    #[error("delay {0} must be a finite number ≥ 0")]
+    BadDelay(f64),
+}
+
+/// A simulation: clock, event queue, processes and resources.
+pub struct Sim {
+    now: f64,
+    queue: BinaryHeap<Entry>,
+    next_id: u64,
+    events: Vec<EventState>,
+    processes: Vec<ProcessSlot>,
+    pub(crate) pools: resources::Pools,
+    stop: bool,
+}
+
+impl Default for Sim {
+    fn default() -> Sim {
+        Sim::new()
+    }
+}
+
+impl Sim {
+    /// An empty simulation at time 0.
+    pub fn new() -> Sim {
+        Sim {
+            now: 0.0,
+            queue: BinaryHeap::new(),
+            next_id: 0,
+            events: Vec::new(),
+            processes: Vec::new(),
+            pools: resources::Pools::default(),
+            stop: false,
+        }
+    }
+
+    /// The clock.
+    pub fn now(&self) -> f64 {
+        self.now
+    }
+
+    /// Events scheduled so far (SimPy's event-id counter: its benchmarks count this).
+    pub fn scheduled(&self) -> u64 {
+        self.next_id
+    }
+
+    /// A new event, not triggered (a signal a process can wait on and another can
+    /// [`Sim::succeed`]).
+    pub fn event(&mut self) -> EventId {
+        self.events.push(EventState {
+            triggered: false,
+            processed: false,
+            value: 0,
+            callbacks: Vec::new(),
+        });
+        EventId((self.events.len() - 1) as u32)
+    }
+
+    /// Whether `event` has been triggered.
+    pub fn triggered(&self, event: EventId) -> bool {
+        self.events[event.0 as usize].triggered
+    }
+
+    /// Whether `event` has been processed (its callbacks ran).
+    pub fn processed(&self, event: EventId) -> bool {
+        self.events[event.0 as usize].processed
+    }
+
+    fn schedule(&mut self, event: EventId, priority: Priority, delay: f64) {
+        self.queue.push(Entry {
+            time: self.now + delay,
+            priority,
+            id: self.next_id,
+            event,
+        });
+        self.next_id += 1;
+    }
+
+    /// Triggers `event` with `value` now (it is processed after the events already due now).
+    /// An event already triggered is left as it is.
+    pub fn succeed(&mut self, event: EventId, value: Value) {
+        let state = &mut self.events[event.0 as usize];
+        if state.triggered {
+            return;
+        }
+        state.triggered = true;
+        state.value = value;
+        self.schedule(event, Priority::Normal, 0.0);
+    }
+
+    /// An event that fires after `delay` (clamped to 0 when negative or not a number: use
+    /// [`Sim::try_timeout`] to refuse those).
+    pub fn timeout(&mut self, delay: f64) -> EventId {
+        let delay = if delay.is_finite() && delay > 0.0 {
+            delay
+        } else {
+            0.0
+        };
+        let event = self.event();
+        self.events[event.0 as usize].triggered = true;
+        self.schedule(event, Priority::Normal, delay);
+        event
+    }
+
+    /// As [`Sim::timeout`], refusing a negative or non-finite delay.
+    ///
+    /// # Errors
+    /// [`SimError::BadDelay`].
+    pub fn try_timeout(&mut self, delay: f64) -> Result<EventId, SimError> {
+        if delay.is_finite() && delay >= 0.0 {
+            Ok(self.timeout(delay))
+        } else {
+            Err(SimError::BadDelay(delay))
+        }
+    }
+
+    /// Adds a process; it starts at the current time, before the normal events due then.
+    pub fn process(&mut self, body: Box<dyn Process>) -> ProcessId {
+        let done = self.event();
+        let id = ProcessId(self.processes.len() as u32);
+        self.processes.push(ProcessSlot {
+            body: Some(body),
+            done,
+        });
+        let start = self.event();
+        let state = &mut self.events[start.0 as usize];
+        state.triggered = true;
+        state.callbacks.push(Callback::Start(id));
+        self.schedule(start, Priority::Urgent, 0.0);
+        id
+    }
+
+    /// Runs `process` from its current state with `value` until it waits on an event not yet
+    /// processed, or ends.
+    fn resume(&mut self, process: ProcessId, mut value: Value) {
+        let Some(mut body) = self.processes[process.0 as usize].body.take() else {
+            return;
+        };
+        loop {
+            match body.resume(self, process, value) {
+                Step::Done => {
+                    let done = self.processes[process.0 as usize].done;
+                    self.succeed(done, 0);
+                    return;
+                }
+                Step::Wait(event) => {
+                    let state = &mut self.events[event.0 as usize];
+                    if state.processed {
+                        // Already processed: go on at once with its value.
+                        value = state.value;
+                        continue;
+                    }
+                    state.callbacks.push(Callback::Resume(process));
+                    break;
+                }
+            }
+        }
+        self.processes[process.0 as usize].body = Some(body);
+    }
+
+    /// Processes the next event; `false` when none is left.
+    pub fn step(&mut self) -> bool {
+        let Some(entry) = self.queue.pop() else {
+            return false;
+        };
+        self.now = entry.time;
+        let state = &mut self.events[entry.event.0 as usize];
+        state.processed = true;
+        let value = state.value;
+        let callbacks = std::mem::take(&mut state.callbacks);
+        for callback in callbacks {
+            match callback {
+                Callback::Resume(process) | Callback::Start(process) => {
+                    self.resume(process, value);
+                }
+                Callback::TriggerGet(pool) => self.trigger_get(pool),
+                Callback::TriggerPut(pool) => self.trigger_put(pool),
+                Callback::Stop => {
+                    // As SimPy's StopSimulation: the event's later callbacks do not run.
+                    self.stop = true;
+                    break;
+                }
+            }
+        }
+        true
+    }
+
+    /// Runs until no event is left.
+    pub fn run(&mut self) -> RunEnd {
+        self.run_loop()
+    }
+
+    /// Runs until time `until` (the events due then, but for urgent ones scheduled before
+    /// this call, are left for a later run), as SimPy's `run(until=…)`: the stop time is an
+    /// urgent event of its own.
+    ///
+    /// # Errors
+    /// A stop time not after the clock.
+    pub fn run_until(&mut self, until: f64) -> Result<RunEnd, SimError> {
+        if until.is_nan() || until <= self.now {
+            return Err(SimError::UntilNotAfterNow {
+                until,
+                now: self.now,
+            });
+        }
+        let stop = self.event();
+        let state = &mut self.events[stop.0 as usize];
+        state.triggered = true;
+        state.callbacks.push(Callback::Stop);
+        self.schedule(stop, Priority::Urgent, until - self.now);
+        Ok(self.run_loop())
+    }
+
+    /// Runs until `event` is processed (at once if it already was).
+    pub fn run_until_event(&mut self, event: EventId) -> RunEnd {
+        let state = &mut self.events[event.0 as usize];
+        if state.processed {
+            return RunEnd::Stopped;
+        }
+        state.callbacks.push(Callback::Stop);
+        self.run_loop()
+    }
+
+    fn run_loop(&mut self) -> RunEnd {
+        self.stop = false;
+        while !self.stop {
+            if !self.step() {
+                return RunEnd::Empty;
+            }
+        }
+        self.stop = false;
+        RunEnd::Stopped
+    }
+}
