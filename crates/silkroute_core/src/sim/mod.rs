@@ -35,9 +35,28 @@ pub enum Priority {
     Normal = 1,
 }
 
-/// An event of a [`Sim`].
+/// An event of a [`Sim`]. Once processed, its slot serves later events (a new generation):
+/// an old id then reads as processed, with value 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct EventId(u32);
+pub struct EventId {
+    index: u32,
+    generation: u32,
+}
+
+impl EventId {
+    /// The id as one number (for a resource's queue).
+    pub(crate) fn pack(self) -> u64 {
+        (u64::from(self.generation) << 32) | u64::from(self.index)
+    }
+
+    /// The id of [`EventId::pack`].
+    pub(crate) fn unpack(bits: u64) -> EventId {
+        EventId {
+            index: bits as u32,
+            generation: (bits >> 32) as u32,
+        }
+    }
+}
 
 /// A process of a [`Sim`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -86,12 +105,32 @@ enum Callback {
 
 #[derive(Debug, Clone, PartialEq)]
 struct EventState {
+    /// Bumped when the slot is freed.
+    generation: u32,
     /// Triggered: it has a value and is scheduled (or processed).
     triggered: bool,
     /// Processed: its callbacks ran.
     processed: bool,
     value: Value,
-    callbacks: Vec<Callback>,
+    callbacks: Callbacks,
+}
+
+/// An event's callbacks in the order added: the first inline (most events have one waiter, so
+/// most need no allocation), the others in a vector.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Callbacks {
+    first: Option<Callback>,
+    rest: Vec<Callback>,
+}
+
+impl Callbacks {
+    fn push(&mut self, callback: Callback) {
+        if self.first.is_none() && self.rest.is_empty() {
+            self.first = Some(callback);
+        } else {
+            self.rest.push(callback);
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -158,6 +197,8 @@ pub struct Sim {
     queue: BinaryHeap<Entry>,
     next_id: u64,
     events: Vec<EventState>,
+    /// Slots of processed events, for new ones.
+    free: Vec<u32>,
     processes: Vec<ProcessSlot>,
     pub(crate) pools: resources::Pools,
     stop: bool,
@@ -177,6 +218,7 @@ impl Sim {
             queue: BinaryHeap::new(),
             next_id: 0,
             events: Vec::new(),
+            free: Vec::new(),
             processes: Vec::new(),
             pools: resources::Pools::default(),
             stop: false,
@@ -196,23 +238,48 @@ impl Sim {
     /// A new event, not triggered (a signal a process can wait on and another can
     /// [`Sim::succeed`]).
     pub fn event(&mut self) -> EventId {
+        if let Some(index) = self.free.pop() {
+            let state = &mut self.events[index as usize];
+            state.triggered = false;
+            state.processed = false;
+            state.value = 0;
+            return EventId {
+                index,
+                generation: state.generation,
+            };
+        }
         self.events.push(EventState {
+            generation: 0,
             triggered: false,
             processed: false,
             value: 0,
-            callbacks: Vec::new(),
+            callbacks: Callbacks::default(),
         });
-        EventId((self.events.len() - 1) as u32)
+        EventId {
+            index: (self.events.len() - 1) as u32,
+            generation: 0,
+        }
+    }
+
+    /// The state of a live event (`None` once its slot serves another).
+    fn live(&self, event: EventId) -> Option<&EventState> {
+        let state = self.events.get(event.index as usize)?;
+        (state.generation == event.generation).then_some(state)
+    }
+
+    fn live_mut(&mut self, event: EventId) -> Option<&mut EventState> {
+        let state = self.events.get_mut(event.index as usize)?;
+        (state.generation == event.generation).then_some(state)
     }
 
     /// Whether `event` has been triggered.
     pub fn triggered(&self, event: EventId) -> bool {
-        self.events[event.0 as usize].triggered
+        self.live(event).is_none_or(|s| s.triggered)
     }
 
     /// Whether `event` has been processed (its callbacks ran).
     pub fn processed(&self, event: EventId) -> bool {
-        self.events[event.0 as usize].processed
+        self.live(event).is_none_or(|s| s.processed)
     }
 
     fn schedule(&mut self, event: EventId, priority: Priority, delay: f64) {
@@ -228,7 +295,9 @@ impl Sim {
     /// Triggers `event` with `value` now (it is processed after the events already due now).
     /// An event already triggered is left as it is.
     pub fn succeed(&mut self, event: EventId, value: Value) {
-        let state = &mut self.events[event.0 as usize];
+        let Some(state) = self.live_mut(event) else {
+            return;
+        };
         if state.triggered {
             return;
         }
@@ -246,7 +315,7 @@ impl Sim {
             0.0
         };
         let event = self.event();
-        self.events[event.0 as usize].triggered = true;
+        self.events[event.index as usize].triggered = true;
         self.schedule(event, Priority::Normal, delay);
         event
     }
@@ -272,7 +341,7 @@ impl Sim {
             done,
         });
         let start = self.event();
-        let state = &mut self.events[start.0 as usize];
+        let state = &mut self.events[start.index as usize];
         state.triggered = true;
         state.callbacks.push(Callback::Start(id));
         self.schedule(start, Priority::Urgent, 0.0);
@@ -292,16 +361,15 @@ impl Sim {
                     self.succeed(done, 0);
                     return;
                 }
-                Step::Wait(event) => {
-                    let state = &mut self.events[event.0 as usize];
-                    if state.processed {
-                        // Already processed: go on at once with its value.
-                        value = state.value;
-                        continue;
+                Step::Wait(event) => match self.live_mut(event) {
+                    // Already processed: go on at once with its value.
+                    Some(state) if state.processed => value = state.value,
+                    None => value = 0,
+                    Some(state) => {
+                        state.callbacks.push(Callback::Resume(process));
+                        break;
                     }
-                    state.callbacks.push(Callback::Resume(process));
-                    break;
-                }
+                },
             }
         }
         self.processes[process.0 as usize].body = Some(body);
@@ -313,11 +381,12 @@ impl Sim {
             return false;
         };
         self.now = entry.time;
-        let state = &mut self.events[entry.event.0 as usize];
+        let index = entry.event.index as usize;
+        let state = &mut self.events[index];
         state.processed = true;
         let value = state.value;
-        let callbacks = std::mem::take(&mut state.callbacks);
-        for callback in callbacks {
+        let Callbacks { first, rest } = std::mem::take(&mut state.callbacks);
+        for callback in first.into_iter().chain(rest) {
             match callback {
                 Callback::Resume(process) | Callback::Start(process) => {
                     self.resume(process, value);
@@ -331,6 +400,10 @@ impl Sim {
                 }
             }
         }
+        // The slot serves later events.
+        let state = &mut self.events[index];
+        state.generation = state.generation.wrapping_add(1);
+        self.free.push(index as u32);
         true
     }
 
@@ -353,7 +426,7 @@ impl Sim {
             });
         }
         let stop = self.event();
-        let state = &mut self.events[stop.0 as usize];
+        let state = &mut self.events[stop.index as usize];
         state.triggered = true;
         state.callbacks.push(Callback::Stop);
         self.schedule(stop, Priority::Urgent, until - self.now);
@@ -362,11 +435,10 @@ impl Sim {
 
     /// Runs until `event` is processed (at once if it already was).
     pub fn run_until_event(&mut self, event: EventId) -> RunEnd {
-        let state = &mut self.events[event.0 as usize];
-        if state.processed {
-            return RunEnd::Stopped;
+        match self.live_mut(event) {
+            Some(state) if !state.processed => state.callbacks.push(Callback::Stop),
+            _ => return RunEnd::Stopped,
         }
-        state.callbacks.push(Callback::Stop);
         self.run_loop()
     }
 

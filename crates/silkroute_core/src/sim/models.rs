@@ -26,17 +26,33 @@ pub fn timeout_loop(n: u64) -> u64 {
     sim.scheduled()
 }
 
+/// Service times of a queue model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Service {
+    /// Exponential with this rate (M/M/c).
+    Exponential(f64),
+    /// Always this long (M/D/c).
+    Fixed(f64),
+}
+
 /// The M/M/1 of the peer benchmark: a source of `n` customers at rate `lambda`, one server
 /// at rate `mu`, exponential draws from the stream of `seed`; returns the events scheduled
 /// and the mean wait in queue.
 pub fn mm1(lambda: f64, mu: f64, n: u64, seed: u64) -> (u64, f64) {
+    queue(lambda, Service::Exponential(mu), 1, n, seed)
+}
+
+/// A queue with Poisson arrivals at rate `lambda`, `servers` servers and `service` times: `n`
+/// customers, draws from the stream of `seed`; returns the events scheduled and the mean
+/// wait in queue (for the oracles: Erlang C, Pollaczek–Khinchine).
+pub fn queue(lambda: f64, service: Service, servers: usize, n: u64, seed: u64) -> (u64, f64) {
     use std::cell::RefCell;
     use std::rc::Rc;
     struct Source {
         rng: Rc<RefCell<Rng>>,
         server: ResourceId,
         lambda: f64,
-        mu: f64,
+        service: Service,
         left: u64,
         waits: Rc<RefCell<(f64, u64)>>,
         started: bool,
@@ -44,7 +60,7 @@ pub fn mm1(lambda: f64, mu: f64, n: u64, seed: u64) -> (u64, f64) {
     struct Customer {
         rng: Rc<RefCell<Rng>>,
         server: ResourceId,
-        mu: f64,
+        service: Service,
         arrived: f64,
         request: Option<EventId>,
         served: bool,
@@ -56,7 +72,7 @@ pub fn mm1(lambda: f64, mu: f64, n: u64, seed: u64) -> (u64, f64) {
                 sim.process(Box::new(Customer {
                     rng: Rc::clone(&self.rng),
                     server: self.server,
-                    mu: self.mu,
+                    service: self.service,
                     arrived: sim.now(),
                     request: None,
                     served: false,
@@ -80,14 +96,16 @@ pub fn mm1(lambda: f64, mu: f64, n: u64, seed: u64) -> (u64, f64) {
                     self.request = Some(request);
                     Step::Wait(request)
                 }
-                Some(request) if !self.served => {
+                Some(_) if !self.served => {
                     self.served = true;
                     let mut waits = self.waits.borrow_mut();
                     waits.0 += sim.now() - self.arrived;
                     waits.1 += 1;
-                    let service = self.rng.borrow_mut().exponential(self.mu);
-                    let _ = request;
-                    Step::Wait(sim.timeout(service))
+                    let time = match self.service {
+                        Service::Exponential(mu) => self.rng.borrow_mut().exponential(mu),
+                        Service::Fixed(time) => time,
+                    };
+                    Step::Wait(sim.timeout(time))
                 }
                 Some(request) => {
                     sim.release(self.server, request);
@@ -97,18 +115,18 @@ pub fn mm1(lambda: f64, mu: f64, n: u64, seed: u64) -> (u64, f64) {
         }
     }
     let mut sim = Sim::new();
-    let server = sim.resource(1);
+    let server = sim.resource(servers);
     let waits = Rc::new(RefCell::new((0.0, 0)));
     sim.process(Box::new(Source {
         rng: Rc::new(RefCell::new(Rng::new(seed, 0))),
         server,
         lambda,
-        mu,
+        service,
         left: n,
         waits: Rc::clone(&waits),
         started: false,
     }));
     sim.run();
     let (sum, count) = *waits.borrow();
-    (sim.scheduled(), sum / count as f64)
+    (sim.scheduled(), sum / count.max(1) as f64)
 }

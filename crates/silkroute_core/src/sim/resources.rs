@@ -147,7 +147,7 @@ impl Sim {
         } else {
             Callback::TriggerPut(pool)
         };
-        self.events[event.0 as usize].callbacks.push(callback);
+        self.events[event.index as usize].callbacks.push(callback);
         let queues = self.pools.queues(pool);
         let waiting = Waiting { event, data };
         if put {
@@ -172,7 +172,7 @@ impl Sim {
             let queues = &mut self.pools.resources[resource.0 as usize].queues;
             queues.put.retain(|w| w.event != request);
         }
-        self.enqueue(Pool::Resource(resource.0), false, u64::from(request.0))
+        self.enqueue(Pool::Resource(resource.0), false, request.pack())
     }
 
     /// Puts `item` into `store`: the event fires when there is room.
@@ -232,7 +232,7 @@ impl Sim {
     fn do_get(&mut self, pool: Pool, waiting: Waiting) -> bool {
         match pool {
             Pool::Resource(i) => {
-                let request = EventId(waiting.data as u32);
+                let request = EventId::unpack(waiting.data);
                 let users = &mut self.pools.resources[i as usize].users;
                 if let Some(at) = users.iter().position(|&u| u == request) {
                     users.remove(at);

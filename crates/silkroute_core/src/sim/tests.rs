@@ -182,6 +182,60 @@ fn mm1_waits_match_the_closed_form_and_repeat_for_a_seed() {
     assert_eq!(events, 400_000 * 6 + 2);
 }
 
+/// Erlang C: the probability that an arrival waits in an M/M/c queue with offered load `a`
+/// (λ/μ) on `c` servers.
+fn erlang_c(a: f64, c: usize) -> f64 {
+    let mut term = 1.0;
+    let mut sum = 1.0;
+    for k in 1..c {
+        term *= a / k as f64;
+        sum += term;
+    }
+    let last = term * a / c as f64 * (c as f64 / (c as f64 - a));
+    last / (sum + last)
+}
+
+#[test]
+fn mmc_and_md1_waits_match_erlang_c_and_pollaczek_khinchine() {
+    use models::{Service, queue};
+    // M/M/1 at ρ = 0.8: Wq = ρ / (μ − λ) = 4 (the slow-mixing case: a looser bound).
+    let (_, wait) = queue(0.8, Service::Exponential(1.0), 1, 1_000_000, 11);
+    assert!((wait - 4.0).abs() / 4.0 < 0.06, "M/M/1 ρ 0.8: {wait}");
+    // M/M/3, λ = 2.4, μ = 1: Wq = C(3, 2.4) / (3μ − λ).
+    let expected = erlang_c(2.4, 3) / (3.0 - 2.4);
+    let (_, wait) = queue(2.4, Service::Exponential(1.0), 3, 1_000_000, 12);
+    assert!(
+        (wait - expected).abs() / expected < 0.04,
+        "M/M/3: {wait} vs {expected}"
+    );
+    // M/D/1, λ = 0.7, service 1: Wq = ρ / (2μ(1 − ρ)).
+    let expected = 0.7 / (2.0 * 0.3);
+    let (_, wait) = queue(0.7, Service::Fixed(1.0), 1, 1_000_000, 13);
+    assert!(
+        (wait - expected).abs() / expected < 0.03,
+        "M/D/1: {wait} vs {expected}"
+    );
+}
+
+#[test]
+fn processed_events_free_their_slots_and_old_ids_read_as_processed() {
+    let mut sim = Sim::new();
+    let first = sim.timeout(1.0);
+    assert!(sim.triggered(first) && !sim.processed(first));
+    sim.run();
+    assert!(sim.processed(first));
+    // The slot serves the next event; the old id still reads as processed, the new one not.
+    let second = sim.event();
+    assert_ne!(first, second);
+    assert!(sim.processed(first));
+    assert!(!sim.triggered(second) && !sim.processed(second));
+    // Succeeding an old id does nothing.
+    sim.succeed(first, 5);
+    assert!(!sim.triggered(second));
+    // A run of a million timeouts keeps one slot per pending event, not one per event.
+    assert_eq!(models::timeout_loop(1_000_000), 1_000_002);
+}
+
 #[test]
 fn bad_stop_times_and_delays_are_refused() {
     let mut sim = Sim::new();
