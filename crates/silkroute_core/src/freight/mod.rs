@@ -748,12 +748,11 @@ impl<'a> FreightProblem<'a> {
         // nowhere else to go): the rounds stop there, unsettled.
         let hopeless = |total: &[f64], queue: &[f64]| {
             let t = tolerance.unwrap_or(0.0);
-            let over: Vec<usize> = capacitated
+            let mut over = capacitated
                 .iter()
                 .filter(|&&(l, c)| total[l] / c - 1.0 > t)
-                .map(|&(l, _)| l)
-                .collect();
-            started && !over.is_empty() && over.iter().all(|&l| queue[l] >= MAX_QUEUE_H)
+                .peekable();
+            started && over.peek().is_some() && over.all(|&(l, _)| queue[l] >= MAX_QUEUE_H)
         };
         while !(iterate_settled || mean_settled)
             && rounds < MAX_QUEUE_ROUNDS

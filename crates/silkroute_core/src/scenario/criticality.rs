@@ -191,6 +191,15 @@ fn sea_corridors(network: &Network) -> Vec<String> {
     keys
 }
 
+/// What every element of a scan is compared with, made once: the base run's report, the
+/// queues the re-solves start from, the sea corridors and the base TEU on them.
+struct Reference {
+    report: crate::report::FreightReport,
+    warm: WarmStart,
+    sea: Vec<String>,
+    sea_teu_per_year: f64,
+}
+
 /// TEU a year on routes classified under the sea corridors.
 fn sea_teu(report: &crate::report::FreightReport, sea: &[String]) -> f64 {
     (report.corridors.iter())
@@ -257,7 +266,14 @@ pub fn criticality(
             (again.report(&result), warm)
         }
     };
-    let base = base_report.totals.clone();
+    let sea = sea_corridors(network);
+    let reference = Reference {
+        sea_teu_per_year: sea_teu(&base_report, &sea),
+        report: base_report,
+        warm,
+        sea,
+    };
+    let base = reference.report.totals.clone();
     let done = AtomicUsize::new(0);
     let total = elements.len();
     // One element per task: a few removals take 30 times as long as the rest, and splitting
@@ -266,15 +282,7 @@ pub fn criticality(
         .par_iter()
         .with_max_len(1)
         .map(|&element| {
-            let loss = scan_one(
-                network,
-                &base_options,
-                solver,
-                cut,
-                element,
-                &base_report,
-                &warm,
-            );
+            let loss = scan_one(network, &base_options, solver, cut, element, &reference);
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
             loss
         })
@@ -309,9 +317,9 @@ fn scan_one(
     solver: &AssignOptions,
     cut: Cut,
     element: Element,
-    base_report: &crate::report::FreightReport,
-    warm: &WarmStart,
+    reference: &Reference,
 ) -> Result<ElementLoss, FreightRequestError> {
+    let base_report = &reference.report;
     let mut options = base_options.clone();
     let mut changed: Option<Network> = None;
     let (kind, id, name, base_teu) = match element {
@@ -390,12 +398,11 @@ fn scan_one(
         }
     };
     let network = changed.as_ref().unwrap_or(network);
-    let sea = sea_corridors(network);
     let Outcome {
         totals: after,
         sea_teu_per_year,
         unsettled,
-    } = outcome(network, &options, solver, warm, &sea)?;
+    } = outcome(network, &options, solver, &reference.warm, &reference.sea)?;
     let base = &base_report.totals;
     Ok(ElementLoss {
         kind: kind.to_string(),
@@ -407,7 +414,7 @@ fn scan_one(
         ),
         teu_hours_per_year: round1(after.teu_hours_per_year - base.teu_hours_per_year),
         unserved_teu_per_year: round1(after.unserved_teu_per_year - base.unserved_teu_per_year),
-        to_sea_teu_per_year: round1(sea_teu_per_year - sea_teu(base_report, &sea)),
+        to_sea_teu_per_year: round1(sea_teu_per_year - reference.sea_teu_per_year),
         unsettled,
     })
 }

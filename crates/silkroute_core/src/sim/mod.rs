@@ -391,8 +391,8 @@ impl Sim {
                 Callback::Resume(process) | Callback::Start(process) => {
                     self.resume(process, value);
                 }
-                Callback::TriggerGet(pool) => self.trigger_get(pool),
-                Callback::TriggerPut(pool) => self.trigger_put(pool),
+                Callback::TriggerGet(pool) => self.trigger(pool, false),
+                Callback::TriggerPut(pool) => self.trigger(pool, true),
                 Callback::Stop => {
                     // As SimPy's StopSimulation: the event's later callbacks do not run.
                     self.stop = true;

@@ -40,6 +40,12 @@ struct Queues {
     get: Vec<Waiting>,
 }
 
+impl Queues {
+    fn side(&mut self, put: bool) -> &mut Vec<Waiting> {
+        if put { &mut self.put } else { &mut self.get }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct ResourceState {
     capacity: usize,
@@ -150,13 +156,8 @@ impl Sim {
         self.events[event.index as usize].callbacks.push(callback);
         let queues = self.pools.queues(pool);
         let waiting = Waiting { event, data };
-        if put {
-            queues.put.push(waiting);
-            self.trigger_put(pool);
-        } else {
-            queues.get.push(waiting);
-            self.trigger_get(pool);
-        }
+        queues.side(put).push(waiting);
+        self.trigger(pool, put);
         event
     }
 
@@ -260,29 +261,18 @@ impl Sim {
         }
     }
 
-    /// SimPy's `_trigger_put`: tries the put queue from its head while the tries say go on.
-    pub(crate) fn trigger_put(&mut self, pool: Pool) {
+    /// SimPy's `_trigger_put` (`put`) and `_trigger_get`: tries the queue from its head
+    /// while the tries say go on; a triggered request leaves the queue.
+    pub(crate) fn trigger(&mut self, pool: Pool, put: bool) {
         let mut index = 0;
-        while let Some(&waiting) = self.pools.queues(pool).put.get(index) {
-            let proceed = self.do_put(pool, waiting);
-            if self.triggered(waiting.event) {
-                self.pools.queues(pool).put.remove(index);
+        while let Some(&waiting) = self.pools.queues(pool).side(put).get(index) {
+            let proceed = if put {
+                self.do_put(pool, waiting)
             } else {
-                index += 1;
-            }
-            if !proceed {
-                break;
-            }
-        }
-    }
-
-    /// SimPy's `_trigger_get`.
-    pub(crate) fn trigger_get(&mut self, pool: Pool) {
-        let mut index = 0;
-        while let Some(&waiting) = self.pools.queues(pool).get.get(index) {
-            let proceed = self.do_get(pool, waiting);
+                self.do_get(pool, waiting)
+            };
             if self.triggered(waiting.event) {
-                self.pools.queues(pool).get.remove(index);
+                self.pools.queues(pool).side(put).remove(index);
             } else {
                 index += 1;
             }
