@@ -50,6 +50,9 @@ enum Command {
     Scenario(cmd::scenario::ScenarioArgs),
     /// Every link and facility place removed in turn (or its capacity cut): elements ranked by the loss.
     Criticality(cmd::criticality::CriticalityArgs),
+    /// Trains through borders, gauge changes and Caspian ferries, replication after
+    /// replication: transit-time distributions (p50, p95, on time) by corridor and pair.
+    Simulate(cmd::simulate::SimulateArgs),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
         Command::Criticality(args) => {
             cmd::criticality::run(cli.data.as_deref(), &args, &mut stdout)
         }
+        Command::Simulate(args) => cmd::simulate::run(cli.data.as_deref(), &args, &mut stdout),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -71,6 +71,7 @@ pub mod report;
 pub mod route;
 pub mod scenario;
 pub mod sim;
+pub mod simulate;
 
 pub use network::{LinkId, Network, NodeId};
 pub use route::{Criteria, Itinerary, Objective, RouteOptions};

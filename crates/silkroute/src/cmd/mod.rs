@@ -18,6 +18,7 @@ pub mod places;
 pub mod route;
 pub mod scenario;
 pub mod shapes;
+pub mod simulate;
 pub mod validate;
 
 use anyhow::{Context, Result};

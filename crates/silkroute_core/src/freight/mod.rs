@@ -71,6 +71,7 @@ pub use crate::report::freight::{
     PairFlowRecord, SplitRecord, TonnagePlaceRecord, TotalsRecord, UnservedRecord,
 };
 
+pub use report::PathFlow;
 pub use request::{FREIGHT_GAP, FreightRequest, FreightRequestError, assign_freight};
 pub use scale::{
     DEMAND_SCALE_SYNTAX, DemandScale, ScaleError, TONNAGE_SCALE_SYNTAX, TonnageScale,

@@ -5,7 +5,7 @@
 use super::expand::handling_label;
 use super::{FreightLink, FreightProblem, UnservedReason};
 use crate::assign::{AssignResult, AssignZoneId, Method, SptWorkspace};
-use crate::network::{ArcId, Network};
+use crate::network::{ArcId, CorridorId, FreightClassId, Network, ZoneId};
 use crate::report::freight::{
     BottleneckRecord, ClassRecord, CorridorAmount, CorridorFlowRecord, DestinationRecord,
     FREIGHT_REPORT_VERSION, FreightReport, HandlingFlowRecord, LinkFlowRecord, PairFlowRecord,
@@ -75,14 +75,46 @@ pub(super) fn attribute_in_order(
     peeling: Peeling,
 ) -> Attribution {
     let network = problem.network;
-    let net = problem.problem.network();
-    let links = &problem.links;
     let corridors = network.corridors().len();
-    let zones = net.zone_count();
-    let classes = problem.problem.classes();
-    let mut by_corridor = vec![vec![0.0; classes.len()]; corridors + 2];
+    let zones = problem.problem.network().zone_count();
+    let classes = problem.problem.classes().len();
+    let mut by_corridor = vec![vec![0.0; classes]; corridors + 2];
     let mut by_destination = vec![vec![0.0; corridors + 2]; zones];
     let mut by_pair = vec![vec![0.0; corridors + 2]; zones * zones];
+    peel(problem, result, peeling, |o, d, k, path, amount| {
+        let index = match path {
+            Some(path) => {
+                let arcs = path.iter().filter_map(|&l| match problem.links[l].kind {
+                    FreightLink::Arc(arc) => Some(network.arc(arc).link),
+                    _ => None,
+                });
+                classify_corridor(network, arcs).map_or(corridors, |c| c.index())
+            }
+            None => corridors + 1,
+        };
+        by_corridor[index][k] += amount;
+        by_destination[d.index()][index] += amount;
+        by_pair[o.index() * zones + d.index()][index] += amount;
+    });
+    Attribution {
+        by_corridor,
+        by_destination,
+        by_pair,
+    }
+}
+
+/// The path decomposition itself: calls `visit(origin, destination, class, path, TEU)` for
+/// each path peeled off (`path`: expanded links in travel order) and, with `None`, for demand
+/// no path with flow left could carry.
+fn peel(
+    problem: &FreightProblem<'_>,
+    result: &AssignResult,
+    peeling: Peeling,
+    mut visit: impl FnMut(AssignZoneId, AssignZoneId, usize, Option<&[usize]>, f64),
+) {
+    let net = problem.problem.network();
+    let links = &problem.links;
+    let classes = problem.problem.classes();
     let mut base = vec![0.0; links.len()];
     if result.method == Method::AllOrNothing || peeling.free_flow {
         problem
@@ -98,6 +130,7 @@ pub(super) fn attribute_in_order(
     let eps = 1e-9 * total.max(1.0);
     let mut workspace = SptWorkspace::new(net.node_count());
     let mut cost = vec![0.0; links.len()];
+    let mut path = Vec::new();
     for (k, class) in classes.iter().enumerate() {
         let Some(flows) = result.flows.class.get(k) else {
             continue;
@@ -112,60 +145,86 @@ pub(super) fn attribute_in_order(
             pairs.reverse();
         }
         for (o, d) in pairs {
-            {
-                let arrivals = &mut by_destination[d.index()];
-                let mut remaining = class.demand.get(o, d);
-                while remaining > eps {
-                    for (l, c) in cost.iter_mut().enumerate() {
-                        *c = if residual[l] > eps {
-                            base[l] + class.fixed_cost[l]
-                        } else {
-                            f64::INFINITY
-                        };
-                    }
-                    workspace.tree(net, &cost, o.node());
-                    if !workspace.distance(d.node()).is_finite() {
-                        break;
-                    }
-                    let mut path = Vec::new();
-                    let mut node = d.node();
-                    while node != o.node() {
-                        let link = workspace
-                            .predecessor(node)
-                            .expect("a reached node other than the origin has a predecessor");
-                        path.push(link.index());
-                        node = net.from(link);
-                    }
-                    let amount = path.iter().map(|&l| residual[l]).fold(remaining, f64::min);
-                    for &l in &path {
-                        residual[l] -= amount;
-                    }
-                    remaining -= amount;
-                    let arcs = path.iter().rev().filter_map(|&l| match links[l].kind {
-                        FreightLink::Arc(arc) => Some(network.arc(arc).link),
-                        _ => None,
-                    });
-                    let index = classify_corridor(network, arcs).map_or(corridors, |c| c.index());
-                    by_corridor[index][k] += amount;
-                    arrivals[index] += amount;
-                    by_pair[o.index() * zones + d.index()][index] += amount;
+            let mut remaining = class.demand.get(o, d);
+            while remaining > eps {
+                for (l, c) in cost.iter_mut().enumerate() {
+                    *c = if residual[l] > eps {
+                        base[l] + class.fixed_cost[l]
+                    } else {
+                        f64::INFINITY
+                    };
                 }
-                if remaining > eps {
-                    by_corridor[corridors + 1][k] += remaining;
-                    arrivals[corridors + 1] += remaining;
-                    by_pair[o.index() * zones + d.index()][corridors + 1] += remaining;
+                workspace.tree(net, &cost, o.node());
+                if !workspace.distance(d.node()).is_finite() {
+                    break;
                 }
+                path.clear();
+                let mut node = d.node();
+                while node != o.node() {
+                    let link = workspace
+                        .predecessor(node)
+                        .expect("a reached node other than the origin has a predecessor");
+                    path.push(link.index());
+                    node = net.from(link);
+                }
+                path.reverse();
+                let amount = path.iter().map(|&l| residual[l]).fold(remaining, f64::min);
+                for &l in &path {
+                    residual[l] -= amount;
+                }
+                remaining -= amount;
+                visit(o, d, k, Some(&path), amount);
+            }
+            if remaining > eps {
+                visit(o, d, k, None, remaining);
             }
         }
     }
-    Attribution {
-        by_corridor,
-        by_destination,
-        by_pair,
-    }
+}
+
+/// One path of an assignment's decomposition (the one the report's corridor volumes come
+/// from): a zone pair and class, its TEU per year, and the expanded links it runs on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathFlow {
+    /// Origin zone.
+    pub origin: ZoneId,
+    /// Destination zone.
+    pub destination: ZoneId,
+    /// The class.
+    pub class: FreightClassId,
+    /// TEU per year on the path.
+    pub teu_per_year: f64,
+    /// Indices into [`FreightProblem::links`], in travel order (connector first and last).
+    pub links: Vec<usize>,
+    /// The corridor the path belongs to, as the report classifies it (`None`: regional).
+    pub corridor: Option<CorridorId>,
 }
 
 impl FreightProblem<'_> {
+    /// The paths of the report's decomposition of `result` (demand no path could carry is
+    /// left out: [`FreightProblem::unserved`] and the report's `unattributed` say how much).
+    pub fn path_flows(&self, result: &AssignResult) -> Vec<PathFlow> {
+        let network = self.network;
+        let mut paths = Vec::new();
+        peel(self, result, Peeling::REPORT, |o, d, k, path, amount| {
+            if let Some(path) = path {
+                let arcs = path.iter().filter_map(|&l| match self.links[l].kind {
+                    FreightLink::Arc(arc) => Some(network.arc(arc).link),
+                    _ => None,
+                });
+                paths.push(PathFlow {
+                    origin: ZoneId::from_index(o.index()),
+                    destination: ZoneId::from_index(d.index()),
+                    class: FreightClassId::from_index(k),
+                    teu_per_year: amount,
+                    links: path.to_vec(),
+                    corridor: classify_corridor(network, arcs),
+                });
+            }
+        });
+        paths
+    }
+
     /// The totals of a solved assignment (what [`FreightProblem::report`] puts in `totals`),
     /// without the report's path decomposition: what a scan of many runs needs.
     pub fn totals(&self, result: &AssignResult) -> TotalsRecord {

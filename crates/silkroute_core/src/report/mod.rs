@@ -13,6 +13,7 @@ mod network;
 mod observed;
 mod places;
 mod route;
+pub mod simulation;
 
 pub use assign::{
     AssignLinkRecord, AssignReport, NoLines, RobustnessRecord, assign_geojson, robustness_records,

@@ -4,6 +4,7 @@
 //! ```text
 //! io  <  network  <  route, geo, observe  <  report  <  freight  <  scenario, model
 //! io  <  assign   <  report
+//! sim  <  simulate (above scenario)
 //! ```
 //!
 //! A use is any `crate::MODULE` path, or a `super::…` path that leaves the module, in code
@@ -29,6 +30,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "scenario",
         &["network", "route", "assign", "freight", "report", "io"],
+    ),
+    (
+        "simulate",
+        &[
+            "sim", "network", "route", "assign", "freight", "scenario", "report", "io",
+        ],
     ),
     (
         "model",
