@@ -13,7 +13,7 @@ const BASE_COLOUR: &str = "#7f8c8d";
 const OTHER_COLOUR: &str = "#c0392b";
 
 /// Escapes text for HTML.
-fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -92,7 +92,8 @@ fn bar_chart(title: &str, unit: &str, decimals: bool, rows: &[(String, f64, f64)
     svg
 }
 
-fn row(cells: &[String], numeric_from: usize) -> String {
+/// A table row; cells from `numeric_from` on are right-aligned numbers.
+pub(crate) fn row(cells: &[String], numeric_from: usize) -> String {
     let mut out = String::from("<tr>");
     for (i, cell) in cells.iter().enumerate() {
         if i >= numeric_from {
@@ -105,7 +106,8 @@ fn row(cells: &[String], numeric_from: usize) -> String {
     out
 }
 
-fn header(cells: &[&str]) -> String {
+/// A table header row.
+pub(crate) fn header(cells: &[&str]) -> String {
     let mut out = String::from("<tr>");
     for cell in cells {
         let _ = write!(out, "<th>{}</th>", esc(cell));

@@ -61,6 +61,7 @@ pub use file::{
     MAX_FACTOR, RiskSpec, ScenarioFile, TonnageScaleSpec, parse_file, read_file,
 };
 pub use html::comparison_html;
+pub(crate) use html::{esc, header, row};
 pub use montecarlo::{
     Distribution, Draw, Hazard, HazardLoss, Hazards, MAX_DRAWS, MONTE_CARLO_VERSION,
     MonteCarloError, MonteCarloReport, MonteCarloShard, default_hazards, merge, parse_hazards,
