@@ -13,4 +13,5 @@ mod import_osm;
 mod observed;
 mod route;
 mod scenario;
+mod simulate;
 mod support;
