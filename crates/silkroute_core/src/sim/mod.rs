@@ -12,15 +12,24 @@
 //!
 //! Nothing here reads the clock of the machine or a global random source: the same model and
 //! seed give the same events in the same order, whatever else runs.
+//!
+//! [`stats`] turns a run's output into answers: confidence intervals for steady-state means
+//! by batch means (with Student's t quantiles), quantiles of weighted samples, and the time
+//! average of a level such as a queue's length ([`TimeAverage`], for Little's law).
 
 pub mod models;
 mod random;
 mod resources;
+pub mod stats;
 #[cfg(test)]
 mod tests;
 
 pub use random::Rng;
 pub use resources::{ContainerId, ResourceId, StoreId};
+pub use stats::{
+    DEFAULT_BATCHES, Interval, StatsError, TimeAverage, batch_means, quantile, student_t_quantile,
+    weighted_quantile,
+};
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
