@@ -198,6 +198,15 @@ pub enum SimError {
     /// A delay that is negative or not a number.
     #[error("delay {0} must be a finite number ≥ 0")]
     BadDelay(f64),
+    /// A model's parameter out of its range (a rate or a time that must be a finite number
+    /// > 0, or ≥ 0 for a fixed service time).
+    #[error("{name} is {value}, out of its range")]
+    BadParameter {
+        /// The parameter.
+        name: &'static str,
+        /// Its value.
+        value: f64,
+    },
 }
 
 /// A simulation: clock, event queue, processes and resources.
