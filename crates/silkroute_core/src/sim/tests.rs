@@ -1,7 +1,7 @@
 //! SimPy's own benchmark models (tests/test_benchmark.py of SimPy 4.1.1: a store, a resource
 //! and a container simulation) ported state for state: the engine must schedule exactly the
-//! events SimPy does (87, 94 and 104). Then the timeout loop and M/M/1 queues of the peer
-//! benchmark against their closed forms.
+//! events SimPy does (87, 94 and 104). Then the event counts of the peer benchmark's timeout
+//! loop and M/M/1 queue; the queues against their closed forms are in `oracle_tests`.
 
 use super::*;
 
@@ -172,49 +172,13 @@ fn the_timeout_loop_counts_as_simpy_does() {
 }
 
 #[test]
-fn mm1_waits_match_the_closed_form_and_repeat_for_a_seed() {
-    // ρ = 0.5: Wq = ρ / (μ − λ) = 1.
-    let (events, wait) = models::mm1(0.5, 1.0, 400_000, 7);
-    assert!((wait - 1.0).abs() < 0.03, "mean wait {wait}");
-    assert_eq!(models::mm1(0.5, 1.0, 400_000, 7), (events, wait));
+fn mm1_counts_six_events_a_customer_and_repeats_for_a_seed() {
+    let (events, wait) = models::mm1(0.5, 1.0, 100_000, 7);
+    assert!(wait > 0.0);
+    assert_eq!(models::mm1(0.5, 1.0, 100_000, 7), (events, wait));
     // Per customer: its arrival timeout, its start, its grant, its service, its release,
     // its end; plus the source's start, its last timeout's processing and its end.
-    assert_eq!(events, 400_000 * 6 + 2);
-}
-
-/// Erlang C: the probability that an arrival waits in an M/M/c queue with offered load `a`
-/// (λ/μ) on `c` servers.
-fn erlang_c(a: f64, c: usize) -> f64 {
-    let mut term = 1.0;
-    let mut sum = 1.0;
-    for k in 1..c {
-        term *= a / k as f64;
-        sum += term;
-    }
-    let last = term * a / c as f64 * (c as f64 / (c as f64 - a));
-    last / (sum + last)
-}
-
-#[test]
-fn mmc_and_md1_waits_match_erlang_c_and_pollaczek_khinchine() {
-    use models::{Service, queue};
-    // M/M/1 at ρ = 0.8: Wq = ρ / (μ − λ) = 4 (the slow-mixing case: a looser bound).
-    let (_, wait) = queue(0.8, Service::Exponential(1.0), 1, 1_000_000, 11);
-    assert!((wait - 4.0).abs() / 4.0 < 0.06, "M/M/1 ρ 0.8: {wait}");
-    // M/M/3, λ = 2.4, μ = 1: Wq = C(3, 2.4) / (3μ − λ).
-    let expected = erlang_c(2.4, 3) / (3.0 - 2.4);
-    let (_, wait) = queue(2.4, Service::Exponential(1.0), 3, 1_000_000, 12);
-    assert!(
-        (wait - expected).abs() / expected < 0.04,
-        "M/M/3: {wait} vs {expected}"
-    );
-    // M/D/1, λ = 0.7, service 1: Wq = ρ / (2μ(1 − ρ)).
-    let expected = 0.7 / (2.0 * 0.3);
-    let (_, wait) = queue(0.7, Service::Fixed(1.0), 1, 1_000_000, 13);
-    assert!(
-        (wait - expected).abs() / expected < 0.03,
-        "M/D/1: {wait} vs {expected}"
-    );
+    assert_eq!(events, 100_000 * 6 + 2);
 }
 
 #[test]
