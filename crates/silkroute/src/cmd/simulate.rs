@@ -42,17 +42,17 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "N")]
     pub replications: Option<usize>,
     /// Days measured per replication.
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", allow_negative_numbers = true)]
     pub horizon_days: Option<f64>,
     /// Days run before the measured ones.
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", allow_negative_numbers = true)]
     pub warmup_days: Option<f64>,
     /// Seed of the random streams (the same seed, the same bytes on any number of threads).
     #[arg(long)]
     pub seed: Option<u64>,
     /// On time = within this many days (default: within the route's hours plus the
     /// settings file's slack).
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", allow_negative_numbers = true)]
     pub target_days: Option<f64>,
     /// Output format (table, json, csv).
     #[arg(long, value_enum, default_value = "table")]
@@ -226,7 +226,7 @@ fn write_table(report: &SimulationReport, top: usize, out: &mut dyn Write) -> Re
             c.name.clone(),
             thousands(t.teu_per_year),
             days(t.route_days),
-            days(t.mean_days),
+            format!("{:.1} ±{:.1}", t.mean_days, t.mean_days_ci95),
             days(t.p50_days),
             days(t.p90_days),
             days(t.p95_days),

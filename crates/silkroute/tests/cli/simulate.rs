@@ -50,7 +50,7 @@ fn writes_a_table_json_and_csv_and_the_same_bytes_for_the_same_seed() {
     let csv = simulate(&["--format", "csv"]);
     assert!(
         csv.starts_with(
-            "origin,destination,corridor,teu_per_year,route_days,mean_days,std_days,p50_days,"
+            "origin,destination,corridor,teu_per_year,route_days,mean_days,mean_days_ci95,std_days,p50_days,"
         ),
         "{csv}"
     );
@@ -105,6 +105,11 @@ fn refuses_bad_settings_and_files() {
     )
     .unwrap();
     let bad_sim = bad_sim.to_str().unwrap().to_string();
+    let line = 1 + shipped
+        .lines()
+        .position(|l| l.starts_with("queue_days"))
+        .expect("queue_days in data/sim.toml");
+    let bad_line = format!("sim.toml:{line}: ");
     for (args, message) in [
         (vec!["simulate", "--replications", "0"], "--replications"),
         (vec!["simulate", "--horizon-days", "-1"], "--horizon-days"),
@@ -114,7 +119,7 @@ fn refuses_bad_settings_and_files() {
             vec!["simulate", "--sim", "/nonexistent/sim.toml"],
             "/nonexistent/sim.toml",
         ),
-        (vec!["simulate", "--sim", &bad_sim], "queue_days"),
+        (vec!["simulate", "--sim", &bad_sim], bad_line.as_str()),
         (
             vec!["simulate", "--hazards", "/nonexistent/h.toml"],
             "/nonexistent/h.toml",

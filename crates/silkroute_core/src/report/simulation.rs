@@ -17,6 +17,9 @@ pub struct TransitRecord {
     pub route_days: f64,
     /// Mean, days.
     pub mean_days: f64,
+    /// Half-width of the 95% confidence interval of the mean, days (Student t over the
+    /// replications' means; 0 with one replication).
+    pub mean_days_ci95: f64,
     /// Standard deviation, days.
     pub std_days: f64,
     /// Median, days.
@@ -247,6 +250,7 @@ impl SimulationReport {
             "teu_per_year",
             "route_days",
             "mean_days",
+            "mean_days_ci95",
             "std_days",
             "p50_days",
             "p90_days",
@@ -283,6 +287,7 @@ impl SimulationReport {
                     t.teu_per_year,
                     t.route_days,
                     t.mean_days,
+                    t.mean_days_ci95,
                     t.std_days,
                     t.p50_days,
                     t.p90_days,

@@ -291,8 +291,18 @@ impl<'a> Simulation<'a> {
             (&a.origin, &a.destination, &a.corridor).cmp(&(&b.origin, &b.destination, &b.corridor))
         });
         let mut corridors: Vec<CorridorTransitRecord> = by_corridor
-            .iter()
+            .iter_mut()
             .map(|(&c, group)| {
+                let k = plan
+                    .corridors
+                    .iter()
+                    .position(|&x| x.map(|x| x.index()) == c)
+                    .expect("every group's corridor is listed");
+                let [n, sum, sq] = stats.corridor_replications[k];
+                group.replications = n;
+                group.replication_mean_sum = sum;
+                group.replication_mean_sq_sum = sq;
+                let group = &*group;
                 let total = group.transit.total();
                 CorridorTransitRecord {
                     corridor: corridor_key(c.map(crate::network::CorridorId::from_index)),
@@ -498,6 +508,19 @@ fn add_group(sum: &mut GroupStats, group: &GroupStats) {
     sum.refused_teu += group.refused_teu;
 }
 
+/// Half-width of the 95% confidence interval of the mean transit hours, from the replications'
+/// means (independent replications; Student t); 0 with fewer than two.
+fn mean_ci95_h(group: &GroupStats) -> f64 {
+    let n = group.replications;
+    if n < 2.0 {
+        return 0.0;
+    }
+    let mean = group.replication_mean_sum / n;
+    let var = ((group.replication_mean_sq_sum - n * mean * mean) / (n - 1.0)).max(0.0);
+    let t = crate::sim::student_t_quantile(0.975, n as usize - 1).unwrap_or(1.96);
+    t * (var / n).sqrt()
+}
+
 fn transit_record(group: &GroupStats, years: f64) -> TransitRecord {
     let teu = group.teu.max(1e-12);
     let mean_h = group.sum_h / teu;
@@ -508,6 +531,7 @@ fn transit_record(group: &GroupStats, years: f64) -> TransitRecord {
         teu_per_year: round(group.teu / years, 0.0),
         route_days: days(group.route_h_teu / teu),
         mean_days: days(mean_h),
+        mean_days_ci95: round(mean_ci95_h(group) / 24.0, 3.0),
         std_days: days(var.sqrt()),
         p50_days: q(0.5),
         p90_days: q(0.9),

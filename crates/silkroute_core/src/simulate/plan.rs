@@ -151,6 +151,9 @@ pub(super) struct Plan {
     pub(super) hazards: Vec<HazardPlan>,
     /// (origin, destination, corridor) of each group, sorted.
     pub(super) groups: Vec<(ZoneId, ZoneId, Option<CorridorId>)>,
+    /// The corridors of the groups, sorted, and each group's index among them.
+    pub(super) corridors: Vec<Option<CorridorId>>,
+    pub(super) group_corridor: Vec<usize>,
     pub(super) teu_per_train: f64,
     /// Relative rate of trains by weekday, Monday first (mean 1).
     pub(super) weekly: [f64; 7],
@@ -428,7 +431,16 @@ pub(super) fn build(
         });
         plans[p].alternatives = others;
     }
+    let mut corridors: Vec<Option<CorridorId>> = groups.iter().map(|g| g.2).collect();
+    corridors.sort();
+    corridors.dedup();
+    let group_corridor = groups
+        .iter()
+        .map(|g| corridors.binary_search(&g.2).unwrap_or(0))
+        .collect();
     Ok(Plan {
+        corridors,
+        group_corridor,
         paths: plans,
         facilities,
         lines,

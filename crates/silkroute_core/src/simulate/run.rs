@@ -186,6 +186,11 @@ pub(super) struct GroupStats {
     pub(super) diverted_teu: f64,
     /// TEU of this group's paths no path of their pair accepted.
     pub(super) refused_teu: f64,
+    /// Replications with a measured TEU, and the sum and sum of squares of their mean
+    /// transit hours (the confidence interval of the mean across replications).
+    pub(super) replications: f64,
+    pub(super) replication_mean_sum: f64,
+    pub(super) replication_mean_sq_sum: f64,
 }
 
 /// The statistics of one or more replications (they add up).
@@ -198,6 +203,9 @@ pub(super) struct Stats {
     pub(super) facilities: Vec<FacilityStats>,
     pub(super) lines: Vec<WaitStats>,
     pub(super) sailings: Vec<WaitStats>,
+    /// Per corridor of [`Plan::corridors`]: replications with a measured TEU, and the sum and
+    /// sum of squares of their mean transit hours.
+    pub(super) corridor_replications: Vec<[f64; 3]>,
     /// Hours each gate was closed in the window.
     pub(super) gate_closed_h: Vec<f64>,
     /// Hours each hazard closed something in the window (its events' lengths).
@@ -214,6 +222,7 @@ impl Stats {
             facilities: vec![FacilityStats::default(); plan.facilities.len()],
             lines: vec![WaitStats::default(); plan.lines.len()],
             sailings: vec![WaitStats::default(); plan.sailings.len()],
+            corridor_replications: vec![[0.0; 3]; plan.corridors.len()],
             gate_closed_h: vec![0.0; plan.gates.len()],
             hazard_h: vec![0.0; plan.hazards.len()],
         }
@@ -237,6 +246,9 @@ impl Stats {
             a.departed_teu += b.departed_teu;
             a.diverted_teu += b.diverted_teu;
             a.refused_teu += b.refused_teu;
+            a.replications += b.replications;
+            a.replication_mean_sum += b.replication_mean_sum;
+            a.replication_mean_sq_sum += b.replication_mean_sq_sum;
         }
         for (a, b) in self.facilities.iter_mut().zip(&other.facilities) {
             for (x, y) in [(&mut a.queue, &b.queue), (&mut a.busy, &b.busy)] {
@@ -269,6 +281,15 @@ impl Stats {
             a.queue_teu.integral_window += b.queue_teu.integral_window;
             a.queue_teu.integral_all += b.queue_teu.integral_all;
             a.queue_teu.max_window = a.queue_teu.max_window.max(b.queue_teu.max_window);
+        }
+        for (a, b) in self
+            .corridor_replications
+            .iter_mut()
+            .zip(&other.corridor_replications)
+        {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
         }
         for (a, b) in self.gate_closed_h.iter_mut().zip(&other.gate_closed_h) {
             *a += b;
@@ -1091,6 +1112,25 @@ pub(super) fn replicate(plan: &Arc<Plan>, window: &Window, replication: usize) -
     }
     for s in &mut stats.sailings {
         s.queue_teu.advance(run_end, bounds);
+    }
+    let mut by_corridor = vec![(0.0, 0.0); plan.corridors.len()];
+    for (group, &k) in stats.groups.iter().zip(&plan.group_corridor) {
+        by_corridor[k].0 += group.teu;
+        by_corridor[k].1 += group.sum_h;
+    }
+    for (k, (teu, sum_h)) in by_corridor.into_iter().enumerate() {
+        if teu > 0.0 {
+            let mean = sum_h / teu;
+            stats.corridor_replications[k] = [1.0, mean, mean * mean];
+        }
+    }
+    for group in &mut stats.groups {
+        if group.teu > 0.0 {
+            let mean = group.sum_h / group.teu;
+            group.replications = 1.0;
+            group.replication_mean_sum = mean;
+            group.replication_mean_sq_sum = mean * mean;
+        }
     }
     stats.events = sim.scheduled();
     std::mem::take(stats)

@@ -89,10 +89,12 @@ fn ferry(interval_h: f64, capacity_teu: Option<f64>) -> SailingPlan {
 }
 
 fn plan(paths: Vec<PathPlan>, regular: bool) -> Plan {
-    let groups = (0..paths.len())
+    let groups: Vec<_> = (0..paths.len())
         .map(|_| (ZoneId(0), ZoneId(1), None))
         .collect();
     Plan {
+        corridors: vec![None],
+        group_corridor: vec![0; groups.len()],
         paths,
         facilities: Vec::new(),
         lines: Vec::new(),
@@ -216,6 +218,7 @@ fn a_closed_crossing_diverts_trains_to_the_other_path_or_refuses_them() {
     p.paths[0].alternatives = vec![1];
     p.paths[1].group = 1;
     p.groups = vec![(ZoneId(0), ZoneId(1), None), (ZoneId(0), ZoneId(1), None)];
+    p.group_corridor = vec![0, 0];
     p.gates.push(GatePlan {
         item: "node:x".to_string(),
         hazards: vec![0],
