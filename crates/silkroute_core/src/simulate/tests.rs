@@ -469,3 +469,35 @@ fn weekdays_and_months_follow_the_calendar() {
     assert_eq!(first_weekday(2024), 0);
     assert_eq!(first_weekday(1969), 2);
 }
+
+#[test]
+fn a_ship_that_sails_when_full_waits_for_its_load_or_its_longest_wait() {
+    // Trains of 50 TEU every 10 h (regular), ships of 100 TEU that may sail every hour: a ship
+    // leaves with every second train, so the first of each pair waits 10 h, the second none:
+    // 5 h on average, (n − 1)/2 gaps for n trains a ship.
+    let when_full = |capacity: f64, max_wait_h: f64| {
+        let mut line = ferry(1.0, Some(capacity));
+        for month in &mut line.months {
+            month.when_full_max_wait_h = Some(max_wait_h);
+        }
+        line
+    };
+    let mut p = plan(
+        vec![path(vec![Stage::Sailing(0), Stage::Hold(18.0)], 43_800.0, 30.0)],
+        true,
+    );
+    p.teu_per_train = 50.0;
+    p.sailings.push(when_full(100.0, 1000.0));
+    let stats = &run(p.clone(), &window(100.0, 5.0, 10.0), 1)[0];
+    let s = &stats.sailings[0];
+    let mean = s.element_sum / s.element.total();
+    assert!((mean - 5.0).abs() < 0.2, "{mean}");
+    assert!((s.loaded_capacitated_teu / s.capacity_teu - 1.0).abs() < 0.01);
+    // A ship of 1,000 TEU that waits at most 24 h leaves with the trains of 0, 10 and 20 h:
+    // they wait 24, 14 and 4 h, 14 h on average.
+    p.sailings[0] = when_full(1000.0, 24.0);
+    let stats = &run(p, &window(100.0, 5.0, 10.0), 1)[0];
+    let s = &stats.sailings[0];
+    let mean = s.element_sum / s.element.total();
+    assert!((mean - 14.0).abs() < 0.5, "{mean}");
+}
