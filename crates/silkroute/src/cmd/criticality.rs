@@ -8,9 +8,8 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use silkroute_core::assign::{AssignOptions, Method};
-use silkroute_core::freight::FreightRequest;
 use silkroute_core::scenario::{
-    CriticalityReport, Cut, MonteCarloReport, MonteCarloShard, Scenario, Start, criticality,
+    CriticalityReport, Cut, MonteCarloReport, MonteCarloShard, Start, criticality,
     criticality_elements, default_hazards, merge, read_hazards, run_shard,
 };
 use std::io::Write;
@@ -75,36 +74,7 @@ pub fn run(data: Option<&Path>, args: &CriticalityArgs, out: &mut dyn Write) -> 
     if args.format == Format::Geojson {
         bail!("--format geojson: criticality writes table, json or csv");
     }
-    let (network, options) = match &args.scenario {
-        Some(path) => {
-            if args.year.is_some() {
-                bail!("--year: the scenario file sets the year");
-            }
-            let scenario = Scenario::load(path)?;
-            let (base, _) = scenario.load_base()?;
-            let prepared = scenario.prepare(&base)?;
-            let options = prepared.freight_options(scenario.name())?;
-            (prepared.network, options)
-        }
-        None => {
-            let network = super::load_network(data)?;
-            let request = FreightRequest {
-                year: args.year,
-                ..FreightRequest::default()
-            };
-            let options = request.options(&network).map_err(|e| match e {
-                silkroute_core::freight::FreightRequestError::InvalidParameter {
-                    field,
-                    value,
-                    expected,
-                } => {
-                    anyhow::anyhow!("{} {value}: {expected}", super::flag(field))
-                }
-                other => anyhow::Error::new(other),
-            })?;
-            (network, options)
-        }
-    };
+    let (network, options) = super::network_and_options(data, args.scenario.as_deref(), args.year)?;
     if args.monte_carlo.is_some() || !args.merge.is_empty() {
         if args.keep.is_some() {
             bail!("--keep: the Monte Carlo closes its hazards' elements whole");

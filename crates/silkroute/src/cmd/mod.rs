@@ -39,6 +39,43 @@ pub enum Format {
 }
 
 /// Loads the network from `--data DIR` or the embedded default; warnings go to stderr.
+/// The network and freight options a run works on: a scenario file's (its chain applied to
+/// its base; `year` must then be `None`), or the network of `--data` (or the embedded one) in
+/// `year`.
+///
+/// # Errors
+/// A scenario or network that does not load, `--year` beside a scenario, a year out of range.
+pub fn network_and_options(
+    data: Option<&Path>,
+    scenario: Option<&Path>,
+    year: Option<i32>,
+) -> Result<(Network, silkroute_core::freight::FreightOptions)> {
+    if let Some(path) = scenario {
+        if year.is_some() {
+            anyhow::bail!("--year: the scenario file sets the year");
+        }
+        let scenario = silkroute_core::scenario::Scenario::load(path)?;
+        let (base, _) = scenario.load_base()?;
+        let prepared = scenario.prepare(&base)?;
+        let options = prepared.freight_options(scenario.name())?;
+        return Ok((prepared.network, options));
+    }
+    let network = load_network(data)?;
+    let request = silkroute_core::freight::FreightRequest {
+        year,
+        ..silkroute_core::freight::FreightRequest::default()
+    };
+    let options = request.options(&network).map_err(|e| match e {
+        silkroute_core::freight::FreightRequestError::InvalidParameter {
+            field,
+            value,
+            expected,
+        } => anyhow::anyhow!("{} {value}: {expected}", flag(field)),
+        other => anyhow::Error::new(other),
+    })?;
+    Ok((network, options))
+}
+
 pub fn load_network(data: Option<&Path>) -> Result<Network> {
     let (network, warnings) = match data {
         Some(dir) => silkroute_core::network::load_dir(dir)

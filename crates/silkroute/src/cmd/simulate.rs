@@ -9,10 +9,9 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use silkroute_core::assign::{AssignOptions, Method, keep_going};
-use silkroute_core::freight::FreightRequest;
 use silkroute_core::io::write_atomic;
 use silkroute_core::report::simulation::SimulationReport;
-use silkroute_core::scenario::{Scenario, default_hazards, read_hazards};
+use silkroute_core::scenario::{default_hazards, read_hazards};
 use silkroute_core::simulate::{
     RunSettings, Simulation, default_sim_params, read_sim_params, simulation_html,
 };
@@ -78,34 +77,7 @@ pub fn run(data: Option<&Path>, args: &SimulateArgs, out: &mut dyn Write) -> Res
     if args.format == Format::Geojson {
         bail!("--format geojson: simulate writes table, json or csv");
     }
-    let (network, options) = match &args.scenario {
-        Some(path) => {
-            if args.year.is_some() {
-                bail!("--year: the scenario file sets the year");
-            }
-            let scenario = Scenario::load(path)?;
-            let (base, _) = scenario.load_base()?;
-            let prepared = scenario.prepare(&base)?;
-            let options = prepared.freight_options(scenario.name())?;
-            (prepared.network, options)
-        }
-        None => {
-            let network = super::load_network(data)?;
-            let request = FreightRequest {
-                year: args.year,
-                ..FreightRequest::default()
-            };
-            let options = request.options(&network).map_err(|e| match e {
-                silkroute_core::freight::FreightRequestError::InvalidParameter {
-                    field,
-                    value,
-                    expected,
-                } => anyhow::anyhow!("{} {value}: {expected}", super::flag(field)),
-                other => anyhow::Error::new(other),
-            })?;
-            (network, options)
-        }
-    };
+    let (network, options) = super::network_and_options(data, args.scenario.as_deref(), args.year)?;
     let params = match &args.sim {
         Some(path) => read_sim_params(path, &network)?,
         None => default_sim_params(&network).context("the shipped data/sim.toml")?,

@@ -285,7 +285,7 @@ impl<'a> Simulation<'a> {
                 transit: transit_record(group, years),
             });
             let sum = by_corridor.entry(corridor.map(|c| c.index())).or_default();
-            add_group(sum, group);
+            sum.add(group);
         }
         pairs.sort_by(|a, b| {
             (&a.origin, &a.destination, &a.corridor).cmp(&(&b.origin, &b.destination, &b.corridor))
@@ -491,21 +491,6 @@ fn round(value: f64, digits: f64) -> f64 {
 
 fn quantile(histogram: &Histogram, q: f64, bin: f64) -> f64 {
     round(histogram.quantile(q, bin).unwrap_or(0.0), 3.0)
-}
-
-fn add_group(sum: &mut GroupStats, group: &GroupStats) {
-    sum.transit.merge_from(&group.transit);
-    sum.teu += group.teu;
-    sum.sum_h += group.sum_h;
-    sum.sum_sq_h += group.sum_sq_h;
-    sum.route_h_teu += group.route_h_teu;
-    sum.on_time_teu += group.on_time_teu;
-    for (a, b) in sum.parts_h_teu.iter_mut().zip(&group.parts_h_teu) {
-        *a += b;
-    }
-    sum.departed_teu += group.departed_teu;
-    sum.diverted_teu += group.diverted_teu;
-    sum.refused_teu += group.refused_teu;
 }
 
 /// Half-width of the 95% confidence interval of the mean transit hours, from the replications'

@@ -193,6 +193,27 @@ pub(super) struct GroupStats {
     pub(super) replication_mean_sq_sum: f64,
 }
 
+impl GroupStats {
+    /// Adds another group's (or replication's) statistics.
+    pub(super) fn add(&mut self, other: &GroupStats) {
+        self.transit.merge_from(&other.transit);
+        self.teu += other.teu;
+        self.sum_h += other.sum_h;
+        self.sum_sq_h += other.sum_sq_h;
+        self.route_h_teu += other.route_h_teu;
+        self.on_time_teu += other.on_time_teu;
+        for (x, y) in self.parts_h_teu.iter_mut().zip(&other.parts_h_teu) {
+            *x += y;
+        }
+        self.departed_teu += other.departed_teu;
+        self.diverted_teu += other.diverted_teu;
+        self.refused_teu += other.refused_teu;
+        self.replications += other.replications;
+        self.replication_mean_sum += other.replication_mean_sum;
+        self.replication_mean_sq_sum += other.replication_mean_sq_sum;
+    }
+}
+
 /// The statistics of one or more replications (they add up).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(super) struct Stats {
@@ -234,21 +255,7 @@ impl Stats {
         self.events += other.events;
         self.trains += other.trains;
         for (a, b) in self.groups.iter_mut().zip(&other.groups) {
-            a.transit.merge_from(&b.transit);
-            a.teu += b.teu;
-            a.sum_h += b.sum_h;
-            a.sum_sq_h += b.sum_sq_h;
-            a.route_h_teu += b.route_h_teu;
-            a.on_time_teu += b.on_time_teu;
-            for (x, y) in a.parts_h_teu.iter_mut().zip(&b.parts_h_teu) {
-                *x += y;
-            }
-            a.departed_teu += b.departed_teu;
-            a.diverted_teu += b.diverted_teu;
-            a.refused_teu += b.refused_teu;
-            a.replications += b.replications;
-            a.replication_mean_sum += b.replication_mean_sum;
-            a.replication_mean_sq_sum += b.replication_mean_sq_sum;
+            a.add(b);
         }
         for (a, b) in self.facilities.iter_mut().zip(&other.facilities) {
             for (x, y) in [(&mut a.queue, &b.queue), (&mut a.busy, &b.busy)] {

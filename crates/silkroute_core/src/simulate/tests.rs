@@ -483,7 +483,11 @@ fn a_ship_that_sails_when_full_waits_for_its_load_or_its_longest_wait() {
         line
     };
     let mut p = plan(
-        vec![path(vec![Stage::Sailing(0), Stage::Hold(18.0)], 43_800.0, 30.0)],
+        vec![path(
+            vec![Stage::Sailing(0), Stage::Hold(18.0)],
+            43_800.0,
+            30.0,
+        )],
         true,
     );
     p.teu_per_train = 50.0;
