@@ -12,6 +12,7 @@ mod alternatives;
 mod dijkstra;
 mod itinerary;
 mod pareto;
+mod reliability;
 mod request;
 
 pub use alternatives::{
@@ -20,6 +21,10 @@ pub use alternatives::{
 pub use dijkstra::shortest_path;
 pub use itinerary::{Itinerary, Leg, Transfer, TransferReason, TransferStep, classify_corridor};
 pub use pareto::{ParetoError, pareto_set};
+pub use reliability::{
+    Element, ElementHours, RELIABILITY_LIMIT, Reliability, Statistic, parse_reliability,
+    read_reliability,
+};
 pub use request::{
     AvoidError, DEFAULT_MAX_SNAP_KM, MAX_ALTERNATIVES, MAX_CARBON_USD_PER_T, MAX_PARETO_LABELS,
     Plan, PlanError, Query, RequestError, RouteRequest, YEARS, carbon_out_of_range, parse_risk,
