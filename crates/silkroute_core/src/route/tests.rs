@@ -952,13 +952,19 @@ fn best(network: &Network, request: &RouteRequest) -> (Itinerary, Vec<String>) {
     (route, places)
 }
 
-const DOSTYK_SLOW: &str = "element,samples,mean_hours,p50_hours,p90_hours,p95_hours,source\n\
-    handling:dostyk:gauge_change,1234,7.2,6.5,9.5,36,SIM\n";
+/// testdata/reliability/dostyk_p95.csv: Dostyk's gauge change with a long tail.
+fn dostyk_p95(network: &Network) -> Arc<Reliability> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/reliability/dostyk_p95.csv"
+    );
+    Arc::new(read_reliability(std::path::Path::new(path), network).expect("the fixture reads"))
+}
 
 #[test]
 fn a_long_p95_at_dostyk_makes_the_fastest_p95_route_avoid_it() {
     let network = default_network();
-    let table = read(&network, "dostyk.csv", DOSTYK_SLOW);
+    let table = dostyk_p95(&network);
     let by_time = RouteRequest {
         objective: Objective::Time,
         ..request("Chengdu", "Baku")
@@ -1166,7 +1172,7 @@ fn a_statistic_or_a_value_of_reliability_needs_a_table_of_this_network() {
     .expect_err("another network's");
     assert_eq!(error.field(), "reliability");
     // With a table, every statistic and the whole range resolve.
-    let table = read(&network, "dostyk.csv", DOSTYK_SLOW);
+    let table = dostyk_p95(&network);
     for statistic in Statistic::ALL {
         for value in [0.0, MAX_VALUE_OF_RELIABILITY_USD_PER_DAY] {
             let query = RouteRequest {
