@@ -277,4 +277,23 @@ fn main() {
         );
     }
     write("hazards_file", "shipped", &read("data/hazards.toml"));
+
+    write(
+        "reliability_file",
+        "dostyk_p95",
+        &read("testdata/reliability/dostyk_p95.csv"),
+    );
+    for name in [
+        "duplicate_element",
+        "percentiles_out_of_order",
+        "unknown_node",
+    ] {
+        write(
+            "reliability_file",
+            name,
+            &read(&format!(
+                "testdata/reliability/broken/{name}/reliability.csv"
+            )),
+        );
+    }
 }

@@ -1,14 +1,17 @@
 //! Route requests as a front end receives them (places, things to avoid, numbers as text,
-//! service class and month) on the default network: resolved, planned (alternatives and per
-//! corridor) and reported as JSON, CSV and GeoJSON; nothing may panic, whatever the text.
+//! service class and month, levers, a reliability table or not with a statistic and a value of
+//! reliability) on the default network: resolved, planned (alternatives and per corridor) and
+//! reported as JSON, CSV and GeoJSON; nothing may panic, whatever the text.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use silkroute_core::Network;
 use silkroute_core::report::{CorridorsReport, RouteReport};
-use silkroute_core::route::{Objective, Plan, RouteRequest, plan, plan_corridors};
-use silkroute_fuzz::{split, text};
-use std::sync::OnceLock;
+use silkroute_core::route::{
+    Objective, Plan, Reliability, RouteRequest, Statistic, parse_reliability, plan, plan_corridors,
+};
+use silkroute_fuzz::{named, split, text};
+use std::sync::{Arc, OnceLock};
 
 fn network() -> &'static Network {
     static NETWORK: OnceLock<Network> = OnceLock::new();
@@ -16,6 +19,18 @@ fn network() -> &'static Network {
         silkroute_core::network::load_default()
             .expect("the default network loads")
             .0
+    })
+}
+
+/// testdata/reliability/dostyk_p95.csv read against the default network, once.
+fn dostyk_p95() -> &'static Arc<Reliability> {
+    static TABLE: OnceLock<Arc<Reliability>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let file = named(
+            "dostyk_p95.csv",
+            include_bytes!("../../testdata/reliability/dostyk_p95.csv"),
+        );
+        Arc::new(parse_reliability(&file, network()).expect("the fixture reads"))
     })
 }
 
@@ -57,6 +72,11 @@ fuzz_target!(|data: &[u8]| {
             .collect(),
         // Any carbon price the text gives, negative, NaN and huge ones included.
         carbon_usd_per_t: number(6).map_or(0.0, |usd| usd * f64::from(flag(7))),
+        // Sometimes the Dostyk long-tail table; a statistic and a value of reliability with or
+        // without it (refused without), any number the text gives included.
+        reliability: (flag(8) % 2 == 1).then(|| Arc::clone(dostyk_p95())),
+        statistic: [None, Some(Statistic::P50), Some(Statistic::P95)][usize::from(flag(9)) % 3],
+        value_of_reliability_usd_per_day: number(5).filter(|_| flag(10) % 2 == 1).unwrap_or(0.0),
     };
     let Ok(query) = request.resolve(network) else {
         return;

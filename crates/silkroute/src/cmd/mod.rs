@@ -93,10 +93,12 @@ pub fn load_network(data: Option<&Path>) -> Result<Network> {
 }
 
 /// The command-line option of a request field: `max_snap_km` → `--max-snap-km`;
-/// `carbon_usd_per_t` → `--carbon-price` (the option says a price; its unit is in its help).
+/// `carbon_usd_per_t` → `--carbon-price` (the option says a price; its unit is in its help);
+/// `statistic` → `--by` (`--by p95` asks for a statistic).
 pub fn flag(field: &str) -> String {
     match field {
         "carbon_usd_per_t" => "--carbon-price".to_string(),
+        "statistic" => "--by".to_string(),
         _ => format!("--{}", field.replace('_', "-")),
     }
 }

@@ -2,15 +2,16 @@
 
 use super::{Format, flag, load_network, thousands};
 use crate::table::new_table;
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use silkroute_core::network::{HandlingKind, Network, PlaceMatch};
 use silkroute_core::report::{RouteRecord, RouteReport};
 use silkroute_core::route::{
     self, Itinerary, MAX_ALTERNATIVES, Objective, Plan, PlanError, Query, RequestError,
-    RouteRequest,
+    RouteRequest, Statistic, read_reliability,
 };
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// What "best" means, on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -23,15 +24,25 @@ pub enum By {
     Co2,
     /// Cost plus value of time × days.
     Generalized,
+    /// Fewest hours with the median of the simulated hours (needs --reliability).
+    P50,
+    /// Fewest hours with the 90th percentile of the simulated hours (needs --reliability).
+    P90,
+    /// Fewest hours with the 95th percentile of the simulated hours (needs --reliability).
+    P95,
 }
 
-impl From<By> for Objective {
-    fn from(by: By) -> Objective {
-        match by {
-            By::Time => Objective::Time,
-            By::Cost => Objective::Cost,
-            By::Co2 => Objective::Co2,
-            By::Generalized => Objective::Generalized,
+impl By {
+    /// The objective and, for a percentile, the statistic of the simulated hours it asks for.
+    pub fn objective(self) -> (Objective, Option<Statistic>) {
+        match self {
+            By::Time => (Objective::Time, None),
+            By::Cost => (Objective::Cost, None),
+            By::Co2 => (Objective::Co2, None),
+            By::Generalized => (Objective::Generalized, None),
+            By::P50 => (Objective::Time, Some(Statistic::P50)),
+            By::P90 => (Objective::Time, Some(Statistic::P90)),
+            By::P95 => (Objective::Time, Some(Statistic::P95)),
         }
     }
 }
@@ -94,6 +105,22 @@ pub struct QueryArgs {
         value_name = "USD_PER_T"
     )]
     pub carbon_price: f64,
+    /// Simulated transit times: a CSV file with columns element, samples, mean_hours,
+    /// p50_hours, p90_hours, p95_hours, source (docs/formats.md "Reliability files"). The
+    /// elements it names take its hours in place of the network's (the mean, or the
+    /// percentile of --by p50/p90/p95): a handling row its whole stay, a link its wait for a
+    /// departure.
+    #[arg(long, value_name = "FILE")]
+    pub reliability: Option<PathBuf>,
+    /// Value of reliability, USD per FEU per day of p95 − p50 of the elements a route uses
+    /// (0–100,000; needs --reliability), charged in the routes' USD (default: none).
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        default_value_t = 0.0,
+        value_name = "USD"
+    )]
+    pub value_of_reliability: f64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -121,12 +148,14 @@ pub struct RouteArgs {
 }
 
 impl QueryArgs {
-    /// The request these arguments make.
+    /// The request these arguments make (without the reliability table, which is read
+    /// against the network: [`QueryArgs::resolve`]).
     pub fn request(&self) -> RouteRequest {
+        let (objective, statistic) = self.by.objective();
         RouteRequest {
             from: self.from.clone(),
             to: self.to.clone(),
-            objective: self.by.into(),
+            objective,
             year: self.year,
             avoid: self.avoid.clone(),
             payload_t: self.payload_t,
@@ -137,14 +166,21 @@ impl QueryArgs {
             sea_rate: self.sea_rate,
             risk: self.risk.clone(),
             carbon_usd_per_t: self.carbon_price,
+            reliability: None,
+            statistic,
+            value_of_reliability_usd_per_day: self.value_of_reliability,
         }
     }
 
-    /// Loads the network and resolves the request against it.
+    /// Loads the network, reads the reliability file against it, and resolves the request.
     pub fn resolve(&self, data: Option<&Path>) -> Result<(Network, Query)> {
-        let request = self.request();
+        let mut request = self.request();
         request.validate().map_err(request_error)?;
         let network = load_network(data)?;
+        if let Some(path) = &self.reliability {
+            let table = read_reliability(path, &network).context("--reliability")?;
+            request.reliability = Some(Arc::new(table));
+        }
         let query = request.resolve(&network).map_err(request_error)?;
         Ok((network, query))
     }
@@ -162,6 +198,10 @@ pub fn request_error(error: RequestError) -> anyhow::Error {
         RequestError::UnknownService { given, known } => {
             anyhow::anyhow!("--service {given}: unknown service class (the network has {known})")
         }
+        RequestError::NeedsReliability { field, value } => anyhow::anyhow!(
+            "{} {value}: needs --reliability FILE (simulated transit-time percentiles of the network's elements)",
+            flag(field)
+        ),
         _ => anyhow::Error::new(error),
     }
 }
@@ -216,6 +256,19 @@ pub fn title(network: &Network, query: &Query) -> String {
             " · carbon ${}/t CO2e",
             query.options.carbon_usd_per_t
         ));
+    }
+    if let Some(table) = &query.options.reliability {
+        title.push_str(&format!(
+            " · {} hours of {}",
+            query.options.statistic.as_str(),
+            table.file()
+        ));
+        if query.options.value_of_reliability_usd_per_day != 0.0 {
+            title.push_str(&format!(
+                " · reliability ${}/FEU-day of p95 − p50",
+                thousands(query.options.value_of_reliability_usd_per_day)
+            ));
+        }
     }
     if !query.avoid_text.is_empty() {
         title.push_str(&format!(" · avoiding {}", query.avoid_text.join(", ")));

@@ -591,3 +591,288 @@ fn service_class_and_month_change_the_answer() {
     };
     assert!(kuryk("7") < kuryk("12"));
 }
+
+// ---- reliability files (simulated transit times) ----
+
+/// A reliability file of the default network's hours today (for the default service class,
+/// year and month): each handling kind at each node the hours of its row active in the year,
+/// each link its wait; `{}` writes the shortest text that reads back as the same number.
+fn zero_variance_file(dir: &std::path::Path) -> String {
+    use silkroute_core::network::{HandlingKind, LinkId, NodeId, load_default};
+    use silkroute_core::route::{RouteOptions, Scope};
+    use std::fmt::Write as _;
+    let (network, _) = load_default().expect("the default network loads");
+    let scope = Scope::new(&network, &RouteOptions::defaults(&network));
+    let mut text =
+        String::from("element,samples,mean_hours,p50_hours,p90_hours,p95_hours,source\n");
+    let mut row = |element: String, h: f64| {
+        writeln!(text, "{element},1,{h},{h},{h},{h},today").expect("a String takes text");
+    };
+    for (index, node) in network.nodes().iter().enumerate() {
+        for kind in HandlingKind::ALL {
+            if let Some(id) = scope.active_handling(NodeId::from_index(index), kind) {
+                let hours = scope.handling_criteria(id).hours;
+                row(format!("handling:{}:{}", node.key, kind.as_str()), hours);
+            }
+        }
+    }
+    for (index, link) in network.links().iter().enumerate() {
+        row(
+            format!("link:{}", link.key),
+            scope.wait_h(LinkId::from_index(index)),
+        );
+    }
+    let path = dir.join("today.csv");
+    std::fs::write(&path, text).expect("written");
+    path.to_string_lossy().into_owned()
+}
+
+/// With a file whose every statistic is today's hours, every route report is today's, byte
+/// for byte, whatever the statistic and the value of reliability (no spread, no charge); only
+/// the query says which file was used (the JSON's `query.reliability`, the table's title).
+#[test]
+fn route_with_a_zero_variance_file_prints_todays_bytes() {
+    let dir = temp_dir();
+    let file = zero_variance_file(dir.path());
+    let mut dostyk = false;
+    let mut caspian = false;
+    for (from, to) in [
+        ("Lianyungang", "Duisburg"),
+        ("Chengdu", "Baku"),
+        ("Xi'an", "Tbilisi"),
+        ("Ürümqi", "Moscow"),
+    ] {
+        for (by, extra) in [
+            ("time", vec![]),
+            ("generalized", vec!["--value-of-reliability", "900"]),
+            ("p95", vec![]),
+        ] {
+            let today_by = if by == "p95" { "time" } else { by };
+            for format in ["csv", "geojson", "table", "json"] {
+                let today = stdout_of(&["route", from, to, "--by", today_by, "--format", format]);
+                let mut args = vec![
+                    "route",
+                    from,
+                    to,
+                    "--by",
+                    by,
+                    "--format",
+                    format,
+                    "--reliability",
+                    &file,
+                ];
+                args.extend(&extra);
+                let simulated = stdout_of(&args);
+                match format {
+                    "table" => {
+                        let (title, rest) = simulated.split_once('\n').expect("a title");
+                        let statistic = if by == "p95" { "p95" } else { "mean" };
+                        assert!(
+                            title.contains(&format!(" · {statistic} hours of {file}")),
+                            "{title}"
+                        );
+                        assert_eq!(today.split_once('\n').expect("a title").1, rest);
+                    }
+                    "json" => {
+                        let today: serde_json::Value = serde_json::from_str(&today).expect("JSON");
+                        let mut simulated: serde_json::Value =
+                            serde_json::from_str(&simulated).expect("JSON");
+                        assert!(today["query"].get("reliability").is_none());
+                        let record = simulated["query"]
+                            .as_object_mut()
+                            .expect("query")
+                            .remove("reliability")
+                            .expect("the file is named");
+                        assert_eq!(record["file"], file.as_str());
+                        assert_eq!(record["sources"], serde_json::json!(["today"]));
+                        assert_eq!(today, simulated, "{from} → {to} by {by}");
+                        for route in today["routes"].as_array().expect("routes") {
+                            let text = route.to_string();
+                            dostyk |= text.contains("\"node\":\"dostyk\"");
+                            caspian |= text.contains("\"mode\":\"ferry\"");
+                        }
+                    }
+                    _ => assert_eq!(today, simulated, "{from} → {to} by {by} as {format}"),
+                }
+            }
+        }
+    }
+    assert!(
+        dostyk && caspian,
+        "the pairs change gauge at Dostyk and cross the Caspian"
+    );
+    // `corridors` takes the same options.
+    let today = stdout_of(&["corridors", "Chengdu", "Baku", "--format", "csv"]);
+    let simulated = stdout_of(&[
+        "corridors",
+        "Chengdu",
+        "Baku",
+        "--format",
+        "csv",
+        "--by",
+        "p95",
+        "--reliability",
+        &file,
+    ]);
+    let today_by_time = stdout_of(&[
+        "corridors",
+        "Chengdu",
+        "Baku",
+        "--format",
+        "csv",
+        "--by",
+        "time",
+    ]);
+    assert_eq!(today_by_time, simulated);
+    assert!(!today.is_empty());
+}
+
+/// The transfer places of the first route.
+fn transfer_places(report: &serde_json::Value) -> Vec<String> {
+    report["routes"][0]["transfers"]
+        .as_array()
+        .expect("transfers")
+        .iter()
+        .map(|t| t["node"].as_str().expect("node").to_string())
+        .collect()
+}
+
+#[test]
+fn route_by_p95_avoids_dostyk_when_its_tail_is_long() {
+    let file = repo("testdata/reliability/dostyk_p95.csv");
+    let base = [
+        "route",
+        "Chengdu",
+        "Baku",
+        "--alternatives",
+        "1",
+        "--format",
+        "json",
+    ];
+    let today = json(&[&base[..], &["--by", "time"]].concat());
+    assert!(transfer_places(&today).contains(&"dostyk".to_string()));
+    for by in ["time", "p50", "p90"] {
+        let report = json(&[&base[..], &["--by", by, "--reliability", &file]].concat());
+        assert!(
+            transfer_places(&report).contains(&"dostyk".to_string()),
+            "{by}: {report}"
+        );
+    }
+    let p95 = json(&[&base[..], &["--by", "p95", "--reliability", &file]].concat());
+    let places = transfer_places(&p95);
+    assert!(!places.contains(&"dostyk".to_string()), "{places:?}");
+    assert!(places.contains(&"altynkol".to_string()), "{places:?}");
+    let record = &p95["query"]["reliability"];
+    assert_eq!(record["file"], file.as_str());
+    assert_eq!(record["statistic"], "p95");
+    assert_eq!(record["elements"], 1);
+    assert_eq!(record["value_of_reliability_usd_per_day"], 0.0);
+    assert_eq!(
+        record["sources"],
+        serde_json::json!(["HAND-MADE-DOSTYK-TAIL"])
+    );
+    assert_eq!(p95["query"]["by"], "time");
+}
+
+#[test]
+fn route_value_of_reliability_adds_its_charge_on_the_spreads_used() {
+    // Through Dostyk by the mean hours: its spread is 36 − 6.5 = 29.5 h; at USD 240 per
+    // FEU-day the charge is USD 295, in the USD and the generalized cost, nowhere else.
+    let file = repo("testdata/reliability/dostyk_p95.csv");
+    let args = [
+        "route",
+        "Chengdu",
+        "Baku",
+        "--by",
+        "time",
+        "--alternatives",
+        "1",
+        "--format",
+        "json",
+        "--reliability",
+        &file,
+    ];
+    let free = json(&args);
+    let charged = json(&[&args[..], &["--value-of-reliability", "240"]].concat());
+    assert_eq!(
+        charged["query"]["reliability"]["value_of_reliability_usd_per_day"],
+        240.0
+    );
+    let (free, charged) = (&free["routes"][0], &charged["routes"][0]);
+    assert_eq!(free["legs"], charged["legs"]);
+    assert!(transfer_places(&serde_json::json!({"routes": [free]})).contains(&"dostyk".into()));
+    let number = |route: &serde_json::Value, field: &str| route[field].as_f64().expect(field);
+    let charge = 240.0 * 29.5 / 24.0;
+    for field in ["total_cost_usd", "generalized_cost_usd"] {
+        let added = number(charged, field) - number(free, field);
+        assert!(
+            (added - charge).abs() <= 0.1,
+            "{field}: {added} vs {charge}"
+        );
+    }
+    assert_eq!(free["total_hours"], charged["total_hours"]);
+    let title = stdout_of(&[
+        "route",
+        "Chengdu",
+        "Baku",
+        "--reliability",
+        &file,
+        "--value-of-reliability",
+        "240",
+        "--summary",
+    ]);
+    assert!(
+        title.contains(" · mean hours of ")
+            && title.contains(" · reliability $240/FEU-day of p95 − p50"),
+        "{title}"
+    );
+}
+
+#[test]
+fn route_reliability_errors_name_the_flag_or_the_file_line_and_field() {
+    for (args, expected) in [
+        (
+            vec!["route", "--by", "p95"],
+            "--by p95: needs --reliability FILE",
+        ),
+        (
+            vec!["corridors", "--by", "p50"],
+            "--by p50: needs --reliability FILE",
+        ),
+        (
+            vec!["route", "--value-of-reliability", "50"],
+            "--value-of-reliability 50: needs --reliability FILE",
+        ),
+        (
+            vec!["route", "--value-of-reliability", "-1"],
+            "--value-of-reliability -1: expected USD per FEU per day of p95 − p50 between 0 and 100,000",
+        ),
+        (
+            vec!["route", "--value-of-reliability", "NaN"],
+            "--value-of-reliability NaN: expected",
+        ),
+        (
+            vec!["route", "--reliability", "/nonexistent/reliability.csv"],
+            "--reliability: /nonexistent/reliability.csv: cannot read",
+        ),
+    ] {
+        let output = silkroute(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    let broken = std::path::Path::new(&repo("testdata/reliability/broken")).to_path_buf();
+    let mut cases = 0;
+    for entry in std::fs::read_dir(&broken).expect("testdata/reliability/broken") {
+        let dir = entry.expect("entry").path();
+        let expected = std::fs::read_to_string(dir.join("expected.txt")).expect("expected.txt");
+        let file = dir.join("reliability.csv").to_string_lossy().into_owned();
+        let output = silkroute(&["route", "Chengdu", "Baku", "--reliability", &file]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{file}: {stderr}");
+        assert!(stderr.contains(expected.trim()), "{file}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{file}: {stderr}");
+        cases += 1;
+    }
+    assert!(cases >= 10, "{cases}");
+}

@@ -8,7 +8,7 @@ use crate::assign::{
     AssignNetwork, AssignNodeId, AssignZoneId, Class, LinkSpec, LinkVdf, OdMatrix, Problem, Vdf,
 };
 use crate::network::{ArcId, FreightData, HandlingId, HandlingKind, Network, NodeId, ZoneId};
-use crate::route::{Criteria, Objective, RouteOptions, Scope};
+use crate::route::{Criteria, Objective, RouteOptions, Scope, Statistic};
 
 /// One allowed (arriving end, leaving end) pair at a node.
 struct Pair {
@@ -382,6 +382,11 @@ fn build_graph<'a>(
         sea_rate: options.sea_rate,
         risk: options.risk.clone(),
         carbon_usd_per_t: options.carbon_usd_per_t,
+        // A freight request carries no reliability table (yet): every element keeps the
+        // network's hours. A scope given one charges it here as in a route search.
+        reliability: None,
+        statistic: Statistic::Mean,
+        value_of_reliability_usd_per_day: 0.0,
     };
     let scope = Scope::new(network, &route_options);
     let arcs = network.arcs();

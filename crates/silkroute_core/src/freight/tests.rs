@@ -103,6 +103,9 @@ fn router_cost(network: &Network, options: &FreightOptions, vot: f64, o: usize, 
         sea_rate: None,
         risk: vec![],
         carbon_usd_per_t: options.carbon_usd_per_t,
+        reliability: None,
+        statistic: crate::route::Statistic::Mean,
+        value_of_reliability_usd_per_day: 0.0,
     };
     let scope = Scope::new(network, &route_options);
     match shortest_path(&scope, NodeId(o as u32), NodeId(d as u32)) {
@@ -406,6 +409,9 @@ fn all_or_nothing_corridors_are_the_routers_corridors_per_demand() {
                     sea_rate: None,
                     risk: vec![],
                     carbon_usd_per_t: 0.0,
+                    reliability: None,
+                    statistic: crate::route::Statistic::Mean,
+                    value_of_reliability_usd_per_day: 0.0,
                 };
                 let scope = Scope::new(&network, &route_options);
                 if let Ok(Some(path)) = shortest_path(&scope, o, d) {

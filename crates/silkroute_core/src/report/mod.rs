@@ -33,7 +33,7 @@ pub use network::{
 pub use observed::{KindSummary, ObservedRecord, ObservedReport};
 pub use places::{PlaceRow, gauges, places_geojson, write_places_csv};
 pub use route::{
-    LegRecord, PlaceRecord, QueryRecord, REPORT_VERSION, RouteRecord, RouteReport,
-    SHAPES_ATTRIBUTION, SourceRecord, TransferRecord, corridor_keys, link_positions, query_records,
-    round1, routes_geojson, write_routes_csv,
+    LegRecord, PlaceRecord, QueryRecord, REPORT_VERSION, ReliabilityRecord, RouteRecord,
+    RouteReport, SHAPES_ATTRIBUTION, SourceRecord, TransferRecord, corridor_keys, link_positions,
+    query_records, round1, routes_geojson, write_routes_csv,
 };

@@ -162,6 +162,25 @@ pub struct QueryRecord {
     /// (absent: none).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carbon_usd_per_t: Option<f64>,
+    /// The reliability file whose simulated hours replaced the network's (absent: none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reliability: Option<ReliabilityRecord>,
+}
+
+/// The reliability file a report was made with.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ReliabilityRecord {
+    /// The file, as given.
+    pub file: String,
+    /// Which simulated hours the elements it names took: `mean`, `p50`, `p90` or `p95`.
+    pub statistic: String,
+    /// Elements the file names (the others kept the network's hours).
+    pub elements: usize,
+    /// USD per FEU per day of p95 − p50 of the elements used, included in every USD of the
+    /// report.
+    pub value_of_reliability_usd_per_day: f64,
+    /// What produced the file (its `source` texts, e.g. a simulation report's fingerprint).
+    pub sources: Vec<String>,
 }
 
 /// `silkroute route --format json`.
@@ -345,6 +364,19 @@ pub fn query_records(
                 .map(|r| format!("{}={}:{}", r.country, r.usd_per_feu, r.days))
                 .collect(),
             carbon_usd_per_t: Some(query.options.carbon_usd_per_t).filter(|&usd| usd != 0.0),
+            reliability: query
+                .options
+                .reliability
+                .as_deref()
+                .map(|table| ReliabilityRecord {
+                    file: table.file().to_string(),
+                    statistic: query.options.statistic.as_str().to_string(),
+                    elements: table.len(),
+                    value_of_reliability_usd_per_day: query
+                        .options
+                        .value_of_reliability_usd_per_day,
+                    sources: table.sources().to_vec(),
+                }),
         },
     )
 }

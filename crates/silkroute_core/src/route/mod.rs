@@ -12,6 +12,7 @@ mod alternatives;
 mod dijkstra;
 mod itinerary;
 mod pareto;
+mod reliability;
 mod request;
 
 pub use alternatives::{
@@ -20,18 +21,24 @@ pub use alternatives::{
 pub use dijkstra::shortest_path;
 pub use itinerary::{Itinerary, Leg, Transfer, TransferReason, TransferStep, classify_corridor};
 pub use pareto::{ParetoError, pareto_set};
+pub use reliability::{
+    Element, ElementHours, RELIABILITY_LIMIT, Reliability, Statistic, parse_reliability,
+    read_reliability,
+};
 pub use request::{
     AvoidError, DEFAULT_MAX_SNAP_KM, MAX_ALTERNATIVES, MAX_CARBON_USD_PER_T, MAX_PARETO_LABELS,
-    Plan, PlanError, Query, RequestError, RouteRequest, YEARS, carbon_out_of_range, parse_risk,
-    plan, plan_corridors, resolve_service, sea_rate_out_of_range, year_out_of_range,
+    MAX_VALUE_OF_RELIABILITY_USD_PER_DAY, Plan, PlanError, Query, RequestError, RouteRequest,
+    YEARS, carbon_out_of_range, parse_risk, plan, plan_corridors, resolve_service,
+    sea_rate_out_of_range, value_of_reliability_out_of_range, year_out_of_range,
 };
 
 use crate::network::{
-    ArcId, Calibration, CorridorId, Country, FactorKey, Handling, HandlingId, HandlingKind, Link,
-    LinkId, Mode, Network, NodeId, PriceItem, RailService, Running, ServiceId, SourceId,
-    line_wait_h, sailings_used,
+    ArcId, Calibration, CorridorId, Country, FactorKey, HandlingId, HandlingKind, Link, LinkId,
+    Mode, Network, NodeId, PriceItem, RailService, Running, ServiceId, SourceId, line_wait_h,
+    sailings_used,
 };
 use std::ops::{Add, AddAssign};
+use std::sync::Arc;
 
 /// The three quantities a route is judged by.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -178,6 +185,21 @@ pub struct RouteOptions {
     /// totals, legs, the cost and generalized objectives and the freight assignment all see
     /// it. Handling emits nothing in the data and is not charged.
     pub carbon_usd_per_t: f64,
+    /// Simulated transit-time percentiles of elements (`None`: the network's hours). An
+    /// element the table names takes its [`RouteOptions::statistic`] hours in place of the
+    /// network's: a handling row its whole stay, a link its wait for a departure (running
+    /// hours unchanged). Elements it does not name keep the network's hours.
+    pub reliability: Option<Arc<Reliability>>,
+    /// Which simulated hours an element of [`RouteOptions::reliability`] takes (default: the
+    /// mean). "Fastest by p95" is [`Objective::Time`] with [`Statistic::P95`].
+    pub statistic: Statistic,
+    /// The value of reliability, USD per FEU per day of spread (p95 − p50) of the elements a
+    /// route uses (0: none). Like the carbon price it is a charge: each link's arcs and each
+    /// handling row the table names include `value × (p95 − p50) / 24` in their `cost_usd`, so
+    /// every search, itinerary and the freight assignment see it. Summing the spreads of a
+    /// route's elements is the spread of the route only if their delays move together
+    /// (comonotonic): an upper bound of the route's own p95 − p50.
+    pub value_of_reliability_usd_per_day: f64,
 }
 
 /// A premium for entering a country: what shippers price into a route through it (war-risk
@@ -209,6 +231,9 @@ impl RouteOptions {
             sea_rate: None,
             risk: Vec::new(),
             carbon_usd_per_t: 0.0,
+            reliability: None,
+            statistic: Statistic::Mean,
+            value_of_reliability_usd_per_day: 0.0,
         }
     }
 
@@ -312,10 +337,8 @@ impl<'a> Scope<'a> {
             .map(|link| values.running_h(link, None))
             .collect();
         // `None`: no sailing in the month (or year) asked.
-        let link_wait_h: Vec<Option<f64>> = network
-            .links()
-            .iter()
-            .map(|link| values.wait_h(link, None))
+        let link_wait_h: Vec<Option<f64>> = (0..network.link_count())
+            .map(|index| values.wait_h(LinkId::from_index(index), None))
             .collect();
         let link_allowed: Vec<bool> = network
             .links()
@@ -354,7 +377,8 @@ impl<'a> Scope<'a> {
                         + risk_days * 24.0,
                     cost_usd: values.tariff_usd(link, None)
                         + risk_usd
-                        + carbon_charge_usd(options.carbon_usd_per_t, co2e_kg),
+                        + carbon_charge_usd(options.carbon_usd_per_t, co2e_kg)
+                        + values.reliability_usd(values.link_hours(arc.link)),
                     co2e_kg,
                 }
             })
@@ -369,10 +393,14 @@ impl<'a> Scope<'a> {
         let handling_criteria = network
             .handlings()
             .iter()
-            .map(|row| Criteria {
-                hours: values.dwell_h(row, None),
-                cost_usd: row.cost_usd,
-                co2e_kg: 0.0,
+            .enumerate()
+            .map(|(index, row)| {
+                let id = HandlingId::from_index(index);
+                Criteria {
+                    hours: values.dwell_h(id, None),
+                    cost_usd: row.cost_usd + values.reliability_usd(values.handling_hours(id)),
+                    co2e_kg: 0.0,
+                }
             })
             .collect();
         Scope {
@@ -450,8 +478,7 @@ impl<'a> Scope<'a> {
     /// the calibrated factor applied).
     pub fn wait_sources(&self, link: LinkId) -> Vec<SourceId> {
         let mut sources = Vec::new();
-        self.values
-            .wait_h(self.network.link(link), Some(&mut sources));
+        self.values.wait_h(link, Some(&mut sources));
         sources
     }
 
@@ -459,8 +486,7 @@ impl<'a> Scope<'a> {
     /// and the row's own, or the row's own, and the calibrated factors applied).
     pub fn hours_sources(&self, handling: HandlingId) -> Vec<SourceId> {
         let mut sources = Vec::new();
-        self.values
-            .dwell_h(self.network.handling(handling), Some(&mut sources));
+        self.values.dwell_h(handling, Some(&mut sources));
         sources
     }
 
@@ -598,6 +624,10 @@ struct Values<'a> {
     sea_rate: (f64, &'a [SourceId]),
     /// Risk premiums: country, USD per FEU, days, sources.
     risk: Vec<(Country, f64, f64, &'a [SourceId])>,
+    /// Simulated hours of elements, the statistic taken and the value of their spread.
+    reliability: Option<Arc<Reliability>>,
+    statistic: Statistic,
+    value_of_reliability_usd_per_day: f64,
 }
 
 impl<'a> Values<'a> {
@@ -658,7 +688,28 @@ impl<'a> Values<'a> {
                 .collect(),
             sea_rate,
             risk,
+            reliability: options.reliability.clone(),
+            statistic: options.statistic,
+            value_of_reliability_usd_per_day: options.value_of_reliability_usd_per_day,
         }
+    }
+
+    /// The simulated hours of a handling row, when the options carry a table naming it.
+    fn handling_hours(&self, id: HandlingId) -> Option<&ElementHours> {
+        self.reliability.as_deref()?.handling(id)
+    }
+
+    /// The simulated wait of a link, when the options carry a table naming it.
+    fn link_hours(&self, id: LinkId) -> Option<&ElementHours> {
+        self.reliability.as_deref()?.link(id)
+    }
+
+    /// The value of an element's unreliability, USD per FEU: the value of reliability per day
+    /// times its spread p95 − p50 (0 for an element without simulated hours).
+    fn reliability_usd(&self, hours: Option<&ElementHours>) -> f64 {
+        hours.map_or(0.0, |hours| {
+            self.value_of_reliability_usd_per_day * hours.spread_h() / 24.0
+        })
     }
 
     /// The tariff of a link at the year's price level (sea links at the sea-rate level).
@@ -735,8 +786,11 @@ impl<'a> Values<'a> {
     }
 
     /// The wait for a departure on a link (`None`: no sailing in the month or year), times
-    /// the calibrated Caspian factor on the Caspian lines.
-    fn wait_h(&self, link: &Link, sources: Option<&mut Vec<SourceId>>) -> Option<f64> {
+    /// the calibrated Caspian factor on the Caspian lines; or, where the reliability table
+    /// names the link, its simulated wait (a table opens no line that does not sail). The
+    /// sources stay those of the network's wait: they are what the simulation was built on.
+    fn wait_h(&self, id: LinkId, sources: Option<&mut Vec<SourceId>>) -> Option<f64> {
+        let link = self.network.link(id);
         let mut wait = line_wait_h(&link.sailings, self.year, self.month, link.wait_h);
         let caspian = link.mode.is_water()
             && FactorKey::is_caspian(
@@ -759,12 +813,18 @@ impl<'a> Values<'a> {
             sources.sort_unstable();
             sources.dedup();
         }
-        wait
+        match self.link_hours(id) {
+            Some(simulated) => wait.map(|_| simulated.get(self.statistic)),
+            None => wait,
+        }
     }
 
     /// Hours of a handling row: the service's dwell there, else the row's (times the
-    /// service's factor at borders and gauge changes), times the calibrated dwell factors.
-    fn dwell_h(&self, row: &Handling, sources: Option<&mut Vec<SourceId>>) -> f64 {
+    /// service's factor at borders and gauge changes), times the calibrated dwell factors; or,
+    /// where the reliability table names the row, its simulated hours (with the network's
+    /// sources, as for waits).
+    fn dwell_h(&self, id: HandlingId, sources: Option<&mut Vec<SourceId>>) -> f64 {
+        let row = self.network.handling(id);
         let mut sources = sources;
         let mut hours = match self.service {
             None => {
@@ -787,7 +847,10 @@ impl<'a> Values<'a> {
                 sources.extend(self.class_dwell.1.iter().copied());
             }
         }
-        hours
+        match self.handling_hours(id) {
+            Some(simulated) => simulated.get(self.statistic),
+            None => hours,
+        }
     }
 }
 

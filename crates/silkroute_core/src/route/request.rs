@@ -7,11 +7,12 @@
 //! ([`RequestError`]), each naming the request field at fault.
 
 use super::{
-    Avoid, Itinerary, Objective, ParetoError, RouteError, RouteOptions, Scope, alternatives,
-    pareto_set,
+    Avoid, Itinerary, Objective, ParetoError, Reliability, RouteError, RouteOptions, Scope,
+    Statistic, alternatives, pareto_set,
 };
 use crate::io::clip;
 use crate::network::{Country, Mode, Network, PlaceError, PlaceMatch};
+use std::sync::Arc;
 
 /// Largest number of alternatives a request may ask for.
 pub const MAX_ALTERNATIVES: usize = 20;
@@ -87,6 +88,16 @@ pub struct RouteRequest {
     /// A carbon price, USD per tonne CO2e, charged on every leg's emissions
     /// ([`RouteOptions::carbon_usd_per_t`]; default 0, at most [`MAX_CARBON_USD_PER_T`]).
     pub carbon_usd_per_t: f64,
+    /// Simulated transit-time percentiles of elements, read against the network the request
+    /// is resolved on ([`super::read_reliability`]; [`RouteOptions::reliability`]).
+    pub reliability: Option<Arc<Reliability>>,
+    /// Which simulated hours the elements of `reliability` take (default: the mean); needs
+    /// `reliability`. "Fastest by p95" is [`Objective::Time`] with [`Statistic::P95`].
+    pub statistic: Option<Statistic>,
+    /// USD per FEU per day of spread (p95 − p50) of the elements used
+    /// ([`RouteOptions::value_of_reliability_usd_per_day`]; default 0, at most
+    /// [`MAX_VALUE_OF_RELIABILITY_USD_PER_DAY`]); above 0 it needs `reliability`.
+    pub value_of_reliability_usd_per_day: f64,
 }
 
 impl Default for RouteRequest {
@@ -105,6 +116,9 @@ impl Default for RouteRequest {
             sea_rate: None,
             risk: Vec::new(),
             carbon_usd_per_t: 0.0,
+            reliability: None,
+            statistic: None,
+            value_of_reliability_usd_per_day: 0.0,
         }
     }
 }
@@ -124,6 +138,19 @@ pub const MAX_CARBON_USD_PER_T: f64 = 10_000.0;
 pub fn carbon_out_of_range(usd_per_t: f64) -> Option<String> {
     (!(usd_per_t.is_finite() && (0.0..=MAX_CARBON_USD_PER_T).contains(&usd_per_t)))
         .then(|| "expected a carbon price between 0 and 10,000 USD per tonne CO2e".to_string())
+}
+
+/// Largest value of reliability a request may set, USD per FEU per day of spread: ten times
+/// the value of time of the most urgent freight classes, a bound that keeps the charge a number
+/// and not a typo.
+pub const MAX_VALUE_OF_RELIABILITY_USD_PER_DAY: f64 = 100_000.0;
+
+/// What a value of reliability must be, when `usd_per_day` is not in
+/// [0, [`MAX_VALUE_OF_RELIABILITY_USD_PER_DAY`]].
+pub fn value_of_reliability_out_of_range(usd_per_day: f64) -> Option<String> {
+    (!(usd_per_day.is_finite()
+        && (0.0..=MAX_VALUE_OF_RELIABILITY_USD_PER_DAY).contains(&usd_per_day)))
+    .then(|| "expected USD per FEU per day of p95 − p50 between 0 and 100,000".to_string())
 }
 
 /// Parses a risk premium `CC=USD` or `CC=USD:DAYS` (`RU=800:2`: USD 800 per FEU and 2 days
@@ -232,6 +259,24 @@ pub enum RequestError {
         /// The network's classes, comma-separated (`none` when it has none).
         known: String,
     },
+    /// A statistic or a value of reliability without a reliability table to take it from.
+    #[error(
+        "{field} {value}: needs a reliability file (simulated transit-time percentiles of the network's elements)"
+    )]
+    NeedsReliability {
+        /// The request field (`statistic`, `value_of_reliability`).
+        field: &'static str,
+        /// The value given.
+        value: String,
+    },
+    /// A reliability table read against a network with other links or handling rows.
+    #[error(
+        "reliability {file}: read against another network (its elements are not this network's)"
+    )]
+    ReliabilityOfAnotherNetwork {
+        /// The table's file.
+        file: String,
+    },
 }
 
 impl RequestError {
@@ -248,6 +293,8 @@ impl RequestError {
             }
             RequestError::Avoid(_) => "avoid",
             RequestError::UnknownService { .. } => "service",
+            RequestError::NeedsReliability { field, .. } => field,
+            RequestError::ReliabilityOfAnotherNetwork { .. } => "reliability",
         }
     }
 }
@@ -475,7 +522,9 @@ pub fn resolve_service(
 
 impl RouteRequest {
     /// Checks the parameters that do not depend on a network: the year, payload, value of
-    /// time and snapping distance.
+    /// time, snapping distance, month, sea rate, carbon price, risk premiums and value of
+    /// reliability. (Whether a statistic has a reliability table is checked by
+    /// [`RouteRequest::resolve`]: the table is read against the network.)
     ///
     /// # Errors
     /// [`RequestError::InvalidParameter`] naming the field.
@@ -548,12 +597,55 @@ impl RouteRequest {
                 expected: "expected a month 1–12".to_string(),
             });
         }
+        if let Some(expected) =
+            value_of_reliability_out_of_range(self.value_of_reliability_usd_per_day)
+        {
+            return Err(RequestError::InvalidParameter {
+                field: "value_of_reliability",
+                value: crate::io::number(self.value_of_reliability_usd_per_day),
+                expected,
+            });
+        }
         Ok(())
+    }
+
+    /// The reliability table, statistic and value of reliability as options: a statistic or
+    /// a value of reliability needs a table, and the table must be `network`'s.
+    fn reliability_options(
+        &self,
+        network: &Network,
+    ) -> Result<(Option<Arc<Reliability>>, Statistic, f64), RequestError> {
+        let Some(table) = &self.reliability else {
+            if let Some(statistic) = self.statistic {
+                return Err(RequestError::NeedsReliability {
+                    field: "statistic",
+                    value: statistic.as_str().to_string(),
+                });
+            }
+            if self.value_of_reliability_usd_per_day != 0.0 {
+                return Err(RequestError::NeedsReliability {
+                    field: "value_of_reliability",
+                    value: crate::io::number(self.value_of_reliability_usd_per_day),
+                });
+            }
+            return Ok((None, Statistic::Mean, 0.0));
+        };
+        if !table.fits(network) {
+            return Err(RequestError::ReliabilityOfAnotherNetwork {
+                file: clip(table.file()),
+            });
+        }
+        Ok((
+            Some(Arc::clone(table)),
+            self.statistic.unwrap_or_default(),
+            self.value_of_reliability_usd_per_day,
+        ))
     }
 
     /// Checks the request and resolves it against `network`: places found (by name, or by
     /// coordinates snapped within [`RouteRequest::max_snap_km`]), things to avoid parsed, the
-    /// dataset's defaults filled in.
+    /// dataset's defaults filled in, a statistic or value of reliability checked to have a
+    /// reliability table of this network.
     ///
     /// # Errors
     /// [`RequestError`] naming the field at fault.
@@ -613,6 +705,11 @@ impl RouteRequest {
         options.month = self.month;
         options.sea_rate = self.sea_rate;
         options.carbon_usd_per_t = self.carbon_usd_per_t;
+        (
+            options.reliability,
+            options.statistic,
+            options.value_of_reliability_usd_per_day,
+        ) = self.reliability_options(network)?;
         options.risk = self
             .risk
             .iter()

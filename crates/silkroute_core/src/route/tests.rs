@@ -376,6 +376,9 @@ fn options_for(objective: Objective, year: i32, corridor: Option<CorridorId>) ->
         sea_rate: None,
         risk: vec![],
         carbon_usd_per_t: 0.0,
+        reliability: None,
+        statistic: crate::route::Statistic::Mean,
+        value_of_reliability_usd_per_day: 0.0,
     }
 }
 
@@ -719,4 +722,464 @@ fn a_high_carbon_price_makes_the_cheapest_route_a_lower_carbon_one() {
     assert_eq!(corridor(&low), "sea_suez");
     assert_eq!(corridor(&high), "northern");
     assert!(high.totals.co2e_kg < 0.7 * free.totals.co2e_kg);
+}
+
+// ---- simulated transit times (reliability files) ----
+
+/// A random reliability table for a network: element `i` (handling rows, then links) takes
+/// `draws[i % len]` when its flag is set (p50, p90 − p50, p95 − p90 in hours).
+fn random_reliability(network: &Network, draws: &[(bool, u8, u8, u8)]) -> Reliability {
+    let mut table = Reliability::empty(network, "random.csv");
+    let hours = |(_, a, b, c): (bool, u8, u8, u8)| {
+        let (a, b, c) = (f64::from(a), f64::from(b), f64::from(c));
+        ElementHours {
+            samples: 100,
+            mean_h: a + b / 2.0,
+            p50_h: a,
+            p90_h: a + b,
+            p95_h: a + b + c,
+        }
+    };
+    let elements = network
+        .handlings()
+        .iter()
+        .map(|row| Element::Handling {
+            node: row.node,
+            kind: row.kind,
+        })
+        .chain((0..network.link_count()).map(|i| Element::Link(LinkId::from_index(i))));
+    for (index, element) in elements.enumerate() {
+        let draw = draws[index % draws.len()];
+        if draw.0 {
+            assert!(table.set(network, element, hours(draw)), "{element:?}");
+        }
+    }
+    table
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    #[test]
+    fn simulated_hours_keep_the_router_exact_and_totals_the_sum_of_their_parts(
+        (nodes, links) in network_spec(),
+        objective in 0usize..4,
+        statistic in 0usize..4,
+        value in prop_oneof![Just(0.0), Just(240.0), Just(5000.0)],
+        draws in proptest::collection::vec((any::<bool>(), 0u8..40, 0u8..40, 0u8..40), 1..16),
+    ) {
+        let network = build(&nodes, &links);
+        let options = RouteOptions {
+            reliability: Some(Arc::new(random_reliability(&network, &draws))),
+            statistic: Statistic::ALL[statistic],
+            value_of_reliability_usd_per_day: value,
+            ..options_for(Objective::ALL[objective], 2025, None)
+        };
+        let scope = Scope::new(&network, &options);
+        let (origin, destination) = (NodeId(0), NodeId(1));
+        let walks = brute_force(&scope, origin, destination);
+        prop_assume!(walks.is_some(), "too many walks for the brute force");
+        let best = walks
+            .expect("assumed")
+            .iter()
+            .map(|(_, c)| scope.scalar(*c))
+            .min_by(f64::total_cmp);
+        let found = shortest_path(&scope, origin, destination).expect("distinct ends");
+        match (best, found) {
+            (None, None) => {}
+            (Some(best), Some(path)) => {
+                let itinerary = Itinerary::new(&scope, &path);
+                prop_assert!(close(scope.scalar(itinerary.totals), best),
+                    "router {} vs brute force {}", scope.scalar(itinerary.totals), best);
+                let mut sum = Criteria::ZERO;
+                for leg in &itinerary.legs {
+                    sum += leg.criteria;
+                }
+                for step in itinerary.transfers.iter().flat_map(|t| &t.steps) {
+                    sum.hours += step.hours;
+                    sum.cost_usd += step.cost_usd;
+                }
+                prop_assert!(close_criteria(&sum, &itinerary.totals),
+                    "{sum:?} vs {:?}", itinerary.totals);
+            }
+            (best, found) => prop_assert!(false, "brute force {:?} vs router {:?}", best, found),
+        }
+    }
+}
+
+fn default_network() -> Network {
+    crate::network::load_default().expect("loads").0
+}
+
+/// A reliability file whose every statistic is the hours `options` give today: each
+/// handling kind at each node the hours of its row active in the year, each link its wait.
+/// `{}` writes the shortest text that reads back as the same `f64`.
+pub(crate) fn zero_variance_csv(network: &Network, options: &RouteOptions) -> String {
+    use std::fmt::Write as _;
+    let scope = Scope::new(network, options);
+    let mut text = String::from(
+        "# Today's hours as a reliability file: zero variance.\n\
+         element,samples,mean_hours,p50_hours,p90_hours,p95_hours,source\n",
+    );
+    let mut row = |element: String, h: f64| {
+        writeln!(text, "{element},1,{h},{h},{h},{h},today").expect("a String takes text");
+    };
+    for (index, node) in network.nodes().iter().enumerate() {
+        for kind in HandlingKind::ALL {
+            if let Some(id) = scope.active_handling(NodeId::from_index(index), kind) {
+                let hours = scope.handling_criteria(id).hours;
+                row(format!("handling:{}:{}", node.key, kind.as_str()), hours);
+            }
+        }
+    }
+    for (index, link) in network.links().iter().enumerate() {
+        row(
+            format!("link:{}", link.key),
+            scope.wait_h(LinkId::from_index(index)),
+        );
+    }
+    text
+}
+
+fn read(network: &Network, name: &str, text: &str) -> Arc<Reliability> {
+    Arc::new(
+        parse_reliability(&(name.to_string(), text.as_bytes().to_vec()), network)
+            .expect("a valid reliability file"),
+    )
+}
+
+fn request(from: &str, to: &str) -> RouteRequest {
+    RouteRequest {
+        from: Some(from.to_string()),
+        to: Some(to.to_string()),
+        ..RouteRequest::default()
+    }
+}
+
+/// Routes between the pairs of the zero-variance tests: Caspian crossings (Kuryk–Alat,
+/// Turkmenbashi) and Dostyk's gauge change among their answers.
+const PAIRS: [(&str, &str); 4] = [
+    ("Lianyungang", "Duisburg"),
+    ("Chengdu", "Baku"),
+    ("Xi'an", "Tbilisi"),
+    ("Ürümqi", "Moscow"),
+];
+
+#[test]
+fn a_file_of_todays_hours_gives_exactly_todays_routes() {
+    let network = default_network();
+    let variants: Vec<RouteRequest> = vec![
+        RouteRequest::default(),
+        RouteRequest {
+            objective: Objective::Time,
+            ..RouteRequest::default()
+        },
+        RouteRequest {
+            objective: Objective::Cost,
+            service: Some("groupage".into()),
+            month: Some(2),
+            year: Some(2030),
+            ..RouteRequest::default()
+        },
+    ];
+    let mut caspian = false;
+    let mut dostyk = false;
+    for variant in variants {
+        let base = variant.resolve(&network).expect("valid");
+        let text = zero_variance_csv(&network, &base.options);
+        let table = read(&network, "today.csv", &text);
+        assert!(table.len() > 200, "{}", table.len());
+        for (from, to) in PAIRS {
+            let today = RouteRequest {
+                from: Some(from.into()),
+                to: Some(to.into()),
+                ..variant.clone()
+            };
+            // The mean, each percentile (p95 is the one `--by p95` takes) and a value of
+            // reliability: with no spread, all are today's answer.
+            let mut asked = vec![(None, 0.0), (Some(Statistic::P95), 0.0)];
+            asked.extend(Statistic::ALL.map(|s| (Some(s), 900.0)));
+            for (statistic, value) in asked {
+                let simulated = RouteRequest {
+                    reliability: Some(Arc::clone(&table)),
+                    statistic,
+                    value_of_reliability_usd_per_day: value,
+                    ..today.clone()
+                };
+                let (q0, q1) = (
+                    today.resolve(&network).expect("valid"),
+                    simulated.resolve(&network).expect("valid"),
+                );
+                for how in [Plan::Alternatives(5), Plan::Pareto] {
+                    let a = plan(&network, &q0, how).expect("routes");
+                    let b = plan(&network, &q1, how).expect("routes");
+                    assert!(!a.is_empty());
+                    // Every field equal, hours and USD compared exactly, so the reports are the
+                    // same bytes (the CLI's tests compare them).
+                    assert_eq!(a, b, "{from} → {to} {statistic:?} {value} {how:?}");
+                    for itinerary in &a {
+                        caspian |= itinerary.legs.iter().any(|l| l.mode == Mode::Ferry);
+                        dostyk |= itinerary
+                            .transfers
+                            .iter()
+                            .any(|t| network.node(t.node).key == "dostyk");
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        caspian && dostyk,
+        "the pairs cross the Caspian and change gauge at Dostyk"
+    );
+}
+
+/// The first route of a request, with its transfer places.
+fn best(network: &Network, request: &RouteRequest) -> (Itinerary, Vec<String>) {
+    let query = request.resolve(network).expect("valid");
+    let routes = plan(network, &query, Plan::Alternatives(1)).expect("routes");
+    let route = routes.into_iter().next().expect("a route");
+    let places = route
+        .transfers
+        .iter()
+        .map(|t| network.node(t.node).key.clone())
+        .collect();
+    (route, places)
+}
+
+/// testdata/reliability/dostyk_p95.csv: Dostyk's gauge change with a long tail.
+fn dostyk_p95(network: &Network) -> Arc<Reliability> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/reliability/dostyk_p95.csv"
+    );
+    Arc::new(read_reliability(std::path::Path::new(path), network).expect("the fixture reads"))
+}
+
+#[test]
+fn a_long_p95_at_dostyk_makes_the_fastest_p95_route_avoid_it() {
+    let network = default_network();
+    let table = dostyk_p95(&network);
+    let by_time = RouteRequest {
+        objective: Objective::Time,
+        ..request("Chengdu", "Baku")
+    };
+    let (_, today) = best(&network, &by_time);
+    assert!(today.iter().any(|p| p == "dostyk"), "{today:?}");
+    let with = |statistic| RouteRequest {
+        reliability: Some(Arc::clone(&table)),
+        statistic,
+        ..by_time.clone()
+    };
+    // Today block trains spend 5.4 h changing gauge at Dostyk, and the route through it is
+    // 5.7 h faster than the fastest through Altynkol. The mean (7.2 h), the median (6.5 h)
+    // and the 90th percentile (9.5 h) leave it the faster crossing.
+    for statistic in [None, Some(Statistic::P50), Some(Statistic::P90)] {
+        let (_, places) = best(&network, &with(statistic));
+        assert!(
+            places.iter().any(|p| p == "dostyk"),
+            "{statistic:?}: {places:?}"
+        );
+    }
+    // Its p95 (36 h) does not: Altynkol (Khorgos) is the faster crossing at the 95th percentile.
+    let (route, places) = best(&network, &with(Some(Statistic::P95)));
+    assert!(!places.iter().any(|p| p == "dostyk"), "{places:?}");
+    assert!(places.iter().any(|p| p == "altynkol"), "{places:?}");
+    let (dostyk_route, _) = best(&network, &by_time);
+    assert!(route.totals.hours > dostyk_route.totals.hours);
+}
+
+#[test]
+fn the_value_of_reliability_adds_exactly_its_charge_on_the_spreads_used() {
+    let network = default_network();
+    let table = read(
+        &network,
+        "spreads.csv",
+        "element,samples,mean_hours,p50_hours,p90_hours,p95_hours,source\n\
+         handling:dostyk:gauge_change,1234,9.1,8.0,12.5,16.0,SIM\n\
+         link:kuryk_alat_ferry,310,40.2,30.0,80.1,95.3,SIM\n\
+         handling:alat:port,80,31,30,33,36.5,SIM\n\
+         handling:altynkol:gauge_change,80,2,1,3,4,SIM\n",
+    );
+    let value = 240.0;
+    for objective in [Objective::Time, Objective::Generalized] {
+        let free = RouteRequest {
+            objective,
+            reliability: Some(Arc::clone(&table)),
+            ..request("Chengdu", "Baku")
+        }
+        .resolve(&network)
+        .expect("valid");
+        let charged = Query {
+            options: RouteOptions {
+                value_of_reliability_usd_per_day: value,
+                ..free.options.clone()
+            },
+            ..free.clone()
+        };
+        let path = plan(&network, &free, Plan::Alternatives(1)).expect("routes")[0]
+            .path
+            .clone();
+        // The same path under both: the charge is the only difference.
+        let a = Itinerary::new(&Scope::new(&network, &free.options), &path);
+        let b = Itinerary::new(&Scope::new(&network, &charged.options), &path);
+        let spread_h: f64 = a
+            .legs
+            .iter()
+            .filter_map(|leg| table.link(leg.link))
+            .chain(
+                a.transfers
+                    .iter()
+                    .flat_map(|t| &t.steps)
+                    .filter_map(|step| table.handling(step.handling)),
+            )
+            .map(ElementHours::spread_h)
+            .sum();
+        // Dostyk (8 h), the ferry (65.3 h) and Alat's port (6.5 h).
+        assert!(close(spread_h, 8.0 + 65.3 + 6.5), "{spread_h}");
+        let charge = value * spread_h / 24.0;
+        assert_eq!(a.totals.hours, b.totals.hours);
+        assert_eq!(a.totals.co2e_kg, b.totals.co2e_kg);
+        assert!(close(b.totals.cost_usd - a.totals.cost_usd, charge));
+        let generalized = |q: &Query, it: &Itinerary| {
+            it.totals.cost_usd + q.options.value_of_time_usd_per_day * it.totals.hours / 24.0
+        };
+        let added = generalized(&charged, &b) - generalized(&free, &a);
+        assert!(close(added, charge), "{added} vs {charge}");
+        // Each leg and step carries its own element's charge, and nothing else changes.
+        for (x, y) in a.legs.iter().zip(&b.legs) {
+            let own = table
+                .link(x.link)
+                .map_or(0.0, |h| value * h.spread_h() / 24.0);
+            assert!(close(y.criteria.cost_usd - x.criteria.cost_usd, own));
+        }
+        let steps = |it: &Itinerary| -> Vec<TransferStep> {
+            it.transfers.iter().flat_map(|t| t.steps.clone()).collect()
+        };
+        for (x, y) in steps(&a).iter().zip(&steps(&b)) {
+            let own = table
+                .handling(x.handling)
+                .map_or(0.0, |h| value * h.spread_h() / 24.0);
+            assert!(close(y.cost_usd - x.cost_usd, own));
+            assert_eq!(x.hours, y.hours);
+        }
+    }
+}
+
+#[test]
+fn simulated_hours_replace_the_networks_for_the_elements_named_only() {
+    let network = default_network();
+    let table = read(
+        &network,
+        "r.csv",
+        "element,samples,mean_hours,p50_hours,p90_hours,p95_hours,source\n\
+         handling:dostyk:gauge_change,1234,9.1,8.0,12.5,16.0,SIM\n\
+         link:kuryk_alat_ferry,310,40.2,30.0,80.1,95.3,SIM\n",
+    );
+    let today = RouteOptions::defaults(&network);
+    let base = Scope::new(&network, &today);
+    let ferry = network.link_by_key("kuryk_alat_ferry").expect("link");
+    let dostyk = network.node_by_key("dostyk").expect("node");
+    let gauge = base
+        .active_handling(dostyk, HandlingKind::GaugeChange)
+        .expect("a row");
+    for statistic in Statistic::ALL {
+        let options = RouteOptions {
+            reliability: Some(Arc::clone(&table)),
+            statistic,
+            ..today.clone()
+        };
+        let scope = Scope::new(&network, &options);
+        let simulated = table.link(ferry).expect("named").get(statistic);
+        assert_eq!(scope.wait_h(ferry), simulated);
+        assert_eq!(scope.running_h(ferry), base.running_h(ferry));
+        assert_eq!(
+            scope.handling_criteria(gauge).hours,
+            table.handling(gauge).expect("named").get(statistic)
+        );
+        // The wait is part of both arcs' hours; the rest is untouched.
+        for &arc in network.out_arcs(network.link(ferry).from) {
+            if network.arc(arc).link == ferry {
+                let delta = scope.arc_criteria(arc).hours - base.arc_criteria(arc).hours;
+                assert!(close(delta, simulated - base.wait_h(ferry)));
+            }
+        }
+        for index in 0..network.link_count() {
+            let link = LinkId::from_index(index);
+            if link != ferry {
+                assert_eq!(scope.wait_h(link), base.wait_h(link));
+            }
+        }
+        for index in 0..network.handlings().len() {
+            let id = HandlingId::from_index(index);
+            if table.handling(id).is_none() {
+                assert_eq!(scope.handling_criteria(id), base.handling_criteria(id));
+            }
+        }
+        // The sources stay the network's.
+        assert_eq!(scope.wait_sources(ferry), base.wait_sources(ferry));
+        assert_eq!(scope.hours_sources(gauge), base.hours_sources(gauge));
+    }
+}
+
+#[test]
+fn a_statistic_or_a_value_of_reliability_needs_a_table_of_this_network() {
+    let network = default_network();
+    let error = RouteRequest {
+        statistic: Some(Statistic::P95),
+        ..request("Chengdu", "Baku")
+    }
+    .resolve(&network)
+    .expect_err("no table");
+    assert_eq!(error.field(), "statistic");
+    assert_eq!(
+        error.to_string(),
+        "statistic p95: needs a reliability file (simulated transit-time percentiles of the network's elements)"
+    );
+    let error = RouteRequest {
+        value_of_reliability_usd_per_day: 50.0,
+        ..request("Chengdu", "Baku")
+    }
+    .resolve(&network)
+    .expect_err("no table");
+    assert_eq!(error.field(), "value_of_reliability");
+    for bad in [-1.0, f64::NAN, f64::INFINITY, 100_000.5] {
+        let request = RouteRequest {
+            value_of_reliability_usd_per_day: bad,
+            ..request("Chengdu", "Baku")
+        };
+        let error = request.validate().expect_err("out of range");
+        assert_eq!(error.field(), "value_of_reliability");
+        assert!(
+            error
+                .to_string()
+                .contains("expected USD per FEU per day of p95 − p50 between 0 and 100,000"),
+            "{error}"
+        );
+    }
+    let other = Arc::new(Reliability::empty(&mini(), "mini.csv"));
+    let error = RouteRequest {
+        reliability: Some(other),
+        ..request("Chengdu", "Baku")
+    }
+    .resolve(&network)
+    .expect_err("another network's");
+    assert_eq!(error.field(), "reliability");
+    // With a table, every statistic and the whole range resolve.
+    let table = dostyk_p95(&network);
+    for statistic in Statistic::ALL {
+        for value in [0.0, MAX_VALUE_OF_RELIABILITY_USD_PER_DAY] {
+            let query = RouteRequest {
+                reliability: Some(Arc::clone(&table)),
+                statistic: Some(statistic),
+                value_of_reliability_usd_per_day: value,
+                ..request("Chengdu", "Baku")
+            }
+            .resolve(&network)
+            .expect("valid");
+            assert_eq!(query.options.statistic, statistic);
+            assert_eq!(query.options.value_of_reliability_usd_per_day, value);
+            assert_eq!(query.options.reliability.as_deref(), Some(&*table));
+        }
+    }
 }

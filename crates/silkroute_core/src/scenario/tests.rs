@@ -73,6 +73,7 @@ fn route_report(network: &Network) -> RouteReport {
             sea_rate: None,
             risk: vec![],
             carbon_usd_per_t: None,
+            reliability: None,
         },
         sources: SourceRecord::cited(network, &routes),
         routes,
