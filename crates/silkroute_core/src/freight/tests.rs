@@ -986,3 +986,54 @@ fn the_choice_is_deterministic_whatever_the_thread_count() {
     assert_eq!(one, run(1));
     assert_eq!(one, run(3));
 }
+
+#[test]
+fn path_flows_are_the_reports_own_decomposition() {
+    let network = mini();
+    let options = FreightOptions::defaults(&network);
+    let mut problem = build_problem(&network, &options).expect("mini builds");
+    let (result, _) = problem
+        .solve(
+            &AssignOptions::new(Method::AlgorithmB),
+            &mut crate::assign::keep_going,
+        )
+        .expect("solves");
+    let report = problem.report(&result);
+    let paths = problem.path_flows(&result);
+    assert!(!paths.is_empty());
+    for record in &report.corridors {
+        let sum: f64 = paths
+            .iter()
+            .filter(|p| {
+                p.corridor
+                    .map_or("regional", |c| network.corridors()[c.index()].key.as_str())
+                    == record.corridor
+            })
+            .map(|p| p.teu_per_year)
+            .sum();
+        assert!(
+            (sum - record.teu_per_year).abs() <= 0.05 + 1e-6 * sum,
+            "{}: paths {sum} vs report {}",
+            record.corridor,
+            record.teu_per_year
+        );
+    }
+    for path in &paths {
+        // A path runs from its origin zone's connector to its destination zone's, each link
+        // starting where the previous one ended.
+        let links = problem.links();
+        let first = &links[path.links[0]];
+        let last = &links[*path.links.last().unwrap()];
+        assert!(
+            matches!(first.kind, FreightLink::Origin { zone, .. } if zone == path.origin),
+            "{first:?}"
+        );
+        assert!(
+            matches!(last.kind, FreightLink::Destination { zone, .. } if zone == path.destination),
+            "{last:?}"
+        );
+        for pair in path.links.windows(2) {
+            assert_eq!(links[pair[0]].to, links[pair[1]].from);
+        }
+    }
+}
