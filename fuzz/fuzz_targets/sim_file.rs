@@ -10,7 +10,12 @@ use silkroute_fuzz::{mini_network, named};
 fuzz_target!(|data: &[u8]| {
     if let Ok(params) = parse_sim_params(&named("sim.toml", data), mini_network()) {
         assert!(RunSettings::of(&params).validate().is_ok());
-        assert!(params.weekly_profile.iter().all(|w| w.is_finite() && *w >= 0.0));
+        assert!(
+            params
+                .weekly_profile
+                .iter()
+                .all(|w| w.is_finite() && *w >= 0.0)
+        );
         assert!(params.weekly_profile.iter().sum::<f64>() > 0.0);
         assert!(params.accept_queue_days.is_finite() && params.accept_queue_days >= 0.0);
         assert!(params.facilities.iter().all(|f| f.servers >= 1));
