@@ -70,6 +70,14 @@ pub struct AssignArgs {
     /// emissions: the costs the assignment sees and reports include it (default: none).
     #[arg(long, allow_negative_numbers = true, default_value_t = 0.0, value_name = "USD_PER_T", conflicts_with_all = ["tntp", "gmns"])]
     pub carbon_price: f64,
+    /// Freight: simulated hours of handling rows and links (`silkroute simulate
+    /// --reliability FILE`), used at their mean in place of the network's hours.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["tntp", "gmns"])]
+    pub reliability: Option<std::path::PathBuf>,
+    /// Freight: value of reliability, USD per FEU per day of p95 − p50 of the elements a path
+    /// uses (0–100,000; needs --reliability), charged in its cost (default: none).
+    #[arg(long, allow_negative_numbers = true, default_value_t = 0.0, value_name = "USD", conflicts_with_all = ["tntp", "gmns"])]
+    pub value_of_reliability: f64,
     /// Freight: let capacities be exceeded, delayed only by the volume-delay functions
     /// (default: capacities bind within 2% and the excess queues or moves elsewhere).
     #[arg(long)]
@@ -202,7 +210,10 @@ pub fn run(data: Option<&std::path::Path>, args: &AssignArgs, out: &mut dyn Writ
                 carbon_usd_per_t: args.carbon_price,
                 binding: !args.no_binding,
                 choice: !args.no_choice,
+                reliability: None,
+                value_of_reliability_usd_per_day: args.value_of_reliability,
             },
+            reliability: args.reliability.as_deref(),
             demand_scenario: args.demand_scenario.as_deref(),
             options,
             format,

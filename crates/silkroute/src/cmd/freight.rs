@@ -27,6 +27,8 @@ pub struct FreightRun<'a> {
     pub request: FreightRequest,
     /// `--demand-scenario NAME`: the demand of a scenario of demand_years.csv.
     pub demand_scenario: Option<&'a str>,
+    /// `--reliability FILE`: simulated hours of handling rows and links.
+    pub reliability: Option<&'a Path>,
     /// The solver settings.
     pub options: AssignOptions,
     /// Output format.
@@ -82,7 +84,13 @@ pub fn run(run: &FreightRun, out: &mut dyn Write) -> Result<()> {
             .context("--demand-scenario")?;
         network = network.with_freight(freight);
     }
-    let options = run.request.options(&network).map_err(request_error)?;
+    let mut request = run.request.clone();
+    if let Some(path) = run.reliability {
+        let table =
+            silkroute_core::route::read_reliability(path, &network).context("--reliability")?;
+        request.reliability = Some(std::sync::Arc::new(table));
+    }
+    let options = request.options(&network).map_err(request_error)?;
     let bar = progress_bar(&run.options);
     let mut warnings = Vec::new();
     let report = assign_freight(

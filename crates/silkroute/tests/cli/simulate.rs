@@ -143,3 +143,36 @@ fn refuses_bad_settings_and_files() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn the_reliability_file_feeds_route_and_assign() {
+    let dir = temp_dir();
+    let file = dir.path().join("reliability.csv");
+    let file = file.to_str().unwrap();
+    simulate(&["--reliability", file]);
+    let route = stdout_of(&[
+        "route",
+        "Xian",
+        "Baku",
+        "--reliability",
+        file,
+        "--by",
+        "p95",
+    ]);
+    assert!(route.contains("p95 hours of"), "{route}");
+    let assign = stdout_of(&[
+        "assign",
+        "--reliability",
+        file,
+        "--value-of-reliability",
+        "100",
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&assign).expect("JSON");
+    assert!(report["totals"]["assigned_teu_per_year"].as_f64().unwrap() > 1e6);
+    let output = silkroute(&["assign", "--value-of-reliability", "100"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--value-of-reliability"), "{stderr}");
+}

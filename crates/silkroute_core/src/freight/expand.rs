@@ -382,11 +382,11 @@ fn build_graph<'a>(
         sea_rate: options.sea_rate,
         risk: options.risk.clone(),
         carbon_usd_per_t: options.carbon_usd_per_t,
-        // A freight request carries no reliability table (yet): every element keeps the
-        // network's hours. A scope given one charges it here as in a route search.
-        reliability: None,
+        // Simulated hours, if given, at their mean (an assignment spreads flows by expected
+        // cost), with the value of reliability charged as in a route search.
+        reliability: options.reliability.clone(),
         statistic: Statistic::Mean,
-        value_of_reliability_usd_per_day: 0.0,
+        value_of_reliability_usd_per_day: options.value_of_reliability_usd_per_day,
     };
     let scope = Scope::new(network, &route_options);
     let arcs = network.arcs();

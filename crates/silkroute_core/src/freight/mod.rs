@@ -121,6 +121,11 @@ pub struct FreightOptions {
     /// The markets' rail-versus-sea choice (`markets.csv`) sets the rail demand of their
     /// rows (the default); off, every demand row is assigned as given and may sail.
     pub market_choice: bool,
+    /// Simulated hours of handling rows and links, used at their mean in place of the
+    /// network's (as `route --reliability` uses them; `None`: the network's hours).
+    pub reliability: Option<std::sync::Arc<crate::route::Reliability>>,
+    /// USD per FEU per day of p95 − p50 of the elements a path uses (needs `reliability`).
+    pub value_of_reliability_usd_per_day: f64,
 }
 
 impl FreightOptions {
@@ -142,6 +147,8 @@ impl FreightOptions {
             carbon_usd_per_t: 0.0,
             binding_tolerance: Some(BINDING_TOLERANCE),
             market_choice: true,
+            reliability: None,
+            value_of_reliability_usd_per_day: 0.0,
         }
     }
 

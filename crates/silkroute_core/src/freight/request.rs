@@ -51,6 +51,12 @@ pub struct FreightRequest {
     /// The markets' rail-versus-sea choice sets the rail demand of their rows
     /// ([`FreightOptions::market_choice`]; default on).
     pub choice: bool,
+    /// Simulated hours of handling rows and links (`route --reliability`'s table, read
+    /// against the same network), used at their mean in place of the network's hours.
+    pub reliability: Option<std::sync::Arc<crate::route::Reliability>>,
+    /// USD per FEU per day of p95 − p50 of the elements a path uses, charged in its cost
+    /// (0–100,000; needs `reliability`).
+    pub value_of_reliability_usd_per_day: f64,
 }
 
 impl Default for FreightRequest {
@@ -67,6 +73,8 @@ impl Default for FreightRequest {
             carbon_usd_per_t: 0.0,
             binding: true,
             choice: true,
+            reliability: None,
+            value_of_reliability_usd_per_day: 0.0,
         }
     }
 }
@@ -146,6 +154,14 @@ impl FreightRequest {
                 expected,
             });
         }
+        let value = self.value_of_reliability_usd_per_day;
+        if let Some(expected) = crate::route::value_of_reliability_out_of_range(value) {
+            return Err(FreightRequestError::InvalidParameter {
+                field: "value_of_reliability",
+                value: crate::io::number(value),
+                expected,
+            });
+        }
         Ok(())
     }
 
@@ -190,6 +206,25 @@ impl FreightRequest {
             options.binding_tolerance = None;
         }
         options.market_choice = self.choice;
+        let value = self.value_of_reliability_usd_per_day;
+        if value != 0.0 && self.reliability.is_none() {
+            return Err(FreightRequestError::InvalidParameter {
+                field: "value_of_reliability",
+                value: crate::io::number(value),
+                expected: "needs a reliability file (--reliability FILE)".to_string(),
+            });
+        }
+        if let Some(table) = &self.reliability
+            && !table.fits(network)
+        {
+            return Err(FreightRequestError::InvalidParameter {
+                field: "reliability",
+                value: crate::io::clip(table.file()),
+                expected: "a reliability file read against this network".to_string(),
+            });
+        }
+        options.reliability = self.reliability.clone();
+        options.value_of_reliability_usd_per_day = self.value_of_reliability_usd_per_day;
         options.risk = self
             .risk
             .iter()

@@ -1037,3 +1037,81 @@ fn path_flows_are_the_reports_own_decomposition() {
         }
     }
 }
+
+#[test]
+fn simulated_hours_feed_the_assignment_and_zero_spread_changes_nothing() {
+    use crate::route::{Element, ElementHours, Reliability};
+    use std::sync::Arc;
+    let (network, _) = crate::network::load_default().expect("default network");
+    let dostyk = network.node_by_key("dostyk").unwrap();
+    let kind = HandlingKind::GaugeChange;
+    let scope = Scope::new(&network, &RouteOptions::defaults(&network));
+    let row = scope.active_handling(dostyk, kind).expect("Dostyk's row");
+    let today = scope.handling_criteria(row).hours;
+    let table = |mean_h: f64, p95_h: f64| {
+        let mut table = Reliability::empty(&network, "test.csv");
+        let hours = ElementHours {
+            samples: 10,
+            mean_h,
+            p50_h: mean_h,
+            p90_h: mean_h,
+            p95_h,
+        };
+        assert!(table.set(&network, Element::Handling { node: dostyk, kind }, hours));
+        Arc::new(table)
+    };
+    let solve = |request: FreightRequest| -> FreightReport {
+        let options = request.options(&network).expect("options");
+        crate::freight::assign_freight(
+            &network,
+            &options,
+            &AssignOptions::new(Method::AlgorithmB),
+            &mut Vec::new(),
+            &mut crate::assign::keep_going,
+        )
+        .expect("assigns")
+    };
+    let dostyk_teu = |report: &FreightReport| {
+        report
+            .handling
+            .iter()
+            .find(|h| h.node == "dostyk" && h.kind == "gauge_change")
+            .map_or(0.0, |h| h.teu_per_year)
+    };
+    let base = solve(FreightRequest::default());
+    let same = solve(FreightRequest {
+        reliability: Some(table(today, today)),
+        ..FreightRequest::default()
+    });
+    assert_eq!(
+        serde_json::to_string(&base).unwrap(),
+        serde_json::to_string(&same).unwrap()
+    );
+    // Three more days at Dostyk on average: less goes through it.
+    let slow = solve(FreightRequest {
+        reliability: Some(table(today + 72.0, today + 72.0)),
+        ..FreightRequest::default()
+    });
+    assert!(dostyk_teu(&slow) < dostyk_teu(&base) - 1000.0);
+    // The same mean with a long tail, priced: less again than the tail unpriced.
+    let tail = |value: f64| {
+        solve(FreightRequest {
+            reliability: Some(table(today, today + 240.0)),
+            value_of_reliability_usd_per_day: value,
+            ..FreightRequest::default()
+        })
+    };
+    assert_eq!(dostyk_teu(&tail(0.0)), dostyk_teu(&base));
+    assert!(dostyk_teu(&tail(500.0)) < dostyk_teu(&base) - 1000.0);
+    // A value without a table is refused.
+    let error = FreightRequest {
+        value_of_reliability_usd_per_day: 100.0,
+        ..FreightRequest::default()
+    }
+    .options(&network)
+    .expect_err("needs a table");
+    assert!(
+        error.to_string().contains("value_of_reliability"),
+        "{error}"
+    );
+}

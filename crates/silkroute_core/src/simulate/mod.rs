@@ -207,6 +207,8 @@ impl<'a> Simulation<'a> {
             sea_rate: options.sea_rate,
             risk: options.risk.clone(),
             carbon_usd_per_t: options.carbon_usd_per_t,
+            reliability: options.reliability.clone(),
+            value_of_reliability_usd_per_day: options.value_of_reliability_usd_per_day,
             ..RouteOptions::defaults(network)
         };
         let scope = Scope::new(network, &route_options);
