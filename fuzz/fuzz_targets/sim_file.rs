@@ -18,6 +18,13 @@ fuzz_target!(|data: &[u8]| {
         );
         assert!(params.weekly_profile.iter().sum::<f64>() > 0.0);
         assert!(params.accept_queue_days.is_finite() && params.accept_queue_days >= 0.0);
-        assert!(params.facilities.iter().all(|f| f.servers >= 1));
+        for f in &params.facilities {
+            assert!(f.servers.is_some() || f.wagon_pool.is_some());
+            assert!(f.servers.is_none_or(|s| s >= 1));
+            assert!(
+                f.wagon_pool
+                    .is_none_or(|(n, h)| n >= 1.0 && h.is_finite() && h > 0.0)
+            );
+        }
     }
 });

@@ -17,6 +17,8 @@ pub const MAX_REPLICATIONS: usize = 100_000;
 pub const MAX_HORIZON_DAYS: f64 = 3650.0;
 /// Most positions of one facility.
 pub const MAX_SERVERS: usize = 1000;
+/// Most platforms of one wagon pool.
+const MAX_PLATFORMS: i64 = 1_000_000;
 
 /// Run settings and model parameters of a simulation.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,13 +59,16 @@ pub struct SimParams {
     pub facilities: Vec<FacilityParam>,
 }
 
-/// Positions (tracks with cranes) of one handling row.
+/// Positions (tracks with cranes) and a wagon pool of one handling row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FacilityParam {
     /// The row.
     pub handling: HandlingId,
-    /// Trains handled at once.
-    pub servers: usize,
+    /// Trains handled at once (`None`: derived from the row's hours and capacity).
+    pub servers: Option<usize>,
+    /// Platforms of the pool on the leaving side (a platform carries 2 TEU) and the hours a
+    /// platform takes to come back once a train has taken it (`None`: no pool limits it).
+    pub wagon_pool: Option<(f64, f64)>,
     /// Source ids.
     pub sources: Vec<String>,
 }
@@ -76,11 +81,19 @@ impl SimParams {
     }
 
     /// The positions a source gives for a row, with its sources joined by `|`.
-    pub(super) fn servers(&self, _: &Network, handling: HandlingId) -> Option<(usize, String)> {
+    pub(super) fn servers(&self, handling: HandlingId) -> Option<(usize, String)> {
         self.facilities
             .iter()
             .find(|f| f.handling == handling)
-            .map(|f| (f.servers, f.sources.join("|")))
+            .and_then(|f| Some((f.servers?, f.sources.join("|"))))
+    }
+
+    /// The wagon pool a source gives for a row: platforms and turnaround hours.
+    pub(super) fn wagon_pool(&self, handling: HandlingId) -> Option<(f64, f64)> {
+        self.facilities
+            .iter()
+            .find(|f| f.handling == handling)
+            .and_then(|f| f.wagon_pool)
     }
 }
 
@@ -148,7 +161,12 @@ struct HazardsRecord {
 struct FacilityRecord {
     node: String,
     kind: String,
-    servers: Spanned<i64>,
+    #[serde(default)]
+    servers: Option<Spanned<i64>>,
+    #[serde(default)]
+    wagon_pool: Option<Spanned<i64>>,
+    #[serde(default)]
+    turnaround_hours: Option<Spanned<f64>>,
     sources: Vec<String>,
     #[serde(default)]
     #[allow(dead_code)]
@@ -369,12 +387,47 @@ pub fn parse_sim_params(
                 format!("{} has no {} row", f.node, f.kind),
             ));
         }
-        let servers = *f.servers.get_ref();
-        if !(1..=MAX_SERVERS as i64).contains(&servers) {
+        let servers = match &f.servers {
+            None => None,
+            Some(spanned) => {
+                let servers = *spanned.get_ref();
+                if !(1..=MAX_SERVERS as i64).contains(&servers) {
+                    return Err(error(
+                        lines.of(spanned),
+                        "servers",
+                        format!("{servers} is outside 1–{MAX_SERVERS}"),
+                    ));
+                }
+                Some(servers as usize)
+            }
+        };
+        let wagon_pool = match (&f.wagon_pool, &f.turnaround_hours) {
+            (None, None) => None,
+            (Some(pool), Some(turnaround)) => {
+                let platforms = *pool.get_ref();
+                if !(1..=MAX_PLATFORMS).contains(&platforms) {
+                    return Err(error(
+                        lines.of(pool),
+                        "wagon_pool",
+                        format!("{platforms} is outside 1–{MAX_PLATFORMS}"),
+                    ));
+                }
+                let hours = number(turnaround, "turnaround_hours", 0.01, 8760.0)?;
+                Some((platforms as f64, hours))
+            }
+            _ => {
+                return Err(error(
+                    line,
+                    "wagon_pool",
+                    "a wagon pool needs both wagon_pool and turnaround_hours".to_string(),
+                ));
+            }
+        };
+        if servers.is_none() && wagon_pool.is_none() {
             return Err(error(
-                lines.of(&f.servers),
+                line,
                 "servers",
-                format!("{servers} is outside 1–{MAX_SERVERS}"),
+                "a facility row gives servers, a wagon pool or both".to_string(),
             ));
         }
         if f.sources.is_empty() {
@@ -395,7 +448,8 @@ pub fn parse_sim_params(
             }
             facilities.push(FacilityParam {
                 handling,
-                servers: servers as usize,
+                servers,
+                wagon_pool,
                 sources: f.sources.clone(),
             });
         }

@@ -58,6 +58,9 @@ pub(super) struct FacilityPlan {
     /// New trains are accepted for a path through the facility while the trains waiting
     /// here take at most this many hours of its capacity (the sim file's acceptance rule).
     pub(super) accept_wait_h: f64,
+    /// Platforms of the pool on the leaving side and the hours one takes to come back (a
+    /// train on a position takes one platform per 2 TEU, waiting while too few are back).
+    pub(super) wagon_pool: Option<(f64, f64)>,
 }
 
 /// A capacitated line (one direction): a train holds the line's slot for `slot_h` (the
@@ -301,7 +304,7 @@ pub(super) fn build(
                                 link.capacity_teu_per_year.unwrap_or(f64::INFINITY);
                             let trains_per_day = capacity_teu_per_year / 365.0 / teu_per_train;
                             let hours = link.hours;
-                            let (servers, servers_from) = match params.servers(network, handling) {
+                            let (servers, servers_from) = match params.servers(handling) {
                                 Some((servers, sources)) => (servers, sources),
                                 None => (
                                     ((hours * trains_per_day / 24.0).floor() as usize).max(1),
@@ -326,6 +329,7 @@ pub(super) fn build(
                                 servers_from,
                                 equilibrium_queue_h,
                                 accept_wait_h: params.accept_queue_days * 24.0,
+                                wagon_pool: params.wagon_pool(handling),
                             });
                             let index = (facilities.len() - 1) as u32;
                             facility_of.insert(handling, index);

@@ -8,7 +8,7 @@
 //! ship that cannot take all of it splits it, and each part goes on alone.
 
 use super::plan::{HOURS_PER_YEAR, MonthService, Plan, Stage};
-use crate::sim::{EventId, Process, ProcessId, ResourceId, Rng, Sim, Step, Value};
+use crate::sim::{ContainerId, EventId, Process, ProcessId, ResourceId, Rng, Sim, Step, Value};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -408,6 +408,8 @@ struct World {
     plan: Arc<Plan>,
     window: Window,
     facilities: Vec<ResourceId>,
+    /// Each facility's wagon pool, if it has one.
+    pools: Vec<Option<ContainerId>>,
     lines: Vec<ResourceId>,
     quays: Vec<Quay>,
     gates: Vec<Closures>,
@@ -422,6 +424,7 @@ enum Phase {
     Next,
     FacilityGate,
     FacilityQueued,
+    FacilityWagons,
     FacilityServed,
     FacilityRest,
     LineQueued,
@@ -566,7 +569,6 @@ impl Process for Consignment {
                 }
                 Phase::FacilityQueued => {
                     let f = self.facility(&plan);
-                    let facility = &plan.facilities[f];
                     let stats = &mut world.stats.facilities[f];
                     let wait = now - self.waited;
                     stats.queue.change(now, -1.0, window.bounds());
@@ -577,6 +579,31 @@ impl Process for Consignment {
                         stats.wait_sum_window += wait;
                     }
                     self.parts[PART_FACILITY] += wait;
+                    self.phase = Phase::FacilityWagons;
+                    if let (Some(pool), Some((size, _))) =
+                        (world.pools[f], plan.facilities[f].wagon_pool)
+                    {
+                        // Platforms for the leaving side (one per 2 TEU, never more than the
+                        // pool holds): wait until enough are back.
+                        self.waited = now;
+                        return Step::Wait(sim.draw(pool, (self.teu / 2.0).min(size)));
+                    }
+                    self.waited = now;
+                }
+                Phase::FacilityWagons => {
+                    let f = self.facility(&plan);
+                    let facility = &plan.facilities[f];
+                    if let (Some(pool), Some((size, turnaround_h))) =
+                        (world.pools[f], facility.wagon_pool)
+                    {
+                        self.parts[PART_FACILITY] += now - self.waited;
+                        sim.process(Box::new(Returner {
+                            pool,
+                            platforms: (self.teu / 2.0).min(size),
+                            turnaround_h,
+                            started: false,
+                        }));
+                    }
                     self.phase = Phase::FacilityServed;
                     return Step::Wait(sim.timeout(facility.service_h * teu_share));
                 }
@@ -871,6 +898,25 @@ impl Ferry {
     }
 }
 
+/// Brings a train's platforms back to their pool after the turnaround.
+struct Returner {
+    pool: ContainerId,
+    platforms: f64,
+    turnaround_h: f64,
+    started: bool,
+}
+
+impl Process for Returner {
+    fn resume(&mut self, sim: &mut Sim, _: ProcessId, _: Value) -> Step {
+        if self.started {
+            sim.fill(self.pool, self.platforms);
+            return Step::Done;
+        }
+        self.started = true;
+        Step::Wait(sim.timeout(self.turnaround_h))
+    }
+}
+
 /// Fires a ship's wake event after a delay, unless something woke it before.
 struct Alarm {
     event: EventId,
@@ -1071,11 +1117,20 @@ pub(super) fn replicate(plan: &Arc<Plan>, window: &Window, replication: usize) -
         .iter()
         .map(|f| sim.resource(f.servers))
         .collect();
+    let pools = plan
+        .facilities
+        .iter()
+        .map(|f| {
+            f.wagon_pool
+                .map(|(platforms, _)| sim.container(platforms, platforms))
+        })
+        .collect();
     let lines = plan.lines.iter().map(|_| sim.resource(1)).collect();
     let world = Rc::new(RefCell::new(World {
         plan: Arc::clone(plan),
         window: *window,
         facilities,
+        pools,
         lines,
         quays: (0..plan.sailings.len()).map(|_| Quay::default()).collect(),
         gates,

@@ -69,6 +69,7 @@ fn facility(servers: usize, service_h: f64, rest_h: f64) -> FacilityPlan {
         servers_from: "test".to_string(),
         equilibrium_queue_h: 0.0,
         accept_wait_h: f64::INFINITY,
+        wagon_pool: None,
     }
 }
 
@@ -504,4 +505,37 @@ fn a_ship_that_sails_when_full_waits_for_its_load_or_its_longest_wait() {
     let s = &stats.sailings[0];
     let mean = s.element_sum / s.element.total();
     assert!((mean - 14.0).abs() < 0.5, "{mean}");
+}
+
+#[test]
+fn a_wagon_pool_holds_trains_until_its_platforms_come_back() {
+    // Trains of 100 TEU every 10 h need 50 platforms each; a pool of 50 that comes back
+    // 25 h after a train takes it lets a train leave every 25 h: the k-th train (from 0)
+    // waits 15·k h for platforms, so the first four wait 0, 15, 30 and 45 h.
+    let mut p = plan(
+        vec![path(
+            vec![Stage::Facility(0), Stage::Hold(1.0)],
+            87_600.0,
+            2.0,
+        )],
+        true,
+    );
+    let mut f = facility(4, 0.5, 0.5);
+    f.wagon_pool = Some((50.0, 25.0));
+    p.facilities.push(f);
+    let w = Window {
+        warmup_h: 0.0,
+        horizon_h: 40.0,
+        drain_h: 500.0,
+        ..window(1.0, 0.0, 0.0)
+    };
+    let stats = &run(p.clone(), &w, 1)[0];
+    let group = &stats.groups[0];
+    assert_eq!(group.teu, 400.0, "four trains");
+    let facility_wait = group.parts_h_teu[super::run::PART_FACILITY] / group.teu;
+    assert!((facility_wait - 22.5).abs() < 1e-9, "{facility_wait}");
+    // Without the pool nothing waits.
+    p.facilities[0].wagon_pool = None;
+    let stats = &run(p, &w, 1)[0];
+    assert_eq!(stats.groups[0].parts_h_teu[super::run::PART_FACILITY], 0.0);
 }
