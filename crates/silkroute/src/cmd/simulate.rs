@@ -80,14 +80,17 @@ pub fn run(data: Option<&Path>, args: &SimulateArgs, out: &mut dyn Write) -> Res
     let (network, options) = super::network_and_options(data, args.scenario.as_deref(), args.year)?;
     let params = match &args.sim {
         Some(path) => read_sim_params(path, &network)?,
-        None => default_sim_params(&network).context("the shipped data/sim.toml")?,
+        None => default_sim_params(&network)
+            .context("the shipped data/sim.toml (for another network give --sim FILE)")?,
     };
     let hazards = if args.no_hazards {
         None
     } else {
         Some(match &args.hazards {
             Some(path) => read_hazards(path, &network)?,
-            None => default_hazards(&network).context("the shipped data/hazards.toml")?,
+            None => default_hazards(&network).context(
+                "the shipped data/hazards.toml (for another network give --hazards FILE or --no-hazards)",
+            )?,
         })
     };
     let mut settings = RunSettings::of(&params);

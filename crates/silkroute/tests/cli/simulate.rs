@@ -176,3 +176,21 @@ fn the_reliability_file_feeds_route_and_assign() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("--value-of-reliability"), "{stderr}");
 }
+
+#[test]
+fn simulates_another_network_without_the_shipped_hazards() {
+    let mini = repo("testdata/mini");
+    let out = stdout_of(&[
+        "--data",
+        &mini,
+        "simulate",
+        "--no-hazards",
+        "--replications",
+        "2",
+    ]);
+    assert!(out.contains("Middle test route"), "{out}");
+    let output = silkroute(&["--data", &mini, "simulate", "--replications", "2"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--no-hazards"), "{stderr}");
+}
