@@ -335,6 +335,12 @@ impl<'a> Simulation<'a> {
         }
 
         let mut elements: BTreeMap<String, (Histogram, f64)> = BTreeMap::new();
+        // Both directions of a link, and every row of a place and kind, are one element.
+        let mut add_element = |key: String, histogram: &Histogram, sum: f64| {
+            let element = elements.entry(key).or_default();
+            element.0.merge_from(histogram);
+            element.1 += sum;
+        };
         let facilities = plan
             .facilities
             .iter()
@@ -342,11 +348,11 @@ impl<'a> Simulation<'a> {
             .map(|(f, s)| {
                 let row = network.handling(f.handling);
                 let node = network.node(row.node);
-                let element = elements
-                    .entry(format!("handling:{}:{}", node.key, row.kind.as_str()))
-                    .or_default();
-                element.0.merge_from(&s.element);
-                element.1 += s.element_sum;
+                add_element(
+                    format!("handling:{}:{}", node.key, row.kind.as_str()),
+                    &s.element,
+                    s.element_sum,
+                );
                 let arrivals = s.arrivals_window;
                 FacilityRecord {
                     node: node.key.clone(),
@@ -379,9 +385,7 @@ impl<'a> Simulation<'a> {
             .map(|(p, s)| {
                 let link = network.link(p.link);
                 let arc = network.arc(p.arc);
-                let element = elements.entry(format!("link:{}", link.key)).or_default();
-                element.0.merge_from(&s.element);
-                element.1 += s.element_sum;
+                add_element(format!("link:{}", link.key), &s.element, s.element_sum);
                 SailingRecord {
                     link: link.key.clone(),
                     from: network.node(arc.tail).key.clone(),
@@ -408,9 +412,7 @@ impl<'a> Simulation<'a> {
             .map(|(p, s)| {
                 let link = network.link(p.link);
                 let arc = network.arc(p.arc);
-                let element = elements.entry(format!("link:{}", link.key)).or_default();
-                element.0.merge_from(&s.element);
-                element.1 += s.element_sum;
+                add_element(format!("link:{}", link.key), &s.element, s.element_sum);
                 LineRecord {
                     link: link.key.clone(),
                     from: network.node(arc.tail).key.clone(),

@@ -289,12 +289,10 @@ pub(super) fn build(
                     gate(&mut stages, node_gate(node));
                     hold(&mut stages, link.hours);
                 }
-                FreightLink::HubEntry { handling, .. } => {
-                    // The facility's own stage checks its gate.
-                    let _ = handling;
+                // The facility's own stage checks its place's gate.
+                FreightLink::HubEntry { .. } | FreightLink::HubExit { .. } => {
                     hold(&mut stages, link.hours);
                 }
-                FreightLink::HubExit { .. } => hold(&mut stages, link.hours),
                 FreightLink::Handling(handling) => {
                     let index = match facility_of.get(&handling) {
                         Some(&index) => index,
