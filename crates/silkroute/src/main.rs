@@ -53,6 +53,9 @@ enum Command {
     /// Trains through borders, gauge changes and Caspian ferries, replication after
     /// replication: transit-time distributions (p50, p95, on time) by corridor and pair.
     Simulate(cmd::simulate::SimulateArgs),
+    /// Serve the API and the web map over HTTP (localhost by default; docs/http.md)
+    #[cfg(feature = "serve")]
+    Serve(cmd::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +79,8 @@ fn main() -> ExitCode {
             cmd::criticality::run(cli.data.as_deref(), &args, &mut stdout)
         }
         Command::Simulate(args) => cmd::simulate::run(cli.data.as_deref(), &args, &mut stdout),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => cmd::serve::run(cli.data.as_deref(), &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

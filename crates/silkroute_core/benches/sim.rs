@@ -13,6 +13,7 @@ use silkroute_core::scenario::default_hazards;
 use silkroute_core::sim::models::{mm1, timeout_loop};
 use silkroute_core::simulate::{RunSettings, Simulation, default_sim_params};
 use std::hint::black_box;
+use std::ops::ControlFlow;
 use std::time::Duration;
 
 fn bench(c: &mut Criterion) {
@@ -49,7 +50,7 @@ fn bench(c: &mut Criterion) {
         .sample_size(20)
         .measurement_time(Duration::from_secs(10));
     group.bench_function("corridor_year", |b| {
-        b.iter(|| black_box(simulation.run(&settings, &|_, _| {}).expect("runs")))
+        b.iter(|| black_box(simulation.run(&settings, &|_, _| ControlFlow::Continue(())).expect("runs")))
     });
     group.finish();
 }

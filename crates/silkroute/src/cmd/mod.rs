@@ -17,6 +17,8 @@ pub mod observed;
 pub mod places;
 pub mod route;
 pub mod scenario;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod shapes;
 pub mod simulate;
 pub mod validate;

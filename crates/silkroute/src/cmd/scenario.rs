@@ -9,8 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use silkroute_core::assign::{AssignOptions, AssignRequest, Method};
 use silkroute_core::freight::FREIGHT_GAP;
 use silkroute_core::scenario::{
-    Change, Prepared, Scenario, ScenarioDiff, ScenarioReport, compare_scenarios, comparison_html,
-    run,
+    Change, LoadedScenario, ScenarioDiff, ScenarioReport, compare_loaded, comparison_html,
 };
 use std::io::Write;
 use std::ops::ControlFlow;
@@ -83,21 +82,10 @@ pub fn run_command(args: &ScenarioArgs, out: &mut dyn Write) -> Result<()> {
 }
 
 /// A scenario read, applied and ready to run.
-struct Loaded {
-    scenario: Scenario,
-    prepared: Prepared,
-    base_fingerprint: u64,
-}
+type Loaded = LoadedScenario;
 
 fn load(path: &Path) -> Result<Loaded> {
-    let scenario = Scenario::load(path)?;
-    let (base, base_fingerprint) = scenario.load_base()?;
-    let prepared = scenario.prepare(&base)?;
-    Ok(Loaded {
-        scenario,
-        prepared,
-        base_fingerprint,
-    })
+    Ok(LoadedScenario::load(path)?)
 }
 
 fn solver() -> Result<AssignOptions> {
@@ -163,18 +151,11 @@ fn progress(label: &str) -> ProgressBar {
 
 fn run_one(loaded: &Loaded, pairs: Option<&[(String, String)]>) -> Result<ScenarioReport> {
     let bar = progress(loaded.scenario.name());
-    let report = run(
-        &loaded.scenario,
-        &loaded.prepared,
-        loaded.base_fingerprint,
-        pairs,
-        &solver()?,
-        &mut |stats| {
-            bar.set_position(stats.iteration as u64);
-            bar.set_message(format!("relative gap {:.2e}", stats.relative_gap));
-            ControlFlow::Continue(())
-        },
-    );
+    let report = loaded.run(pairs, &solver()?, &mut |stats| {
+        bar.set_position(stats.iteration as u64);
+        bar.set_message(format!("relative gap {:.2e}", stats.relative_gap));
+        ControlFlow::Continue(())
+    });
     bar.finish_and_clear();
     Ok(report?)
 }
@@ -429,20 +410,14 @@ fn compare(
 ) -> Result<()> {
     let base_loaded = load(base)?;
     let other_loaded = load(other)?;
-    // Both runs report the same pairs: the base's, then the other's not in it.
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    for loaded in [&base_loaded, &other_loaded] {
-        for &(from, to) in &loaded.prepared.pairs {
-            let network = &loaded.prepared.network;
-            let pair = (network.node(from).key.clone(), network.node(to).key.clone());
-            if !pairs.contains(&pair) {
-                pairs.push(pair);
-            }
-        }
-    }
-    let base_report = run_one(&base_loaded, Some(&pairs))?;
-    let other_report = run_one(&other_loaded, Some(&pairs))?;
-    let diff = compare_scenarios(&base_report, &other_report);
+    let bar = progress(other_loaded.scenario.name());
+    let compared = compare_loaded(&base_loaded, &other_loaded, &solver()?, &mut |stats| {
+        bar.set_position(stats.iteration as u64);
+        bar.set_message(format!("relative gap {:.2e}", stats.relative_gap));
+        ControlFlow::Continue(())
+    });
+    bar.finish_and_clear();
+    let (diff, base_report, other_report) = compared?;
     if let Some(path) = html {
         let page = comparison_html(&diff, &base_report, &other_report);
         silkroute_core::io::write_atomic(path, page.as_bytes())

@@ -16,6 +16,7 @@ use silkroute_core::simulate::{
     RunSettings, Simulation, default_sim_params, read_sim_params, simulation_html,
 };
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -136,7 +137,10 @@ pub fn run(data: Option<&Path>, args: &SimulateArgs, out: &mut dyn Write) -> Res
     );
     bar.enable_steady_tick(Duration::from_millis(500));
     let report = simulation
-        .run(&settings, &|done, _| bar.set_position(done as u64))
+        .run(&settings, &|done, _| {
+            bar.set_position(done as u64);
+            ControlFlow::Continue(())
+        })
         .context("simulate")?;
     bar.finish_and_clear();
     for warning in &report.warnings {

@@ -12,6 +12,7 @@ use std::io::Write;
 
 /// One corridor's best route, or why it has none.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CorridorRecord {
     /// Corridor id.
     pub corridor: String,
@@ -25,6 +26,7 @@ pub struct CorridorRecord {
 
 /// `silkroute corridors --format json`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CorridorsReport {
     /// Layout version.
     pub version: u32,

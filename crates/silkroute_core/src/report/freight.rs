@@ -16,6 +16,7 @@ pub const FREIGHT_REPORT_VERSION: u32 = 1;
 
 /// A demand class and what became of its demand.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClassRecord {
     /// Class id.
     pub id: String,
@@ -38,6 +39,7 @@ pub struct ClassRecord {
 
 /// Totals over all classes.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TotalsRecord {
     /// Demand, TEU per year.
     pub demand_teu_per_year: f64,
@@ -58,6 +60,7 @@ pub struct TotalsRecord {
 
 /// TEU per year of one corridor.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CorridorFlowRecord {
     /// Corridor id, `regional` (paths on regional links only, or whose most km are on track
     /// two or more corridors share), or `unattributed` (flow the path decomposition could not
@@ -75,6 +78,7 @@ pub struct CorridorFlowRecord {
 
 /// Northern route against the Middle Corridor.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SplitRecord {
     /// TEU per year on the Northern route.
     pub northern_teu_per_year: f64,
@@ -88,6 +92,7 @@ pub struct SplitRecord {
 
 /// TEU per year of one corridor arriving at a zone.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CorridorAmount {
     /// Corridor id (or `regional`, `unattributed`).
     pub corridor: String,
@@ -97,6 +102,7 @@ pub struct CorridorAmount {
 
 /// What arrives at a zone, by corridor.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DestinationRecord {
     /// Zone id.
     pub zone: String,
@@ -110,6 +116,7 @@ pub struct DestinationRecord {
 
 /// What goes from one zone to another, by corridor.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PairFlowRecord {
     /// Origin zone id.
     pub origin: String,
@@ -123,6 +130,7 @@ pub struct PairFlowRecord {
 
 /// Flow on one direction of a network link.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LinkFlowRecord {
     /// Link id.
     pub link: String,
@@ -154,6 +162,7 @@ pub struct LinkFlowRecord {
 
 /// Flow through a handling facility modelled with its capacity.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HandlingFlowRecord {
     /// Node id.
     pub node: String,
@@ -179,6 +188,7 @@ pub struct HandlingFlowRecord {
 
 /// A capacitated link or facility, ranked by v/c.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BottleneckRecord {
     /// `Dostyk gauge change`, `Alashankou → Dostyk (rail)`: place names, and the mode of a
     /// link.
@@ -199,6 +209,7 @@ pub struct BottleneckRecord {
 
 /// Demand left out.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnservedRecord {
     /// Origin zone id.
     pub origin: String,
@@ -214,6 +225,7 @@ pub struct UnservedRecord {
 
 /// The report of a freight assignment.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FreightReport {
     /// Layout version ([`FREIGHT_REPORT_VERSION`]).
     pub version: u32,
@@ -268,6 +280,7 @@ pub struct FreightReport {
 
 /// Tonnes a year of the tonnage layer on a corridor.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TonnageRecord {
     /// Corridor key (`regional`: on no corridor).
     pub corridor: String,
@@ -277,6 +290,7 @@ pub struct TonnageRecord {
 
 /// Tonnes a year of the tonnage layer through a crossing.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TonnagePlaceRecord {
     /// Node id.
     pub node: String,
@@ -288,6 +302,7 @@ pub struct TonnagePlaceRecord {
 
 /// A market's split between rail and the alternative.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MarketRecord {
     /// The market id.
     pub market: String,

@@ -85,6 +85,7 @@ impl Serialize for Geometry {
 
 /// A feature: a geometry and its properties (a JSON object).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Feature {
     /// Where it is.
     pub geometry: Geometry,
@@ -108,6 +109,7 @@ impl Feature {
 /// A collection of features, with optional properties of the whole collection (foreign
 /// members that map tools show as metadata: attribution, notes).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FeatureCollection {
     /// The features.
     pub features: Vec<Feature>,
@@ -201,4 +203,56 @@ mod tests {
                 .ends_with(r#""type":"MultiLineString"}"#)
         );
     }
+}
+
+/// OpenAPI schemas of the hand-serialized GeoJSON parts (RFC 7946 §3).
+#[cfg(feature = "openapi")]
+mod schema {
+    use super::{CollectionTag, FeatureTag, Geometry};
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+    use utoipa::openapi::{RefOr, schema::SchemaType};
+
+    fn constant(value: &str) -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::String))
+            .enum_values(Some([value]))
+            .into()
+    }
+
+    impl utoipa::PartialSchema for FeatureTag {
+        fn schema() -> RefOr<Schema> {
+            constant("Feature")
+        }
+    }
+    impl utoipa::ToSchema for FeatureTag {}
+
+    impl utoipa::PartialSchema for CollectionTag {
+        fn schema() -> RefOr<Schema> {
+            constant("FeatureCollection")
+        }
+    }
+    impl utoipa::ToSchema for CollectionTag {}
+
+    impl utoipa::PartialSchema for Geometry {
+        fn schema() -> RefOr<Schema> {
+            ObjectBuilder::new()
+                .description(Some(
+                    "A GeoJSON Point, LineString or MultiLineString ([lon, lat] positions)",
+                ))
+                .property(
+                    "type",
+                    ObjectBuilder::new()
+                        .schema_type(SchemaType::new(Type::String))
+                        .enum_values(Some(["Point", "LineString", "MultiLineString"])),
+                )
+                .property(
+                    "coordinates",
+                    ArrayBuilder::new().items(ObjectBuilder::new()),
+                )
+                .required("type")
+                .required("coordinates")
+                .into()
+        }
+    }
+    impl utoipa::ToSchema for Geometry {}
 }

@@ -12,6 +12,7 @@ use std::io::Write;
 
 /// One corridor in the summary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CorridorSummary {
     /// Corridor id.
     pub id: String,
@@ -25,6 +26,7 @@ pub struct CorridorSummary {
 
 /// The freight demand in the summary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FreightSummary {
     /// Zones.
     pub zones: usize,
@@ -38,6 +40,7 @@ pub struct FreightSummary {
 
 /// `silkroute network --format json`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NetworkSummary {
     /// Dataset name.
     pub name: String,

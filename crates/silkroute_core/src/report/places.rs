@@ -8,6 +8,7 @@ use std::io::Write;
 
 /// One place.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlaceRow {
     /// Node id.
     pub id: String,

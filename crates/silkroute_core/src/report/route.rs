@@ -14,6 +14,7 @@ pub const REPORT_VERSION: u32 = 1;
 
 /// A place in a report.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlaceRecord {
     /// Node id.
     pub id: String,
@@ -47,6 +48,7 @@ impl PlaceRecord {
 
 /// One leg.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LegRecord {
     /// Link id.
     pub link: String,
@@ -76,6 +78,7 @@ pub struct LegRecord {
 
 /// One handling step at a node.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TransferRecord {
     /// Node id.
     pub node: String,
@@ -97,6 +100,7 @@ pub struct TransferRecord {
 
 /// One route.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RouteRecord {
     /// Corridor id, or `regional`.
     pub corridor: String,
@@ -124,6 +128,7 @@ pub struct RouteRecord {
 
 /// A source cited by a report.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceRecord {
     /// Id.
     pub id: String,
@@ -137,6 +142,7 @@ pub struct SourceRecord {
 
 /// The options a report was made with.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueryRecord {
     /// Objective.
     pub by: String,
@@ -169,6 +175,7 @@ pub struct QueryRecord {
 
 /// The reliability file a report was made with.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReliabilityRecord {
     /// The file, as given.
     pub file: String,
@@ -185,6 +192,7 @@ pub struct ReliabilityRecord {
 
 /// `silkroute route --format json`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RouteReport {
     /// Layout version.
     pub version: u32,

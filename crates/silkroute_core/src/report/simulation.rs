@@ -10,6 +10,7 @@ pub const SIMULATION_REPORT_VERSION: u32 = 1;
 
 /// A transit-time distribution, days.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TransitRecord {
     /// TEU a year measured (mean over replications).
     pub teu_per_year: f64,
@@ -49,6 +50,7 @@ pub struct TransitRecord {
 
 /// One corridor's distribution, with the share of TEU by day for charts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CorridorTransitRecord {
     /// Corridor id (`regional` for routes of no corridor).
     pub corridor: String,
@@ -63,6 +65,7 @@ pub struct CorridorTransitRecord {
 
 /// One origin–destination and corridor.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PairTransitRecord {
     /// Origin zone id.
     pub origin: String,
@@ -77,6 +80,7 @@ pub struct PairTransitRecord {
 
 /// One capacitated handling row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FacilityRecord {
     /// Place id.
     pub node: String,
@@ -116,6 +120,7 @@ pub struct FacilityRecord {
 
 /// One water line (a link in one direction).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SailingRecord {
     /// Link id.
     pub link: String,
@@ -149,6 +154,7 @@ pub struct SailingRecord {
 
 /// One capacitated line (a link in one direction).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineRecord {
     /// Link id.
     pub link: String,
@@ -168,6 +174,7 @@ pub struct LineRecord {
 
 /// One hazard group drawn.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HazardRecord {
     /// Group id (the hazards file's).
     pub group: String,
@@ -177,6 +184,7 @@ pub struct HazardRecord {
 
 /// One element's time for the reliability file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ElementRecord {
     /// `handling:<node>:<kind>` or `link:<link>`.
     pub element: String,
@@ -194,6 +202,7 @@ pub struct ElementRecord {
 
 /// The report of `silkroute simulate`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SimulationReport {
     /// [`SIMULATION_REPORT_VERSION`].
     pub version: u32,

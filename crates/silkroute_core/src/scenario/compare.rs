@@ -22,6 +22,7 @@ fn round3(value: f64) -> f64 {
 /// A number in the base run and in the other run, and `other − base` (rounded like the
 /// report's figures: 0.1, or 0.001 for ratios). A row missing on one side counts 0 there.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     /// In the base run.
     pub base: f64,
@@ -53,6 +54,7 @@ impl Change {
 /// A number that may be absent on either side (a link without a capacity, a corridor
 /// without a route); the difference only when both sides have it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OptionalChange {
     /// In the base run.
     pub base: Option<f64>,
@@ -112,6 +114,7 @@ impl OptionalChange {
 
 /// A text (an id) on each side, when there is one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TextChange {
     /// In the base run.
     pub base: Option<String>,
@@ -142,6 +145,7 @@ impl TextChange {
 
 /// Which runs have a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Presence {
     /// Both.
@@ -212,6 +216,7 @@ fn optional_change<R>(
 
 /// Totals of two freight runs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TotalsDiff {
     /// Demand, TEU per year.
     pub demand_teu_per_year: Change,
@@ -233,6 +238,7 @@ pub struct TotalsDiff {
 
 /// One freight class in two runs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClassDiff {
     /// Class id.
     pub class: String,
@@ -250,6 +256,7 @@ pub struct ClassDiff {
 
 /// One corridor's volume in two runs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CorridorFlowDiff {
     /// Corridor id (or `regional`, `unattributed`).
     pub corridor: String,
@@ -263,6 +270,7 @@ pub struct CorridorFlowDiff {
 
 /// One direction of a link in two runs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LinkFlowDiff {
     /// Link id.
     pub link: String,
@@ -284,6 +292,7 @@ pub struct LinkFlowDiff {
 
 /// One handling facility modelled with its capacity, in two runs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HandlingFlowDiff {
     /// Node id.
     pub node: String,
@@ -303,6 +312,7 @@ pub struct HandlingFlowDiff {
 
 /// The tonnage layer on a corridor or through a crossing, in two runs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TonnageFlowDiff {
     /// `corridor` or `crossing`.
     pub section: String,
@@ -316,6 +326,7 @@ pub struct TonnageFlowDiff {
 
 /// Two freight reports side by side ([`compare_freight`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FreightDiff {
     /// Layout version ([`SCENARIO_DIFF_VERSION`]).
     pub version: u32,
@@ -597,6 +608,7 @@ impl FreightDiff {
 
 /// The totals of one route on each side (absent on a side without the route).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RouteTotalsDiff {
     /// Hours door to door.
     pub total_hours: OptionalChange,
@@ -659,6 +671,7 @@ impl RouteTotalsDiff {
 
 /// The best route of one corridor on each side.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CorridorRouteDiff {
     /// Corridor id, or `regional`.
     pub corridor: String,
@@ -673,6 +686,7 @@ pub struct CorridorRouteDiff {
 
 /// The best route overall on each side.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BestRouteDiff {
     /// Its corridor on each side.
     pub corridor: TextChange,
@@ -685,6 +699,7 @@ pub struct BestRouteDiff {
 
 /// Two route reports side by side ([`compare_routes`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RouteDiff {
     /// Layout version ([`SCENARIO_DIFF_VERSION`]).
     pub version: u32,

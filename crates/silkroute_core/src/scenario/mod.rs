@@ -69,8 +69,8 @@ pub use montecarlo::{
 };
 pub use run::{
     DEFAULT_PAIRS, EditRecord, LeverRecord, Levers, PAIR_ALTERNATIVES, Prepared,
-    SCENARIO_REPORT_VERSION, Scenario, ScenarioDiff, ScenarioError, ScenarioReport,
-    compare_scenarios, run,
+    LoadedScenario, SCENARIO_REPORT_VERSION, Scenario, ScenarioDiff, ScenarioError,
+    ScenarioReport, compare_loaded, compare_scenarios, run,
 };
 
 use crate::network::{Network, NetworkBuilder};

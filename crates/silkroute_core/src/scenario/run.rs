@@ -455,6 +455,7 @@ pub struct Levers {
 
 /// A lever a scenario set: where, what, the value and its sources.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LeverRecord {
     /// The file.
     pub file: String,
@@ -470,6 +471,7 @@ pub struct LeverRecord {
 
 /// An edit a scenario applied: where, which and its sources.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EditRecord {
     /// The file.
     pub file: String,
@@ -781,6 +783,7 @@ impl Prepared {
 /// What a scenario run gives: the scenario, its fingerprints, its levers and edits, the
 /// freight assignment of its year and the routes of its pairs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScenarioReport {
     /// Layout version ([`SCENARIO_REPORT_VERSION`]).
     pub version: u32,
@@ -889,6 +892,7 @@ pub fn run(
 /// Two scenario runs side by side: the freight diff and, per pair both report, the route
 /// diff. `compare_scenarios(b, a)` is `compare_scenarios(a, b).reversed()`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScenarioDiff {
     /// Layout version ([`SCENARIO_DIFF_VERSION`]).
     pub version: u32,
@@ -926,6 +930,7 @@ pub fn compare_scenarios(base: &ScenarioReport, other: &ScenarioReport) -> Scena
 
 /// A facility or a line direction whose flow changed ([`ScenarioDiff::largest_changes`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FlowChange {
     /// `dostyk gauge_change`, or `from → to` for a line.
     pub name: String,
@@ -1242,4 +1247,79 @@ mod tests {
         );
         assert!(missing.contains("gone.toml"), "{missing}");
     }
+}
+
+/// A scenario read, its base loaded and its chain applied: what a run or a comparison needs.
+#[derive(Debug, Clone)]
+pub struct LoadedScenario {
+    /// The scenario and its chain.
+    pub scenario: Scenario,
+    /// Its network and levers.
+    pub prepared: Prepared,
+    /// The fingerprint of its base network's files.
+    pub base_fingerprint: u64,
+}
+
+impl LoadedScenario {
+    /// Reads the scenario file at `path` and its chain, loads its base and applies the chain.
+    ///
+    /// # Errors
+    /// The first problem of the file, its chain or its base, naming file, line and field.
+    pub fn load(path: &Path) -> Result<LoadedScenario, ScenarioError> {
+        let scenario = Scenario::load(path)?;
+        let (base, base_fingerprint) = scenario.load_base()?;
+        let prepared = scenario.prepare(&base)?;
+        Ok(LoadedScenario {
+            scenario,
+            prepared,
+            base_fingerprint,
+        })
+    }
+
+    /// Runs it ([`run`]) on `pairs` (its own when `None`).
+    ///
+    /// # Errors
+    /// As [`run`].
+    pub fn run(
+        &self,
+        pairs: Option<&[(String, String)]>,
+        solver: &AssignOptions,
+        observer: &mut Observer<'_>,
+    ) -> Result<ScenarioReport, ScenarioError> {
+        run(
+            &self.scenario,
+            &self.prepared,
+            self.base_fingerprint,
+            pairs,
+            solver,
+            observer,
+        )
+    }
+}
+
+/// Two scenarios run on the same origin–destination pairs (the base's, then the other's not
+/// among them) and compared ([`compare_scenarios`]): the difference, then both runs.
+///
+/// # Errors
+/// The first run's error.
+pub fn compare_loaded(
+    base: &LoadedScenario,
+    other: &LoadedScenario,
+    solver: &AssignOptions,
+    observer: &mut Observer<'_>,
+) -> Result<(ScenarioDiff, ScenarioReport, ScenarioReport), ScenarioError> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for loaded in [base, other] {
+        let network = &loaded.prepared.network;
+        for &(from, to) in &loaded.prepared.pairs {
+            let pair = (network.node(from).key.clone(), network.node(to).key.clone());
+            if !pairs.contains(&pair) {
+                pairs.push(pair);
+            }
+        }
+    }
+    let base_report = base.run(Some(&pairs), solver, observer)?;
+    let other_report = other.run(Some(&pairs), solver, observer)?;
+    let diff = compare_scenarios(&base_report, &other_report);
+    Ok((diff, base_report, other_report))
 }

@@ -55,7 +55,8 @@ use run::{
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Replications run one after another on one thread before their statistics are added to the
 /// others' (fixed, so the sums are the same bytes on any number of threads).
@@ -93,6 +94,9 @@ pub enum SimulateError {
         /// Why.
         reason: String,
     },
+    /// The progress observer asked the run to stop.
+    #[error("the simulation was stopped before its last replication")]
+    Stopped,
     /// The freight problem could not be built.
     #[error("freight assignment: {0}")]
     Freight(#[from] FreightError),
@@ -229,7 +233,7 @@ impl<'a> Simulation<'a> {
     pub fn run(
         &self,
         settings: &RunSettings,
-        progress: &(dyn Fn(usize, usize) + Sync),
+        progress: &(dyn Fn(usize, usize) -> ControlFlow<()> + Sync),
     ) -> Result<SimulationReport, SimulateError> {
         settings.validate()?;
         let window = Window {
@@ -243,17 +247,26 @@ impl<'a> Simulation<'a> {
         };
         let total = settings.replications;
         let done = AtomicUsize::new(0);
+        let stopped = AtomicBool::new(false);
         let chunks: Vec<Stats> = (0..total.div_ceil(CHUNK))
             .into_par_iter()
             .map(|chunk| {
                 let mut stats = Stats::new(&self.plan);
                 for r in chunk * CHUNK..((chunk + 1) * CHUNK).min(total) {
+                    if stopped.load(Ordering::Relaxed) {
+                        break;
+                    }
                     stats.merge(&run::replicate(&self.plan, &window, r));
-                    progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                    if progress(done.fetch_add(1, Ordering::Relaxed) + 1, total).is_break() {
+                        stopped.store(true, Ordering::Relaxed);
+                    }
                 }
                 stats
             })
             .collect();
+        if stopped.load(Ordering::Relaxed) {
+            return Err(SimulateError::Stopped);
+        }
         let mut stats = Stats::new(&self.plan);
         for chunk in &chunks {
             stats.merge(chunk);
