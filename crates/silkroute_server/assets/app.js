@@ -23,6 +23,7 @@
     ["co2", "CO₂e"],
     ["generalized", "Generalized cost"],
   ];
+  const OBJECTIVE_WORDS = { time: "time", cost: "cost", co2: "CO₂e", generalized: "generalized cost" };
   const FIRST_YEAR = 2024;
   const LAST_YEAR = 2035;
 
@@ -95,7 +96,7 @@
       else if (k === "style") node.style.cssText = v;
       else node.setAttribute(k, v === true ? "" : v);
     }
-    for (const c of children.flat()) {
+    for (const c of children.flat(Infinity)) {
       if (c == null || c === false) continue;
       node.append(c instanceof Node ? c : String(c));
     }
@@ -110,7 +111,7 @@
       if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
       else node.setAttribute(k, v);
     }
-    for (const c of children.flat()) {
+    for (const c of children.flat(Infinity)) {
       if (c == null) continue;
       node.append(c instanceof Node ? c : String(c));
     }
@@ -163,10 +164,10 @@
   function gradedColours(n) {
     const stops = [
       [0x1b, 0x5e, 0x20],
-      [0x43, 0xa0, 0x47],
-      [0xc0, 0xca, 0x33],
-      [0xf9, 0xa8, 0x25],
-      [0xef, 0x6c, 0x00],
+      [0x55, 0x8b, 0x2f],
+      [0xc9, 0xa2, 0x27],
+      [0xe6, 0x7e, 0x22],
+      [0xb2, 0x3a, 0x1a],
     ];
     const out = [];
     for (let i = 0; i < n; i++) {
@@ -469,7 +470,9 @@
     fillSelect(base, opts);
     fillSelect(other, opts);
     base.value = state.scenarios.includes(keepBase) ? keepBase : state.scenarios.includes("baseline_2026") ? "baseline_2026" : state.scenarios[0] || "";
-    other.value = state.scenarios.includes(keepOther) ? keepOther : state.scenarios.find((n) => n !== base.value) || "";
+    // The default comparison is a disruption with a visible effect, where the network has it.
+    const fallback = state.scenarios.includes("caspian_closed") && base.value !== "caspian_closed" ? "caspian_closed" : state.scenarios.find((n) => n !== base.value);
+    other.value = state.scenarios.includes(keepOther) ? keepOther : fallback || "";
   }
 
   function avoidList(form) {
@@ -646,11 +649,12 @@
           sugg.map((name, i) => [i ? ", " : "", h("button", { type: "button", class: "link", onclick: () => useSuggestion(body.field, body.query, name) }, name)]), "?"));
       }
     } else if (body.code === "NoRoute" && Array.isArray(body.reasons) && body.reasons.length) {
-      parts.push(h("table", { class: "reasons" },
-        h("tbody", {}, body.reasons.map((r) =>
-          h("tr", {}, h("td", {}, swatch(corridorInfo(r.corridor).colour), " ", r.name || corridorInfo(r.corridor).label), h("td", {}, r.reason || "—"))))));
+      parts.push(h("ul", { class: "reasons" }, body.reasons.map((r) =>
+        h("li", { title: r.name || "" },
+          swatch(corridorInfo(r.corridor).colour), " ",
+          h("b", {}, corridorInfo(r.corridor).label), ": ", r.reason || "no route"))));
     } else if (body.code === "NoSegment") {
-      if (body.nearest) parts.push(h("div", {}, `The nearest place is ${body.nearest}${isNum(body.distance_km) ? `, ${fmtInt(body.distance_km)} km away` : ""}.`));
+      if (body.nearest && !String(body.message || "").includes(body.nearest)) parts.push(h("div", {}, `The nearest place is ${body.nearest}${isNum(body.distance_km) ? `, ${fmtInt(body.distance_km)} km away` : ""}.`));
     } else if (body.code === "InvalidValue" && body.field) {
       parts.push(h("div", { class: "meta" }, "Field: ", h("code", {}, body.field)));
     } else if (body.code === "Busy" || body.code === "Timeout") {
@@ -810,7 +814,7 @@
     const q = body.query || {};
     const place = (x) => (x ? `${x.name}${x.snapped_km ? ` (snapped ${fmt1(x.snapped_km)} km)` : ""}` : "?");
     const meta = [
-      `best by ${(OBJECTIVES.find(([k]) => k === q.by) || [q.by, q.by])[1].toLowerCase()}`,
+      `best by ${OBJECTIVE_WORDS[q.by] || q.by}`,
       q.year ? `network of ${q.year}` : null,
       q.avoid && q.avoid.length ? `avoiding ${q.avoid.join(", ")}` : null,
       q.pareto ? "Pareto set" : null,
@@ -1049,7 +1053,7 @@
       ]), { direction: "top" });
       m.addTo(layers.results);
       perBand[i].places += 1;
-      reached.push({ name, band: i, ...p });
+      reached.push({ ...p, name, band: i });
     }
     const origin = body.origin || body.from || (Array.isArray(body.origins) ? body.origins[0] : null);
     if (origin && isNum(origin.lat)) showEndpoints([[[origin.lat, origin.lon], "from"]]);
@@ -1062,7 +1066,7 @@
     const title = `${reverse ? "Reaching" : "Reach from"} ${origin ? origin.name : $("#reach-place").value}`;
     $("#results").replaceChildren(
       h("h2", {}, title),
-      h("p", { class: "meta" }, `by ${q.by || $("#reach-by").value} · within ${contours.join(", ")} days${body.note ? ` · ${body.note}` : ""}`),
+      h("p", { class: "meta" }, `by ${OBJECTIVE_WORDS[q.by || $("#reach-by").value] || q.by} · within ${contours.join(", ")} days${body.note ? ` · ${body.note}` : ""}`),
       table([["Band"], ["Places", "num"], ["Links", "num"]],
         contours.map((c, i) => h("tr", {}, h("td", {}, swatch(colours[i]), ` ≤ ${c} days`), h("td", { class: "num" }, perBand[i].places), h("td", { class: "num" }, perBand[i].lines)))),
       h("h3", {}, `${reached.length} places`),

@@ -22,10 +22,28 @@ const countries = topojson.feature(topology, topology.objects.countries);
 
 const round = (x) => Math.round(x * 1000) / 1000;
 
+// world-atlas keeps rings that cross the antimeridian whole (Russia's Chukotka, Fiji), jumping
+// from 180 to -180, which a flat map draws as a band round the world. Unwrap such a ring into
+// continuous longitudes (Chukotka then lies just east of 180), then shift it by 360° so that
+// its median longitude is within ±180.
+function unwrapRing(ring) {
+  const out = [ring[0].slice()];
+  for (let i = 1; i < ring.length; i++) {
+    let lon = ring[i][0];
+    const prev = out[i - 1][0];
+    while (lon - prev > 180) lon -= 360;
+    while (lon - prev < -180) lon += 360;
+    out.push([lon, ring[i][1]]);
+  }
+  const lons = out.map((p) => p[0]).sort((a, b) => a - b);
+  const shift = -360 * Math.round(lons[lons.length >> 1] / 360);
+  return shift ? out.map(([lon, lat]) => [lon + shift, lat]) : out;
+}
+
 // Rounds every position and drops the consecutive duplicates that rounding creates.
 function roundRing(ring) {
   const out = [];
-  for (const [lon, lat] of ring) {
+  for (const [lon, lat] of unwrapRing(ring)) {
     const p = [round(lon), round(lat)];
     const last = out[out.length - 1];
     if (!last || last[0] !== p[0] || last[1] !== p[1]) out.push(p);
