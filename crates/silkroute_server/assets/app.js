@@ -123,7 +123,8 @@
   }
 
   const isNum = (x) => typeof x === "number" && Number.isFinite(x);
-  const fmtInt = (x) => (isNum(x) ? Math.round(x).toLocaleString("en-US") : "–");
+  // `|| 0` turns a rounded -0 (an unserved -0.0 in a report) into 0.
+  const fmtInt = (x) => (isNum(x) ? (Math.round(x) || 0).toLocaleString("en-US") : "–");
   const fmt1 = (x) => (isNum(x) ? x.toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : "–");
   const fmt2 = (x) => (isNum(x) ? x.toFixed(2) : "–");
   // TEU and tonnes per year: 1.04 M, 51.4 k, 830.
@@ -1378,6 +1379,24 @@
 
   // ---------------------------------------------------------------- start
 
+  // The first screen's hint, with a few queries one click away.
+  function showWelcome() {
+    const example = (label, params) =>
+      h("button", { type: "button", class: "link", onclick: () => {
+        history.replaceState(null, "", "?" + params);
+        readUrl();
+        runView();
+      } }, label);
+    setMessage("info",
+      h("div", {}, "Type an origin and a destination, or click two places on the map."),
+      h("div", { class: "examples" }, "Try ",
+        example("Xi'an → Duisburg", "view=route&from=Xian&to=Duisburg&by=time"), ", ",
+        example("the same without Russia", "view=route&from=Xian&to=Duisburg&by=time&avoid=RU"), ", ",
+        example("the Pareto set", "view=route&from=Xian&to=Duisburg&by=cost&pareto=1"), ", ",
+        example("reach from Xi'an", "view=reach&place=Xian&days=8,12,16&by=time"), " or ",
+        example("the Caspian closed", "view=compare&base=baseline_2026&other=caspian_closed"), "."));
+  }
+
   async function start() {
     initForms();
     readUrl();
@@ -1396,7 +1415,7 @@
     // The deep link's query, or the view's hint. Assignment and comparison run on their
     // defaults only when asked for by the link, as they take a few seconds.
     if (deepLink) await runView();
-    else setMessage("info", "Type an origin and a destination, or click two places on the map.");
+    else showWelcome();
     markReady();
   }
 
