@@ -1402,20 +1402,24 @@
     readUrl();
     const deepLink = new URLSearchParams(location.search).has("view") || location.search.length > 1;
     setMessage("busy", "Loading the network…");
+    const names = ["countries", "network", "places", "status"];
     const loads = await Promise.allSettled([loadCountries(), loadNetwork(), loadPlaces(), loadStatus()]);
-    const failed = loads.find((x) => x.status === "rejected");
-    if (failed) {
-      const code = showError(failed.reason);
-      setHooks({ error: code });
-      markReady();
-      return;
-    }
-    setMessage(null);
+    // A part of the basemap that fails to load is reported, and the page goes on without it:
+    // a route can still be drawn without the countries, say.
+    const failed = loads.map((x, i) => [names[i], x]).filter(([, x]) => x.status === "rejected");
     setHooks({});
+    if (failed.length) {
+      document.body.dataset.loadError = failed.map(([n]) => n).join(",");
+      const code = showError(failed[0][1].reason);
+      document.body.dataset.error = code;
+      $("#footer").prepend(h("div", { class: "load-error" }, `Not loaded: ${failed.map(([n, x]) => `${n} (${x.reason && x.reason.body ? x.reason.body.code : x.reason})`).join(", ")}`));
+    } else {
+      setMessage(null);
+    }
     // The deep link's query, or the view's hint. Assignment and comparison run on their
     // defaults only when asked for by the link, as they take a few seconds.
     if (deepLink) await runView();
-    else showWelcome();
+    else if (!failed.length) showWelcome();
     markReady();
   }
 
