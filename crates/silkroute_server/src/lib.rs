@@ -17,6 +17,7 @@
 #![deny(clippy::unwrap_used)]
 
 mod answer;
+mod assets;
 mod error;
 mod jobs;
 mod openapi;
@@ -42,7 +43,8 @@ use axum::routing::{get, post};
 pub fn router(state: AppState) -> Router {
     let body_limit = state.limits().max_body_bytes;
     Router::new()
-        .route("/", get(map_page))
+        .route("/", get(assets::index))
+        .route("/assets/{name}", get(assets::asset))
         .route("/openapi.json", get(openapi_service))
         .route("/status", get(routes::status))
         .route("/places", get(routes::places_service))
@@ -117,16 +119,6 @@ async fn openapi_service() -> Response {
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
-    );
-    response
-}
-
-async fn map_page() -> Response {
-    let mut response =
-        "<!doctype html><title>silkroute</title><p>silkroute: see /openapi.json".into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
     );
     response
 }
