@@ -50,7 +50,13 @@ fn bench(c: &mut Criterion) {
         .sample_size(20)
         .measurement_time(Duration::from_secs(10));
     group.bench_function("corridor_year", |b| {
-        b.iter(|| black_box(simulation.run(&settings, &|_, _| ControlFlow::Continue(())).expect("runs")))
+        b.iter(|| {
+            black_box(
+                simulation
+                    .run(&settings, &|_, _| ControlFlow::Continue(()))
+                    .expect("runs"),
+            )
+        })
     });
     group.finish();
 }

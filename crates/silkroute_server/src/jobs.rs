@@ -4,11 +4,11 @@
 //! goes away (the handler's future is dropped, which raises the job's stop flag; the core's
 //! observers see it at their next iteration or replication).
 
+use crate::Body;
 use crate::answer::{Answer, AssignAnswer, CompareAnswer, Json, SimulateAnswer};
 use crate::error::{ApiError, Code, ErrorBody};
 use crate::params::{Geometries, json_value, read_body};
 use crate::state::{AppState, is_scenario_name};
-use crate::Body;
 use serde::Deserialize;
 use silkroute_core::Network;
 use silkroute_core::assign::{AssignOptions, AssignRequest, Method};
@@ -169,8 +169,9 @@ fn freight_setup(
     match scenario {
         Some(name) => {
             if request.year.is_some() {
-                return Err(ApiError::invalid_query("year: the scenario sets the year")
-                    .with_field("year"));
+                return Err(
+                    ApiError::invalid_query("year: the scenario sets the year").with_field("year")
+                );
             }
             if !only_year {
                 return Err(ApiError::invalid_query(
@@ -355,9 +356,12 @@ pub async fn simulate_post(
     request.validate().map_err(freight_error)?;
     let job_state = state.clone();
     run_job(&state, move |stop| {
-        let (network, options) = freight_setup(&job_state, body.scenario.as_deref(), request, true)?;
+        let (network, options) =
+            freight_setup(&job_state, body.scenario.as_deref(), request, true)?;
         let sim_error = |e: SimulateError| match e {
-            SimulateError::BadSetting { field, .. } => ApiError::invalid_value(field, e.to_string()),
+            SimulateError::BadSetting { field, .. } => {
+                ApiError::invalid_value(field, e.to_string())
+            }
             SimulateError::Stopped => stopped(),
             other => ApiError::invalid_value("scenario", other.to_string()),
         };
@@ -418,4 +422,36 @@ pub async fn simulate_post(
         }))
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::Limits;
+
+    #[tokio::test]
+    async fn a_job_whose_client_goes_away_is_told_to_stop() {
+        let state = AppState::load(None, None, Limits::default()).expect("the embedded network");
+        let (saw_stop, seen) = std::sync::mpsc::channel();
+        let job = run_job(&state, move |stop| {
+            // Works until told to stop (at most 60 s, so a broken flag fails, not hangs).
+            let start = std::time::Instant::now();
+            while !stop.load(Ordering::Relaxed) && start.elapsed() < Duration::from_secs(60) {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            let _ = saw_stop.send(stop.load(Ordering::Relaxed));
+            Ok(())
+        });
+        // The client goes away after 50 ms: the handler's future is dropped.
+        let outcome = tokio::time::timeout(Duration::from_millis(50), job).await;
+        assert!(outcome.is_err(), "the job was still running");
+        let stopped =
+            tokio::task::spawn_blocking(move || seen.recv_timeout(Duration::from_secs(10)))
+                .await
+                .expect("joined");
+        assert_eq!(stopped, Ok(true), "the job saw its stop flag");
+        // Its worker slot is free again.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(state.0.jobs.available_permits(), state.limits().max_jobs);
+    }
 }

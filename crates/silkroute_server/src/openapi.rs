@@ -7,8 +7,8 @@ use crate::answer::{
     RouteAnswer, SimulateAnswer, StatusAnswer,
 };
 use crate::error::{Code, CorridorReason, ErrorBody};
-use crate::params::{Geometries, ObjectiveName, RouteBody};
 use crate::jobs::{self, AssignBody, CompareBody, SimulateBody};
+use crate::params::{Geometries, ObjectiveName, RouteBody};
 use crate::routes;
 use crate::state::Limits;
 use utoipa::OpenApi;

@@ -19,7 +19,8 @@ pub struct Limits {
     pub max_table_places: usize,
     /// Most origins of a reach request.
     pub max_reach_places: usize,
-    /// Long jobs (assignment, simulation, scenario comparison) running at once.
+    /// Long jobs (assignment, simulation, scenario comparison) running at once (0: none are
+    /// served).
     pub max_jobs: usize,
     /// Longest a long job may run, seconds, before it is stopped.
     pub job_seconds: u64,
@@ -113,7 +114,7 @@ impl AppState {
             data_version,
             scenarios_dir: scenarios.map(Path::to_path_buf),
             scenarios: names,
-            jobs: Arc::new(Semaphore::new(limits.max_jobs.max(1))),
+            jobs: Arc::new(Semaphore::new(limits.max_jobs)),
             limits,
             warnings: warnings.iter().map(ToString::to_string).collect(),
         })))

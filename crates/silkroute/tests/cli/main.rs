@@ -13,5 +13,7 @@ mod import_osm;
 mod observed;
 mod route;
 mod scenario;
+#[cfg(feature = "serve")]
+mod serve;
 mod simulate;
 mod support;

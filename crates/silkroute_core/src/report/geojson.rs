@@ -247,7 +247,8 @@ mod schema {
                 )
                 .property(
                     "coordinates",
-                    ArrayBuilder::new().items(ObjectBuilder::new()),
+                    ArrayBuilder::new()
+                        .items(ObjectBuilder::new().schema_type(SchemaType::AnyValue)),
                 )
                 .required("type")
                 .required("coordinates")

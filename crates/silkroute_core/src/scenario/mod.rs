@@ -68,9 +68,9 @@ pub use montecarlo::{
     read_hazards, run_shard,
 };
 pub use run::{
-    DEFAULT_PAIRS, EditRecord, LeverRecord, Levers, PAIR_ALTERNATIVES, Prepared,
-    LoadedScenario, SCENARIO_REPORT_VERSION, Scenario, ScenarioDiff, ScenarioError,
-    ScenarioReport, compare_loaded, compare_scenarios, run,
+    DEFAULT_PAIRS, EditRecord, LeverRecord, Levers, LoadedScenario, PAIR_ALTERNATIVES, Prepared,
+    SCENARIO_REPORT_VERSION, Scenario, ScenarioDiff, ScenarioError, ScenarioReport, compare_loaded,
+    compare_scenarios, run,
 };
 
 use crate::network::{Network, NetworkBuilder};

@@ -54,8 +54,8 @@ use run::{
     TRANSIT_BIN_H, WAIT_BIN_H, Window,
 };
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::ops::ControlFlow;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Replications run one after another on one thread before their statistics are added to the

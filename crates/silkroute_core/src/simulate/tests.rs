@@ -298,7 +298,11 @@ fn the_same_seed_gives_the_same_bytes_on_any_number_of_threads() {
             .num_threads(threads)
             .build()
             .unwrap();
-        let report = pool.install(|| simulation.run(settings, &|_, _| std::ops::ControlFlow::Continue(())).unwrap());
+        let report = pool.install(|| {
+            simulation
+                .run(settings, &|_, _| std::ops::ControlFlow::Continue(()))
+                .unwrap()
+        });
         serde_json::to_string(&report).unwrap()
     };
     let one = on(1, &settings);
@@ -321,7 +325,9 @@ fn the_default_model_reports_every_corridor_with_ordered_percentiles() {
         horizon_days: 60.0,
         ..RunSettings::of(&params)
     };
-    let report = simulation.run(&settings, &|_, _| std::ops::ControlFlow::Continue(())).unwrap();
+    let report = simulation
+        .run(&settings, &|_, _| std::ops::ControlFlow::Continue(()))
+        .unwrap();
     let keys: Vec<&str> = report
         .corridors
         .iter()
