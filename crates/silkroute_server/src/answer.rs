@@ -16,13 +16,17 @@ use utoipa::ToSchema;
 /// JSON bytes of a value. Serializing a report cannot fail (no maps with non-string keys),
 /// but if it ever did the client gets an `InternalError` body, not a dropped connection.
 pub fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
-    serde_json::to_vec(value).unwrap_or_else(|error| {
-        format!(
-            "{{\"code\":\"InternalError\",\"message\":{}}}",
-            serde_json::Value::String(format!("cannot serialize the answer: {error}"))
-        )
-        .into_bytes()
-    })
+    // A route answer is tens of kilobytes: start big enough to grow once or twice.
+    let mut bytes = Vec::with_capacity(16 * 1024);
+    serde_json::to_writer(&mut bytes, value)
+        .map(|()| bytes)
+        .unwrap_or_else(|error| {
+            format!(
+                "{{\"code\":\"InternalError\",\"message\":{}}}",
+                serde_json::Value::String(format!("cannot serialize the answer: {error}"))
+            )
+            .into_bytes()
+        })
 }
 
 /// A 200 answer with a JSON body.

@@ -142,18 +142,22 @@ fn freight_error(error: FreightRequestError) -> ApiError {
 #[serde(deny_unknown_fields)]
 pub struct AssignBody {
     /// The network of this year (default: the reference year); not with `scenario`.
+    #[schema(minimum = 1900, maximum = 2100)]
     pub year: Option<i32>,
     /// A scenario of the server's folder (`GET /status` lists them) instead of the network.
     pub scenario: Option<String>,
     /// Things closed: country codes, modes, corridors, link ids or places.
     pub avoid: Option<Vec<String>>,
     /// Every demand row × this factor (default 1).
+    #[schema(minimum = 0)]
     pub demand_factor: Option<f64>,
     /// Sea rates at this level of the tariff year's.
+    #[schema(minimum = 0.05, maximum = 20)]
     pub sea_rate: Option<f64>,
     /// Risk premiums `CC=USD[:DAYS]` per FEU.
     pub risk: Option<Vec<String>>,
     /// A carbon price, USD per tonne CO2e.
+    #[schema(minimum = 0, maximum = 10000)]
     pub carbon_price: Option<f64>,
     /// `geojson`: add the link flows as GeoJSON.
     pub geometries: Option<Geometries>,
@@ -255,8 +259,10 @@ pub async fn assign_post(
 #[serde(deny_unknown_fields)]
 pub struct CompareBody {
     /// The scenario compared from (`GET /status` lists them).
+    #[schema(min_length = 1, max_length = 100, example = "baseline_2026")]
     pub base: String,
     /// The scenario compared to.
+    #[schema(min_length = 1, max_length = 100, example = "caspian_closed")]
     pub other: String,
     /// `geojson`: add the links coloured by change.
     pub geometries: Option<Geometries>,
@@ -304,23 +310,32 @@ pub async fn compare_post(
     .await
 }
 
+/// Largest seed: 2⁵³ − 1, the largest integer every JSON reader keeps exactly.
+const MAX_SEED: u64 = (1 << 53) - 1;
+
 /// `POST /simulate`: transit-time distributions of a year or scenario by simulation.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SimulateBody {
     /// The network of this year (default: the reference year); not with `scenario`.
+    #[schema(minimum = 1900, maximum = 2100)]
     pub year: Option<i32>,
     /// A scenario of the server's folder instead of the network.
     pub scenario: Option<String>,
-    /// Replications (default: the sim file's; at most the server's limit).
+    /// Replications (default: the sim file's; at most the server's limit, `GET /status`).
+    #[schema(minimum = 1)]
     pub replications: Option<usize>,
     /// Days simulated after the warm-up.
+    #[schema(minimum = 1, maximum = 3650)]
     pub horizon_days: Option<f64>,
     /// Days simulated before statistics start.
+    #[schema(minimum = 0, maximum = 365)]
     pub warmup_days: Option<f64>,
-    /// Random seed.
+    /// Random seed (0 to 2⁵³ − 1, integers every JSON reader keeps exactly).
+    #[schema(minimum = 0, maximum = 9_007_199_254_740_991_u64)]
     pub seed: Option<u64>,
     /// On-time target, days door to door.
+    #[schema(minimum = 0.1, maximum = 730)]
     pub target_days: Option<f64>,
     /// Draw the shipped hazards (default true).
     pub hazards: Option<bool>,
@@ -349,6 +364,14 @@ pub async fn simulate_post(
             format!("replications {n}: at most {limit} on this server"),
         ));
     }
+    if let Some(seed) = body.seed
+        && seed > MAX_SEED
+    {
+        return Err(ApiError::invalid_value(
+            "seed",
+            format!("seed {seed}: expected 0 to {MAX_SEED}"),
+        ));
+    }
     let request = FreightRequest {
         year: body.year,
         ..FreightRequest::default()
@@ -375,9 +398,11 @@ pub async fn simulate_post(
             false => None,
         };
         let mut settings = RunSettings::of(&params);
-        if let Some(n) = body.replications {
-            settings.replications = n;
-        }
+        // Unasked, the sim file's replications, within the server's limit (the report says
+        // how many ran).
+        settings.replications = body
+            .replications
+            .unwrap_or(settings.replications.min(limit));
         if let Some(days) = body.horizon_days {
             settings.horizon_days = days;
         }

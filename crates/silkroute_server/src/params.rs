@@ -100,12 +100,15 @@ pub const ROUTE_OPTIONS: &[(&str, Kind)] = &[
 #[serde(deny_unknown_fields)]
 pub struct RouteBody {
     /// Origin: a place name, alias or id, or `lon,lat`.
+    #[schema(min_length = 1, max_length = 200, example = "Xian")]
     pub from: String,
     /// Destination, as the origin.
+    #[schema(min_length = 1, max_length = 200, example = "Duisburg")]
     pub to: String,
     /// What "best" means (default `generalized`).
     pub objective: Option<ObjectiveName>,
     /// Number of routes, distinct corridors first (1–20, default 5; not for corridors).
+    #[schema(minimum = 1, maximum = 20)]
     pub alternatives: Option<usize>,
     /// The exact Pareto set over time, cost and CO2e instead of alternatives (not for
     /// corridors).
@@ -114,22 +117,29 @@ pub struct RouteBody {
     /// ids or places, or explicit `country:RU`, `node:Aktau`.
     pub avoid: Option<Vec<String>>,
     /// The network as of this year (default: the network's reference year).
+    #[schema(minimum = 1900, maximum = 2100)]
     pub year: Option<i32>,
     /// Rail service class (`express`, `block`, `groupage`).
     pub service: Option<String>,
     /// Month 1–12 whose ferry sailings and weather apply.
+    #[schema(minimum = 1, maximum = 12)]
     pub month: Option<u8>,
     /// Cargo tonnes per FEU for emissions.
+    #[schema(exclusive_minimum = 0, maximum = 40)]
     pub payload_t: Option<f64>,
     /// Value of time, USD per FEU-day, for the generalized cost.
+    #[schema(minimum = 0)]
     pub value_of_time: Option<f64>,
     /// Sea rates at this level of the tariff year's.
+    #[schema(minimum = 0.05, maximum = 20)]
     pub sea_rate: Option<f64>,
     /// Risk premiums for entering a country, `CC=USD` or `CC=USD:DAYS` per FEU.
     pub risk: Option<Vec<String>>,
     /// A carbon price, USD per tonne CO2e.
+    #[schema(minimum = 0, maximum = 10000)]
     pub carbon_price: Option<f64>,
     /// Largest distance, km, at which coordinates snap to a place (default 300).
+    #[schema(minimum = 0)]
     pub max_snap_km: Option<f64>,
     /// `geojson`: add the routes as GeoJSON.
     pub geometries: Option<Geometries>,
@@ -310,7 +320,9 @@ pub fn read_body<T: DeserializeOwned>(object: Value) -> Result<T, ApiError> {
 /// `InvalidQuery` when the body is not JSON.
 pub fn json_value(bytes: &[u8]) -> Result<Value, ApiError> {
     if bytes.is_empty() {
-        return Ok(Value::Object(Map::new()));
+        return Err(ApiError::invalid_query(
+            "the body is empty: expected a JSON object",
+        ));
     }
     serde_json::from_slice(bytes)
         .map_err(|error| ApiError::invalid_query(format!("the body is not JSON: {error}")))

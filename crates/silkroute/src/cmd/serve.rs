@@ -22,6 +22,10 @@ pub struct ServeArgs {
     /// Longest a long job may run, seconds, before it is stopped.
     #[arg(long, default_value_t = 300, value_name = "SECONDS")]
     pub job_seconds: u64,
+    /// Most replications a simulation request may ask for (a request that asks for none runs
+    /// the sim file's, within this limit).
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub max_replications: usize,
     /// Worker threads of the HTTP runtime (default: cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -43,6 +47,12 @@ pub fn run(data: Option<&Path>, args: &ServeArgs) -> Result<()> {
         args.job_seconds
     );
     limits.job_seconds = args.job_seconds;
+    anyhow::ensure!(
+        (1..=100_000).contains(&args.max_replications),
+        "--max-replications {}: expected 1 to 100000",
+        args.max_replications
+    );
+    limits.max_replications = args.max_replications;
     let shipped = Path::new("data/scenarios");
     let scenarios = match &args.scenarios {
         Some(dir) => Some(dir.as_path()),
