@@ -72,3 +72,45 @@ fn command_files_only_parse_call_and_print() {
     assert!(checked >= 10, "only {checked} command files");
     assert!(faults.is_empty(), "{}", faults.join("\n"));
 }
+
+/// The HTTP server is a front end too: it runs no search or solver itself, and its own
+/// schemas are the API's envelopes (answers, errors, limits), never a domain report.
+#[test]
+fn server_modules_only_parse_call_and_answer() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../silkroute_server/src");
+    let envelopes = ["answer.rs", "error.rs", "state.rs"];
+    let mut checked = 0;
+    let mut faults = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("silkroute_server/src") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let code = code(&std::fs::read_to_string(&path).expect("readable"));
+        if !envelopes.contains(&name.as_str())
+            && (code.contains("Serialize,") || code.contains("json!"))
+        {
+            faults.push(format!(
+                "{name}: defines an output schema (answers live in answer.rs)"
+            ));
+        }
+        for word in SEARCHES {
+            if has_word(&code, word) {
+                faults.push(format!(
+                    "{name}: uses `{word}` (call the core's request/engine API)"
+                ));
+            }
+        }
+        if code.contains("assign::assign") || code.contains(" assign(") {
+            faults.push(format!("{name}: calls the assignment solver directly"));
+        }
+        checked += 1;
+    }
+    assert!(checked >= 6, "only {checked} server modules");
+    assert!(faults.is_empty(), "{}", faults.join("\n"));
+}
