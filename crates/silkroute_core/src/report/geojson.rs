@@ -130,8 +130,10 @@ impl FeatureCollection {
 }
 
 /// The part of a line from `from` to `to` (shares of its length, 0–1, measured along the great
-/// circle between its positions), with the cut points interpolated: what a map draws of a link
-/// reached part of the way. Across the antimeridian the interpolation takes the short way.
+/// circle between its positions), with the cut points interpolated and rounded to 1e-6 degrees
+/// (a decimetre; the digits beyond would differ between platforms' trigonometry): what a map
+/// draws of a link reached part of the way. Across the antimeridian the interpolation takes
+/// the short way.
 pub fn part_of_line(positions: &[Position], from: f64, to: f64) -> Vec<Position> {
     let from = if from.is_finite() {
         from.clamp(0.0, 1.0)
@@ -157,6 +159,12 @@ pub fn part_of_line(positions: &[Position], from: f64, to: f64) -> Vec<Position>
     }
     let (start, end) = (from * total, to * total);
     let at = |a: Position, b: Position, t: f64| -> Position {
+        if t <= 0.0 {
+            return a;
+        }
+        if t >= 1.0 {
+            return b;
+        }
         let mut b_lon = b[0];
         if b_lon - a[0] > 180.0 {
             b_lon -= 360.0;
@@ -169,7 +177,8 @@ pub fn part_of_line(positions: &[Position], from: f64, to: f64) -> Vec<Position>
         } else if lon < -180.0 {
             lon += 360.0;
         }
-        [lon, a[1] + t * (b[1] - a[1])]
+        let round = |degrees: f64| (degrees * 1e6).round() / 1e6;
+        [round(lon), round(a[1] + t * (b[1] - a[1]))]
     };
     let mut out: Vec<Position> = Vec::new();
     let mut walked = 0.0;
