@@ -15,10 +15,12 @@ pub mod import;
 pub mod network;
 pub mod observed;
 pub mod places;
+pub mod reach;
 pub mod route;
 pub mod scenario;
 pub mod shapes;
 pub mod simulate;
+pub mod table;
 pub mod validate;
 
 use anyhow::{Context, Result};
