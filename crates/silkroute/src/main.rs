@@ -27,6 +27,11 @@ enum Command {
     Route(cmd::route::RouteArgs),
     /// The best route of each corridor between two places, or why it has none.
     Corridors(cmd::corridors::CorridorsArgs),
+    /// Every place with its best route from some places (or, with --reverse, to them), in bands
+    /// of days or USD: what a box reaches in 8, 12, 16 days.
+    Reach(cmd::reach::ReachArgs),
+    /// Best routes between places as matrices: days, USD and kg CO2e from each to each.
+    Table(cmd::table::TableArgs),
     /// Places of the network, optionally filtered by a name, alias or country.
     Places(cmd::places::PlacesArgs),
     /// A summary of the network: places, links, corridors, sources.
@@ -64,6 +69,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Route(args) => cmd::route::run(cli.data.as_deref(), &args, &mut stdout),
         Command::Corridors(args) => cmd::corridors::run(cli.data.as_deref(), &args, &mut stdout),
+        Command::Reach(args) => cmd::reach::run(cli.data.as_deref(), &args, &mut stdout),
+        Command::Table(args) => cmd::table::run(cli.data.as_deref(), &args, &mut stdout),
         Command::Places(args) => cmd::places::run(cli.data.as_deref(), &args, &mut stdout),
         Command::Network(args) => cmd::network::run(cli.data.as_deref(), &args, &mut stdout),
         Command::Validate(args) => cmd::validate::run(&args, &mut stdout),

@@ -15,12 +15,14 @@ pub mod import;
 pub mod network;
 pub mod observed;
 pub mod places;
+pub mod reach;
 pub mod route;
 pub mod scenario;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod shapes;
 pub mod simulate;
+pub mod table;
 pub mod validate;
 
 use anyhow::{Context, Result};

@@ -7,7 +7,7 @@ use silkroute_core::network::{HandlingKind, Network, PlaceMatch};
 use silkroute_core::report::{RouteRecord, RouteReport};
 use silkroute_core::route::{
     self, Itinerary, MAX_ALTERNATIVES, Objective, Plan, PlanError, Query, RequestError,
-    RouteRequest, Statistic, read_reliability,
+    RouteOptions, RouteRequest, Statistic, read_reliability,
 };
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -47,15 +47,9 @@ impl By {
     }
 }
 
-/// Options shared by `route` and `corridors`.
+/// The route options shared by `route`, `corridors`, `reach` and `table`.
 #[derive(Debug, clap::Args)]
-pub struct QueryArgs {
-    /// Origin: a place name, alias or id, or `lat,lon` (default: the dataset's default origin).
-    #[arg(allow_hyphen_values = true)]
-    pub from: Option<String>,
-    /// Destination, as the origin (default: the dataset's default destination).
-    #[arg(allow_hyphen_values = true)]
-    pub to: Option<String>,
+pub struct OptionArgs {
     /// What "best" means.
     #[arg(long, value_enum, default_value_t = By::Generalized)]
     pub by: By,
@@ -121,6 +115,19 @@ pub struct QueryArgs {
         value_name = "USD"
     )]
     pub value_of_reliability: f64,
+}
+
+/// Options shared by `route` and `corridors`.
+#[derive(Debug, clap::Args)]
+pub struct QueryArgs {
+    /// Origin: a place name, alias or id, or `lat,lon` (default: the dataset's default origin).
+    #[arg(allow_hyphen_values = true)]
+    pub from: Option<String>,
+    /// Destination, as the origin (default: the dataset's default destination).
+    #[arg(allow_hyphen_values = true)]
+    pub to: Option<String>,
+    #[command(flatten)]
+    pub options: OptionArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -147,14 +154,14 @@ pub struct RouteArgs {
     pub pareto: bool,
 }
 
-impl QueryArgs {
-    /// The request these arguments make (without the reliability table, which is read
-    /// against the network: [`QueryArgs::resolve`]).
+impl OptionArgs {
+    /// The route request of these options, with no ends (without the reliability table,
+    /// which is read against the network: [`OptionArgs::prepare`]).
     pub fn request(&self) -> RouteRequest {
         let (objective, statistic) = self.by.objective();
         RouteRequest {
-            from: self.from.clone(),
-            to: self.to.clone(),
+            from: None,
+            to: None,
             objective,
             year: self.year,
             avoid: self.avoid.clone(),
@@ -172,8 +179,9 @@ impl QueryArgs {
         }
     }
 
-    /// Loads the network, reads the reliability file against it, and resolves the request.
-    pub fn resolve(&self, data: Option<&Path>) -> Result<(Network, Query)> {
+    /// Checks the options, loads the network and reads the reliability file against it: the
+    /// network and the route request of the options, ready to resolve.
+    pub fn prepare(&self, data: Option<&Path>) -> Result<(Network, RouteRequest)> {
         let mut request = self.request();
         request.validate().map_err(request_error)?;
         let network = load_network(data)?;
@@ -181,6 +189,19 @@ impl QueryArgs {
             let table = read_reliability(path, &network).context("--reliability")?;
             request.reliability = Some(Arc::new(table));
         }
+        Ok((network, request))
+    }
+}
+
+impl QueryArgs {
+    /// Loads the network, reads the reliability file against it, and resolves the request.
+    pub fn resolve(&self, data: Option<&Path>) -> Result<(Network, Query)> {
+        let (network, request) = self.options.prepare(data)?;
+        let request = RouteRequest {
+            from: self.from.clone(),
+            to: self.to.clone(),
+            ..request
+        };
         let query = request.resolve(&network).map_err(request_error)?;
         Ok((network, query))
     }
@@ -208,42 +229,56 @@ pub fn request_error(error: RequestError) -> anyhow::Error {
 
 /// A one-line description of the query for table output.
 pub fn title(network: &Network, query: &Query) -> String {
-    let place = |place: &PlaceMatch| {
-        let node = network.node(place.node());
-        match place {
-            PlaceMatch::Snapped { distance_km, .. } => {
-                format!("{} (snapped, {:.0} km away)", node.name, distance_km)
-            }
-            PlaceMatch::Name(_) => node.name.clone(),
+    format!(
+        "{} → {}{}",
+        place_name(network, &query.from),
+        place_name(network, &query.to),
+        describe_options(network, &query.options, &query.avoid_text)
+    )
+}
+
+/// A place as a title names it: its name, and how far away it is when coordinates snapped.
+pub fn place_name(network: &Network, place: &PlaceMatch) -> String {
+    let node = network.node(place.node());
+    match place {
+        PlaceMatch::Snapped { distance_km, .. } => {
+            format!("{} (snapped, {:.0} km away)", node.name, distance_km)
         }
-    };
+        PlaceMatch::Name(_) => node.name.clone(),
+    }
+}
+
+/// The options of a query for a title line: ` · best by time · network of 2026 · ...`.
+pub fn describe_options(
+    network: &Network,
+    options: &RouteOptions,
+    avoid_text: &[String],
+) -> String {
     let mut title = format!(
-        "{} → {} · best by {} · network of {} · {} t per FEU",
-        place(&query.from),
-        place(&query.to),
-        query.options.objective.as_str(),
-        query.options.year,
-        query.options.payload_t
+        " · best by {} · network of {} · {} t per FEU",
+        options.objective.as_str(),
+        options.year,
+        options.payload_t
     );
-    if query.options.objective == Objective::Generalized {
+    if options.objective == Objective::Generalized {
         title.push_str(&format!(
             " · value of time ${}/FEU-day",
-            thousands(query.options.value_of_time_usd_per_day)
+            thousands(options.value_of_time_usd_per_day)
         ));
     }
-    if let Some(service) = query.options.service {
+    if let Some(service) = options.service {
         title.push_str(&format!(
             " · {} trains",
             network.services().class(service).key
         ));
     }
-    if let Some(month) = query.options.month {
+    if let Some(month) = options.month {
         title.push_str(&format!(" · sailings of month {month}"));
     }
-    if let Some(level) = query.options.sea_rate {
+    if let Some(level) = options.sea_rate {
         title.push_str(&format!(" · sea rates ×{level}"));
     }
-    for risk in &query.options.risk {
+    for risk in &options.risk {
         title.push_str(&format!(
             " · risk {} ${}/FEU {} days",
             risk.country,
@@ -251,27 +286,24 @@ pub fn title(network: &Network, query: &Query) -> String {
             risk.days
         ));
     }
-    if query.options.carbon_usd_per_t != 0.0 {
-        title.push_str(&format!(
-            " · carbon ${}/t CO2e",
-            query.options.carbon_usd_per_t
-        ));
+    if options.carbon_usd_per_t != 0.0 {
+        title.push_str(&format!(" · carbon ${}/t CO2e", options.carbon_usd_per_t));
     }
-    if let Some(table) = &query.options.reliability {
+    if let Some(table) = &options.reliability {
         title.push_str(&format!(
             " · {} hours of {}",
-            query.options.statistic.as_str(),
+            options.statistic.as_str(),
             table.file()
         ));
-        if query.options.value_of_reliability_usd_per_day != 0.0 {
+        if options.value_of_reliability_usd_per_day != 0.0 {
             title.push_str(&format!(
                 " · reliability ${}/FEU-day of p95 − p50",
-                thousands(query.options.value_of_reliability_usd_per_day)
+                thousands(options.value_of_reliability_usd_per_day)
             ));
         }
     }
-    if !query.avoid_text.is_empty() {
-        title.push_str(&format!(" · avoiding {}", query.avoid_text.join(", ")));
+    if !avoid_text.is_empty() {
+        title.push_str(&format!(" · avoiding {}", avoid_text.join(", ")));
     }
     title
 }

@@ -11,6 +11,7 @@ mod geo_readers;
 #[cfg(feature = "osm")]
 mod import_osm;
 mod observed;
+mod reach;
 mod route;
 mod scenario;
 #[cfg(feature = "serve")]

@@ -131,6 +131,90 @@ impl FeatureCollection {
     }
 }
 
+/// The part of a line from `from` to `to` (shares of its length, 0–1, measured along the great
+/// circle between its positions), with the cut points interpolated and rounded to 1e-6 degrees
+/// (a decimetre; the digits beyond would differ between platforms' trigonometry): what a map
+/// draws of a link reached part of the way. Across the antimeridian the interpolation takes
+/// the short way.
+pub fn part_of_line(positions: &[Position], from: f64, to: f64) -> Vec<Position> {
+    let from = if from.is_finite() {
+        from.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let to = if to.is_finite() {
+        to.clamp(from, 1.0)
+    } else {
+        1.0
+    };
+    if positions.len() < 2 || (from <= 0.0 && to >= 1.0) {
+        return positions.to_vec();
+    }
+    let lengths: Vec<f64> = positions
+        .windows(2)
+        .map(|pair| crate::network::haversine_km(pair[0][1], pair[0][0], pair[1][1], pair[1][0]))
+        .collect();
+    let total: f64 = lengths.iter().sum();
+    let first = positions[0];
+    if total <= 0.0 {
+        return vec![first, first];
+    }
+    let (start, end) = (from * total, to * total);
+    let at = |a: Position, b: Position, t: f64| -> Position {
+        if t <= 0.0 {
+            return a;
+        }
+        if t >= 1.0 {
+            return b;
+        }
+        let mut b_lon = b[0];
+        if b_lon - a[0] > 180.0 {
+            b_lon -= 360.0;
+        } else if a[0] - b_lon > 180.0 {
+            b_lon += 360.0;
+        }
+        let mut lon = a[0] + t * (b_lon - a[0]);
+        if lon > 180.0 {
+            lon -= 360.0;
+        } else if lon < -180.0 {
+            lon += 360.0;
+        }
+        let round = |degrees: f64| (degrees * 1e6).round() / 1e6;
+        [round(lon), round(a[1] + t * (b[1] - a[1]))]
+    };
+    let mut out: Vec<Position> = Vec::new();
+    let mut walked = 0.0;
+    for (index, &length) in lengths.iter().enumerate() {
+        let (a, b) = (positions[index], positions[index + 1]);
+        let (segment_start, segment_end) = (walked, walked + length);
+        walked = segment_end;
+        if segment_end < start {
+            continue;
+        }
+        let share = |distance: f64| {
+            if length > 0.0 {
+                ((distance - segment_start) / length).clamp(0.0, 1.0)
+            } else {
+                0.0
+            }
+        };
+        if out.is_empty() {
+            out.push(at(a, b, share(start)));
+        }
+        if segment_end < end {
+            out.push(b);
+        } else {
+            out.push(at(a, b, share(end)));
+            break;
+        }
+    }
+    out.dedup();
+    while out.len() < 2 {
+        out.push(out.last().copied().unwrap_or(first));
+    }
+    out
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct FeatureTag;
 
@@ -167,6 +251,26 @@ mod tests {
             serde_json::to_string(&collection).expect("serializes"),
             r#"{"features":[{"geometry":{"coordinates":[76.9,43.2],"type":"Point"},"properties":{"id":"almaty","name":"Almaty"},"type":"Feature"}],"type":"FeatureCollection"}"#
         );
+    }
+
+    #[test]
+    fn a_part_of_a_line_is_cut_by_length() {
+        // Two equal stretches along the equator.
+        let line = [[0.0, 0.0], [1.0, 0.0], [2.0, 0.0]];
+        assert_eq!(part_of_line(&line, 0.0, 1.0), line.to_vec());
+        let half = part_of_line(&line, 0.0, 0.5);
+        assert_eq!(half, vec![[0.0, 0.0], [1.0, 0.0]]);
+        let quarter = part_of_line(&line, 0.0, 0.25);
+        assert_eq!(quarter.len(), 2);
+        assert!((quarter[1][0] - 0.5).abs() < 1e-12, "{quarter:?}");
+        let end = part_of_line(&line, 0.75, 1.0);
+        assert!((end[0][0] - 1.5).abs() < 1e-12, "{end:?}");
+        assert_eq!(end[1], [2.0, 0.0]);
+        // Over the antimeridian the cut point lies on the short way.
+        let bering = part_of_line(&[[179.0, 0.0], [-179.0, 0.0]], 0.0, 0.75);
+        assert!((bering[1][0] - -179.5).abs() < 1e-9, "{bering:?}");
+        // A line of one point, or of no length, stays a line.
+        assert_eq!(part_of_line(&[[3.0, 4.0], [3.0, 4.0]], 0.0, 0.5).len(), 2);
     }
 
     #[test]

@@ -12,8 +12,10 @@ pub mod geojson;
 mod network;
 mod observed;
 mod places;
+mod reach;
 mod route;
 pub mod simulation;
+mod table;
 
 pub use assign::{
     AssignLinkRecord, AssignReport, NoLines, RobustnessRecord, assign_geojson, robustness_records,
@@ -26,14 +28,16 @@ pub use fit::{
 };
 pub use freight::FreightReport;
 pub use geo::GeoRouteReport;
-pub use geojson::{Feature, FeatureCollection, Geometry};
+pub use geojson::{Feature, FeatureCollection, Geometry, part_of_line};
 pub use network::{
     CorridorSummary, FreightSummary, NetworkSummary, network_geojson, write_links_csv,
 };
 pub use observed::{KindSummary, ObservedRecord, ObservedReport};
 pub use places::{PlaceRow, gauges, places_geojson, write_places_csv};
+pub use reach::{BandRecord, ReachReport, ReachRow};
 pub use route::{
     LegRecord, PlaceRecord, QueryRecord, REPORT_VERSION, ReliabilityRecord, RouteRecord,
     RouteReport, SHAPES_ATTRIBUTION, SourceRecord, TransferRecord, corridor_keys, link_positions,
     query_records, round1, routes_geojson, write_routes_csv,
 };
+pub use table::{Matrix, TableReport};

@@ -4,7 +4,7 @@
 
 use super::geojson::{Feature, FeatureCollection, Geometry, Position};
 use crate::network::{LinkId, Network, NodeId, PlaceMatch};
-use crate::route::{Itinerary, Query};
+use crate::route::{Itinerary, Query, RouteOptions};
 use serde::Serialize;
 use serde_json::json;
 use std::io::Write;
@@ -43,6 +43,15 @@ impl PlaceRecord {
             lon: node.lon,
             snapped_km: snapped_km.map(round1),
         }
+    }
+
+    /// The record of a place found by a request (with its distance when snapped).
+    pub fn of_match(network: &Network, place: &PlaceMatch) -> Self {
+        let snapped_km = match place {
+            PlaceMatch::Snapped { distance_km, .. } => Some(*distance_km),
+            PlaceMatch::Name(_) => None,
+        };
+        PlaceRecord::new(network, place.node(), snapped_km)
     }
 }
 
@@ -345,48 +354,52 @@ pub fn query_records(
     query: &Query,
     pareto: bool,
 ) -> (PlaceRecord, PlaceRecord, QueryRecord) {
-    let snapped = |place: &PlaceMatch| match place {
-        PlaceMatch::Snapped { distance_km, .. } => Some(*distance_km),
-        PlaceMatch::Name(_) => None,
-    };
     (
-        PlaceRecord::new(network, query.from.node(), snapped(&query.from)),
-        PlaceRecord::new(network, query.to.node(), snapped(&query.to)),
+        PlaceRecord::of_match(network, &query.from),
+        PlaceRecord::of_match(network, &query.to),
+        QueryRecord::new(network, &query.options, &query.avoid_text, pareto),
+    )
+}
+
+impl QueryRecord {
+    /// The record of route options (`avoid_text`: the things avoided as the request wrote
+    /// them; `pareto`: the routes are the Pareto set).
+    pub fn new(
+        network: &Network,
+        options: &RouteOptions,
+        avoid_text: &[String],
+        pareto: bool,
+    ) -> QueryRecord {
         QueryRecord {
-            by: query.options.objective.as_str().to_string(),
-            year: query.options.year,
-            avoid: query.avoid_text.clone(),
-            payload_t: query.options.payload_t,
-            value_of_time_usd_per_day: query.options.value_of_time_usd_per_day,
+            by: options.objective.as_str().to_string(),
+            year: options.year,
+            avoid: avoid_text.to_vec(),
+            payload_t: options.payload_t,
+            value_of_time_usd_per_day: options.value_of_time_usd_per_day,
             pareto,
-            service: query
-                .options
+            service: options
                 .service
                 .map(|id| network.services().class(id).key.clone()),
-            month: query.options.month,
-            sea_rate: query.options.sea_rate,
-            risk: query
-                .options
+            month: options.month,
+            sea_rate: options.sea_rate,
+            risk: options
                 .risk
                 .iter()
                 .map(|r| format!("{}={}:{}", r.country, r.usd_per_feu, r.days))
                 .collect(),
-            carbon_usd_per_t: Some(query.options.carbon_usd_per_t).filter(|&usd| usd != 0.0),
-            reliability: query
-                .options
+            carbon_usd_per_t: Some(options.carbon_usd_per_t).filter(|&usd| usd != 0.0),
+            reliability: options
                 .reliability
                 .as_deref()
                 .map(|table| ReliabilityRecord {
                     file: table.file().to_string(),
-                    statistic: query.options.statistic.as_str().to_string(),
+                    statistic: options.statistic.as_str().to_string(),
                     elements: table.len(),
-                    value_of_reliability_usd_per_day: query
-                        .options
-                        .value_of_reliability_usd_per_day,
+                    value_of_reliability_usd_per_day: options.value_of_reliability_usd_per_day,
                     sources: table.sources().to_vec(),
                 }),
-        },
-    )
+        }
+    }
 }
 
 impl RouteReport {

@@ -6,11 +6,12 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 /// A heap entry: smallest cost first, then smallest state index, so that ties are broken the
-/// same way on every run.
+/// same way on every run. Shared with the one-to-all search (`reach.rs`), whose results must
+/// break ties exactly as a route does.
 #[derive(Debug, Clone, Copy)]
-struct Entry {
-    cost: f64,
-    state: u32,
+pub(super) struct Entry {
+    pub(super) cost: f64,
+    pub(super) state: u32,
 }
 
 impl PartialEq for Entry {
@@ -33,7 +34,8 @@ impl Ord for Entry {
     }
 }
 
-const NO_PRED: u32 = u32::MAX;
+/// `pred` of an arc state that starts at an origin.
+pub(super) const NO_PRED: u32 = u32::MAX;
 
 /// The route from `origin` to `destination` minimizing the scope's objective, or `None` when
 /// there is none.

@@ -12,8 +12,10 @@ mod alternatives;
 mod dijkstra;
 mod itinerary;
 mod pareto;
+mod reach;
 mod reliability;
 mod request;
+mod table;
 
 pub use alternatives::{
     CorridorOutcome, MAX_DETOUR, NoRouteReason, alternatives, best_by_corridor,
@@ -21,15 +23,22 @@ pub use alternatives::{
 pub use dijkstra::shortest_path;
 pub use itinerary::{Itinerary, Leg, Transfer, TransferReason, TransferStep, classify_corridor};
 pub use pareto::{ParetoError, pareto_set};
+pub use reach::{
+    Band, MAX_BAND_DAYS, MAX_BAND_USD, MAX_BANDS, MAX_REACH_PLACES, Reach, ReachDirection,
+    ReachError, ReachQuery, ReachRequest, Reached, ReachedLeg, Segment, plan_reach, reach,
+};
 pub use reliability::{
     Element, ElementHours, RELIABILITY_LIMIT, Reliability, Statistic, parse_reliability,
     read_reliability,
 };
 pub use request::{
     AvoidError, DEFAULT_MAX_SNAP_KM, MAX_ALTERNATIVES, MAX_CARBON_USD_PER_T, MAX_PARETO_LABELS,
-    MAX_VALUE_OF_RELIABILITY_USD_PER_DAY, Plan, PlanError, Query, RequestError, RouteRequest,
-    YEARS, carbon_out_of_range, parse_risk, plan, plan_corridors, resolve_service,
+    MAX_VALUE_OF_RELIABILITY_USD_PER_DAY, PlacesError, Plan, PlanError, Query, RequestError,
+    RouteRequest, YEARS, carbon_out_of_range, parse_risk, plan, plan_corridors, resolve_service,
     sea_rate_out_of_range, value_of_reliability_out_of_range, year_out_of_range,
+};
+pub use table::{
+    MAX_TABLE_PLACES, Table, TableCell, TableError, TableQuery, TableRequest, plan_table, table,
 };
 
 use crate::network::{
@@ -145,6 +154,11 @@ pub struct Avoid {
 }
 
 impl Avoid {
+    /// Whether a place is excluded: it is avoided, or its country is.
+    pub fn excludes_place(&self, network: &Network, node: NodeId) -> bool {
+        self.countries.contains(&network.node(node).country) || self.nodes.contains(&node)
+    }
+
     /// Whether nothing is avoided.
     pub fn is_empty(&self) -> bool {
         self.countries.is_empty()
@@ -317,14 +331,8 @@ impl<'a> Scope<'a> {
     ) -> Scope<'a> {
         let year = options.year;
         let avoid = &options.avoid;
-        let node_allowed: Vec<bool> = network
-            .nodes()
-            .iter()
-            .enumerate()
-            .map(|(index, node)| {
-                !avoid.countries.contains(&node.country)
-                    && !avoid.nodes.contains(&NodeId::from_index(index))
-            })
+        let node_allowed: Vec<bool> = (0..network.node_count())
+            .map(|index| !avoid.excludes_place(network, NodeId::from_index(index)))
             .collect();
         let only_avoided_corridors = |corridors: &[CorridorId]| {
             !corridors.is_empty() && corridors.iter().all(|c| avoid.corridors.contains(c))

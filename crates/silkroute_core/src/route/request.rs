@@ -687,6 +687,26 @@ impl RouteRequest {
                 });
             }
         }
+        let (options, avoid_text) = self.options(network)?;
+        Ok(Query {
+            from,
+            to,
+            options,
+            avoid_text,
+        })
+    }
+
+    /// The request's options resolved against `network` (the dataset's defaults filled in,
+    /// things to avoid parsed, the reliability table checked), with the things avoided as the
+    /// request wrote them, for reports. Its ends are not looked at: reach and table requests
+    /// hold a route request for its options only.
+    ///
+    /// # Errors
+    /// [`RequestError`] naming the field at fault.
+    pub(crate) fn options(
+        &self,
+        network: &Network,
+    ) -> Result<(RouteOptions, Vec<String>), RequestError> {
         let mut options = RouteOptions::defaults(network);
         options.objective = self.objective;
         if let Some(year) = self.year {
@@ -715,19 +735,104 @@ impl RouteRequest {
             .iter()
             .filter_map(|text| parse_risk(text).ok())
             .collect();
-        Ok(Query {
-            from,
-            to,
-            options,
-            avoid_text: self
-                .avoid
-                .iter()
-                .flat_map(|a| a.split(','))
-                .map(|a| a.trim().to_string())
-                .filter(|a| !a.is_empty())
-                .collect(),
-        })
+        let avoid_text = self
+            .avoid
+            .iter()
+            .flat_map(|a| a.split(','))
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect();
+        Ok((options, avoid_text))
     }
+}
+
+/// Why the places of a reach or table request cannot be used. Each variant names the request
+/// field at fault ([`PlacesError::field`]).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlacesError {
+    /// Too few or too many places.
+    #[error("places: {count} places, expected 1 to {max}")]
+    Count {
+        /// The number given.
+        count: usize,
+        /// The most allowed.
+        max: usize,
+    },
+    /// A place the network does not know, or coordinates too far from it.
+    #[error("places[{index}]: {fault}")]
+    Place {
+        /// Its position in `places`.
+        index: usize,
+        /// Why.
+        fault: PlaceError,
+    },
+    /// A place excluded by the places or countries avoided.
+    #[error("places[{index}]: {name} is excluded by the places or countries to avoid")]
+    Avoided {
+        /// Its position in `places`.
+        index: usize,
+        /// Its name.
+        name: String,
+    },
+    /// An end given in the route request that holds the options.
+    #[error("{field} {value}: this request takes its places in `places`")]
+    EndGiven {
+        /// `from` or `to`.
+        field: &'static str,
+        /// The value given.
+        value: String,
+    },
+}
+
+impl PlacesError {
+    /// The request field at fault: `places`, or `from` or `to`.
+    pub fn field(&self) -> &'static str {
+        match self {
+            PlacesError::EndGiven { field, .. } => field,
+            _ => "places",
+        }
+    }
+
+    /// Checks the number of places (1 to `max`) and that the route request holding the
+    /// options gives no ends.
+    pub(crate) fn check(
+        route: &RouteRequest,
+        places: &[String],
+        max: usize,
+    ) -> Result<(), PlacesError> {
+        for (field, end) in [("from", &route.from), ("to", &route.to)] {
+            if let Some(value) = end {
+                return Err(PlacesError::EndGiven {
+                    field,
+                    value: clip(value),
+                });
+            }
+        }
+        if places.is_empty() || places.len() > max {
+            return Err(PlacesError::Count {
+                count: places.len(),
+                max,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Finds each place (by name, or by coordinates snapped within `max_snap_km`).
+pub(crate) fn resolve_places(
+    network: &Network,
+    places: &[String],
+    max_snap_km: f64,
+) -> Result<Vec<PlaceMatch>, PlacesError> {
+    places
+        .iter()
+        .enumerate()
+        .map(|(index, text)| {
+            network
+                .find_place(text, max_snap_km)
+                .map_err(|fault| PlacesError::Place { index, fault })
+        })
+        .collect()
 }
 
 /// Why a query has no answer: an error of the search (same place, an end avoided, too many

@@ -85,6 +85,28 @@ pub(crate) fn network_spec() -> impl Strategy<Value = (Vec<NodeSpec>, Vec<LinkSp
     })
 }
 
+/// Random networks whose numbers take few values (two lengths, two speeds, round tariffs and
+/// handling), so that different routes often tie exactly: what a search must break the same way
+/// as another to agree with it.
+pub(crate) fn network_spec_with_ties() -> impl Strategy<Value = (Vec<NodeSpec>, Vec<LinkSpec>)> {
+    network_spec().prop_map(|(mut nodes, mut links)| {
+        for node in &mut nodes {
+            for handling in node.handling.iter_mut().flatten() {
+                *handling = (handling.0 % 2 * 10, handling.1 % 2 * 100);
+            }
+        }
+        for link in &mut links {
+            link.length = 500 * (1 + link.length % 2);
+            link.speed = [10, 20][usize::from(link.speed % 2)];
+            link.wait = 0;
+            link.fixed = link.fixed % 2 * 50;
+            link.per_km = 1;
+            link.energy = true;
+        }
+        (nodes, links)
+    })
+}
+
 const GAUGES: [u16; 2] = [1435, 1520];
 
 /// Builds a network from a spec, skipping links that would be invalid (self loops, gauges not
@@ -336,7 +358,7 @@ fn brute_force(
     (explored <= BRUTE_FORCE_BUDGET).then_some(out)
 }
 
-fn close(a: f64, b: f64) -> bool {
+pub(crate) fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()))
 }
 
@@ -363,7 +385,11 @@ fn risk_premiums_parse_with_or_without_days_and_refuse_the_rest() {
     assert!(super::sea_rate_out_of_range(0.0).is_some());
 }
 
-fn options_for(objective: Objective, year: i32, corridor: Option<CorridorId>) -> RouteOptions {
+pub(crate) fn options_for(
+    objective: Objective,
+    year: i32,
+    corridor: Option<CorridorId>,
+) -> RouteOptions {
     RouteOptions {
         objective,
         year,
