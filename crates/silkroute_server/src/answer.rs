@@ -8,7 +8,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use silkroute_core::report::simulation::SimulationReport;
 use silkroute_core::report::{
-    CorridorsReport, FeatureCollection, FreightReport, NetworkSummary, PlaceRow, RouteReport,
+    CorridorsReport, FeatureCollection, FreightReport, NetworkSummary, PlaceRow, ReachReport,
+    RouteReport, TableReport,
 };
 use silkroute_core::scenario::ScenarioDiff;
 use utoipa::ToSchema;
@@ -76,6 +77,17 @@ report_answer!(
     /// `GET /corridors/v1/…`, `POST /corridors`: each corridor's best route, or why none.
     CorridorsAnswer,
     CorridorsReport
+);
+report_answer!(
+    /// `GET /table/v1/…`, `POST /table`: the best route's days, USD and kg CO2e between
+    /// places.
+    TableAnswer,
+    TableReport
+);
+report_answer!(
+    /// `GET /isochrone/v1/…`, `POST /reach`: where a box can be within some days or USD.
+    ReachAnswer,
+    ReachReport
 );
 report_answer!(
     /// `GET /network`: what the network holds.

@@ -56,6 +56,13 @@ pub fn router(state: AppState) -> Router {
             get(routes::corridors_get),
         )
         .route("/corridors", post(routes::corridors_post))
+        .route("/table/v1/{objective}/{places}", get(routes::table_get))
+        .route("/table", post(routes::table_post))
+        .route(
+            "/isochrone/v1/{objective}/{places}",
+            get(routes::isochrone_get),
+        )
+        .route("/reach", post(routes::reach_post))
         .route("/assign", post(jobs::assign_post))
         .route("/scenario/compare", post(jobs::compare_post))
         .route("/simulate", post(jobs::simulate_post))

@@ -4,11 +4,11 @@
 
 use crate::answer::{
     AssignAnswer, CompareAnswer, CorridorName, CorridorsAnswer, NetworkAnswer, PlacesAnswer,
-    RouteAnswer, SimulateAnswer, StatusAnswer,
+    ReachAnswer, RouteAnswer, SimulateAnswer, StatusAnswer, TableAnswer,
 };
 use crate::error::{Code, CorridorReason, ErrorBody};
 use crate::jobs::{self, AssignBody, CompareBody, SimulateBody};
-use crate::params::{Geometries, ObjectiveName, RouteBody};
+use crate::params::{Geometries, ObjectiveName, ReachBody, RouteBody, TableBody};
 use crate::routes;
 use crate::state::Limits;
 use utoipa::OpenApi;
@@ -28,14 +28,18 @@ use utoipa::OpenApi;
         routes::route_post,
         routes::corridors_get,
         routes::corridors_post,
+        routes::table_get,
+        routes::table_post,
+        routes::isochrone_get,
+        routes::reach_post,
         jobs::assign_post,
         jobs::compare_post,
         jobs::simulate_post,
     ),
     components(schemas(
         Code, ErrorBody, CorridorReason, Limits, CorridorName, ObjectiveName, Geometries,
-        RouteBody, AssignBody, CompareBody, SimulateBody, StatusAnswer, PlacesAnswer, NetworkAnswer, RouteAnswer, CorridorsAnswer,
-        AssignAnswer, SimulateAnswer, CompareAnswer,
+        RouteBody, TableBody, ReachBody, AssignBody, CompareBody, SimulateBody, StatusAnswer, PlacesAnswer, NetworkAnswer, RouteAnswer, CorridorsAnswer,
+        AssignAnswer, SimulateAnswer, CompareAnswer, TableAnswer, ReachAnswer,
     )),
     tags(
         (name = "meta", description = "The server"),

@@ -61,6 +61,16 @@ impl ObjectiveName {
         }
     }
 
+    /// The name in a path.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectiveName::Time => "time",
+            ObjectiveName::Cost => "cost",
+            ObjectiveName::Co2 => "co2",
+            ObjectiveName::Generalized => "generalized",
+        }
+    }
+
     /// The core's objective.
     pub fn objective(self) -> Objective {
         match self {
@@ -95,54 +105,95 @@ pub const ROUTE_OPTIONS: &[(&str, Kind)] = &[
     ("geometries", Kind::Text),
 ];
 
-/// A route request (`POST /route`, `POST /corridors`; the options of `GET /route/v1/…`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RouteBody {
-    /// Origin: a place name, alias or id, or `lon,lat`.
-    #[schema(min_length = 1, max_length = 200, example = "Xian")]
-    pub from: String,
-    /// Destination, as the origin.
-    #[schema(min_length = 1, max_length = 200, example = "Duisburg")]
-    pub to: String,
-    /// What "best" means (default `generalized`).
-    pub objective: Option<ObjectiveName>,
-    /// Number of routes, distinct corridors first (1–20, default 5; not for corridors).
-    #[schema(minimum = 1, maximum = 20)]
-    pub alternatives: Option<usize>,
-    /// The exact Pareto set over time, cost and CO2e instead of alternatives (not for
-    /// corridors).
-    pub pareto: Option<bool>,
-    /// Things not to use: country codes (`RU`), modes (`ferry`), corridors (`sea_suez`), link
-    /// ids or places, or explicit `country:RU`, `node:Aktau`.
-    pub avoid: Option<Vec<String>>,
-    /// The network as of this year (default: the network's reference year).
-    #[schema(minimum = 1900, maximum = 2100)]
-    pub year: Option<i32>,
-    /// Rail service class (`express`, `block`, `groupage`).
-    pub service: Option<String>,
-    /// Month 1–12 whose ferry sailings and weather apply.
-    #[schema(minimum = 1, maximum = 12)]
-    pub month: Option<u8>,
-    /// Cargo tonnes per FEU for emissions.
-    #[schema(exclusive_minimum = 0, maximum = 40)]
-    pub payload_t: Option<f64>,
-    /// Value of time, USD per FEU-day, for the generalized cost.
-    #[schema(minimum = 0)]
-    pub value_of_time: Option<f64>,
-    /// Sea rates at this level of the tariff year's.
-    #[schema(minimum = 0.05, maximum = 20)]
-    pub sea_rate: Option<f64>,
-    /// Risk premiums for entering a country, `CC=USD` or `CC=USD:DAYS` per FEU.
-    pub risk: Option<Vec<String>>,
-    /// A carbon price, USD per tonne CO2e.
-    #[schema(minimum = 0, maximum = 10000)]
-    pub carbon_price: Option<f64>,
-    /// Largest distance, km, at which coordinates snap to a place (default 300).
-    #[schema(minimum = 0)]
-    pub max_snap_km: Option<f64>,
-    /// `geojson`: add the routes as GeoJSON.
-    pub geometries: Option<Geometries>,
+/// Defines a body type with the fields it lists plus the route options every routing service
+/// takes (the CLI's route options), and its `options` method: the core's route request of
+/// those options.
+macro_rules! with_route_options {
+    ($(#[$meta:meta])* pub struct $name:ident { $($fields:tt)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $($fields)*
+            /// What "best" means (default `generalized`).
+            pub objective: Option<ObjectiveName>,
+            /// Things not to use: country codes (`RU`), modes (`ferry`), corridors
+            /// (`sea_suez`), link ids or places, or explicit `country:RU`, `node:Aktau`.
+            pub avoid: Option<Vec<String>>,
+            /// The network as of this year (default: the network's reference year).
+            #[schema(minimum = 1900, maximum = 2100)]
+            pub year: Option<i32>,
+            /// Rail service class (`express`, `block`, `groupage`).
+            pub service: Option<String>,
+            /// Month 1–12 whose ferry sailings and weather apply.
+            #[schema(minimum = 1, maximum = 12)]
+            pub month: Option<u8>,
+            /// Cargo tonnes per FEU for emissions.
+            #[schema(exclusive_minimum = 0, maximum = 40)]
+            pub payload_t: Option<f64>,
+            /// Value of time, USD per FEU-day, for the generalized cost.
+            #[schema(minimum = 0)]
+            pub value_of_time: Option<f64>,
+            /// Sea rates at this level of the tariff year's.
+            #[schema(minimum = 0.05, maximum = 20)]
+            pub sea_rate: Option<f64>,
+            /// Risk premiums for entering a country, `CC=USD` or `CC=USD:DAYS` per FEU.
+            pub risk: Option<Vec<String>>,
+            /// A carbon price, USD per tonne CO2e.
+            #[schema(minimum = 0, maximum = 10000)]
+            pub carbon_price: Option<f64>,
+            /// Largest distance, km, at which coordinates snap to a place (default 300).
+            #[schema(minimum = 0)]
+            pub max_snap_km: Option<f64>,
+            /// `geojson`: add the answer's GeoJSON (the CLI's `--format geojson`).
+            pub geometries: Option<Geometries>,
+        }
+
+        impl $name {
+            /// The core's route request of the options (no places).
+            pub fn options(&self) -> RouteRequest {
+                RouteRequest {
+                    from: None,
+                    to: None,
+                    objective: self
+                        .objective
+                        .unwrap_or(ObjectiveName::Generalized)
+                        .objective(),
+                    year: self.year,
+                    avoid: self.avoid.clone().unwrap_or_default(),
+                    payload_t: self.payload_t,
+                    value_of_time_usd_per_day: self.value_of_time,
+                    max_snap_km: self
+                        .max_snap_km
+                        .unwrap_or(silkroute_core::route::DEFAULT_MAX_SNAP_KM),
+                    service: self.service.clone(),
+                    month: self.month,
+                    sea_rate: self.sea_rate,
+                    risk: self.risk.clone().unwrap_or_default(),
+                    carbon_usd_per_t: self.carbon_price.unwrap_or(0.0),
+                    ..RouteRequest::default()
+                }
+            }
+        }
+    };
+}
+
+with_route_options! {
+    /// A route request (`POST /route`, `POST /corridors`; the options of `GET /route/v1/…`).
+    pub struct RouteBody {
+        /// Origin: a place name, alias or id, or `lon,lat`.
+        #[schema(min_length = 1, max_length = 200, example = "Xian")]
+        pub from: String,
+        /// Destination, as the origin.
+        #[schema(min_length = 1, max_length = 200, example = "Duisburg")]
+        pub to: String,
+        /// Number of routes, distinct corridors first (1–20, default 5; not for corridors).
+        #[schema(minimum = 1, maximum = 20)]
+        pub alternatives: Option<usize>,
+        /// The exact Pareto set over time, cost and CO2e instead of alternatives (not for
+        /// corridors).
+        pub pareto: Option<bool>,
+    }
 }
 
 impl RouteBody {
@@ -151,24 +202,39 @@ impl RouteBody {
         RouteRequest {
             from: Some(place_text(&self.from)),
             to: Some(place_text(&self.to)),
-            objective: self
-                .objective
-                .unwrap_or(ObjectiveName::Generalized)
-                .objective(),
-            year: self.year,
-            avoid: self.avoid.clone().unwrap_or_default(),
-            payload_t: self.payload_t,
-            value_of_time_usd_per_day: self.value_of_time,
-            max_snap_km: self
-                .max_snap_km
-                .unwrap_or(silkroute_core::route::DEFAULT_MAX_SNAP_KM),
-            service: self.service.clone(),
-            month: self.month,
-            sea_rate: self.sea_rate,
-            risk: self.risk.clone().unwrap_or_default(),
-            carbon_usd_per_t: self.carbon_price.unwrap_or(0.0),
-            ..RouteRequest::default()
+            ..self.options()
         }
+    }
+}
+
+with_route_options! {
+    /// A table request (`POST /table`; the options of `GET /table/v1/…`): the best route's
+    /// days, USD and kg CO2e between places.
+    pub struct TableBody {
+        /// Places: names, aliases, ids or `lon,lat` (at most the server's table limit).
+        #[schema(min_items = 1)]
+        pub places: Vec<String>,
+        /// Indices into `places` of the rows (default: every place).
+        pub sources: Option<Vec<usize>>,
+        /// Indices into `places` of the columns (default: every place).
+        pub destinations: Option<Vec<usize>>,
+    }
+}
+
+with_route_options! {
+    /// A reach request (`POST /reach`; the options of `GET /isochrone/v1/…`): where a box
+    /// can be within some days or USD from places, or from where it can reach them.
+    pub struct ReachBody {
+        /// The origins (or, with `reverse`, the destinations): names, aliases, ids or
+        /// `lon,lat`.
+        #[schema(min_items = 1, max_items = 16)]
+        pub places: Vec<String>,
+        /// Arrive-by: from where the places can be reached.
+        pub reverse: Option<bool>,
+        /// Bands of days, increasing (at most 8, each up to 365).
+        pub contours_days: Option<Vec<f64>>,
+        /// Bands of USD per FEU, increasing (at most 8, each up to 1,000,000).
+        pub contours_usd: Option<Vec<f64>>,
     }
 }
 

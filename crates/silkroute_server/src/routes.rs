@@ -4,21 +4,25 @@
 
 use crate::Body;
 use crate::answer::{
-    Answer, CorridorName, CorridorsAnswer, Json, NetworkAnswer, PlacesAnswer, RouteAnswer,
-    StatusAnswer,
+    Answer, CorridorName, CorridorsAnswer, Json, NetworkAnswer, PlacesAnswer, ReachAnswer,
+    RouteAnswer, StatusAnswer, TableAnswer,
 };
 use crate::error::{ApiError, Code, CorridorReason, ErrorBody};
 use crate::params::{
-    Geometries, Kind, ObjectiveName, ROUTE_OPTIONS, RouteBody, json_value, pairs, places,
-    query_object, read_body,
+    Geometries, Kind, ObjectiveName, ROUTE_OPTIONS, ReachBody, RouteBody, TableBody, json_value,
+    pairs, place_text, places, query_object, read_body,
 };
 use crate::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use serde_json::Value;
 use silkroute_core::report::{
-    CorridorsReport, NetworkSummary, PlaceRow, REPORT_VERSION, RouteReport, network_geojson,
+    CorridorsReport, NetworkSummary, PlaceRow, REPORT_VERSION, ReachReport, RouteReport,
+    TableReport, network_geojson,
 };
-use silkroute_core::route::{Plan, Query, plan, plan_corridors};
+use silkroute_core::route::{
+    PlacesError, Plan, Query, ReachError, ReachRequest, TableError, TableRequest, plan,
+    plan_corridors, plan_reach, plan_table,
+};
 
 /// The route service's own parameters.
 const ROUTE_PARAMETERS: &[(&str, Kind)] =
@@ -139,16 +143,7 @@ fn route_body_of_get(
     raw: Option<&str>,
     own: &[(&str, Kind)],
 ) -> Result<RouteBody, ApiError> {
-    let objective = ObjectiveName::parse(objective).ok_or_else(|| {
-        ApiError::new(
-            Code::InvalidService,
-            format!(
-                "objective `{}`: expected time, cost, co2 or generalized",
-                silkroute_core::io::clip(objective)
-            ),
-        )
-        .with_field("objective")
-    })?;
+    let objective = ObjectiveName::parse(objective).ok_or_else(|| bad_objective(objective))?;
     let places = places(segment)?;
     let [from, to] = <[String; 2]>::try_from(places).map_err(|places| {
         ApiError::invalid_query(format!("{} places: expected two, from;to", places.len()))
@@ -355,4 +350,227 @@ pub struct RouteOptionParams {
     max_snap_km: Option<f64>,
     /// `geojson`: add the answer's GeoJSON.
     geometries: Option<Geometries>,
+}
+
+/// The table service's own parameters.
+const TABLE_PARAMETERS: &[(&str, Kind)] = &[
+    ("sources", Kind::Integers),
+    ("destinations", Kind::Integers),
+];
+
+/// The isochrone service's own parameters.
+const ISOCHRONE_PARAMETERS: &[(&str, Kind)] = &[
+    ("reverse", Kind::Flag),
+    ("contours_days", Kind::Numbers),
+    ("contours_usd", Kind::Numbers),
+];
+
+/// The body of a GET request on several places: the objective and places of its path, its
+/// query options.
+fn places_body_of_get<T: serde::de::DeserializeOwned>(
+    objective: &str,
+    segment: &str,
+    raw: Option<&str>,
+    own: &[(&str, Kind)],
+) -> Result<T, ApiError> {
+    let objective = ObjectiveName::parse(objective).ok_or_else(|| bad_objective(objective))?;
+    let mut object = query_object(&pairs(raw)?, &[ROUTE_OPTIONS, own])?;
+    object.insert(
+        "places".into(),
+        Value::Array(places(segment)?.into_iter().map(Value::String).collect()),
+    );
+    object.insert("objective".into(), Value::from(objective.as_str()));
+    read_body(Value::Object(object))
+}
+
+fn bad_objective(objective: &str) -> ApiError {
+    ApiError::new(
+        Code::InvalidService,
+        format!(
+            "objective `{}`: expected time, cost, co2 or generalized",
+            silkroute_core::io::clip(objective)
+        ),
+    )
+    .with_field("objective")
+}
+
+/// A list of places' error: `TooBig` past the limit, `UnknownPlace` for a place.
+fn places_error(error: PlacesError) -> ApiError {
+    match error {
+        PlacesError::Count { count, max } if count > max => {
+            ApiError::too_big("places", error.to_string())
+        }
+        PlacesError::Place { index, fault } => {
+            ApiError::from_place(&format!("places[{index}]"), fault)
+        }
+        other => ApiError::invalid_value("places", other.to_string()),
+    }
+}
+
+/// The places, with OSRM's `lon,lat` turned into the core's `lat,lon`.
+fn place_texts(places: &[String]) -> Vec<String> {
+    places.iter().map(|p| place_text(p)).collect()
+}
+
+/// The table of a body.
+pub fn table_answer(state: &AppState, body: &TableBody) -> Answer<TableAnswer> {
+    let limit = state.limits().max_table_places;
+    if body.places.len() > limit {
+        return Err(ApiError::too_big(
+            "places",
+            format!("{} places: at most {limit} in a table", body.places.len()),
+        ));
+    }
+    let request = TableRequest {
+        places: place_texts(&body.places),
+        sources: body.sources.clone(),
+        destinations: body.destinations.clone(),
+        route: body.options(),
+    };
+    let network = state.network();
+    let query = request.resolve(network).map_err(|error| match error {
+        TableError::Request(error) => ApiError::from_request(error),
+        TableError::Places(error) => places_error(error),
+        TableError::IndexCount { field, count } if count > 0 => {
+            ApiError::too_big(field, error.to_string())
+        }
+        other => ApiError::invalid_value(other.field(), other.to_string()),
+    })?;
+    if body.geometries.is_some() {
+        return Err(ApiError::invalid_query(
+            "geometries: a table has no geometry (ask /route for one pair's)",
+        )
+        .with_field("geometries"));
+    }
+    let table = plan_table(network, &query);
+    Ok(Json(TableAnswer {
+        code: Code::Ok,
+        data_version: state.data_version().to_string(),
+        report: TableReport::new(network, &query, &table),
+        geojson: None,
+    }))
+}
+
+/// `GET /table/v1/{objective}/{places}`.
+#[utoipa::path(get, path = "/table/v1/{objective}/{places}", tag = "routing",
+    params(
+        ("objective" = ObjectiveName, Path, description = "What best means"),
+        ("places" = String, Path, description = "Places separated by `;`: names, aliases, ids or `lon,lat`", example = "Xian;Chongqing;Duisburg;Baku"),
+        ("sources" = Option<String>, Query, description = "Indices of the rows, `0;1` (default: every place)"),
+        ("destinations" = Option<String>, Query, description = "Indices of the columns, `2;3` (default: every place)"),
+        RouteOptionParams,
+    ),
+    responses(
+        (status = 200, description = "Days, USD and kg CO2e of the best route between each source and destination (null: no route)", body = TableAnswer),
+        (status = 400, description = "A bad request, an unknown place or too many places", body = ErrorBody),
+        (status = 404, description = "An unknown objective", body = ErrorBody),
+    ))]
+pub async fn table_get(
+    State(state): State<AppState>,
+    Path((objective, segment)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Answer<TableAnswer> {
+    let body: TableBody =
+        places_body_of_get(&objective, &segment, raw.as_deref(), TABLE_PARAMETERS)?;
+    table_answer(&state, &body)
+}
+
+/// `POST /table`.
+#[utoipa::path(post, path = "/table", tag = "routing",
+    request_body = TableBody,
+    responses(
+        (status = 200, description = "Days, USD and kg CO2e of the best route between each source and destination (null: no route)", body = TableAnswer),
+        (status = 400, description = "A bad request, an unknown place or too many places", body = ErrorBody),
+        (status = 413, description = "A body over the size limit", body = ErrorBody),
+    ))]
+pub async fn table_post(State(state): State<AppState>, body: Body) -> Answer<TableAnswer> {
+    let body: TableBody = read_body(json_value(&body.bytes()?)?)?;
+    table_answer(&state, &body)
+}
+
+/// The reach of a body.
+pub fn reach_answer(state: &AppState, body: &ReachBody) -> Answer<ReachAnswer> {
+    let limit = state.limits().max_reach_places;
+    if body.places.len() > limit {
+        return Err(ApiError::too_big(
+            "places",
+            format!(
+                "{} places: at most {limit} in a reach request",
+                body.places.len()
+            ),
+        ));
+    }
+    let request = ReachRequest {
+        places: place_texts(&body.places),
+        reverse: body.reverse.unwrap_or(false),
+        days: body.contours_days.clone().unwrap_or_default(),
+        usd: body.contours_usd.clone().unwrap_or_default(),
+        route: body.options(),
+    };
+    let network = state.network();
+    let query = request.resolve(network).map_err(|error| match error {
+        ReachError::Request(error) => ApiError::from_request(error),
+        ReachError::Places(error) => places_error(error),
+        ReachError::TooManyBands { field, .. } => {
+            ApiError::too_big(&band_parameter(field), error.to_string())
+        }
+        other => ApiError::invalid_value(&band_parameter(other.field()), other.to_string()),
+    })?;
+    let reach = plan_reach(network, &query)
+        .map_err(|e| ApiError::invalid_value("places", e.to_string()))?;
+    let report = ReachReport::new(network, &query, &reach);
+    let geojson = body.geometries.map(|_| report.to_geojson(network, &reach));
+    Ok(Json(ReachAnswer {
+        code: Code::Ok,
+        data_version: state.data_version().to_string(),
+        report,
+        geojson,
+    }))
+}
+
+/// The API's name of a band field of the core (`days` → `contours_days`).
+fn band_parameter(field: &str) -> String {
+    match field {
+        "days" => "contours_days".to_string(),
+        "usd" => "contours_usd".to_string(),
+        other => crate::error::parameter(other),
+    }
+}
+
+/// `GET /isochrone/v1/{objective}/{places}`.
+#[utoipa::path(get, path = "/isochrone/v1/{objective}/{places}", tag = "routing",
+    params(
+        ("objective" = ObjectiveName, Path, description = "What best means (the path to each place)"),
+        ("places" = String, Path, description = "Origins separated by `;` (destinations with `reverse`)", example = "Xian"),
+        ("contours_days" = Option<String>, Query, description = "Bands of days, increasing, comma-separated: `8,12,16`"),
+        ("contours_usd" = Option<String>, Query, description = "Bands of USD per FEU, increasing, comma-separated"),
+        ("reverse" = Option<bool>, Query, description = "Arrive-by: from where the places can be reached"),
+        RouteOptionParams,
+    ),
+    responses(
+        (status = 200, description = "Every place with its earliest arrival and band, and the reached links per band with `geometries=geojson`", body = ReachAnswer),
+        (status = 400, description = "A bad request or an unknown place", body = ErrorBody),
+        (status = 404, description = "An unknown objective", body = ErrorBody),
+    ))]
+pub async fn isochrone_get(
+    State(state): State<AppState>,
+    Path((objective, segment)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Answer<ReachAnswer> {
+    let body: ReachBody =
+        places_body_of_get(&objective, &segment, raw.as_deref(), ISOCHRONE_PARAMETERS)?;
+    reach_answer(&state, &body)
+}
+
+/// `POST /reach`.
+#[utoipa::path(post, path = "/reach", tag = "routing",
+    request_body = ReachBody,
+    responses(
+        (status = 200, description = "Every place with its earliest arrival and band, and the reached links per band with `geometries=geojson`", body = ReachAnswer),
+        (status = 400, description = "A bad request or an unknown place", body = ErrorBody),
+        (status = 413, description = "A body over the size limit", body = ErrorBody),
+    ))]
+pub async fn reach_post(State(state): State<AppState>, body: Body) -> Answer<ReachAnswer> {
+    let body: ReachBody = read_body(json_value(&body.bytes()?)?)?;
+    reach_answer(&state, &body)
 }

@@ -182,6 +182,23 @@ fn answers_equal_the_cli_json_for_the_same_query() {
             "route", "Xian", "Duisburg", "--by", "time", "--format", "geojson"
         ])
     );
+    let (_, body) = exchange(
+        addr,
+        "GET",
+        "/isochrone/v1/time/Xian?contours_days=8,12&geometries=geojson",
+        "",
+    );
+    let mut answer = report(&body);
+    let geojson = answer
+        .as_object_mut()
+        .and_then(|o| o.remove("geojson"))
+        .expect("geojson");
+    assert_eq!(
+        geojson,
+        cli_json(&[
+            "reach", "Xian", "--days", "8,12", "--by", "time", "--format", "geojson"
+        ])
+    );
     // Places: the answer's list equals the CLI's.
     let (_, body) = exchange(addr, "GET", "/places?q=khorg", "");
     let answer: Value = serde_json::from_str(&body).expect("JSON");

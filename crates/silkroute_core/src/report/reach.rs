@@ -15,6 +15,7 @@ use std::io::Write;
 
 /// A band in a report: its limits as asked.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BandRecord {
     /// Most days (`null`: no limit of time).
     pub days: Option<f64>,
@@ -24,6 +25,7 @@ pub struct BandRecord {
 
 /// One place of the network and its best route, or nulls when it has none.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReachRow {
     /// Node id.
     pub id: String,
@@ -55,6 +57,7 @@ pub struct ReachRow {
 
 /// `silkroute reach --format json`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReachReport {
     /// Layout version.
     pub version: u32,

@@ -14,6 +14,7 @@ pub type Matrix<T> = Vec<Vec<Option<T>>>;
 /// `silkroute table --format json`: each cell is the best route by the objective, its totals
 /// rounded as a route report rounds them; a place to itself is 0.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TableReport {
     /// Layout version.
     pub version: u32,
@@ -24,14 +25,19 @@ pub struct TableReport {
     /// Options.
     pub query: QueryRecord,
     /// Days.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<Option<f64>>>))]
     pub days: Matrix<f64>,
     /// Hours.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<Option<f64>>>))]
     pub hours: Matrix<f64>,
     /// USD per FEU.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<Option<f64>>>))]
     pub usd: Matrix<f64>,
     /// kg CO2e per FEU.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<Option<f64>>>))]
     pub co2e_kg: Matrix<f64>,
     /// Corridor ids (`regional` when none; `null` from a place to itself).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<Option<String>>>))]
     pub corridor: Matrix<String>,
 }
 

@@ -505,3 +505,153 @@ async fn assignment_comparison_and_simulation_answer() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn tables_and_their_limits() {
+    let reply = call(
+        "GET",
+        "/table/v1/time/Xian;Chongqing;Duisburg;Baku?sources=0;1&destinations=2;3",
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let body = reply.json();
+    assert_eq!(body["days"].as_array().expect("rows").len(), 2);
+    assert_eq!(body["days"][0].as_array().expect("columns").len(), 2);
+    // A cell is the best route's days.
+    let route = call("GET", "/route/v1/time/Xian;Baku?alternatives=1", None).await;
+    assert_eq!(body["days"][0][1], route.json()["routes"][0]["total_days"]);
+    let post = call(
+        "POST",
+        "/table",
+        Some(r#"{"places":["Xian","Chongqing","Duisburg","Baku"],"sources":[0,1],"destinations":[2,3],"objective":"time"}"#),
+    )
+    .await;
+    assert_eq!(post.bytes, reply.bytes);
+    // Every place of the network: 100 × 100 in one request.
+    let ids: Vec<String> = state()
+        .network()
+        .nodes()
+        .iter()
+        .map(|n| n.key.clone())
+        .collect();
+    let reply = call("GET", &format!("/table/v1/cost/{}", ids.join(";")), None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(
+        reply.json()["usd"].as_array().expect("rows").len(),
+        ids.len()
+    );
+    let too_many = vec!["Xian"; 201].join(";");
+    let reply = call("GET", &format!("/table/v1/time/{too_many}"), None).await;
+    assert_eq!(code(&reply), "TooBig");
+    for (uri, expected, field) in [
+        (
+            "/table/v1/time/Xian;Baku?sources=0;2",
+            "InvalidValue",
+            "sources",
+        ),
+        ("/table/v1/time/Xian;Bakuu", "UnknownPlace", "places[1]"),
+        (
+            "/table/v1/time/Xian;Baku?geometries=geojson",
+            "InvalidQuery",
+            "geometries",
+        ),
+        (
+            "/table/v1/time/Xian;Baku?sources=a",
+            "InvalidQuery",
+            "sources",
+        ),
+    ] {
+        let reply = call("GET", uri, None).await;
+        let body = reply.json();
+        assert_eq!(
+            (body["code"].as_str(), body["field"].as_str()),
+            (Some(expected), Some(field)),
+            "{uri}: {body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn isochrones_band_every_place_by_its_best_route() {
+    let reply = call(
+        "GET",
+        "/isochrone/v1/time/Xian?contours_days=8,12,16&geometries=geojson",
+        None,
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&reply.bytes[..300.min(reply.bytes.len())])
+    );
+    let body = reply.json();
+    let places = body["places"].as_array().expect("places");
+    assert_eq!(places.len(), state().network().nodes().len());
+    // A place's band is the first limit its best route's days are within.
+    let duisburg = places
+        .iter()
+        .find(|p| p["id"] == "duisburg")
+        .expect("Duisburg");
+    let route = call("GET", "/route/v1/time/Xian;Duisburg?alternatives=1", None).await;
+    let days = route.json()["routes"][0]["total_days"]
+        .as_f64()
+        .expect("days");
+    assert_eq!(duisburg["days"].as_f64(), Some(days));
+    let band = [8.0, 12.0, 16.0].iter().position(|&limit| days <= limit);
+    assert_eq!(duisburg["band"].as_u64().map(|b| b as usize), band);
+    assert_eq!(body["geojson"]["type"], "FeatureCollection");
+    let reverse = call(
+        "POST",
+        "/reach",
+        Some(r#"{"places":["Duisburg"],"reverse":true,"contours_days":[20],"objective":"time"}"#),
+    )
+    .await;
+    let rows = reverse.json()["places"].as_array().expect("places").clone();
+    let xian = rows.iter().find(|p| p["id"] == "xian").expect("Xi'an");
+    assert_eq!(
+        xian["days"].as_f64(),
+        Some(days),
+        "reverse: from Xi'an to Duisburg"
+    );
+    for (uri, expected, field) in [
+        (
+            "/isochrone/v1/time/Xian?contours_days=-1",
+            "InvalidValue",
+            "contours_days",
+        ),
+        (
+            "/isochrone/v1/time/Xian?contours_days=1,2,3,4,5,6,7,8,9",
+            "TooBig",
+            "contours_days",
+        ),
+        (
+            "/isochrone/v1/time/Xian?contours_days=12,8",
+            "InvalidValue",
+            "contours_days",
+        ),
+        ("/isochrone/v1/time/Atlantis", "UnknownPlace", "places[0]"),
+        (
+            "/isochrone/v1/time/Xian?contours_days=x",
+            "InvalidQuery",
+            "contours_days",
+        ),
+    ] {
+        let reply = call("GET", uri, None).await;
+        let body = reply.json();
+        assert_eq!(
+            (body["code"].as_str(), body["field"].as_str()),
+            (Some(expected), Some(field)),
+            "{uri}: {body}"
+        );
+    }
+    let many = vec!["Xian"; 17].join(";");
+    let reply = call(
+        "GET",
+        &format!("/isochrone/v1/time/{many}?contours_days=5"),
+        None,
+    )
+    .await;
+    assert_eq!(code(&reply), "TooBig");
+}
