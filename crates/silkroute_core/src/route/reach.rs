@@ -1147,6 +1147,68 @@ mod tests {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        #[test]
+        fn on_the_default_network_bands_hold_exactly_the_routes_that_fit(
+            origins in proptest::collection::vec(0usize..1000, 1..3),
+            objective in 0usize..4,
+            reverse in any::<bool>(),
+            days in proptest::collection::vec(1.0f64..40.0, 1..4),
+        ) {
+            let network = default_network();
+            let origins: Vec<NodeId> = origins
+                .iter()
+                .map(|&o| NodeId::from_index(o % network.node_count()))
+                .collect();
+            let options = RouteOptions {
+                objective: Objective::ALL[objective],
+                ..RouteOptions::defaults(&network)
+            };
+            let mut days = days;
+            days.sort_by(f64::total_cmp);
+            days.dedup();
+            let query = ReachQuery {
+                places: origins.iter().map(|&o| PlaceMatch::Name(o)).collect(),
+                direction: if reverse { ReachDirection::Reverse } else { ReachDirection::Forward },
+                bands: days.iter().map(|&d| Band { days: Some(d), usd: None }).collect(),
+                options: options.clone(),
+                avoid_text: Vec::new(),
+            };
+            let found = plan_reach(&network, &query).expect("nothing avoided");
+            let scope = Scope::new(&network, &options);
+            for index in 0..network.node_count() {
+                let place = NodeId::from_index(index);
+                // The best of the routes from each origin (or to each target).
+                let best = origins
+                    .iter()
+                    .filter_map(|&o| {
+                        if o == place {
+                            return Some(Criteria::ZERO);
+                        }
+                        let (from, to) = if reverse { (place, o) } else { (o, place) };
+                        best_route(&network, &options, from, to).map(|r| r.totals)
+                    })
+                    .min_by(|a, b| scope.scalar(*a).total_cmp(&scope.scalar(*b)));
+                let reached = found.place(place).map(|r| r.criteria);
+                prop_assert_eq!(reached.is_some(), best.is_some());
+                if let (Some(reached), Some(best)) = (reached, best) {
+                    prop_assert!(close(scope.scalar(reached), scope.scalar(best)));
+                    if origins.len() == 1 {
+                        prop_assert_eq!(reached, best);
+                    }
+                    for (i, band) in query.bands.iter().enumerate() {
+                        // In band i exactly when the route fits, and then in every larger band.
+                        let fits = reached.hours / 24.0 <= days[i];
+                        prop_assert_eq!(band.contains(&reached), fits);
+                        prop_assert_eq!(query.band_of(&reached).is_some_and(|b| b <= i), fits);
+                    }
+                }
+            }
+        }
+    }
+
     fn request(places: &[&str]) -> ReachRequest {
         ReachRequest {
             places: places.iter().map(|p| p.to_string()).collect(),
