@@ -187,7 +187,8 @@ with_route_options! {
         /// Destination, as the origin.
         #[schema(min_length = 1, max_length = 200, example = "Duisburg")]
         pub to: String,
-        /// Number of routes, distinct corridors first (1–20, default 5; not for corridors).
+        /// Number of routes, distinct corridors first (1–20; default 1, as OSRM's; the CLI's
+        /// default is 5; not for corridors).
         #[schema(minimum = 1, maximum = 20)]
         pub alternatives: Option<usize>,
         /// The exact Pareto set over time, cost and CO2e instead of alternatives (not for

@@ -172,7 +172,8 @@ pub fn route_answer(state: &AppState, body: &RouteBody) -> Answer<RouteAnswer> {
     let how = if pareto {
         Plan::Pareto
     } else {
-        Plan::Alternatives(body.alternatives.unwrap_or(5))
+        // One route unless asked, as OSRM (`alternatives=false`); the CLI shows 5.
+        Plan::Alternatives(body.alternatives.unwrap_or(1))
     };
     let itineraries = plan(network, &query, how).map_err(ApiError::from_plan)?;
     if itineraries.is_empty() {
@@ -226,7 +227,7 @@ fn no_route(state: &AppState, query: &Query) -> ApiError {
     params(
         ("objective" = ObjectiveName, Path, description = "What best means"),
         ("places" = String, Path, description = "`from;to`: names, aliases, ids or `lon,lat`", example = "Xian;Duisburg"),
-        ("alternatives" = Option<usize>, Query, description = "Number of routes, distinct corridors first (1–20, default 5)", minimum = 1, maximum = 20),
+        ("alternatives" = Option<usize>, Query, description = "Number of routes, distinct corridors first (1–20; default 1 as in OSRM, where the CLI shows 5)", minimum = 1, maximum = 20),
         ("pareto" = Option<bool>, Query, description = "The exact Pareto set over time, cost and CO2e instead"),
         RouteOptionParams,
     ),

@@ -94,6 +94,20 @@ fn answers_equal_the_cli_json_for_the_same_query() {
         (
             "/route/v1/time/Xian;Duisburg",
             &[
+                "route",
+                "Xian",
+                "Duisburg",
+                "--by",
+                "time",
+                "--alternatives",
+                "1",
+                "--format",
+                "json",
+            ],
+        ),
+        (
+            "/route/v1/time/Xian;Duisburg?alternatives=5",
+            &[
                 "route", "Xian", "Duisburg", "--by", "time", "--format", "json",
             ],
         ),
@@ -129,7 +143,7 @@ fn answers_equal_the_cli_json_for_the_same_query() {
             ],
         ),
         (
-            "/route/v1/time/109.06,34.41;Baku?month=1",
+            "/route/v1/time/109.06,34.41;Baku?month=1&alternatives=5",
             &[
                 "route",
                 "34.41,109.06",
@@ -168,7 +182,7 @@ fn answers_equal_the_cli_json_for_the_same_query() {
     let (_, body) = exchange(
         addr,
         "GET",
-        "/route/v1/time/Xian;Duisburg?geometries=geojson",
+        "/route/v1/time/Xian;Duisburg?geometries=geojson&alternatives=5",
         "",
     );
     let mut answer = report(&body);

@@ -53,6 +53,9 @@ async fn get_and_post_ask_the_same_route() {
     assert_eq!(body["routes"].as_array().expect("routes").len(), 3);
     assert_eq!(body["query"]["avoid"], serde_json::json!(["RU", "ferry"]));
     assert!(body.get("geojson").is_none());
+    // One route unless asked, as OSRM.
+    let reply = call("GET", "/route/v1/time/Xian;Duisburg", None).await;
+    assert_eq!(reply.json()["routes"].as_array().expect("routes").len(), 1);
 }
 
 #[tokio::test]
