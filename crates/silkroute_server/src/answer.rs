@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use silkroute_core::report::simulation::SimulationReport;
 use silkroute_core::report::{
-    CorridorsReport, FeatureCollection, FreightReport, NetworkSummary, PlaceRow, ReachReport,
-    RouteReport, TableReport,
+    CorridorsReport, FeatureCollection, FreightReport, GeoMatrixReport, GeoRouteReport,
+    NetworkSummary, PlaceRow, ReachReport, RouteReport, TableReport,
 };
 use silkroute_core::scenario::ScenarioDiff;
 use utoipa::ToSchema;
@@ -88,6 +88,16 @@ report_answer!(
     /// `GET /isochrone/v1/…`, `POST /reach`: where a box can be within some days or USD.
     ReachAnswer,
     ReachReport
+);
+report_answer!(
+    /// `GET /geo/route/v1/…`: the shortest path on a continental network.
+    GeoRouteAnswer,
+    GeoRouteReport
+);
+report_answer!(
+    /// `GET /geo/table/v1/…`, `POST /geo/table/{network}`: network km between points.
+    GeoTableAnswer,
+    GeoMatrixReport
 );
 report_answer!(
     /// `GET /network`: what the network holds.

@@ -19,6 +19,7 @@
 mod answer;
 mod assets;
 mod error;
+mod geo;
 mod jobs;
 mod openapi;
 mod params;
@@ -63,6 +64,9 @@ pub fn router(state: AppState) -> Router {
             get(routes::isochrone_get),
         )
         .route("/reach", post(routes::reach_post))
+        .route("/geo/route/v1/{network}/{points}", get(geo::geo_route_get))
+        .route("/geo/table/v1/{network}/{points}", get(geo::geo_table_get))
+        .route("/geo/table/{network}", post(geo::geo_table_post))
         .route("/assign", post(jobs::assign_post))
         .route("/scenario/compare", post(jobs::compare_post))
         .route("/simulate", post(jobs::simulate_post))

@@ -3,10 +3,12 @@
 //! copy (tested).
 
 use crate::answer::{
-    AssignAnswer, CompareAnswer, CorridorName, CorridorsAnswer, NetworkAnswer, PlacesAnswer,
-    ReachAnswer, RouteAnswer, SimulateAnswer, StatusAnswer, TableAnswer,
+    AssignAnswer, CompareAnswer, CorridorName, CorridorsAnswer, GeoRouteAnswer, GeoTableAnswer,
+    NetworkAnswer, PlacesAnswer, ReachAnswer, RouteAnswer, SimulateAnswer, StatusAnswer,
+    TableAnswer,
 };
 use crate::error::{Code, CorridorReason, ErrorBody};
+use crate::geo::{self, GeoBody, GeoNetworkName};
 use crate::jobs::{self, AssignBody, CompareBody, SimulateBody};
 use crate::params::{Geometries, ObjectiveName, ReachBody, RouteBody, TableBody};
 use crate::routes;
@@ -32,6 +34,9 @@ use utoipa::OpenApi;
         routes::table_post,
         routes::isochrone_get,
         routes::reach_post,
+        geo::geo_route_get,
+        geo::geo_table_get,
+        geo::geo_table_post,
         jobs::assign_post,
         jobs::compare_post,
         jobs::simulate_post,
@@ -39,12 +44,14 @@ use utoipa::OpenApi;
     components(schemas(
         Code, ErrorBody, CorridorReason, Limits, CorridorName, ObjectiveName, Geometries,
         RouteBody, TableBody, ReachBody, AssignBody, CompareBody, SimulateBody, StatusAnswer, PlacesAnswer, NetworkAnswer, RouteAnswer, CorridorsAnswer,
-        AssignAnswer, SimulateAnswer, CompareAnswer, TableAnswer, ReachAnswer,
+        AssignAnswer, SimulateAnswer, CompareAnswer, TableAnswer, ReachAnswer, GeoRouteAnswer,
+        GeoTableAnswer, GeoBody, GeoNetworkName,
     )),
     tags(
         (name = "meta", description = "The server"),
         (name = "network", description = "Places and links"),
         (name = "routing", description = "Routes, corridors, tables and reachability"),
+        (name = "geography", description = "Shortest paths and distance tables on the continental rail, road and sea networks"),
         (name = "jobs", description = "Long jobs: assignment, scenarios, simulation"),
     )
 )]

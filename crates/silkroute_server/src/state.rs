@@ -77,6 +77,10 @@ pub(crate) struct Inner {
     pub limits: Limits,
     pub jobs: Arc<Semaphore>,
     pub warnings: Vec<String>,
+    /// The per-user cache folder of prepared continental networks.
+    pub geo_cache: Option<PathBuf>,
+    /// The continental networks (rail, road, sea), prepared on their first request.
+    pub geo: [tokio::sync::OnceCell<Arc<silkroute_core::geo::PreparedGeo>>; 3],
 }
 
 impl AppState {
@@ -88,6 +92,20 @@ impl AppState {
     pub fn load(
         data: Option<&Path>,
         scenarios: Option<&Path>,
+        limits: Limits,
+    ) -> Result<AppState, StateError> {
+        AppState::load_with_geo_cache(data, scenarios, None, limits)
+    }
+
+    /// [`AppState::load`], with a cache folder for the continental networks (`/geo/…`), which
+    /// are otherwise prepared anew by each server on their first request.
+    ///
+    /// # Errors
+    /// As [`AppState::load`].
+    pub fn load_with_geo_cache(
+        data: Option<&Path>,
+        scenarios: Option<&Path>,
+        geo_cache: Option<&Path>,
         limits: Limits,
     ) -> Result<AppState, StateError> {
         let files = match data {
@@ -117,6 +135,8 @@ impl AppState {
             jobs: Arc::new(Semaphore::new(limits.max_jobs)),
             limits,
             warnings: warnings.iter().map(ToString::to_string).collect(),
+            geo_cache: geo_cache.map(Path::to_path_buf),
+            geo: Default::default(),
         })))
     }
 

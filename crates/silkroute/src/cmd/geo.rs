@@ -13,7 +13,9 @@ use silkroute_core::geo::{
 };
 use silkroute_core::io::{Limit, read_named, write_atomic};
 use silkroute_core::report::GeoRouteReport;
-use silkroute_core::report::geo::{query_percentiles, write_matrix_csv, write_queries_csv};
+use silkroute_core::report::geo::{
+    GeoMatrixReport, query_percentiles, write_matrix_csv, write_queries_csv,
+};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -99,6 +101,19 @@ pub struct GeoMatrixArgs {
     /// Passages to avoid or allow.
     #[command(flatten)]
     pub passages: PassageArgs,
+    /// Output format: `csv` (a header of point numbers, then one row of km per point) or
+    /// `json` (the points, the km matrix with null where there is no path, the attribution).
+    #[arg(long, value_enum, default_value_t = MatrixFormat::Csv)]
+    pub format: MatrixFormat,
+}
+
+/// Output formats of `geo matrix`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MatrixFormat {
+    /// CSV: a header of point numbers, then one row per point.
+    Csv,
+    /// JSON (docs/formats.md).
+    Json,
 }
 
 /// Passages to avoid or allow, on networks whose edges carry passage tags.
@@ -228,7 +243,7 @@ impl From<EngineKind> for SearchKind {
 }
 
 /// The folder of default cache files: `$XDG_CACHE_HOME/silkroute` or `~/.cache/silkroute`.
-fn default_cache_dir() -> Option<PathBuf> {
+pub(crate) fn default_cache_dir() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))?;
@@ -444,7 +459,14 @@ fn run_matrix(args: &GeoMatrixArgs, out: &mut dyn Write) -> Result<()> {
             args.max_snap_km
         );
     }
-    write_matrix_csv(&matrix, points.len(), out)?;
+    match args.format {
+        MatrixFormat::Csv => write_matrix_csv(&matrix, points.len(), out)?,
+        MatrixFormat::Json => {
+            let report = GeoMatrixReport::new(&matrix, &points, &prepared.attribution);
+            serde_json::to_writer_pretty(&mut *out, &report)?;
+            writeln!(out)?;
+        }
+    }
     let n = points.len();
     eprintln!(
         "points={n} pairs={} total_ms={:.1} snap_ms={:.1} matrix_ms={:.1}",

@@ -58,7 +58,10 @@ pub fn run(data: Option<&Path>, args: &ServeArgs) -> Result<()> {
         Some(dir) => Some(dir.as_path()),
         None => shipped.is_dir().then_some(shipped),
     };
-    let state = AppState::load(data, scenarios, limits)?;
+    // The continental networks of /geo/… are prepared through the same per-user cache as
+    // `silkroute geo` (XDG_CACHE_HOME/silkroute or ~/.cache/silkroute).
+    let geo_cache = super::geo::default_cache_dir();
+    let state = AppState::load_with_geo_cache(data, scenarios, geo_cache.as_deref(), limits)?;
     for warning in state.warnings() {
         if data.is_some() {
             eprintln!("warning: {warning}");

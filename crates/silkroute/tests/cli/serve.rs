@@ -27,6 +27,7 @@ fn serve(extra: &[&str]) -> Server {
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(extra)
         .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .env("XDG_CACHE_HOME", super::support::cache_home())
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -211,6 +212,43 @@ fn answers_equal_the_cli_json_for_the_same_query() {
         geojson,
         cli_json(&[
             "reach", "Xian", "--days", "8,12", "--by", "time", "--format", "geojson"
+        ])
+    );
+    // A route and a table on the sea network equal `geo route` and `geo matrix`.
+    let (status, body) = exchange(addr, "GET", "/geo/route/v1/sea/121.5,31.2;4.4,51.9", "");
+    assert_eq!(status, 200, "{body:.300}");
+    assert_eq!(
+        report(&body),
+        cli_json(&[
+            "geo",
+            "route",
+            "31.2,121.5",
+            "51.9,4.4",
+            "--network",
+            "sea",
+            "--format",
+            "json",
+        ])
+    );
+    let scratch = super::support::temp_dir();
+    let points = scratch.path().join("points.csv");
+    std::fs::write(&points, "lat,lon\n31.2,121.5\n51.9,4.4\n1.3,103.8\n").expect("written");
+    let (_, body) = exchange(
+        addr,
+        "GET",
+        "/geo/table/v1/sea/121.5,31.2;4.4,51.9;103.8,1.3",
+        "",
+    );
+    assert_eq!(
+        report(&body),
+        cli_json(&[
+            "geo",
+            "matrix",
+            points.to_str().expect("UTF-8"),
+            "--network",
+            "sea",
+            "--format",
+            "json",
         ])
     );
     // Places: the answer's list equals the CLI's.

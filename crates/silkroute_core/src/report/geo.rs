@@ -1,11 +1,47 @@
 //! Reports of geographic queries: one route (JSON, GeoJSON, CSV of its nodes), a batch of
-//! queries (CSV) and a distance matrix (CSV).
+//! queries (CSV) and a distance matrix (CSV, JSON).
 
 use super::geojson::{Feature, FeatureCollection, Geometry, Position};
 use crate::geo::{GeoAnswer, GeoEngine, GeoMatrix, GeoQuery, TimedAnswer};
 use serde::Serialize;
 use serde_json::json;
 use std::io::Write;
+
+/// A distance matrix on a geographic network (`silkroute geo matrix --format json`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GeoMatrixReport {
+    /// What answers must credit.
+    pub attribution: String,
+    /// The points asked, `[lon, lat]`, in order.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<f64>>))]
+    pub points: Vec<Position>,
+    /// `km[i][j]`: network km from point `i` to point `j` (to the metre); `null` without a
+    /// path, and in the row and column of a point that did not snap.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<Option<f64>>>))]
+    pub km: Vec<Vec<Option<f64>>>,
+    /// Points (0-based) with no network node within the snapping distance.
+    pub unsnapped: Vec<usize>,
+}
+
+impl GeoMatrixReport {
+    /// The report of a matrix over `points` (`(lat, lon)`, as asked), crediting `attribution`.
+    pub fn new(matrix: &GeoMatrix, points: &[(f64, f64)], attribution: &str) -> GeoMatrixReport {
+        let n = points.len();
+        GeoMatrixReport {
+            attribution: attribution.to_string(),
+            points: points.iter().map(|&(lat, lon)| [lon, lat]).collect(),
+            km: (0..n)
+                .map(|i| {
+                    (0..n)
+                        .map(|j| matrix.km.get(i * n + j).copied().flatten().map(round3))
+                        .collect()
+                })
+                .collect(),
+            unsnapped: matrix.unsnapped.clone(),
+        }
+    }
+}
 
 /// Rounds to the metre (0.001 km).
 fn round3(value: f64) -> f64 {
@@ -14,6 +50,7 @@ fn round3(value: f64) -> f64 {
 
 /// Where an end of a route attached to the network.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SnapRecord {
     /// The node's id in the network's files.
     pub node: String,
@@ -24,12 +61,14 @@ pub struct SnapRecord {
 /// A route on a geographic network (`silkroute geo route --format json`; the fields are in
 /// alphabetical order, as this report has always printed them).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GeoRouteReport {
     /// What answers must credit.
     pub attribution: String,
     /// Passages avoided, sorted.
     pub avoided_passages: Vec<String>,
     /// The path, `[lon, lat]`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<f64>>))]
     pub coordinates: Vec<Position>,
     /// Where the destination attached.
     pub destination: SnapRecord,

@@ -27,7 +27,7 @@ pub use fit::{
     write_markets_csv,
 };
 pub use freight::FreightReport;
-pub use geo::GeoRouteReport;
+pub use geo::{GeoMatrixReport, GeoRouteReport};
 pub use geojson::{Feature, FeatureCollection, Geometry, part_of_line};
 pub use network::{
     CorridorSummary, FreightSummary, NetworkSummary, network_geojson, write_links_csv,

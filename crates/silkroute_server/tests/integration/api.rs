@@ -183,9 +183,19 @@ async fn the_network_and_its_geojson() {
     assert_eq!(code(&reply), "InvalidQuery");
 }
 
+/// Method, URI, body, status, code and field of an error case.
+type Case<'a> = (
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    StatusCode,
+    &'a str,
+    Option<&'a str>,
+);
+
 #[tokio::test]
 async fn every_error_code_of_a_bad_request() {
-    let cases: &[(&str, &str, Option<&str>, StatusCode, &str, Option<&str>)] = &[
+    let cases: &[Case] = &[
         (
             "GET",
             "/nowhere",
@@ -657,4 +667,190 @@ async fn isochrones_band_every_place_by_its_best_route() {
     )
     .await;
     assert_eq!(code(&reply), "TooBig");
+}
+
+mod random {
+    //! Random requests on every service: never a 5xx, always a JSON `code`.
+    use super::super::call_with;
+    use super::state;
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("Xian".to_string()),
+            Just("Duisburg".to_string()),
+            Just("69.6,42.3".to_string()),
+            Just("-200,95".to_string()),
+            Just("NaN,inf".to_string()),
+            Just("".to_string()),
+            "[a-zA-Z0-9 ,.;:%_-]{0,12}",
+            ".{0,8}",
+        ]
+    }
+
+    fn encode(text: &str) -> String {
+        form_urlencoded::byte_serialize(text.as_bytes()).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn no_request_gets_a_server_error(
+            service in prop_oneof![Just("route"), Just("corridors"), Just("table"), Just("isochrone"), Just("nope")],
+            objective in prop_oneof![Just("time".to_string()), Just("generalized".to_string()), "[a-z]{0,6}"],
+            places in proptest::collection::vec(text(), 0..4),
+            parameters in proptest::collection::vec(
+                (prop_oneof![
+                    Just("year"), Just("alternatives"), Just("avoid"), Just("month"),
+                    Just("sources"), Just("contours_days"), Just("reverse"), Just("risk"),
+                    Just("sea_rate"), Just("pareto"), Just("geometries"), Just("zzz"),
+                ], text()),
+                0..4,
+            ),
+            body in prop_oneof![
+                Just(None),
+                text().prop_map(Some),
+                Just(Some(r#"{"from":"Xian","to":"Baku","year":-5}"#.to_string())),
+                Just(Some(r#"{"places":["Xian"],"contours_days":[1e308]}"#.to_string())),
+                Just(Some(r#"{"places":[],"sources":[99999999999]}"#.to_string())),
+                Just(Some("[1,2,3]".to_string())),
+            ],
+        ) {
+            let path: Vec<String> = places.iter().map(|p| encode(p)).collect();
+            let query: Vec<String> = parameters
+                .iter()
+                .map(|(k, v)| format!("{k}={}", encode(v)))
+                .collect();
+            let uri = format!("/{service}/v1/{}/{}?{}", encode(&objective), path.join(";"), query.join("&"));
+            let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+            let get = runtime.block_on(call_with(state(), "GET", &uri, None));
+            prop_assert!(get.status.as_u16() < 500, "GET {uri}: {}", get.status);
+            let json = get.json();
+            prop_assert!(json["code"].is_string(), "GET {uri}: {json}");
+            let post_path = match service { "isochrone" => "/reach".to_string(), other => format!("/{other}") };
+            let post = runtime.block_on(call_with(state(), "POST", &post_path, body.as_deref()));
+            prop_assert!(post.status.as_u16() < 500, "POST {post_path} {body:?}: {}", post.status);
+            prop_assert!(post.json()["code"].is_string());
+        }
+    }
+}
+
+#[tokio::test]
+async fn geographic_routes_and_tables_on_the_sea_network() {
+    // Shanghai → Rotterdam, and the same avoiding Suez.
+    let reply = call(
+        "GET",
+        "/geo/route/v1/sea/121.5,31.2;4.4,51.9?geometries=geojson",
+        None,
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&reply.bytes[..300.min(reply.bytes.len())])
+    );
+    let body = reply.json();
+    let km = body["km"].as_f64().expect("km");
+    assert!(
+        body["passages"]
+            .as_array()
+            .expect("passages")
+            .contains(&Value::from("suez")),
+        "{}",
+        body["passages"]
+    );
+    assert_eq!(body["geojson"]["type"], "FeatureCollection");
+    let around = call(
+        "GET",
+        "/geo/route/v1/sea/121.5,31.2;4.4,51.9?avoid_passage=suez",
+        None,
+    )
+    .await;
+    let around_km = around.json()["km"].as_f64().expect("km");
+    assert!(around_km > km + 3000.0, "{around_km} vs {km}");
+    // A table's cell is the route's km.
+    let table = call(
+        "GET",
+        "/geo/table/v1/sea/121.5,31.2;4.4,51.9;103.8,1.3",
+        None,
+    )
+    .await;
+    assert_eq!(table.status, StatusCode::OK);
+    let matrix = table.json();
+    assert_eq!(matrix["km"][0][1].as_f64(), Some(km));
+    let post = call(
+        "POST",
+        "/geo/table/sea",
+        Some(r#"{"points":[[121.5,31.2],[4.4,51.9],[103.8,1.3]]}"#),
+    )
+    .await;
+    assert_eq!(post.bytes, table.bytes);
+    for (method, uri, body, status, expected) in [
+        (
+            "GET",
+            "/geo/route/v1/air/1,2;3,4",
+            None,
+            StatusCode::NOT_FOUND,
+            "InvalidService",
+        ),
+        (
+            "GET",
+            "/geo/route/v1/sea/121.5,31.2",
+            None,
+            StatusCode::BAD_REQUEST,
+            "InvalidQuery",
+        ),
+        (
+            "GET",
+            "/geo/route/v1/sea/Shanghai;4.4,51.9",
+            None,
+            StatusCode::BAD_REQUEST,
+            "InvalidQuery",
+        ),
+        (
+            "GET",
+            "/geo/route/v1/sea/121.5,95;4.4,51.9",
+            None,
+            StatusCode::BAD_REQUEST,
+            "InvalidValue",
+        ),
+        (
+            "GET",
+            "/geo/route/v1/sea/121.5,31.2;4.4,51.9?avoid_passage=atlantis",
+            None,
+            StatusCode::BAD_REQUEST,
+            "InvalidValue",
+        ),
+        (
+            "GET",
+            "/geo/route/v1/sea/121.5,31.2;4.4,51.9?max_snap_km=-1",
+            None,
+            StatusCode::BAD_REQUEST,
+            "InvalidValue",
+        ),
+        (
+            "GET",
+            "/geo/route/v1/sea/80,45;4.4,51.9?max_snap_km=1",
+            None,
+            StatusCode::BAD_REQUEST,
+            "NoSegment",
+        ),
+        (
+            "POST",
+            "/geo/table/sea",
+            Some(r#"{"points":[[1,2]],"colour":"red"}"#),
+            StatusCode::BAD_REQUEST,
+            "InvalidQuery",
+        ),
+    ] {
+        let reply = call(method, uri, body).await;
+        let json = reply.json();
+        assert_eq!(
+            (reply.status, json["code"].as_str()),
+            (status, Some(expected)),
+            "{uri}: {json}"
+        );
+    }
 }
