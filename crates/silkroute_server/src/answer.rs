@@ -11,7 +11,7 @@ use silkroute_core::report::{
     CorridorsReport, FeatureCollection, FreightReport, GeoMatrixReport, GeoRouteReport,
     NetworkSummary, PlaceRow, ReachReport, RouteReport, TableReport,
 };
-use silkroute_core::scenario::ScenarioDiff;
+use silkroute_core::scenario::{ScenarioDiff, ScenarioReport};
 use utoipa::ToSchema;
 
 /// JSON bytes of a value. Serializing a report cannot fail (no maps with non-string keys),
@@ -113,6 +113,11 @@ report_answer!(
     /// `POST /simulate`: transit-time distributions by simulation.
     SimulateAnswer,
     SimulationReport
+);
+report_answer!(
+    /// `POST /scenario/run`: a scenario's freight assignment and the routes of its pairs.
+    ScenarioRunAnswer,
+    ScenarioReport
 );
 report_answer!(
     /// `POST /scenario/compare`: what changes from one scenario to another.

@@ -5,7 +5,7 @@
 //! observers see it at their next iteration or replication).
 
 use crate::Body;
-use crate::answer::{Answer, AssignAnswer, CompareAnswer, Json, SimulateAnswer};
+use crate::answer::{Answer, AssignAnswer, CompareAnswer, Json, ScenarioRunAnswer, SimulateAnswer};
 use crate::error::{ApiError, Code, ErrorBody};
 use crate::params::{Geometries, json_value, read_body};
 use crate::state::{AppState, is_scenario_name};
@@ -312,6 +312,58 @@ pub async fn compare_post(
 
 /// Largest seed: 2⁵³ − 1, the largest integer every JSON reader keeps exactly.
 const MAX_SEED: u64 = (1 << 53) - 1;
+
+/// `POST /scenario/run`: one scenario of the server's folder.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioRunBody {
+    /// The scenario (`GET /status` lists them).
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        example = "dostyk_moyynty_second_track"
+    )]
+    pub scenario: String,
+}
+
+/// `POST /scenario/run`.
+#[utoipa::path(post, path = "/scenario/run", tag = "jobs",
+    request_body = ScenarioRunBody,
+    responses(
+        (status = 200, description = "The scenario's freight assignment and the routes of its pairs (the CLI's `scenario run --format json`, one scenario)", body = ScenarioRunAnswer),
+        (status = 400, description = "A bad request or an unknown scenario", body = ErrorBody),
+        (status = 413, description = "A body over the size limit", body = ErrorBody),
+        (status = 503, description = "Busy or timed out", body = ErrorBody),
+    ))]
+pub async fn scenario_run_post(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    body: Body,
+) -> Answer<ScenarioRunAnswer> {
+    let body: ScenarioRunBody = read_body(json_value(&body.bytes()?)?)?;
+    let job_state = state.clone();
+    run_job(&state, move |stop| {
+        let loaded = load_scenario(&job_state, "scenario", &body.scenario)?;
+        let report = loaded
+            .run(None, &solver()?, &mut |_| {
+                if stop.load(Ordering::Relaxed) {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            })
+            .map_err(|e| ApiError::invalid_value("scenario", e.to_string()))?;
+        if stop.load(Ordering::Relaxed) {
+            return Err(stopped());
+        }
+        Ok(Json(ScenarioRunAnswer {
+            code: Code::Ok,
+            data_version: job_state.data_version().to_string(),
+            report,
+            geojson: None,
+        }))
+    })
+    .await
+}
 
 /// `POST /simulate`: transit-time distributions of a year or scenario by simulation.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]

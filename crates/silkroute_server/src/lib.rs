@@ -68,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .route("/geo/table/v1/{network}/{points}", get(geo::geo_table_get))
         .route("/geo/table/{network}", post(geo::geo_table_post))
         .route("/assign", post(jobs::assign_post))
+        .route("/scenario/run", post(jobs::scenario_run_post))
         .route("/scenario/compare", post(jobs::compare_post))
         .route("/simulate", post(jobs::simulate_post))
         .fallback(invalid_url)

@@ -4,12 +4,12 @@
 
 use crate::answer::{
     AssignAnswer, CompareAnswer, CorridorName, CorridorsAnswer, GeoRouteAnswer, GeoTableAnswer,
-    NetworkAnswer, PlacesAnswer, ReachAnswer, RouteAnswer, SimulateAnswer, StatusAnswer,
-    TableAnswer,
+    NetworkAnswer, PlacesAnswer, ReachAnswer, RouteAnswer, ScenarioRunAnswer, SimulateAnswer,
+    StatusAnswer, TableAnswer,
 };
 use crate::error::{Code, CorridorReason, ErrorBody};
 use crate::geo::{self, GeoBody, GeoNetworkName};
-use crate::jobs::{self, AssignBody, CompareBody, SimulateBody};
+use crate::jobs::{self, AssignBody, CompareBody, ScenarioRunBody, SimulateBody};
 use crate::params::{Geometries, ObjectiveName, ReachBody, RouteBody, TableBody};
 use crate::routes;
 use crate::state::Limits;
@@ -38,6 +38,7 @@ use utoipa::OpenApi;
         geo::geo_table_get,
         geo::geo_table_post,
         jobs::assign_post,
+        jobs::scenario_run_post,
         jobs::compare_post,
         jobs::simulate_post,
     ),
@@ -45,7 +46,7 @@ use utoipa::OpenApi;
         Code, ErrorBody, CorridorReason, Limits, CorridorName, ObjectiveName, Geometries,
         RouteBody, TableBody, ReachBody, AssignBody, CompareBody, SimulateBody, StatusAnswer, PlacesAnswer, NetworkAnswer, RouteAnswer, CorridorsAnswer,
         AssignAnswer, SimulateAnswer, CompareAnswer, TableAnswer, ReachAnswer, GeoRouteAnswer,
-        GeoTableAnswer, GeoBody, GeoNetworkName,
+        GeoTableAnswer, GeoBody, GeoNetworkName, ScenarioRunBody, ScenarioRunAnswer,
     )),
     tags(
         (name = "meta", description = "The server"),

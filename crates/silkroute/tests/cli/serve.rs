@@ -87,6 +87,23 @@ fn cli_json(args: &[&str]) -> Value {
     serde_json::from_str(&stdout_of(args)).expect("JSON")
 }
 
+/// The CLI's JSON run from the repository's root, as the server runs (reports that name
+/// files then name them alike).
+fn cli_json_at_root(args: &[&str]) -> Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_silkroute"))
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .env("XDG_CACHE_HOME", super::support::cache_home())
+        .output()
+        .expect("the binary runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("JSON")
+}
+
 #[test]
 fn answers_equal_the_cli_json_for_the_same_query() {
     let server = serve(&[]);
@@ -261,6 +278,24 @@ fn answers_equal_the_cli_json_for_the_same_query() {
     // The network summary.
     let (_, body) = exchange(addr, "GET", "/network", "");
     assert_eq!(report(&body), cli_json(&["network", "--format", "json"]));
+    // A scenario run: the CLI's list of one report.
+    let (status, body) = exchange(
+        addr,
+        "POST",
+        "/scenario/run",
+        r#"{"scenario":"dostyk_closed"}"#,
+    );
+    assert_eq!(status, 200, "{body:.300}");
+    assert_eq!(
+        report(&body),
+        cli_json_at_root(&[
+            "scenario",
+            "run",
+            "data/scenarios/dostyk_closed.toml",
+            "--format",
+            "json",
+        ])[0]
+    );
     // The freight assignment of a year.
     let (status, body) = exchange(addr, "POST", "/assign", r#"{"year":2030}"#);
     assert_eq!(status, 200, "{body:.300}");

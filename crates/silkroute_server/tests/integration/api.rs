@@ -501,6 +501,14 @@ async fn assignment_comparison_and_simulation_answer() {
     assert_eq!(reply.status, StatusCode::OK);
     let reply = call(
         "POST",
+        "/scenario/run",
+        Some(r#"{"scenario":"dostyk_closed"}"#),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json()["name"], "dostyk_closed");
+    let reply = call(
+        "POST",
         "/simulate",
         Some(r#"{"replications":2,"horizon_days":20,"warmup_days":5,"hazards":false}"#),
     )

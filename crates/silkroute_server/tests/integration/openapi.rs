@@ -32,6 +32,14 @@ fn the_description_is_openapi_3_1_and_lists_every_service() {
         ("/corridors", "post"),
         ("/assign", "post"),
         ("/scenario/compare", "post"),
+        ("/scenario/run", "post"),
+        ("/table/v1/{objective}/{places}", "get"),
+        ("/table", "post"),
+        ("/isochrone/v1/{objective}/{places}", "get"),
+        ("/reach", "post"),
+        ("/geo/route/v1/{network}/{points}", "get"),
+        ("/geo/table/v1/{network}/{points}", "get"),
+        ("/geo/table/{network}", "post"),
         ("/simulate", "post"),
     ] {
         assert!(
