@@ -6,7 +6,7 @@
 use crate::Body;
 use crate::answer::{Answer, GeoRouteAnswer, GeoTableAnswer, Json};
 use crate::error::{ApiError, Code, ErrorBody};
-use crate::jobs::run_job;
+use crate::jobs::{go_on, run_job};
 use crate::params::{Geometries, Kind, json_value, pairs, places, query_object, read_body};
 use crate::state::AppState;
 use axum::extract::{Path, RawQuery, State};
@@ -17,9 +17,7 @@ use silkroute_core::geo::{
     PreparedGeo, SearchKind, SnapMode,
 };
 use silkroute_core::report::{GeoMatrixReport, GeoRouteReport};
-use std::ops::ControlFlow;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use utoipa::ToSchema;
 
 /// The continental networks served.
@@ -148,13 +146,7 @@ async fn prepared(state: &AppState, name: GeoNetworkName) -> Result<Arc<Prepared
                 cache.as_deref(),
                 SearchKind::Ch,
                 &mut notes,
-                &mut |_| {
-                    if stop.load(Ordering::Relaxed) {
-                        ControlFlow::Break(())
-                    } else {
-                        ControlFlow::Continue(())
-                    }
-                },
+                &mut |_| go_on(stop),
             )
             .map(Arc::new)
             .map_err(geo_error)
@@ -272,13 +264,7 @@ async fn geo_table(state: AppState, name: GeoNetworkName, body: GeoBody) -> Answ
     run_job(&state, move |stop| {
         let engine = GeoEngine::new(&prepared, &options).map_err(geo_error)?;
         let matrix = engine
-            .matrix_with_progress(&points, &|_, _| {
-                if stop.load(Ordering::Relaxed) {
-                    ControlFlow::Break(())
-                } else {
-                    ControlFlow::Continue(())
-                }
-            })
+            .matrix_with_progress(&points, &|_, _| go_on(stop))
             .map_err(geo_error)?;
         Ok(Json(GeoTableAnswer {
             code: Code::Ok,

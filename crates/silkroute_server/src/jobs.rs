@@ -79,6 +79,15 @@ where
     }
 }
 
+/// What a core observer answers in a job: stop once the job's flag is raised.
+pub fn go_on(stop: &AtomicBool) -> ControlFlow<()> {
+    if stop.load(Ordering::Relaxed) {
+        ControlFlow::Break(())
+    } else {
+        ControlFlow::Continue(())
+    }
+}
+
 /// The error of a job stopped by its flag.
 fn stopped() -> ApiError {
     ApiError::new(Code::Timeout, "the job was stopped")
@@ -233,11 +242,7 @@ pub async fn assign_post(
             freight_setup(&job_state, body.scenario.as_deref(), request, only_year)?;
         let mut warnings = Vec::new();
         let report = assign_freight(&network, &options, &solver()?, &mut warnings, &mut |_| {
-            if stop.load(Ordering::Relaxed) {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
+            go_on(stop)
         })
         .map_err(freight_error)?;
         if stop.load(Ordering::Relaxed) {
@@ -286,14 +291,8 @@ pub async fn compare_post(
     run_job(&state, move |stop| {
         let base = load_scenario(&job_state, "base", &body.base)?;
         let other = load_scenario(&job_state, "other", &body.other)?;
-        let (diff, _, _) = compare_loaded(&base, &other, &solver()?, &mut |_| {
-            if stop.load(Ordering::Relaxed) {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
-        })
-        .map_err(|e| ApiError::invalid_value("other", e.to_string()))?;
+        let (diff, _, _) = compare_loaded(&base, &other, &solver()?, &mut |_| go_on(stop))
+            .map_err(|e| ApiError::invalid_value("other", e.to_string()))?;
         if stop.load(Ordering::Relaxed) {
             return Err(stopped());
         }
@@ -344,13 +343,7 @@ pub async fn scenario_run_post(
     run_job(&state, move |stop| {
         let loaded = load_scenario(&job_state, "scenario", &body.scenario)?;
         let report = loaded
-            .run(None, &solver()?, &mut |_| {
-                if stop.load(Ordering::Relaxed) {
-                    ControlFlow::Break(())
-                } else {
-                    ControlFlow::Continue(())
-                }
-            })
+            .run(None, &solver()?, &mut |_| go_on(stop))
             .map_err(|e| ApiError::invalid_value("scenario", e.to_string()))?;
         if stop.load(Ordering::Relaxed) {
             return Err(stopped());
@@ -466,30 +459,17 @@ pub async fn simulate_post(
         }
         settings.target_days = body.target_days;
         settings.validate().map_err(sim_error)?;
-        let keep_going = |_: &_| {
-            if stop.load(Ordering::Relaxed) {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
-        };
         let simulation = Simulation::prepare(
             &network,
             &options,
             &params,
             hazards.as_ref(),
             &AssignOptions::new(Method::AlgorithmB),
-            &mut |stats| keep_going(stats),
+            &mut |_| go_on(stop),
         )
         .map_err(sim_error)?;
         let report = simulation
-            .run(&settings, &|_, _| {
-                if stop.load(Ordering::Relaxed) {
-                    ControlFlow::Break(())
-                } else {
-                    ControlFlow::Continue(())
-                }
-            })
+            .run(&settings, &|_, _| go_on(stop))
             .map_err(sim_error)?;
         Ok(Json(SimulateAnswer {
             code: Code::Ok,
