@@ -3,7 +3,6 @@
 //! comes from).
 
 use crate::error::{ApiError, Code};
-use axum::extract::Path;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
@@ -54,6 +53,6 @@ pub async fn index() -> Response {
 }
 
 /// `GET /assets/{name}`.
-pub async fn asset(Path(name): Path<String>) -> Response {
+pub async fn asset(crate::Segments(name): crate::Segments<String>) -> Response {
     answer(&name)
 }

@@ -3,13 +3,13 @@
 //! its first request (through the per-user cache when the server has one), as a long job,
 //! then shared by every request.
 
-use crate::Body;
 use crate::answer::{Answer, GeoRouteAnswer, GeoTableAnswer, Json};
 use crate::error::{ApiError, Code, ErrorBody};
 use crate::jobs::{go_on, run_job};
 use crate::params::{Geometries, Kind, json_value, pairs, places, query_object, read_body};
 use crate::state::AppState;
-use axum::extract::{Path, RawQuery, State};
+use crate::{Body, Segments};
+use axum::extract::{RawQuery, State};
 use serde::Deserialize;
 use serde_json::Value;
 use silkroute_core::geo::{
@@ -215,7 +215,7 @@ fn body_of_get(
     ))]
 pub async fn geo_route_get(
     State(state): State<AppState>,
-    Path((network, segment)): Path<(String, String)>,
+    Segments((network, segment)): Segments<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Answer<GeoRouteAnswer> {
     let name = network_of(&network)?;
@@ -293,7 +293,7 @@ async fn geo_table(state: AppState, name: GeoNetworkName, body: GeoBody) -> Answ
     ))]
 pub async fn geo_table_get(
     State(state): State<AppState>,
-    Path((network, segment)): Path<(String, String)>,
+    Segments((network, segment)): Segments<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Answer<GeoTableAnswer> {
     let name = network_of(&network)?;
@@ -314,7 +314,7 @@ pub async fn geo_table_get(
     ))]
 pub async fn geo_table_post(
     State(state): State<AppState>,
-    Path(network): Path<String>,
+    Segments(network): Segments<String>,
     body: Body,
 ) -> Answer<GeoTableAnswer> {
     let name = network_of(&network)?;

@@ -77,6 +77,29 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The path parameters of a service, or `InvalidUrl` (a JSON error, as every other) when
+/// they do not decode (`%FF`, a missing segment).
+pub struct Segments<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<S>
+    for Segments<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Segments<T>, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Segments(value)),
+            Err(rejection) => Err(ApiError::new(
+                Code::InvalidUrl,
+                format!("the path does not decode: {rejection}"),
+            )),
+        }
+    }
+}
+
 /// A POST body within the size limit, or the API's error.
 pub struct Body(Result<Bytes, BytesRejection>);
 

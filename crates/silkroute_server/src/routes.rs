@@ -2,7 +2,6 @@
 //! well under a millisecond on the default network, so it runs on the async runtime's
 //! workers; long jobs go through [`crate::jobs`].
 
-use crate::Body;
 use crate::answer::{
     Answer, CorridorName, CorridorsAnswer, Json, NetworkAnswer, PlacesAnswer, ReachAnswer,
     RouteAnswer, StatusAnswer, TableAnswer,
@@ -13,7 +12,8 @@ use crate::params::{
     pairs, place_text, places, query_object, read_body,
 };
 use crate::state::AppState;
-use axum::extract::{Path, RawQuery, State};
+use crate::{Body, Segments};
+use axum::extract::{RawQuery, State};
 use serde_json::Value;
 use silkroute_core::report::{
     CorridorsReport, NetworkSummary, PlaceRow, REPORT_VERSION, ReachReport, RouteReport,
@@ -238,7 +238,7 @@ fn no_route(state: &AppState, query: &Query) -> ApiError {
     ))]
 pub async fn route_get(
     State(state): State<AppState>,
-    Path((objective, segment)): Path<(String, String)>,
+    Segments((objective, segment)): Segments<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Answer<RouteAnswer> {
     let body = route_body_of_get(&objective, &segment, raw.as_deref(), ROUTE_PARAMETERS)?;
@@ -301,7 +301,7 @@ pub fn corridors_answer(state: &AppState, body: &RouteBody) -> Answer<CorridorsA
     ))]
 pub async fn corridors_get(
     State(state): State<AppState>,
-    Path((objective, segment)): Path<(String, String)>,
+    Segments((objective, segment)): Segments<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Answer<CorridorsAnswer> {
     let body = route_body_of_get(&objective, &segment, raw.as_deref(), &[])?;
@@ -468,7 +468,7 @@ pub fn table_answer(state: &AppState, body: &TableBody) -> Answer<TableAnswer> {
     ))]
 pub async fn table_get(
     State(state): State<AppState>,
-    Path((objective, segment)): Path<(String, String)>,
+    Segments((objective, segment)): Segments<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Answer<TableAnswer> {
     let body: TableBody =
@@ -555,7 +555,7 @@ fn band_parameter(field: &str) -> String {
     ))]
 pub async fn isochrone_get(
     State(state): State<AppState>,
-    Path((objective, segment)): Path<(String, String)>,
+    Segments((objective, segment)): Segments<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Answer<ReachAnswer> {
     let body: ReachBody =
