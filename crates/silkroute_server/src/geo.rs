@@ -55,6 +55,9 @@ impl GeoNetworkName {
     }
 }
 
+/// Largest snapping distance a request may ask for, km: half the Earth's circumference.
+const MAX_SNAP_KM: f64 = 20_000.0;
+
 /// The options of a geographic query (query parameters, or members of `POST /geo/table`).
 const GEO_OPTIONS: &[(&str, Kind)] = &[
     ("max_snap_km", Kind::Number),
@@ -92,8 +95,23 @@ impl GeoBody {
         }
     }
 
-    /// The points as the engine takes them, `(lat, lon)`, each checked.
+    /// The points as the engine takes them, `(lat, lon)`, each checked, and the snapping
+    /// distance within its range.
     fn lat_lons(&self) -> Result<Vec<(f64, f64)>, ApiError> {
+        if self.points.is_empty() {
+            return Err(ApiError::invalid_value(
+                "points",
+                "points: expected at least one [lon, lat]",
+            ));
+        }
+        if let Some(km) = self.max_snap_km
+            && !(km.is_finite() && (0.0..=MAX_SNAP_KM).contains(&km))
+        {
+            return Err(ApiError::invalid_value(
+                "max_snap_km",
+                format!("max_snap_km {km}: expected 0 to {MAX_SNAP_KM} km"),
+            ));
+        }
         self.points
             .iter()
             .enumerate()
