@@ -6,7 +6,7 @@
 use crate::answer::{Answer, GeoRouteAnswer, GeoTableAnswer, Json};
 use crate::error::{ApiError, Code, ErrorBody};
 use crate::jobs::{go_on, run_job};
-use crate::params::{Geometries, Kind, json_value, pairs, places, query_object, read_body};
+use crate::params::{Geometries, Kind, pairs, places, query_object, read_body};
 use crate::state::AppState;
 use crate::{Body, Segments};
 use axum::extract::{RawQuery, State};
@@ -336,6 +336,6 @@ pub async fn geo_table_post(
     body: Body,
 ) -> Answer<GeoTableAnswer> {
     let name = network_of(&network)?;
-    let body: GeoBody = read_body(json_value(&body.bytes()?)?)?;
+    let body: GeoBody = body.read()?;
     geo_table(state, name, body).await
 }

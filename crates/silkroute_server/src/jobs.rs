@@ -7,7 +7,7 @@
 use crate::Body;
 use crate::answer::{Answer, AssignAnswer, CompareAnswer, Json, ScenarioRunAnswer, SimulateAnswer};
 use crate::error::{ApiError, Code, ErrorBody};
-use crate::params::{Geometries, json_value, read_body};
+use crate::params::Geometries;
 use crate::state::{AppState, is_scenario_name};
 use serde::Deserialize;
 use silkroute_core::Network;
@@ -220,7 +220,7 @@ pub async fn assign_post(
     axum::extract::State(state): axum::extract::State<AppState>,
     body: Body,
 ) -> Answer<AssignAnswer> {
-    let body: AssignBody = read_body(json_value(&body.bytes()?)?)?;
+    let body: AssignBody = body.read()?;
     let request = FreightRequest {
         year: body.year,
         avoid: body.avoid.clone().unwrap_or_default(),
@@ -286,7 +286,7 @@ pub async fn compare_post(
     axum::extract::State(state): axum::extract::State<AppState>,
     body: Body,
 ) -> Answer<CompareAnswer> {
-    let body: CompareBody = read_body(json_value(&body.bytes()?)?)?;
+    let body: CompareBody = body.read()?;
     let job_state = state.clone();
     run_job(&state, move |stop| {
         let base = load_scenario(&job_state, "base", &body.base)?;
@@ -338,7 +338,7 @@ pub async fn scenario_run_post(
     axum::extract::State(state): axum::extract::State<AppState>,
     body: Body,
 ) -> Answer<ScenarioRunAnswer> {
-    let body: ScenarioRunBody = read_body(json_value(&body.bytes()?)?)?;
+    let body: ScenarioRunBody = body.read()?;
     let job_state = state.clone();
     run_job(&state, move |stop| {
         let loaded = load_scenario(&job_state, "scenario", &body.scenario)?;
@@ -399,7 +399,7 @@ pub async fn simulate_post(
     axum::extract::State(state): axum::extract::State<AppState>,
     body: Body,
 ) -> Answer<SimulateAnswer> {
-    let body: SimulateBody = read_body(json_value(&body.bytes()?)?)?;
+    let body: SimulateBody = body.read()?;
     let limit = state.limits().max_replications;
     if let Some(n) = body.replications
         && n > limit

@@ -120,6 +120,16 @@ impl Body {
     }
 }
 
+impl Body {
+    /// The body read as a request type: `TooBig`, or `InvalidQuery` naming the member at fault.
+    ///
+    /// # Errors
+    /// As above.
+    pub fn read<T: serde::de::DeserializeOwned>(self) -> Result<T, ApiError> {
+        params::read_body(params::json_value(&self.bytes()?)?)
+    }
+}
+
 impl<S: Send + Sync> FromRequest<S> for Body {
     type Rejection = std::convert::Infallible;
 

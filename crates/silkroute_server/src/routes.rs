@@ -8,8 +8,8 @@ use crate::answer::{
 };
 use crate::error::{ApiError, Code, CorridorReason, ErrorBody};
 use crate::params::{
-    Geometries, Kind, ObjectiveName, ROUTE_OPTIONS, ReachBody, RouteBody, TableBody, json_value,
-    pairs, place_text, places, query_object, read_body,
+    Geometries, Kind, ObjectiveName, ROUTE_OPTIONS, ReachBody, RouteBody, TableBody, pairs,
+    place_text, places, query_object, read_body,
 };
 use crate::state::AppState;
 use crate::{Body, Segments};
@@ -254,7 +254,7 @@ pub async fn route_get(
         (status = 413, description = "A body over the size limit", body = ErrorBody),
     ))]
 pub async fn route_post(State(state): State<AppState>, body: Body) -> Answer<RouteAnswer> {
-    let body: RouteBody = read_body(json_value(&body.bytes()?)?)?;
+    let body: RouteBody = body.read()?;
     route_answer(&state, &body)
 }
 
@@ -317,7 +317,7 @@ pub async fn corridors_get(
         (status = 413, description = "A body over the size limit", body = ErrorBody),
     ))]
 pub async fn corridors_post(State(state): State<AppState>, body: Body) -> Answer<CorridorsAnswer> {
-    let body: RouteBody = read_body(json_value(&body.bytes()?)?)?;
+    let body: RouteBody = body.read()?;
     corridors_answer(&state, &body)
 }
 
@@ -485,7 +485,7 @@ pub async fn table_get(
         (status = 413, description = "A body over the size limit", body = ErrorBody),
     ))]
 pub async fn table_post(State(state): State<AppState>, body: Body) -> Answer<TableAnswer> {
-    let body: TableBody = read_body(json_value(&body.bytes()?)?)?;
+    let body: TableBody = body.read()?;
     table_answer(&state, &body)
 }
 
@@ -572,6 +572,6 @@ pub async fn isochrone_get(
         (status = 413, description = "A body over the size limit", body = ErrorBody),
     ))]
 pub async fn reach_post(State(state): State<AppState>, body: Body) -> Answer<ReachAnswer> {
-    let body: ReachBody = read_body(json_value(&body.bytes()?)?)?;
+    let body: ReachBody = body.read()?;
     reach_answer(&state, &body)
 }
